@@ -1,0 +1,80 @@
+#pragma once
+// A simulated network of WebSocket connections between simulated clients and
+// the system. Each direction of a connection is FIFO (it models TCP); frames
+// take a latency drawn from the network's rng. The server side implements
+// runtime::Connection and enforces the WebSocket state machine strictly: a
+// send before accept or after a close frame is dropped and recorded as a
+// `violation` trace record, with the error real frameworks raise.
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "sim/rng.hpp"
+#include "sim/scheduler.hpp"
+#include "sim/trace.hpp"
+#include "system/runtime/connection.hpp"
+
+namespace bridgesim::sim {
+
+struct NetworkConfig {
+  runtime::Nanos latency_min_ns = 200 * runtime::kNanosPerMicro;
+  runtime::Nanos latency_max_ns = 5 * runtime::kNanosPerMilli;
+};
+
+struct ClientCallbacks {
+  std::function<void(std::string subprotocol)> on_open;
+  std::function<void(int http_status, std::string body)> on_rejected;
+  std::function<void(std::string text)> on_text;
+  std::function<void(std::uint16_t code, std::string reason)> on_closed;
+};
+
+struct Link;
+
+// The client's end of one connection.
+class ClientSocket {
+ public:
+  explicit ClientSocket(std::shared_ptr<Link> link) : link_(std::move(link)) {}
+  runtime::ConnectionId id() const;
+  bool is_open() const;
+  void send_text(std::string text);
+  void close(std::uint16_t code, std::string reason);
+
+ private:
+  std::shared_ptr<Link> link_;
+};
+
+class SimNetwork {
+ public:
+  using Acceptor = std::function<void(std::shared_ptr<runtime::Connection>)>;
+
+  SimNetwork(Scheduler& scheduler, Rng rng, Trace& trace, NetworkConfig config);
+  ~SimNetwork();
+
+  // Where new server-side connections go (the system's entry point).
+  void set_acceptor(Acceptor acceptor) { acceptor_ = std::move(acceptor); }
+
+  // Starts a handshake from `client_name`; callbacks fire on the scheduler.
+  ClientSocket connect(std::string client_name, runtime::HandshakeRequest request, ClientCallbacks callbacks);
+
+  // Connections whose server side has not yet seen on_closed.
+  std::size_t open_server_sides() const;
+
+  // Implementation detail shared with Link.
+  void deliver(Link& link, bool to_server, std::function<void()> fn);
+  void violation(const Link& link, std::string what);
+  Scheduler& scheduler() { return scheduler_; }
+  Trace& trace() { return trace_; }
+  const Acceptor& acceptor() const { return acceptor_; }
+
+ private:
+  Scheduler& scheduler_;
+  Rng rng_;
+  Trace& trace_;
+  NetworkConfig config_;
+  Acceptor acceptor_;
+  runtime::ConnectionId next_id_ = 1;
+  std::vector<std::shared_ptr<Link>> links_;
+};
+
+}  // namespace bridgesim::sim

@@ -1,0 +1,116 @@
+#include "system/agents.hpp"
+
+#include <stdexcept>
+
+#include <boost/json.hpp>
+
+namespace bridgesim::system {
+
+runtime::Nanos LatencyRange::draw(runtime::Random& random) const {
+  if (min_ns < 0 || max_ns < min_ns) throw std::invalid_argument("LatencyRange: need 0 <= min <= max");
+  return static_cast<runtime::Nanos>(random.uniform(static_cast<std::uint64_t>(min_ns), static_cast<std::uint64_t>(max_ns)));
+}
+
+FakeLlmClient::FakeLlmClient(runtime::Timers& timers, runtime::Random& random, LatencyRange latency)
+    : timers_(timers), random_(random), latency_(latency) {}
+
+void FakeLlmClient::complete(std::string prompt, std::function<void(std::string)> done) {
+  timers_.call_after(latency_.draw(random_), [prompt = std::move(prompt), done = std::move(done)] {
+    done("Considered: " + prompt);
+  });
+}
+
+FakeSearchTool::FakeSearchTool(runtime::Timers& timers, runtime::Random& random, LatencyRange latency)
+    : timers_(timers), random_(random), latency_(latency) {}
+
+void FakeSearchTool::run(boost::json::object parameters, std::function<void(boost::json::value)> done) {
+  const auto* query = parameters.if_contains("query");
+  if (query == nullptr || !query->is_string()) throw std::invalid_argument("search: parameter 'query' must be a string");
+  std::string q(query->as_string());
+  timers_.call_after(latency_.draw(random_), [q = std::move(q), done = std::move(done)] {
+    done(boost::json::object{{"hits", boost::json::array{boost::json::string("result for " + q)}}, {"count", 1}});
+  });
+}
+
+ScriptedAgent::ScriptedAgent(AgentDeps deps) : deps_(std::move(deps)) {
+  if (!deps_.emitter) throw std::invalid_argument("ScriptedAgent: no emitter");
+}
+
+void ScriptedAgent::run(std::string input, std::function<void()> finished) {
+  finished_ = std::move(finished);
+  deps_.emitter->notify_agent_started();
+  deps_.llm.complete("plan: " + input, [self = shared_from_this(), input](std::string reasoning) {
+    self->deps_.emitter->notify_agent_thinking(reasoning);
+    self->call_tool(input);
+  });
+}
+
+void ScriptedAgent::call_tool(std::string input) {
+  const auto tool = deps_.tools.find("search");
+  if (tool == deps_.tools.end()) return fail("tool 'search' is not available");
+  boost::json::object parameters{{"query", input}};
+  deps_.emitter->notify_tool_executing(tool->first, parameters);
+  const runtime::Nanos started_ns = deps_.clock.now_ns();
+  try {
+    tool->second->run(std::move(parameters), [self = shared_from_this(), name = tool->first, started_ns](boost::json::value results) {
+      self->deps_.emitter->notify_tool_completed(name, results, self->deps_.clock.now_ns() - started_ns);
+      self->answer(boost::json::serialize(results));
+    });
+  } catch (const std::exception& e) {
+    fail(std::string("tool 'search' failed: ") + e.what());
+  }
+}
+
+void ScriptedAgent::answer(std::string tool_output) {
+  deps_.llm.complete("answer with: " + tool_output, [self = shared_from_this()](std::string response) {
+    self->deps_.emitter->notify_agent_completed(response);
+    self->finished_();
+  });
+}
+
+void ScriptedAgent::fail(std::string_view reason) {
+  deps_.emitter->notify_agent_error(reason);
+  finished_();
+}
+
+AgentRegistry::AgentRegistry(AgentWebSocketBridge* bridge, std::unique_ptr<LlmClient> llm, const runtime::Clock& clock)
+    : bridge_(bridge), llm_(std::move(llm)), clock_(clock) {}
+
+void AgentRegistry::add_tool(std::unique_ptr<Tool> tool) {
+  std::string name(tool->name());
+  tools_[name] = std::move(tool);
+}
+
+void AgentRegistry::register_agent(std::string name, AgentFactory factory) { factories_[std::move(name)] = std::move(factory); }
+
+std::vector<std::string> AgentRegistry::agent_names() const {
+  std::vector<std::string> names;
+  for (const auto& [name, factory] : factories_) names.push_back(name);
+  return names;
+}
+
+std::shared_ptr<Agent> AgentRegistry::create(std::string_view name, UserExecutionContext ctx) {
+  const auto factory = factories_.find(name);
+  if (factory == factories_.end()) return nullptr;
+  if (!bridge_ || !llm_) throw std::logic_error("AgentRegistry: not wired (bridge or LLM client missing)");
+  AgentDeps deps{*llm_, {}, bridge_->create_user_emitter(std::move(ctx), std::string(name)), clock_};
+  for (const auto& [tool_name, tool] : tools_) deps.tools.emplace(tool_name, tool.get());
+  return factory->second(std::move(deps));
+}
+
+ExecutionEngine::ExecutionEngine(AgentRegistry& registry, runtime::Timers& timers)
+    : registry_(registry), timers_(timers) {}
+
+std::string ExecutionEngine::start(UserExecutionContext ctx, std::string_view agent_name, std::string input) {
+  const std::string run_id = ctx.run_id;
+  if (active_.count(run_id) != 0) return "run id already active";
+  auto agent = registry_.create(agent_name, std::move(ctx));
+  if (!agent) return "unknown agent '" + std::string(agent_name) + "'";
+  active_.emplace(run_id, agent);
+  ++runs_started_;
+  // Erase on the next turn: `finished` runs inside the agent's own callback.
+  agent->run(std::move(input), [this, run_id] { timers_.call_after(0, [this, run_id] { active_.erase(run_id); }); });
+  return {};
+}
+
+}  // namespace bridgesim::system

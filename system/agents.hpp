@@ -1,0 +1,138 @@
+#pragma once
+// Agents and what they are built from. The LLM and the tools are fakes with
+// scripted answers and latencies drawn from the injected rng and clock, so a
+// run is the same in both worlds up to timing.
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
+
+#include "system/bridge.hpp"
+#include "system/runtime/clock.hpp"
+#include "system/runtime/random.hpp"
+
+namespace bridgesim::system {
+
+struct LatencyRange {
+  runtime::Nanos min_ns = 0;
+  runtime::Nanos max_ns = 0;
+  runtime::Nanos draw(runtime::Random& random) const;
+};
+
+class LlmClient {
+ public:
+  virtual ~LlmClient() = default;
+  // Calls `done` with the completion later, on the system's thread.
+  virtual void complete(std::string prompt, std::function<void(std::string)> done) = 0;
+};
+
+class FakeLlmClient final : public LlmClient {
+ public:
+  FakeLlmClient(runtime::Timers& timers, runtime::Random& random, LatencyRange latency);
+  void complete(std::string prompt, std::function<void(std::string)> done) override;
+
+ private:
+  runtime::Timers& timers_;
+  runtime::Random& random_;
+  LatencyRange latency_;
+};
+
+class Tool {
+ public:
+  virtual ~Tool() = default;
+  virtual std::string_view name() const = 0;
+  // Calls `done` with the tool's results later; may throw to model a failing tool.
+  virtual void run(boost::json::object parameters, std::function<void(boost::json::value)> done) = 0;
+};
+
+// A search tool answering from its input, after a drawn latency.
+class FakeSearchTool final : public Tool {
+ public:
+  FakeSearchTool(runtime::Timers& timers, runtime::Random& random, LatencyRange latency);
+  std::string_view name() const override { return "search"; }
+  void run(boost::json::object parameters, std::function<void(boost::json::value)> done) override;
+
+ private:
+  runtime::Timers& timers_;
+  runtime::Random& random_;
+  LatencyRange latency_;
+};
+
+struct AgentDeps {
+  LlmClient& llm;
+  std::map<std::string, Tool*, std::less<>> tools;
+  std::unique_ptr<UserEmitter> emitter;
+  const runtime::Clock& clock;
+};
+
+class Agent {
+ public:
+  virtual ~Agent() = default;
+  // Runs to exactly one terminal event (agent_completed or agent_error) and
+  // then calls `finished`.
+  virtual void run(std::string input, std::function<void()> finished) = 0;
+};
+
+// think -> one tool call -> answer.
+class ScriptedAgent final : public Agent, public std::enable_shared_from_this<ScriptedAgent> {
+ public:
+  explicit ScriptedAgent(AgentDeps deps);
+  void run(std::string input, std::function<void()> finished) override;
+
+ private:
+  void call_tool(std::string input);
+  void answer(std::string tool_output);
+  void fail(std::string_view reason);
+
+  AgentDeps deps_;
+  std::function<void()> finished_;
+};
+
+using AgentFactory = std::function<std::shared_ptr<Agent>(AgentDeps)>;
+
+// Agent factories plus the dependencies every agent gets. No singletons: a
+// fresh agent, with a fresh emitter bound to the request's user, per request.
+class AgentRegistry {
+ public:
+  AgentRegistry(AgentWebSocketBridge* bridge, std::unique_ptr<LlmClient> llm, const runtime::Clock& clock);
+
+  void add_tool(std::unique_ptr<Tool> tool);
+  void register_agent(std::string name, AgentFactory factory);
+  bool has_agent(std::string_view name) const { return factories_.find(name) != factories_.end(); }
+  std::vector<std::string> agent_names() const;
+  bool has_llm() const { return llm_ != nullptr; }
+  bool has_bridge() const { return bridge_ != nullptr; }
+
+  // nullptr when `name` is unknown. Throws when the registry is not wired.
+  std::shared_ptr<Agent> create(std::string_view name, UserExecutionContext ctx);
+
+ private:
+  AgentWebSocketBridge* bridge_;
+  std::unique_ptr<LlmClient> llm_;
+  const runtime::Clock& clock_;
+  std::map<std::string, std::unique_ptr<Tool>, std::less<>> tools_;
+  std::map<std::string, AgentFactory, std::less<>> factories_;
+};
+
+// Owns the running agents until each reaches its terminal event.
+class ExecutionEngine {
+ public:
+  ExecutionEngine(AgentRegistry& registry, runtime::Timers& timers);
+  // Empty on success, else why the run could not start.
+  std::string start(UserExecutionContext ctx, std::string_view agent_name, std::string input);
+  std::size_t active_runs() const { return active_.size(); }
+  std::uint64_t runs_started() const { return runs_started_; }
+
+ private:
+  AgentRegistry& registry_;
+  runtime::Timers& timers_;
+  std::map<std::string, std::shared_ptr<Agent>> active_;  // by run_id
+  std::uint64_t runs_started_ = 0;
+};
+
+}  // namespace bridgesim::system

@@ -1,0 +1,172 @@
+#include "system/app.hpp"
+
+#include <cstdio>
+
+#include <boost/json.hpp>
+
+#include "system/events.hpp"
+
+namespace bridgesim::system {
+
+Components Components::defaults() {
+  Components c;
+  c.manager = [](Runtime& rt) { return std::make_unique<WebSocketManager>(rt.logger); };
+  c.bridge = [](ConnectionManager& manager, Runtime& rt) {
+    return std::make_unique<AgentWebSocketBridge>(manager, rt.clock);
+  };
+  c.llm = [](const AppConfig& config, Runtime& rt) -> std::unique_ptr<LlmClient> {
+    return std::make_unique<FakeLlmClient>(rt.timers, rt.random, config.llm_latency);
+  };
+  c.tools_and_agents = [](AgentRegistry& registry, const AppConfig& config, Runtime& rt) {
+    registry.add_tool(std::make_unique<FakeSearchTool>(rt.timers, rt.random, config.tool_latency));
+    registry.register_agent(config.default_agent,
+                            [](AgentDeps deps) { return std::make_shared<ScriptedAgent>(std::move(deps)); });
+  };
+  c.auth = [](const AppConfig& config, Runtime& rt) -> std::unique_ptr<Authenticator> {
+    return std::make_unique<JwtAuthenticator>(config.jwt_secret, rt.clock);
+  };
+  c.handlers = register_default_handlers;
+  return c;
+}
+
+App::App(AppConfig config, Runtime runtime, Components components)
+    : config_(std::move(config)), runtime_(std::move(runtime)) {
+  run_startup(components);
+}
+
+App::~App() = default;
+
+void App::run_startup(Components& c) {
+  // Phase order matters: each phase consumes what the previous ones made.
+  state_.manager = c.manager ? c.manager(runtime_) : nullptr;
+  if (state_.manager && c.bridge) state_.bridge = c.bridge(*state_.manager, runtime_);
+  state_.registry = std::make_unique<AgentRegistry>(state_.bridge.get(), c.llm ? c.llm(config_, runtime_) : nullptr,
+                                                    runtime_.clock);
+  if (c.tools_and_agents) c.tools_and_agents(*state_.registry, config_, runtime_);
+  state_.engine = std::make_unique<ExecutionEngine>(*state_.registry, runtime_.timers);
+  state_.auth = c.auth ? c.auth(config_, runtime_) : nullptr;
+  state_.router = std::make_unique<MessageRouter>();
+  if (c.handlers) c.handlers(*state_.router, *this);
+  validate_critical_path();
+  if (health_.ok) {
+    runtime_.logger->info("startup complete: critical path valid");
+  } else {
+    for (const auto& f : health_.failing) runtime_.logger->error("startup validation failed: {}", f);
+  }
+}
+
+void App::validate_critical_path() {
+  auto& failing = health_.failing;
+  if (!state_.manager) failing.push_back("websocket_manager: not created");
+  if (!state_.bridge) failing.push_back("agent_websocket_bridge: not registered in AppState");
+  if (!state_.registry->has_llm()) failing.push_back("agent_registry: no LLM client");
+  if (!state_.registry->has_agent(config_.default_agent)) {
+    failing.push_back("agent_registry: default agent '" + config_.default_agent + "' not registered");
+  }
+  if (!state_.auth) failing.push_back("auth: no authenticator");
+  for (const auto type : kRequiredHandlers) {
+    if (!state_.router->has_handler(type)) failing.push_back("message_router: no handler for '" + std::string(type) + "'");
+  }
+  health_.ok = failing.empty();
+}
+
+HttpResponse App::handle_http(std::string_view method, std::string_view target) {
+  if (target == "/health") {
+    if (method != "GET") return {405, "application/json", R"({"error":"method not allowed"})"};
+    boost::json::array failing;
+    for (const auto& f : health_.failing) failing.emplace_back(f);
+    if (health_.ok) return {200, "application/json", R"({"status":"ok"})"};
+    return {503, "application/json", boost::json::serialize(boost::json::object{{"status", "unhealthy"}, {"failing", failing}})};
+  }
+  return {404, "application/json", R"({"error":"not found"})"};
+}
+
+void App::on_connection(std::shared_ptr<runtime::Connection> connection) {
+  if (!health_.ok) {
+    // Refuse rather than half-work: no component of a broken critical path is touched.
+    connection->reject(503, "service unavailable: " + health_.failing.front());
+    return;
+  }
+  if (connection->handshake().target != "/ws") {
+    connection->reject(404, "not found");
+    return;
+  }
+  const AuthDecision decision = state_.auth->authenticate(connection->handshake());
+  if (!decision.ok) {
+    runtime_.logger->info("refused connection {}: {}", connection->id(), decision.reason);
+    connection->reject(decision.http_status, decision.reason);
+    return;
+  }
+  const runtime::ConnectionId id = connection->id();
+  state_.manager->add(std::move(connection), decision.user_id);
+  runtime::ConnectionEvents events;
+  events.on_text = [this, id](std::string text) { on_text(id, std::move(text)); };
+  events.on_closed = [this, id](std::uint16_t, std::string) { state_.manager->on_closed(id); };
+  state_.manager->accept(id, decision.subprotocol, std::move(events));
+  state_.manager->send_to_connection(id, make_connection_established(id, decision.user_id));
+}
+
+void App::send_error(runtime::ConnectionId id, std::string_view code, std::string_view message) {
+  state_.manager->send_to_connection(id, make_error_frame(code, message));
+}
+
+void App::on_text(runtime::ConnectionId id, std::string text) {
+  const auto user = state_.manager->user_of(id);
+  if (!user) return;  // closed meanwhile
+  if (text.size() > config_.max_frame_bytes) {
+    return send_error(id, "frame_too_large", "frame of " + std::to_string(text.size()) + " bytes exceeds the limit of " +
+                                                 std::to_string(config_.max_frame_bytes));
+  }
+  boost::system::error_code ec;
+  const boost::json::value parsed = boost::json::parse(text, ec);
+  if (ec) return send_error(id, "invalid_json", "frame is not valid JSON: " + ec.message());
+  if (!parsed.is_object()) return send_error(id, "invalid_message", "frame must be a JSON object");
+  const auto& body = parsed.as_object();
+  const auto* type = body.if_contains("type");
+  if (type == nullptr || !type->is_string()) return send_error(id, "invalid_message", "frame has no string 'type'");
+  const RequestContext request{id, *user};
+  try {
+    if (!state_.router->dispatch(type->as_string(), request, body)) {
+      send_error(id, "unknown_type", "unknown message type '" + std::string(type->as_string()) + "'");
+    }
+  } catch (const BadRequest& e) {
+    send_error(id, e.code(), e.what());
+  } catch (const std::exception& e) {
+    // The message loop never dies from one request.
+    runtime_.logger->error("handler for '{}' failed: {}", std::string(type->as_string()), e.what());
+    send_error(id, "internal_error", "request failed");
+  }
+}
+
+std::string App::next_run_id() {
+  char buf[24];
+  std::snprintf(buf, sizeof buf, "run-%016llx", static_cast<unsigned long long>(runtime_.random.next_u64()));
+  return buf;
+}
+
+void App::start_run(const RequestContext& request, std::string thread_id, std::string request_id,
+                    std::string_view agent, std::string input) {
+  UserExecutionContext ctx{request.user_id, std::move(thread_id), next_run_id(), std::move(request_id)};
+  const std::string error = state_.engine->start(std::move(ctx), agent, std::move(input));
+  if (!error.empty()) throw BadRequest("run_not_started", error);
+}
+
+void register_default_handlers(MessageRouter& router, App& app) {
+  router.add_handler("user_message", [&app](const RequestContext& request, const boost::json::object& body) {
+    app.start_run(request, required_string(body, "thread_id"), required_string(body, "client_msg_id"),
+                  app.config().default_agent, required_string(body, "text"));
+  });
+  router.add_handler("start_agent", [&app](const RequestContext& request, const boost::json::object& body) {
+    const std::string agent = required_string(body, "agent");
+    const std::string thread_id = required_string(body, "thread_id");
+    app.start_run(request, thread_id, thread_id, agent, required_string(body, "input"));
+  });
+  router.add_handler("ping", [&app](const RequestContext& request, const boost::json::object&) {
+    app.state().manager->send_to_connection(request.connection_id, make_pong());
+  });
+  router.add_handler("disconnect", [&app](const RequestContext& request, const boost::json::object&) {
+    app.state().manager->close(request.connection_id, runtime::close_code::kNormal, "client requested disconnect");
+  });
+}
+
+}  // namespace bridgesim::system

@@ -1,0 +1,174 @@
+#include "system/auth.hpp"
+
+#include <algorithm>
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+
+#include <boost/json.hpp>
+
+namespace bridgesim::system {
+namespace {
+
+constexpr std::string_view kSubprotocol = "jwt-auth";
+constexpr std::string_view kTokenPrefix = "jwt.";
+
+std::string hmac_sha256(std::string_view key, std::string_view data) {
+  unsigned char out[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(data.data()),
+       data.size(), out, &len);
+  return std::string(reinterpret_cast<const char*>(out), len);
+}
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+bool looks_like_jwt(std::string_view s) { return std::count(s.begin(), s.end(), '.') == 2; }
+
+}  // namespace
+
+// OpenSSL's EVP base64 does standard base64 with padding; JWT uses the URL
+// alphabet without padding, so the text is translated on the way in and out.
+std::string base64url_encode(std::string_view bytes) {
+  std::string out(4 * ((bytes.size() + 2) / 3) + 1, '\0');
+  const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                                reinterpret_cast<const unsigned char*>(bytes.data()), static_cast<int>(bytes.size()));
+  out.resize(static_cast<std::size_t>(n));
+  while (!out.empty() && out.back() == '=') out.pop_back();
+  for (char& c : out) {
+    if (c == '+') c = '-';
+    if (c == '/') c = '_';
+  }
+  return out;
+}
+
+std::optional<std::string> base64url_decode(std::string_view text) {
+  if (text.size() % 4 == 1) return std::nullopt;
+  std::string std64(text);
+  for (char& c : std64) {
+    if (c == '-') c = '+';
+    else if (c == '_') c = '/';
+    else if (c == '+' || c == '/' || c == '=') return std::nullopt;
+  }
+  const std::size_t padding = (4 - std64.size() % 4) % 4;
+  std64.append(padding, '=');
+  std::string out(3 * std64.size() / 4 + 1, '\0');
+  const int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                                reinterpret_cast<const unsigned char*>(std64.data()), static_cast<int>(std64.size()));
+  if (n < 0) return std::nullopt;
+  out.resize(static_cast<std::size_t>(n) - padding);  // EVP_DecodeBlock counts padding as zero bytes
+  return out;
+}
+
+std::string mint_hs256(std::string_view secret, std::string_view sub, std::int64_t exp_unix_s) {
+  const std::string header = base64url_encode(R"({"alg":"HS256","typ":"JWT"})");
+  const std::string payload = base64url_encode(boost::json::serialize(boost::json::object{{"sub", sub}, {"exp", exp_unix_s}}));
+  const std::string signing_input = header + "." + payload;
+  return signing_input + "." + base64url_encode(hmac_sha256(secret, signing_input));
+}
+
+std::optional<TokenClaims> verify_hs256(std::string_view token, std::string_view secret, std::int64_t now_unix_s,
+                                        std::string& error) {
+  const auto dot1 = token.find('.');
+  const auto dot2 = dot1 == std::string_view::npos ? dot1 : token.find('.', dot1 + 1);
+  if (dot2 == std::string_view::npos || token.find('.', dot2 + 1) != std::string_view::npos) {
+    error = "malformed token: expected header.payload.signature";
+    return std::nullopt;
+  }
+  const auto header = base64url_decode(token.substr(0, dot1));
+  const auto payload = base64url_decode(token.substr(dot1 + 1, dot2 - dot1 - 1));
+  const auto signature = base64url_decode(token.substr(dot2 + 1));
+  if (!header || !payload || !signature) {
+    error = "malformed token: bad base64url";
+    return std::nullopt;
+  }
+  boost::system::error_code ec;
+  const auto header_json = boost::json::parse(*header, ec);
+  if (ec || !header_json.is_object()) {
+    error = "malformed token: header is not a JSON object";
+    return std::nullopt;
+  }
+  const auto* alg = header_json.as_object().if_contains("alg");
+  if (alg == nullptr || !alg->is_string() || alg->as_string() != "HS256") {
+    error = "unsupported token: alg must be HS256";
+    return std::nullopt;
+  }
+  const std::string expected = hmac_sha256(secret, token.substr(0, dot2));
+  if (signature->size() != expected.size() || CRYPTO_memcmp(signature->data(), expected.data(), expected.size()) != 0) {
+    error = "invalid token signature";
+    return std::nullopt;
+  }
+  const auto payload_json = boost::json::parse(*payload, ec);
+  if (ec || !payload_json.is_object()) {
+    error = "malformed token: payload is not a JSON object";
+    return std::nullopt;
+  }
+  const auto& claims = payload_json.as_object();
+  const auto* sub = claims.if_contains("sub");
+  const auto* exp = claims.if_contains("exp");
+  if (sub == nullptr || !sub->is_string() || sub->as_string().empty()) {
+    error = "token has no 'sub' claim";
+    return std::nullopt;
+  }
+  if (exp == nullptr || !(exp->is_int64() || exp->is_uint64())) {
+    error = "token has no integer 'exp' claim";
+    return std::nullopt;
+  }
+  const std::int64_t exp_s = exp->is_int64() ? exp->as_int64() : static_cast<std::int64_t>(exp->as_uint64());
+  if (exp_s <= now_unix_s) {
+    error = "token expired";
+    return std::nullopt;
+  }
+  return TokenClaims{std::string(sub->as_string()), exp_s};
+}
+
+std::string extract_token(const runtime::HandshakeRequest& request, bool& via_subprotocol) {
+  via_subprotocol = false;
+  const std::string_view auth = trim(request.authorization);
+  constexpr std::string_view kBearer = "Bearer ";
+  if (auth.size() > kBearer.size() && auth.substr(0, kBearer.size()) == kBearer) {
+    return std::string(trim(auth.substr(kBearer.size())));
+  }
+  for (const auto& offered : request.subprotocols) {
+    const std::string_view p = trim(offered);
+    if (p.size() <= kTokenPrefix.size() || p.substr(0, kTokenPrefix.size()) != kTokenPrefix) continue;
+    const std::string_view rest = p.substr(kTokenPrefix.size());
+    via_subprotocol = true;
+    if (looks_like_jwt(rest)) return std::string(rest);  // raw "jwt.<jwt>"
+    if (auto decoded = base64url_decode(rest)) return *decoded;
+    return std::string(rest);  // undecodable: verification will refuse it
+  }
+  return {};
+}
+
+JwtAuthenticator::JwtAuthenticator(std::string secret, const runtime::Clock& clock)
+    : secret_(std::move(secret)), clock_(clock) {
+  if (secret_.empty()) throw std::invalid_argument("JwtAuthenticator: empty secret");
+}
+
+AuthDecision JwtAuthenticator::authenticate(const runtime::HandshakeRequest& request) {
+  AuthDecision decision;
+  bool via_subprotocol = false;
+  const std::string token = extract_token(request, via_subprotocol);
+  if (token.empty()) {
+    decision.reason = "missing token";
+    return decision;
+  }
+  std::string error;
+  const auto claims = verify_hs256(token, secret_, clock_.now_ns() / runtime::kNanosPerSecond, error);
+  if (!claims) {
+    decision.reason = error;
+    return decision;
+  }
+  decision.ok = true;
+  decision.user_id = claims->sub;
+  if (via_subprotocol) decision.subprotocol = std::string(kSubprotocol);
+  return decision;
+}
+
+}  // namespace bridgesim::system

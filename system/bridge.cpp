@@ -1,0 +1,59 @@
+#include "system/bridge.hpp"
+
+#include <stdexcept>
+
+#include "system/events.hpp"
+
+namespace bridgesim::system {
+
+UserEmitter::UserEmitter(AgentWebSocketBridge& bridge, UserExecutionContext ctx, std::string agent_name)
+    : bridge_(bridge), ctx_(std::move(ctx)), agent_name_(std::move(agent_name)) {
+  if (ctx_.user_id.empty() || ctx_.run_id.empty()) throw std::invalid_argument("UserEmitter: context without user or run");
+}
+
+void UserEmitter::emit(std::string_view type, boost::json::object payload) {
+  if (finished_) throw std::logic_error("UserEmitter: event after the run's terminal event");
+  const std::uint64_t seq = next_seq_++;
+  if (seq == 1 && type != event_type::kAgentStarted) throw std::logic_error("UserEmitter: first event must be agent_started");
+  if (type == event_type::kAgentCompleted || type == event_type::kAgentError) finished_ = true;
+  const AgentEvent event{type, ctx_, agent_name_, seq, bridge_.clock().now_ns(), std::move(payload)};
+  bridge_.deliver(ctx_, serialize(event));
+}
+
+void UserEmitter::notify_agent_started() { emit(event_type::kAgentStarted, {}); }
+
+void UserEmitter::notify_agent_thinking(std::string_view reasoning) {
+  emit(event_type::kAgentThinking, {{"reasoning", reasoning}});
+}
+
+void UserEmitter::notify_tool_executing(std::string_view tool_name, boost::json::object parameters) {
+  emit(event_type::kToolExecuting, {{"tool_name", tool_name}, {"parameters", std::move(parameters)}});
+}
+
+void UserEmitter::notify_tool_completed(std::string_view tool_name, boost::json::value results,
+                                        runtime::Nanos duration_ns) {
+  emit(event_type::kToolCompleted, {{"tool_name", tool_name},
+                                    {"results", std::move(results)},
+                                    {"duration", static_cast<double>(duration_ns) / runtime::kNanosPerSecond}});
+}
+
+void UserEmitter::notify_agent_completed(std::string_view final_response) {
+  emit(event_type::kAgentCompleted, {{"status", "success"}, {"final_response", final_response}});
+}
+
+void UserEmitter::notify_agent_error(std::string_view reason) { emit(event_type::kAgentError, {{"reason", reason}}); }
+
+AgentWebSocketBridge::AgentWebSocketBridge(ConnectionManager& manager, const runtime::Clock& clock)
+    : manager_(manager), clock_(clock) {}
+
+std::unique_ptr<UserEmitter> AgentWebSocketBridge::create_user_emitter(UserExecutionContext ctx,
+                                                                       std::string agent_name) {
+  return std::make_unique<UserEmitter>(*this, std::move(ctx), std::move(agent_name));
+}
+
+void AgentWebSocketBridge::deliver(const UserExecutionContext& ctx, const std::string& frame) {
+  ++frames_delivered_;
+  manager_.send_to_user(ctx.user_id, frame);
+}
+
+}  // namespace bridgesim::system
