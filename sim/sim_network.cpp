@@ -192,7 +192,9 @@ void SimNetwork::deliver(Link& link, bool to_server, std::function<void()> fn) {
   const runtime::Nanos latency = static_cast<runtime::Nanos>(
       rng_.uniform(static_cast<std::uint64_t>(config_.latency_min_ns), static_cast<std::uint64_t>(config_.latency_max_ns)));
   runtime::Nanos& last = to_server ? link.last_to_server_ns : link.last_to_client_ns;
-  const runtime::Nanos at = std::max(scheduler_.elapsed_ns() + latency, last);
+  // Strictly after the previous frame of this direction: the scheduler breaks
+  // ties at random, and a TCP stream never reorders.
+  const runtime::Nanos at = std::max(scheduler_.elapsed_ns() + latency, last + 1);
   last = at;
   scheduler_.post_after(at - scheduler_.elapsed_ns(), std::move(fn));
 }

@@ -1,0 +1,262 @@
+#include "cli/commands.hpp"
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "cli/harness.hpp"
+#include "sim/trace.hpp"
+
+namespace bridgesim::cli {
+namespace {
+
+struct UsageError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+const scenarios::Variant* variant_or_throw(const std::string& name) {
+  if (name.empty()) return nullptr;
+  const auto* v = scenarios::find_variant(name);
+  if (v == nullptr) throw UsageError("unknown variant '" + name + "' (see `bridgesim list`)");
+  return v;
+}
+
+void check_property_names(const scenarios::Scenario& s) {
+  for (const auto& p : s.properties) {
+    if (properties::find_property(p) == nullptr) {
+      throw scenarios::ScenarioError(s.source + ":1: unknown property '" + p + "' (see `bridgesim list`)");
+    }
+  }
+}
+
+void write_file(const std::string& path, const std::string& text) {
+  if (path.empty()) return;
+  const std::filesystem::path p(path);
+  if (p.has_parent_path()) std::filesystem::create_directories(p.parent_path());
+  std::ofstream out(p, std::ios::binary);
+  if (!out) throw UsageError("cannot write " + path);
+  out << text;
+  if (!out) throw UsageError("failed writing " + path);
+}
+
+std::string command_line(int argc, char** argv) {
+  std::string out = "bridgesim";
+  for (int i = 1; i < argc; ++i) out += std::string(" ") + argv[i];
+  return out;
+}
+
+// ---- run ----------------------------------------------------------------
+
+struct RunArgs {
+  std::vector<std::string> scenarios;
+  std::string scenario_dir = default_scenario_dir();
+  std::uint64_t seeds = 100;
+  std::uint64_t seed_start = 1;
+  std::string variant;
+  unsigned jobs = 1;
+  bool fail_fast = false;
+  std::string junit, json, markdown, html;
+  std::size_t max_failures_printed = 10;
+};
+
+class Progress {
+ public:
+  Progress(std::string label, bool tty) : label_(std::move(label)), tty_(tty) {}
+  void operator()(std::uint64_t done, std::uint64_t total) {
+    if (tty_) {
+      const int width = 30;
+      const int filled = total == 0 ? width : static_cast<int>(width * done / total);
+      std::fprintf(stderr, "\r%-16s [%s%s] %llu/%llu", label_.c_str(), std::string(filled, '#').c_str(),
+                   std::string(width - filled, '.').c_str(), static_cast<unsigned long long>(done),
+                   static_cast<unsigned long long>(total));
+      if (done == total) std::fprintf(stderr, "\r\x1b[K");
+      std::fflush(stderr);
+      return;
+    }
+    // Plain lines for logs: one per tenth.
+    const std::uint64_t tenth = total * (last_tenth_ + 1) / 10;
+    if (total >= 1000 && done >= tenth && done < total) {
+      ++last_tenth_;
+      std::fprintf(stderr, "%s: %llu/%llu runs\n", label_.c_str(), static_cast<unsigned long long>(done),
+                   static_cast<unsigned long long>(total));
+    }
+  }
+
+ private:
+  std::string label_;
+  bool tty_;
+  std::uint64_t last_tenth_ = 0;
+};
+
+int do_run(const RunArgs& args, const std::string& cmdline) {
+  const auto* variant = variant_or_throw(args.variant);
+  std::vector<scenarios::Scenario> list;
+  if (args.scenarios.empty()) {
+    list = scenarios::load_scenario_dir(args.scenario_dir);
+    if (list.empty()) throw UsageError("no scenario files (*.toml) in " + args.scenario_dir);
+  } else {
+    for (const auto& s : args.scenarios) list.push_back(scenarios::find_scenario(s, args.scenario_dir));
+  }
+  for (const auto& s : list) check_property_names(s);
+
+  const bool tty = isatty(STDERR_FILENO) != 0;
+  reports::SweepReport report;
+  report.command = cmdline;
+  double wall = 0;
+  for (const auto& scenario : list) {
+    SweepSpec spec{scenario, args.seed_start, args.seeds, variant, args.jobs, args.fail_fast};
+    Progress progress(scenario.name, tty);
+    const SweepOutcome outcome = sweep(spec, std::ref(progress));
+    wall += outcome.wall_seconds;
+    const auto result = to_report(spec, outcome);
+    std::printf("%-24s runs=%llu failures=%llu wall=%.3fs (%.0f runs/s)\n",
+                (scenario.name + (variant ? "[" + variant->name + "]" : "")).c_str(),
+                static_cast<unsigned long long>(result.seeds_run), static_cast<unsigned long long>(result.failing_seeds),
+                outcome.wall_seconds, outcome.wall_seconds > 0 ? result.seeds_run / outcome.wall_seconds : 0.0);
+    std::size_t printed = 0;
+    for (const auto& f : result.failures) {
+      if (printed++ == args.max_failures_printed) {
+        std::printf("  ... %zu more violations (see the reports)\n", result.failures.size() - args.max_failures_printed);
+        break;
+      }
+      std::printf("  FAIL seed=%llu property=%s: %s\n    replay: %s\n", static_cast<unsigned long long>(f.seed),
+                  f.property.c_str(), f.message.c_str(), f.replay_command.c_str());
+    }
+    std::fflush(stdout);
+    report.results.push_back(result);
+  }
+  std::printf("TOTAL runs=%llu failures=%llu wall=%.3fs verdict=%s\n",
+              static_cast<unsigned long long>(report.total_runs()),
+              static_cast<unsigned long long>(report.total_failing_seeds()), wall, report.passed() ? "PASS" : "FAIL");
+  write_file(args.junit, reports::to_junit_xml(report));
+  write_file(args.json, reports::to_json(report));
+  write_file(args.markdown, reports::to_markdown(report));
+  write_file(args.html, reports::to_html(report));
+  for (const auto* path : {&args.junit, &args.json, &args.markdown, &args.html}) {
+    if (!path->empty()) std::printf("wrote %s\n", path->c_str());
+  }
+  return report.passed() ? kExitPass : kExitViolation;
+}
+
+// ---- replay -------------------------------------------------------------
+
+struct ReplayArgs {
+  std::string scenario;
+  std::string scenario_dir = default_scenario_dir();
+  std::uint64_t seed = 1;
+  std::string variant;
+  std::string trace_out;
+  bool no_color = false;
+  bool log = false;
+};
+
+int do_replay(const ReplayArgs& args) {
+  const auto* variant = variant_or_throw(args.variant);
+  const auto scenario = scenarios::find_scenario(args.scenario, args.scenario_dir);
+  check_property_names(scenario);
+  const auto run = scenarios::run_scenario(scenario, {args.seed, variant, args.log});
+  const bool colour = !args.no_color && isatty(STDOUT_FILENO) != 0;
+  std::fputs(sim::format_timeline(run.trace, colour).c_str(), stdout);
+  const auto violations = properties::check_properties(run.trace, scenario.properties);
+  for (const auto& v : violations) {
+    std::printf("VIOLATION %s at record #%zu (t=%s): %s\n", v.property.c_str(), v.record_index,
+                sim::format_virtual_time(v.at_ns).c_str(), v.message.c_str());
+  }
+  write_file(args.trace_out, run.trace.to_jsonl());
+  std::printf("scenario=%s seed=%llu records=%zu virtual_end=%s verdict=%s\n", scenario.name.c_str(),
+              static_cast<unsigned long long>(args.seed), run.trace.size(),
+              sim::format_virtual_time(run.virtual_end_ns).c_str(), violations.empty() ? "PASS" : "FAIL");
+  std::printf("trace hash: %s\n", sim::hash_hex(run.trace.hash()).c_str());
+  return violations.empty() ? kExitPass : kExitViolation;
+}
+
+// ---- list ---------------------------------------------------------------
+
+int do_list(const std::string& scenario_dir) {
+  std::printf("Scenarios (%s):\n", scenario_dir.c_str());
+  for (const auto& s : scenarios::load_scenario_dir(scenario_dir)) {
+    std::printf("  %-22s %s\n", s.name.c_str(), s.description.c_str());
+  }
+  std::printf("\nProperties:\n");
+  for (const auto& p : properties::property_catalog()) std::printf("  %-22s %s\n", p.name.c_str(), p.description.c_str());
+  std::printf("\nVariants (incident regressions, for --variant):\n");
+  for (const auto& v : scenarios::variant_catalog()) {
+    std::printf("  %-22s %s (caught by: %s)\n", v.name.c_str(), v.incident.c_str(), v.expected_property.c_str());
+  }
+  return kExitPass;
+}
+
+}  // namespace
+
+int main_with_args(int argc, char** argv) {
+  CLI::App app{"bridgesim: deterministic simulation and fault injection for an agent -> WebSocket backend"};
+  app.require_subcommand(1);
+  app.footer(
+      "Examples:\n"
+      "  bridgesim run --seeds 1000 --html out/readiness.html\n"
+      "  bridgesim run --scenario golden_path --seeds 100 --jobs 2\n"
+      "  bridgesim replay --scenario golden_path --seed 17\n"
+      "  bridgesim list\n"
+      "Exit codes: 0 pass, 1 property violated, 2 usage or input error.");
+
+  RunArgs run;
+  auto* run_cmd = app.add_subcommand("run", "Run scenarios over many seeds and check every property");
+  run_cmd->add_option("-s,--scenario", run.scenarios, "Scenario name or .toml path (repeatable; default: all)");
+  run_cmd->add_option("--scenario-dir", run.scenario_dir, "Where scenario names are looked up")->capture_default_str();
+  run_cmd->add_option("-n,--seeds", run.seeds, "Seeds per scenario")->capture_default_str()->check(CLI::Range(1ull, 100'000'000ull));
+  run_cmd->add_option("--seed-start", run.seed_start, "First seed")->capture_default_str();
+  run_cmd->add_option("--variant", run.variant, "Swap in an incident-regression component (see list)");
+  run_cmd->add_option("-j,--jobs", run.jobs, "Runs in parallel; results identical to --jobs 1")->capture_default_str()->check(CLI::Range(1u, 256u));
+  run_cmd->add_flag("--fail-fast", run.fail_fast, "Stop a scenario at its first failing seed");
+  run_cmd->add_option("--junit", run.junit, "Write JUnit XML here");
+  run_cmd->add_option("--json", run.json, "Write the JSON summary here");
+  run_cmd->add_option("--markdown", run.markdown, "Write a Markdown summary here");
+  run_cmd->add_option("--html", run.html, "Write the HTML readiness report here");
+  run_cmd->footer("Example: bridgesim run --scenario golden_path --seeds 10000 --jobs 2 --junit out/junit.xml");
+
+  ReplayArgs replay;
+  auto* replay_cmd = app.add_subcommand("replay", "Re-run one seed exactly: timeline, violations, trace hash");
+  replay_cmd->add_option("-s,--scenario", replay.scenario, "Scenario name or .toml path")->required();
+  replay_cmd->add_option("--scenario-dir", replay.scenario_dir, "Where scenario names are looked up")->capture_default_str();
+  replay_cmd->add_option("--seed", replay.seed, "The seed to replay")->required();
+  replay_cmd->add_option("--variant", replay.variant, "The incident-regression component the failing run used");
+  replay_cmd->add_option("--trace", replay.trace_out, "Also write the trace as JSON lines here");
+  replay_cmd->add_flag("--no-color", replay.no_color, "No colour even on a terminal");
+  replay_cmd->add_flag("--log", replay.log, "Print the system's own log lines (virtual time) to stderr");
+  replay_cmd->footer("Example: bridgesim replay --scenario golden_path --seed 17 --trace out/seed17.jsonl");
+
+  std::string list_dir = default_scenario_dir();
+  auto* list_cmd = app.add_subcommand("list", "List scenarios, properties and incident variants");
+  list_cmd->add_option("--scenario-dir", list_dir, "Where scenarios are")->capture_default_str();
+
+  register_serve_command(app);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? kExitPass : kExitUsage;
+  }
+  try {
+    if (run_cmd->parsed()) return do_run(run, command_line(argc, argv));
+    if (replay_cmd->parsed()) return do_replay(replay);
+    if (list_cmd->parsed()) return do_list(list_dir);
+    return run_serve_command(app);
+  } catch (const scenarios::ScenarioError& e) {
+    std::fprintf(stderr, "error: %s\n", e.what());
+  } catch (const UsageError& e) {
+    std::fprintf(stderr, "error: %s\n", e.what());
+  } catch (const std::invalid_argument& e) {
+    std::fprintf(stderr, "error: %s\n", e.what());
+  }
+  return kExitUsage;
+}
+
+}  // namespace bridgesim::cli

@@ -1,0 +1,47 @@
+#pragma once
+// Properties judge a run by its trace alone, mostly by what users saw
+// (records of actor "user:<id>"). Each checker reports the first violating
+// record with its position and a sentence a person can act on.
+#include <cstddef>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "sim/trace.hpp"
+
+namespace bridgesim::properties {
+
+struct Violation {
+  std::string property;
+  std::size_t record_index = 0;  // position in the trace
+  runtime::Nanos at_ns = 0;
+  std::string message;
+};
+
+using Checker = std::function<std::optional<Violation>(const sim::Trace&)>;
+
+struct Property {
+  std::string name;
+  std::string description;
+  Checker check;
+};
+
+const std::vector<Property>& property_catalog();
+// nullptr when unknown.
+const Property* find_property(std::string_view name);
+
+// Runs the named properties (all of them when `names` is empty). Throws
+// std::invalid_argument for an unknown name.
+std::vector<Violation> check_properties(const sim::Trace& trace, const std::vector<std::string>& names);
+
+// The five lifecycle events, in the order a user must see them.
+inline constexpr std::string_view kLifecycle[] = {"agent_started", "agent_thinking", "tool_executing", "tool_completed",
+                                                  "agent_completed"};
+
+std::optional<Violation> check_delivery(const sim::Trace& trace);
+std::optional<Violation> check_isolation(const sim::Trace& trace);
+std::optional<Violation> check_protocol(const sim::Trace& trace);
+
+}  // namespace bridgesim::properties

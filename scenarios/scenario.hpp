@@ -1,0 +1,45 @@
+#pragma once
+// A scenario is data: who connects, what they do, how the network behaves,
+// how long the run may take and which properties judge it. Loaded from
+// scenarios/*.toml; adding one needs no recompile.
+#include <cstdint>
+#include <filesystem>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "sim/sim_network.hpp"
+#include "system/runtime/clock.hpp"
+
+namespace bridgesim::scenarios {
+
+struct Scenario {
+  std::string name;
+  std::string description;
+  std::string source;  // file it came from, for messages and replay commands
+  int users = 3;
+  int messages_per_user = 1;
+  std::string workload = "golden_path";
+  runtime::Nanos start_spread_ns = 50 * runtime::kNanosPerMilli;  // users connect at a drawn time in [0, spread]
+  runtime::Nanos deadline_ns = 60 * runtime::kNanosPerSecond;     // virtual time budget for one run
+  sim::NetworkConfig network;
+  std::vector<std::string> properties;  // empty: every property in the catalog
+};
+
+// "file:line: message", thrown for any problem with a scenario file.
+class ScenarioError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// The workloads a scenario may name.
+const std::vector<std::string>& workload_names();
+
+Scenario parse_scenario(std::string_view toml_text, const std::string& source_name);
+Scenario load_scenario_file(const std::filesystem::path& path);
+// Every *.toml in `dir`, sorted by file name.
+std::vector<Scenario> load_scenario_dir(const std::filesystem::path& dir);
+// `name_or_path` is a .toml path, or a scenario name looked up in `dir`.
+Scenario find_scenario(const std::string& name_or_path, const std::filesystem::path& dir);
+
+}  // namespace bridgesim::scenarios
