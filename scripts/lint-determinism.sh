@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# The determinism and dependency lint (DESIGN.md). Fails, naming file:line,
+# when deterministic code reaches for wall time, OS randomness, threads,
+# sleeping, the environment, non-portable distributions or pointer-keyed hash
+# containers, or when a folder includes what the dependency rule forbids.
+# Usage: lint-determinism.sh [ROOT]   (default: the repository top)
+set -u
+root=${1:-$(cd "$(dirname "$0")/.." && pwd)}
+cd "$root" || { echo "lint: cannot enter $root" >&2; exit 2; }
+
+status=0
+report() {  # report TITLE HITS
+  if [ -n "$2" ]; then
+    echo "lint: $1:" >&2
+    echo "$2" | sed 's/^/  /' >&2
+    status=1
+  fi
+}
+
+src() {  # the C++ files of the given folders that exist
+  local d
+  for d in "$@"; do [ -d "$d" ] && echo "$d"; done
+}
+
+deterministic=$(src sim system scenarios properties)
+if [ -n "$deterministic" ]; then
+  forbidden='(system_clock|steady_clock|high_resolution_clock|utc_clock|tai_clock|file_clock)::now|(^|[^_a-zA-Z0-9.>])(std::)?(time|rand|srand|random|drand48|localtime|gmtime|getenv|secure_getenv|sleep|usleep|nanosleep)\(|std::random_device|std::(mt19937|default_random_engine|minstd_rand|ranlux)|_distribution<|std::(thread|jthread|async)\b|this_thread::|#include <(thread|random|future)>|unordered_(map|set)<[^,>]*\*'
+  hits=$(grep -rnE "$forbidden" $deterministic --include='*.cpp' --include='*.hpp' --include='*.h' --include='*.cc' \
+         | grep -v '^system/net/' || true)
+  report "wall time, OS randomness, threads, sleeping or environment in deterministic code (only system/net/ may)" "$hits"
+fi
+
+# Dependency rule: Beast/Asio only in system/net/; system never includes sim/,
+# scenarios/, properties/ or cli/; properties never include system/ (except
+# the runtime time types) or scenarios/; nothing but cli includes cli/.
+if [ -d system ]; then
+  hits=$(grep -rnE '#include <boost/(asio|beast)' system sim scenarios properties reports 2>/dev/null | grep -v '^system/net/' || true)
+  report "Asio/Beast outside system/net/" "$hits"
+  hits=$(grep -rnE '#include "(sim|scenarios|properties|cli|reports)/' system 2>/dev/null || true)
+  report "system/ includes a harness folder" "$hits"
+fi
+if [ -d properties ]; then
+  hits=$(grep -rnE '#include "(scenarios|cli|system/[^r])' properties 2>/dev/null || true)
+  report "properties/ includes the system or scenarios" "$hits"
+fi
+if [ -d sim ]; then
+  hits=$(grep -rnE '#include "(scenarios|properties|cli|reports)/|#include "system/[^r]' sim 2>/dev/null || true)
+  report "sim/ includes something other than system/runtime/" "$hits"
+fi
+hits=$(grep -rnE '#include "cli/' $(src sim system scenarios properties reports) 2>/dev/null || true)
+report "a library includes cli/" "$hits"
+
+if [ $status -eq 0 ]; then echo "lint: determinism and dependency rules hold"; fi
+exit $status

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# The whole test suite: set up, build, run every test (ctest), then the same
+# suite under AddressSanitizer + UndefinedBehaviorSanitizer.
+# SANITIZE=0 skips the sanitizer pass (for a quick local loop only).
+set -euo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+jobs=${JOBS:-$(nproc)}
+started=$(date +%s)
+
+"$top/scripts/setup.sh"
+
+echo "== build (Release)"
+"$top/scripts/build.sh" build
+echo "== test (Release)"
+ctest --test-dir "$top/build" -j "$jobs" --output-on-failure --timeout 900
+
+if [ "${SANITIZE:-1}" != 0 ]; then
+  echo "== build (ASan+UBSan)"
+  BUILD_TYPE=RelWithDebInfo "$top/scripts/build.sh" build-asan -DBRIDGESIM_SANITIZE=ON
+  echo "== test (ASan+UBSan)"
+  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+    ctest --test-dir "$top/build-asan" -j "$jobs" --output-on-failure --timeout 1800 -LE slow
+fi
+echo "== all tests passed in $(( $(date +%s) - started ))s"

@@ -1,0 +1,177 @@
+// Each checker on hand-made traces: passes a good run, and names the first
+// violating record of a bad one.
+#include <string>
+#include <vector>
+
+#include <boost/json.hpp>
+#include <gtest/gtest.h>
+
+#include "properties/properties.hpp"
+
+namespace bridgesim::properties {
+namespace {
+
+class TraceBuilder {
+ public:
+  TraceBuilder& open(const std::string& user, const std::string& conn) { return add(user, "open", {{"conn", conn}}); }
+  TraceBuilder& ask(const std::string& user, const std::string& conn, const std::string& thread) {
+    const auto frame = boost::json::serialize(boost::json::object{
+        {"type", "user_message"}, {"thread_id", thread}, {"text", "hi"}, {"client_msg_id", thread + "-m"}});
+    return add(user, "send", {{"conn", conn}, {"frame", frame}});
+  }
+  TraceBuilder& event(const std::string& to_user, const std::string& conn, const std::string& type, std::uint64_t seq,
+                      const std::string& owner, const std::string& thread, const std::string& run = "run-1") {
+    boost::json::object frame{{"type", type},       {"run_id", run}, {"thread_id", thread}, {"user_id", owner},
+                              {"agent_name", "a"}, {"seq", seq},    {"timestamp", 1}};
+    if (type == "agent_thinking") frame["reasoning"] = "r";
+    if (type == "tool_executing") {
+      frame["tool_name"] = "search";
+      frame["parameters"] = boost::json::object{};
+    }
+    if (type == "tool_completed") {
+      frame["tool_name"] = "search";
+      frame["results"] = boost::json::array{};
+      frame["duration"] = 0.01;
+    }
+    if (type == "agent_completed") {
+      frame["status"] = "success";
+      frame["final_response"] = "done";
+    }
+    if (type == "agent_error") frame["reason"] = "tool failed";
+    return raw(to_user, conn, boost::json::serialize(frame));
+  }
+  TraceBuilder& raw(const std::string& user, const std::string& conn, const std::string& frame) {
+    return add(user, "recv", {{"conn", conn}, {"frame", frame}});
+  }
+  TraceBuilder& five(const std::string& user, const std::string& conn, const std::string& thread,
+                     const std::string& run = "run-1") {
+    std::uint64_t seq = 1;
+    for (const auto type : kLifecycle) event(user, conn, std::string(type), seq++, user, thread, run);
+    return *this;
+  }
+  TraceBuilder& add(const std::string& user, const std::string& kind, std::vector<sim::Field> fields) {
+    trace.add({now_ += 1000, "user:" + user, kind, std::move(fields)});
+    return *this;
+  }
+  sim::Trace trace;
+
+ private:
+  runtime::Nanos now_ = 0;
+};
+
+TEST(PropertiesDelivery, PassesWhenAllFiveArriveInOrder) {
+  TraceBuilder b;
+  b.open("u1", "1").ask("u1", "1", "t1").five("u1", "1", "t1");
+  EXPECT_FALSE(check_delivery(b.trace));
+  EXPECT_FALSE(check_isolation(b.trace));
+  EXPECT_FALSE(check_protocol(b.trace));
+}
+
+TEST(PropertiesDelivery, NamesTheMissingEventsAtTheRequest) {
+  TraceBuilder b;
+  b.open("u1", "1").ask("u1", "1", "t1");
+  b.event("u1", "1", "agent_started", 1, "u1", "t1").event("u1", "1", "agent_thinking", 2, "u1", "t1");
+  const auto v = check_delivery(b.trace);
+  ASSERT_TRUE(v);
+  EXPECT_EQ(v->property, "delivery");
+  EXPECT_EQ(v->record_index, 1u) << "points at the user_message that went unanswered";
+  EXPECT_NE(v->message.find("never [tool_executing, tool_completed, agent_completed]"), std::string::npos) << v->message;
+}
+
+TEST(PropertiesDelivery, CatchesOutOfOrderEvents) {
+  TraceBuilder b;
+  b.open("u1", "1").ask("u1", "1", "t1");
+  b.event("u1", "1", "agent_started", 1, "u1", "t1").event("u1", "1", "tool_executing", 2, "u1", "t1");
+  const auto v = check_delivery(b.trace);
+  ASSERT_TRUE(v);
+  EXPECT_EQ(v->record_index, 3u);
+  EXPECT_NE(v->message.find("expected agent_thinking"), std::string::npos) << v->message;
+}
+
+TEST(PropertiesDelivery, CatchesASeqGap) {
+  TraceBuilder b;
+  b.open("u1", "1").ask("u1", "1", "t1");
+  b.event("u1", "1", "agent_started", 1, "u1", "t1").event("u1", "1", "agent_thinking", 3, "u1", "t1");
+  const auto v = check_delivery(b.trace);
+  ASSERT_TRUE(v);
+  EXPECT_NE(v->message.find("seq 3 after seq 1"), std::string::npos) << v->message;
+}
+
+TEST(PropertiesDelivery, DuplicatesAreDroppedByTheClientBeforeJudging) {
+  TraceBuilder b;
+  b.open("u1", "1").ask("u1", "1", "t1");
+  b.event("u1", "1", "agent_started", 1, "u1", "t1").event("u1", "1", "agent_started", 1, "u1", "t1");
+  b.event("u1", "1", "agent_thinking", 2, "u1", "t1").event("u1", "1", "tool_executing", 3, "u1", "t1");
+  b.event("u1", "1", "tool_completed", 4, "u1", "t1").event("u1", "1", "agent_completed", 5, "u1", "t1");
+  EXPECT_FALSE(check_delivery(b.trace));
+}
+
+TEST(PropertiesDelivery, AgentErrorWithReasonIsATerminalOutcome) {
+  TraceBuilder b;
+  b.open("u1", "1").ask("u1", "1", "t1");
+  b.event("u1", "1", "agent_started", 1, "u1", "t1").event("u1", "1", "agent_error", 2, "u1", "t1");
+  EXPECT_FALSE(check_delivery(b.trace));
+  EXPECT_FALSE(check_protocol(b.trace));
+}
+
+TEST(PropertiesIsolation, CatchesAnEventOfAnotherUser) {
+  TraceBuilder b;
+  b.open("u1", "1").open("u2", "2").ask("u1", "1", "t1").ask("u2", "2", "t2");
+  b.event("u2", "2", "agent_started", 1, "u1", "t1");
+  const auto v = check_isolation(b.trace);
+  ASSERT_TRUE(v);
+  EXPECT_EQ(v->record_index, 4u);
+  EXPECT_EQ(v->message, "user u2 received agent_started of user u1 (run run-1, thread t1) on connection 2");
+}
+
+TEST(PropertiesIsolation, CatchesAForeignThreadEvenWithTheRightUserId) {
+  TraceBuilder b;
+  b.open("u2", "2").ask("u2", "2", "t2");
+  b.event("u2", "2", "agent_started", 1, "u2", "t1");
+  const auto v = check_isolation(b.trace);
+  ASSERT_TRUE(v);
+  EXPECT_NE(v->message.find("thread 't1', which is not one of theirs"), std::string::npos) << v->message;
+}
+
+TEST(PropertiesIsolation, CatchesOneRunReachingTwoUsers) {
+  TraceBuilder b;
+  b.open("u1", "1").open("u2", "2").ask("u1", "1", "t").ask("u2", "2", "t");
+  b.event("u1", "1", "agent_started", 1, "u1", "t", "run-9").event("u2", "2", "agent_thinking", 2, "u2", "t", "run-9");
+  const auto v = check_isolation(b.trace);
+  ASSERT_TRUE(v);
+  EXPECT_EQ(v->message, "run run-9 reached both user u1 and user u2");
+}
+
+TEST(PropertiesProtocol, CatchesATransportViolationRecord) {
+  TraceBuilder b;
+  b.trace.add({5, "net", "violation", {{"conn", "3"}, {"what", "send after close: Cannot call send once a close message has been sent"}}});
+  const auto v = check_protocol(b.trace);
+  ASSERT_TRUE(v);
+  EXPECT_EQ(v->record_index, 0u);
+  EXPECT_NE(v->message.find("connection 3"), std::string::npos);
+}
+
+TEST(PropertiesProtocol, CatchesAnEventWithoutItsPayload) {
+  TraceBuilder b;
+  b.open("u1", "1").ask("u1", "1", "t1");
+  b.raw("u1", "1", R"({"type":"agent_thinking","run_id":"r","thread_id":"t1","user_id":"u1","agent_name":"a","seq":2,"timestamp":1})");
+  const auto v = check_protocol(b.trace);
+  ASSERT_TRUE(v);
+  EXPECT_NE(v->message.find("payload field 'reasoning'"), std::string::npos) << v->message;
+}
+
+TEST(PropertiesProtocol, CatchesANonJsonFrame) {
+  TraceBuilder b;
+  b.open("u1", "1").raw("u1", "1", "oops");
+  ASSERT_TRUE(check_protocol(b.trace));
+}
+
+TEST(PropertiesCatalog, UnknownNameIsAnError) {
+  sim::Trace empty;
+  EXPECT_THROW(check_properties(empty, {"no_such_property"}), std::invalid_argument);
+  EXPECT_TRUE(check_properties(empty, {}).empty());
+  EXPECT_NE(find_property("isolation"), nullptr);
+}
+
+}  // namespace
+}  // namespace bridgesim::properties
