@@ -1,6 +1,7 @@
 #include "system/agents.hpp"
 
 #include <stdexcept>
+#include <utility>
 
 #include <boost/json.hpp>
 
@@ -36,13 +37,20 @@ ScriptedAgent::ScriptedAgent(AgentDeps deps) : deps_(std::move(deps)) {
   if (!deps_.emitter) throw std::invalid_argument("ScriptedAgent: no emitter");
 }
 
+// Every step re-checks finished(): a cancel may have ended the run while
+// the LLM or the tool was working.
 void ScriptedAgent::run(std::string input, std::function<void()> finished) {
   finished_ = std::move(finished);
   deps_.emitter->notify_agent_started();
   deps_.llm.complete("plan: " + input, [self = shared_from_this(), input](std::string reasoning) {
+    if (self->deps_.emitter->finished()) return;
     self->deps_.emitter->notify_agent_thinking(reasoning);
     self->call_tool(input);
   });
+}
+
+void ScriptedAgent::finish() {
+  if (finished_) std::exchange(finished_, nullptr)();
 }
 
 void ScriptedAgent::call_tool(std::string input) {
@@ -53,6 +61,7 @@ void ScriptedAgent::call_tool(std::string input) {
   const runtime::Nanos started_ns = deps_.clock.now_ns();
   try {
     tool->second->run(std::move(parameters), [self = shared_from_this(), name = tool->first, started_ns](boost::json::value results) {
+      if (self->deps_.emitter->finished()) return;
       self->deps_.emitter->notify_tool_completed(name, results, self->deps_.clock.now_ns() - started_ns);
       self->answer(boost::json::serialize(results));
     });
@@ -63,14 +72,16 @@ void ScriptedAgent::call_tool(std::string input) {
 
 void ScriptedAgent::answer(std::string tool_output) {
   deps_.llm.complete("answer with: " + tool_output, [self = shared_from_this()](std::string response) {
+    if (self->deps_.emitter->finished()) return;
     self->deps_.emitter->notify_agent_completed(response);
-    self->finished_();
+    self->finish();
   });
 }
 
 void ScriptedAgent::fail(std::string_view reason) {
+  if (deps_.emitter->finished()) return;
   deps_.emitter->notify_agent_error(reason);
-  finished_();
+  finish();
 }
 
 AgentRegistry::AgentRegistry(AgentWebSocketBridge* bridge, std::unique_ptr<LlmClient> llm, const runtime::Clock& clock)
@@ -109,8 +120,22 @@ std::string ExecutionEngine::start(UserExecutionContext ctx, std::string_view ag
   active_.emplace(run_id, agent);
   ++runs_started_;
   // Erase on the next turn: `finished` runs inside the agent's own callback.
-  agent->run(std::move(input), [this, run_id] { timers_.call_after(0, [this, run_id] { active_.erase(run_id); }); });
+  auto finished = [this, run_id] { timers_.call_after(0, [this, run_id] { active_.erase(run_id); }); };
+  try {
+    agent->run(std::move(input), finished);
+  } catch (const std::exception& e) {
+    // An agent that throws still ends its run with exactly one terminal event.
+    if (!agent->emitter().finished()) agent->emitter().notify_agent_error(std::string("agent failed: ") + e.what());
+    finished();
+  }
   return {};
+}
+
+bool ExecutionEngine::cancel(const std::string& run_id, std::string_view reason) {
+  const auto it = active_.find(run_id);
+  if (it == active_.end()) return false;
+  it->second->cancel(reason);
+  return true;
 }
 
 }  // namespace bridgesim::system

@@ -76,6 +76,9 @@ class Agent {
   // Runs to exactly one terminal event (agent_completed or agent_error) and
   // then calls `finished`.
   virtual void run(std::string input, std::function<void()> finished) = 0;
+  // Ends the run now with agent_error {reason}, unless it already ended.
+  virtual void cancel(std::string_view reason) = 0;
+  virtual UserEmitter& emitter() = 0;
 };
 
 // think -> one tool call -> answer.
@@ -83,11 +86,14 @@ class ScriptedAgent final : public Agent, public std::enable_shared_from_this<Sc
  public:
   explicit ScriptedAgent(AgentDeps deps);
   void run(std::string input, std::function<void()> finished) override;
+  void cancel(std::string_view reason) override { fail(reason); }
+  UserEmitter& emitter() override { return *deps_.emitter; }
 
  private:
   void call_tool(std::string input);
   void answer(std::string tool_output);
   void fail(std::string_view reason);
+  void finish();
 
   AgentDeps deps_;
   std::function<void()> finished_;
@@ -125,6 +131,8 @@ class ExecutionEngine {
   ExecutionEngine(AgentRegistry& registry, runtime::Timers& timers);
   // Empty on success, else why the run could not start.
   std::string start(UserExecutionContext ctx, std::string_view agent_name, std::string input);
+  // False when no such run is active.
+  bool cancel(const std::string& run_id, std::string_view reason);
   std::size_t active_runs() const { return active_.size(); }
   std::uint64_t runs_started() const { return runs_started_; }
 

@@ -10,10 +10,10 @@ namespace bridgesim::system {
 
 Components Components::defaults() {
   Components c;
-  c.manager = [](Runtime& rt) { return std::make_unique<WebSocketManager>(rt.logger); };
-  c.bridge = [](ConnectionManager& manager, Runtime& rt) {
-    return std::make_unique<AgentWebSocketBridge>(manager, rt.clock);
+  c.manager = [](const AppConfig& config, Runtime& rt) {
+    return std::make_unique<WebSocketManager>(rt.logger, config.outbound_queue_max);
   };
+  c.bridge = [](BridgeWiring wiring, Runtime&) { return std::make_unique<AgentWebSocketBridge>(wiring); };
   c.llm = [](const AppConfig& config, Runtime& rt) -> std::unique_ptr<LlmClient> {
     return std::make_unique<FakeLlmClient>(rt.timers, rt.random, config.llm_latency);
   };
@@ -26,6 +26,7 @@ Components Components::defaults() {
     return std::make_unique<JwtAuthenticator>(config.jwt_secret, rt.clock);
   };
   c.handlers = register_default_handlers;
+  c.session = [](Runtime& rt) { return std::make_unique<SessionMiddleware>(rt.random); };
   return c;
 }
 
@@ -34,25 +35,45 @@ App::App(AppConfig config, Runtime runtime, Components components)
   run_startup(components);
 }
 
-App::~App() = default;
+App::~App() { *alive_ = false; }
 
 void App::run_startup(Components& c) {
   // Phase order matters: each phase consumes what the previous ones made.
-  state_.manager = c.manager ? c.manager(runtime_) : nullptr;
-  if (state_.manager && c.bridge) state_.bridge = c.bridge(*state_.manager, runtime_);
+  // 1. transport-side plumbing: relay, run log, socket manager, receiver.
+  if (runtime_.relay == nullptr) state_.own_relay = std::make_unique<runtime::DirectRelay>();
+  state_.relay = runtime_.relay ? runtime_.relay : state_.own_relay.get();
+  state_.run_log = std::make_unique<RunLog>(runtime_.timers, config_.run_log);
+  state_.manager = c.manager ? c.manager(config_, runtime_) : nullptr;
+  if (state_.manager) {
+    state_.receiver = std::make_unique<OrderedReceiver>(
+        runtime_.timers, *state_.run_log, config_.receiver,
+        [manager = state_.manager.get()](const runtime::RelayMessage& m) { manager->send_to_user(m.user_id, m.frame); });
+    state_.relay->subscribe([receiver = state_.receiver.get()](runtime::RelayMessage m) { receiver->on_message(std::move(m)); });
+  }
+  // 2. the bridge, kept in AppState for the life of the process.
+  if (c.bridge) state_.bridge = c.bridge(BridgeWiring{*state_.relay, *state_.run_log, runtime_.clock}, runtime_);
+  // 3. agents and what they are built from.
   state_.registry = std::make_unique<AgentRegistry>(state_.bridge.get(), c.llm ? c.llm(config_, runtime_) : nullptr,
                                                     runtime_.clock);
   if (c.tools_and_agents) c.tools_and_agents(*state_.registry, config_, runtime_);
   state_.engine = std::make_unique<ExecutionEngine>(*state_.registry, runtime_.timers);
+  // 4. auth, session, routing.
   state_.auth = c.auth ? c.auth(config_, runtime_) : nullptr;
+  if (runtime_.auth_service == nullptr) state_.own_auth_service = std::make_unique<runtime::AllowAllAuthService>();
+  state_.auth_service = std::make_unique<AuthServiceClient>(
+      runtime_.auth_service ? *runtime_.auth_service : *state_.own_auth_service, runtime_.clock, runtime_.timers,
+      config_.auth_service);
+  state_.session = c.session ? c.session(runtime_) : nullptr;
   state_.router = std::make_unique<MessageRouter>();
   if (c.handlers) c.handlers(*state_.router, *this);
+  // 5. critical-path validation: /health and admission depend on it.
   validate_critical_path();
   if (health_.ok) {
     runtime_.logger->info("startup complete: critical path valid");
   } else {
     for (const auto& f : health_.failing) runtime_.logger->error("startup validation failed: {}", f);
   }
+  for (const auto& d : health_.degraded) runtime_.logger->warn("degraded: {}", d);
 }
 
 void App::validate_critical_path() {
@@ -67,16 +88,20 @@ void App::validate_critical_path() {
   for (const auto type : kRequiredHandlers) {
     if (!state_.router->has_handler(type)) failing.push_back("message_router: no handler for '" + std::string(type) + "'");
   }
+  if (!state_.session) health_.degraded.push_back("session: middleware not installed (session features off)");
   health_.ok = failing.empty();
 }
 
 HttpResponse App::handle_http(std::string_view method, std::string_view target) {
   if (target == "/health") {
     if (method != "GET") return {405, "application/json", R"({"error":"method not allowed"})"};
-    boost::json::array failing;
+    boost::json::array failing, degraded;
     for (const auto& f : health_.failing) failing.emplace_back(f);
-    if (health_.ok) return {200, "application/json", R"({"status":"ok"})"};
-    return {503, "application/json", boost::json::serialize(boost::json::object{{"status", "unhealthy"}, {"failing", failing}})};
+    for (const auto& d : health_.degraded) degraded.emplace_back(d);
+    boost::json::object body{{"status", health_.ok ? "ok" : "unhealthy"}};
+    if (!failing.empty()) body["failing"] = std::move(failing);
+    if (!degraded.empty()) body["degraded"] = std::move(degraded);
+    return {health_.ok ? 200 : 503, "application/json", boost::json::serialize(body)};
   }
   return {404, "application/json", R"({"error":"not found"})"};
 }
@@ -97,13 +122,39 @@ void App::on_connection(std::shared_ptr<runtime::Connection> connection) {
     connection->reject(decision.http_status, decision.reason);
     return;
   }
+  // The token is valid locally; the auth service must still know the
+  // identity. Fail closed when it cannot say.
+  std::weak_ptr<bool> alive = alive_;
+  state_.auth_service->check(decision.user_id, [this, alive, connection, decision](IdentityVerdict verdict) {
+    if (alive.expired()) return;
+    switch (verdict) {
+      case IdentityVerdict::kAllowed:
+        return admit(connection, decision);
+      case IdentityVerdict::kDenied:
+        runtime_.logger->info("refused connection {}: identity {} denied", connection->id(), decision.user_id);
+        return connection->reject(401, "identity refused by the auth service");
+      case IdentityVerdict::kUnavailable:
+        runtime_.logger->warn("refused connection {}: auth service unavailable", connection->id());
+        return connection->reject(503, "auth service unavailable; retry later");
+    }
+  });
+}
+
+void App::admit(std::shared_ptr<runtime::Connection> connection, const AuthDecision& decision) {
   const runtime::ConnectionId id = connection->id();
   state_.manager->add(std::move(connection), decision.user_id);
   runtime::ConnectionEvents events;
   events.on_text = [this, id](std::string text) { on_text(id, std::move(text)); };
-  events.on_closed = [this, id](std::uint16_t, std::string) { state_.manager->on_closed(id); };
+  events.on_closed = [this, id](std::uint16_t, std::string) { on_closed(id); };
   state_.manager->accept(id, decision.subprotocol, std::move(events));
-  state_.manager->send_to_connection(id, make_connection_established(id, decision.user_id));
+  std::string session_id;
+  if (state_.session) session_id = state_.session->open(id, decision.user_id);
+  state_.manager->send_to_connection(id, make_connection_established(id, decision.user_id, session_id));
+}
+
+void App::on_closed(runtime::ConnectionId id) {
+  if (state_.session) state_.session->close(id);
+  state_.manager->on_closed(id);
 }
 
 void App::send_error(runtime::ConnectionId id, std::string_view code, std::string_view message) {
@@ -134,7 +185,7 @@ void App::on_text(runtime::ConnectionId id, std::string text) {
   } catch (const std::exception& e) {
     // The message loop never dies from one request.
     runtime_.logger->error("handler for '{}' failed: {}", std::string(type->as_string()), e.what());
-    send_error(id, "internal_error", "request failed");
+    send_error(id, "internal_error", "request failed; retry");
   }
 }
 
@@ -146,10 +197,44 @@ std::string App::next_run_id() {
 
 void App::start_run(const RequestContext& request, std::string thread_id, std::string request_id,
                     std::string_view agent, std::string input) {
+  const auto key = std::make_pair(request.user_id, request_id);
+  if (const auto seen = runs_by_request_.find(key); seen != runs_by_request_.end()) {
+    // A retried request (the client reconnected before it saw the run):
+    // replay the run it already started instead of starting a second.
+    return resume(request, seen->second, 0);
+  }
   UserExecutionContext ctx{request.user_id, std::move(thread_id), next_run_id(), std::move(request_id)};
+  const std::string run_id = ctx.run_id;
   const std::string error = state_.engine->start(std::move(ctx), agent, std::move(input));
   if (!error.empty()) throw BadRequest("run_not_started", error);
+  if (runs_by_request_.size() >= config_.idempotency_keys_max) runs_by_request_.erase(runs_by_request_.begin());
+  runs_by_request_.emplace(key, run_id);
 }
+
+void App::resume(const RequestContext& request, const std::string& run_id, std::uint64_t after_seq) {
+  const auto owner = state_.run_log->owner(run_id);
+  // Another user's run gets the very same answer as a run that never existed.
+  if (!owner || *owner != request.user_id) throw BadRequest("unknown_run", "no run '" + run_id + "' to resume");
+  for (const auto& m : state_.run_log->after(run_id, after_seq)) state_.manager->send_to_connection(request.connection_id, m.frame);
+}
+
+void App::cancel(const RequestContext& request, const std::string& run_id) {
+  const auto owner = state_.run_log->owner(run_id);
+  if (!owner || *owner != request.user_id) throw BadRequest("unknown_run", "no run '" + run_id + "' to cancel");
+  if (!state_.engine->cancel(run_id, "cancelled by the user")) throw BadRequest("run_finished", "run '" + run_id + "' already ended");
+}
+
+namespace {
+
+std::uint64_t required_seq(const boost::json::object& body, std::string_view field) {
+  const auto* v = body.if_contains(field);
+  if (v == nullptr) throw BadRequest("bad_request", "missing field '" + std::string(field) + "'");
+  if (v->is_uint64()) return v->as_uint64();
+  if (v->is_int64() && v->as_int64() >= 0) return static_cast<std::uint64_t>(v->as_int64());
+  throw BadRequest("bad_request", "field '" + std::string(field) + "' must be a non-negative integer");
+}
+
+}  // namespace
 
 void register_default_handlers(MessageRouter& router, App& app) {
   router.add_handler("user_message", [&app](const RequestContext& request, const boost::json::object& body) {
@@ -166,6 +251,12 @@ void register_default_handlers(MessageRouter& router, App& app) {
   });
   router.add_handler("disconnect", [&app](const RequestContext& request, const boost::json::object&) {
     app.state().manager->close(request.connection_id, runtime::close_code::kNormal, "client requested disconnect");
+  });
+  router.add_handler("resume", [&app](const RequestContext& request, const boost::json::object& body) {
+    app.resume(request, required_string(body, "run_id"), required_seq(body, "after_seq"));
+  });
+  router.add_handler("cancel", [&app](const RequestContext& request, const boost::json::object& body) {
+    app.cancel(request, required_string(body, "run_id"));
   });
 }
 

@@ -3,6 +3,7 @@
 // through a factory seam (Components), in order, then validates the
 // critical path; transports hand it connections and HTTP requests.
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -10,12 +11,18 @@
 
 #include "system/agents.hpp"
 #include "system/auth.hpp"
+#include "system/auth_service_client.hpp"
 #include "system/bridge.hpp"
+#include "system/ordered_receiver.hpp"
 #include "system/router.hpp"
+#include "system/run_log.hpp"
+#include "system/runtime/auth_service.hpp"
 #include "system/runtime/clock.hpp"
 #include "system/runtime/connection.hpp"
 #include "system/runtime/log.hpp"
 #include "system/runtime/random.hpp"
+#include "system/runtime/relay.hpp"
+#include "system/session.hpp"
 #include "system/websocket_manager.hpp"
 
 namespace bridgesim::system {
@@ -25,6 +32,10 @@ struct Runtime {
   runtime::Timers& timers;
   runtime::Random& random;
   runtime::Logger logger;
+  // Optional: when null, the App uses an in-process relay and an auth
+  // service that knows everyone.
+  runtime::EventRelay* relay = nullptr;
+  runtime::AuthServiceTransport* auth_service = nullptr;
 };
 
 struct AppConfig {
@@ -33,6 +44,11 @@ struct AppConfig {
   std::string default_agent = "assistant";
   LatencyRange llm_latency{5 * runtime::kNanosPerMilli, 20 * runtime::kNanosPerMilli};
   LatencyRange tool_latency{2 * runtime::kNanosPerMilli, 15 * runtime::kNanosPerMilli};
+  std::size_t outbound_queue_max = 256;  // frames a connection may lag before it is closed 1013
+  RunLogLimits run_log;
+  ReceiverLimits receiver;
+  AuthServiceLimits auth_service;
+  std::size_t idempotency_keys_max = 100'000;  // (user, client_msg_id) -> run remembered
 };
 
 class App;
@@ -40,29 +56,39 @@ class App;
 // Factory seams. A factory may return nullptr: that models a component
 // missing at startup, which validation must catch.
 struct Components {
-  std::function<std::unique_ptr<ConnectionManager>(Runtime&)> manager;
-  std::function<std::unique_ptr<AgentWebSocketBridge>(ConnectionManager&, Runtime&)> bridge;
+  std::function<std::unique_ptr<ConnectionManager>(const AppConfig&, Runtime&)> manager;
+  std::function<std::unique_ptr<AgentWebSocketBridge>(BridgeWiring, Runtime&)> bridge;
   std::function<std::unique_ptr<LlmClient>(const AppConfig&, Runtime&)> llm;
   std::function<void(AgentRegistry&, const AppConfig&, Runtime&)> tools_and_agents;
   std::function<std::unique_ptr<Authenticator>(const AppConfig&, Runtime&)> auth;
   std::function<void(MessageRouter&, App&)> handlers;
+  // Optional middleware: nullptr degrades session features only.
+  std::function<std::unique_ptr<SessionMiddleware>(Runtime&)> session;
 
   static Components defaults();
 };
 
 // Everything startup made, kept for the life of the process.
 struct AppState {
+  std::unique_ptr<runtime::EventRelay> own_relay;                 // when the runtime brought none
+  std::unique_ptr<runtime::AuthServiceTransport> own_auth_service;  // likewise
+  runtime::EventRelay* relay = nullptr;
+  std::unique_ptr<RunLog> run_log;
   std::unique_ptr<ConnectionManager> manager;
+  std::unique_ptr<OrderedReceiver> receiver;
   std::unique_ptr<AgentWebSocketBridge> bridge;
   std::unique_ptr<AgentRegistry> registry;
   std::unique_ptr<ExecutionEngine> engine;
   std::unique_ptr<Authenticator> auth;
+  std::unique_ptr<AuthServiceClient> auth_service;
+  std::unique_ptr<SessionMiddleware> session;
   std::unique_ptr<MessageRouter> router;
 };
 
 struct HealthReport {
   bool ok = false;
-  std::vector<std::string> failing;  // "component: why"
+  std::vector<std::string> failing;   // "component: why" — critical: 503
+  std::vector<std::string> degraded;  // optional features off: still 200
 };
 
 struct HttpResponse {
@@ -72,7 +98,7 @@ struct HttpResponse {
 };
 
 // Handlers the router must have for the golden path to work.
-inline constexpr std::string_view kRequiredHandlers[] = {"user_message", "start_agent", "ping", "disconnect"};
+inline constexpr std::string_view kRequiredHandlers[] = {"user_message", "start_agent", "ping", "disconnect", "resume", "cancel"};
 
 class App {
  public:
@@ -96,20 +122,30 @@ class App {
                  std::string input);
   // An `error` frame to one connection.
   void send_error(runtime::ConnectionId id, std::string_view code, std::string_view message);
+  // Replays the run's events after `after_seq` to one connection, if the run
+  // is the request user's; otherwise the same error as for an unknown run.
+  void resume(const RequestContext& request, const std::string& run_id, std::uint64_t after_seq);
+  void cancel(const RequestContext& request, const std::string& run_id);
 
  private:
   void run_startup(Components& components);
   void validate_critical_path();
+  void admit(std::shared_ptr<runtime::Connection> connection, const AuthDecision& decision);
   void on_text(runtime::ConnectionId id, std::string text);
+  void on_closed(runtime::ConnectionId id);
   std::string next_run_id();
 
   AppConfig config_;
   Runtime runtime_;
   AppState state_;
   HealthReport health_;
+  // (user_id, client_msg_id) -> run_id: a retried message resumes its run
+  // instead of starting another. Bounded by idempotency_keys_max.
+  std::map<std::pair<std::string, std::string>, std::string> runs_by_request_;
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 
-// The production handler set: user_message, start_agent, ping, disconnect.
+// The production handler set: user_message, start_agent, ping, disconnect, resume, cancel.
 void register_default_handlers(MessageRouter& router, App& app);
 
 }  // namespace bridgesim::system

@@ -17,7 +17,7 @@ void UserEmitter::emit(std::string_view type, boost::json::object payload) {
   if (seq == 1 && type != event_type::kAgentStarted) throw std::logic_error("UserEmitter: first event must be agent_started");
   if (type == event_type::kAgentCompleted || type == event_type::kAgentError) finished_ = true;
   const AgentEvent event{type, ctx_, agent_name_, seq, bridge_.clock().now_ns(), std::move(payload)};
-  bridge_.deliver(ctx_, serialize(event));
+  bridge_.deliver(ctx_, seq, type, serialize(event));
 }
 
 void UserEmitter::notify_agent_started() { emit(event_type::kAgentStarted, {}); }
@@ -43,17 +43,21 @@ void UserEmitter::notify_agent_completed(std::string_view final_response) {
 
 void UserEmitter::notify_agent_error(std::string_view reason) { emit(event_type::kAgentError, {{"reason", reason}}); }
 
-AgentWebSocketBridge::AgentWebSocketBridge(ConnectionManager& manager, const runtime::Clock& clock)
-    : manager_(manager), clock_(clock) {}
+AgentWebSocketBridge::AgentWebSocketBridge(BridgeWiring wiring) : wiring_(wiring) {}
 
 std::unique_ptr<UserEmitter> AgentWebSocketBridge::create_user_emitter(UserExecutionContext ctx,
                                                                        std::string agent_name) {
   return std::make_unique<UserEmitter>(*this, std::move(ctx), std::move(agent_name));
 }
 
-void AgentWebSocketBridge::deliver(const UserExecutionContext& ctx, const std::string& frame) {
+void AgentWebSocketBridge::deliver(const UserExecutionContext& ctx, std::uint64_t seq, std::string_view type,
+                                   std::string frame) {
   ++frames_delivered_;
-  manager_.send_to_user(ctx.user_id, frame);
+  runtime::RelayMessage message{ctx.user_id, ctx.run_id, seq, std::string(type), std::move(frame)};
+  const bool terminal = type == event_type::kAgentCompleted || type == event_type::kAgentError;
+  // A full log only costs resume for this run; the live path still delivers.
+  (void)wiring_.run_log.append(message, terminal);
+  wiring_.relay.publish(std::move(message));
 }
 
 }  // namespace bridgesim::system

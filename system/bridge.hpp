@@ -11,8 +11,9 @@
 #include <boost/json/value.hpp>
 
 #include "system/context.hpp"
+#include "system/run_log.hpp"
 #include "system/runtime/clock.hpp"
-#include "system/websocket_manager.hpp"
+#include "system/runtime/relay.hpp"
 
 namespace bridgesim::system {
 
@@ -34,6 +35,8 @@ class UserEmitter {
 
   const UserExecutionContext& context() const { return ctx_; }
   std::uint64_t events_emitted() const { return next_seq_ - 1; }
+  // agent_completed or agent_error was emitted: nothing may follow.
+  bool finished() const { return finished_; }
 
  protected:
   // Stamps seq (gapless from 1) and the common fields, then hands the frame
@@ -45,24 +48,32 @@ class UserEmitter {
   const UserExecutionContext ctx_;
   const std::string agent_name_;
   std::uint64_t next_seq_ = 1;
-  bool finished_ = false;  // agent_completed or agent_error was emitted
+  bool finished_ = false;
+};
+
+// What the bridge is wired to at startup: the run log (for resume and gap
+// filling) and the relay towards the socket side.
+struct BridgeWiring {
+  runtime::EventRelay& relay;
+  RunLog& run_log;
+  const runtime::Clock& clock;
 };
 
 class AgentWebSocketBridge {
  public:
-  AgentWebSocketBridge(ConnectionManager& manager, const runtime::Clock& clock);
+  explicit AgentWebSocketBridge(BridgeWiring wiring);
   virtual ~AgentWebSocketBridge() = default;
 
   virtual std::unique_ptr<UserEmitter> create_user_emitter(UserExecutionContext ctx, std::string agent_name);
-  // The one path from an emitter to sockets: only to the context's own user.
-  virtual void deliver(const UserExecutionContext& ctx, const std::string& frame);
+  // The one path from an emitter to sockets, addressed by the context's own
+  // user: log it, then publish it on the relay.
+  virtual void deliver(const UserExecutionContext& ctx, std::uint64_t seq, std::string_view type, std::string frame);
 
-  const runtime::Clock& clock() const { return clock_; }
+  const runtime::Clock& clock() const { return wiring_.clock; }
   std::uint64_t frames_delivered() const { return frames_delivered_; }
 
  protected:
-  ConnectionManager& manager_;
-  const runtime::Clock& clock_;
+  BridgeWiring wiring_;
   std::uint64_t frames_delivered_ = 0;
 };
 

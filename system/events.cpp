@@ -22,9 +22,12 @@ std::string make_error_frame(std::string_view code, std::string_view message) {
   return boost::json::serialize(boost::json::object{{"type", event_type::kError}, {"code", code}, {"message", message}});
 }
 
-std::string make_connection_established(std::uint64_t connection_id, std::string_view user_id) {
-  return boost::json::serialize(boost::json::object{
-      {"type", event_type::kConnectionEstablished}, {"connection_id", connection_id}, {"user_id", user_id}});
+std::string make_connection_established(std::uint64_t connection_id, std::string_view user_id,
+                                        std::string_view session_id) {
+  boost::json::object frame{
+      {"type", event_type::kConnectionEstablished}, {"connection_id", connection_id}, {"user_id", user_id}};
+  if (!session_id.empty()) frame["session_id"] = session_id;
+  return boost::json::serialize(frame);
 }
 
 std::string make_pong() { return boost::json::serialize(boost::json::object{{"type", event_type::kPong}}); }

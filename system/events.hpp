@@ -36,7 +36,9 @@ struct AgentEvent {
 
 std::string serialize(const AgentEvent& event);
 std::string make_error_frame(std::string_view code, std::string_view message);
-std::string make_connection_established(std::uint64_t connection_id, std::string_view user_id);
+// `session_id` is left out when empty (session middleware missing).
+std::string make_connection_established(std::uint64_t connection_id, std::string_view user_id,
+                                        std::string_view session_id = {});
 std::string make_pong();
 
 }  // namespace bridgesim::system

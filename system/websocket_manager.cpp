@@ -15,7 +15,21 @@ std::string_view to_string(ConnectionState state) {
   return "?";
 }
 
-WebSocketManager::WebSocketManager(runtime::Logger logger) : logger_(std::move(logger)) {}
+WebSocketManager::WebSocketManager(runtime::Logger logger, std::size_t outbound_queue_max)
+    : logger_(std::move(logger)), outbound_queue_max_(outbound_queue_max) {
+  if (outbound_queue_max_ == 0) throw std::invalid_argument("WebSocketManager: outbound_queue_max must be > 0");
+}
+
+void WebSocketManager::send_bounded(ConnectionId id, Entry& entry, std::string text) {
+  assert(entry.state == ConnectionState::kOpen && "never send before accept or after close");
+  if (entry.connection->buffered_frames() >= outbound_queue_max_) {
+    logger_->warn("connection {} lags {} frames: closing it (slow consumer)", id, entry.connection->buffered_frames());
+    entry.state = ConnectionState::kClosing;
+    entry.connection->close(runtime::close_code::kTryAgainLater, "slow consumer: reconnect and resume");
+    return;
+  }
+  entry.connection->send_text(std::move(text));
+}
 
 void WebSocketManager::add(std::shared_ptr<runtime::Connection> connection, std::string user_id) {
   if (!connection) throw std::invalid_argument("WebSocketManager::add: null connection");
@@ -40,7 +54,7 @@ void WebSocketManager::send_to_connection(ConnectionId id, std::string text) {
     logger_->debug("drop frame for connection {}: not open", id);
     return;
   }
-  it->second.connection->send_text(std::move(text));
+  send_bounded(id, it->second, std::move(text));
 }
 
 std::size_t WebSocketManager::send_to_user(std::string_view user_id, const std::string& text) {
@@ -51,7 +65,7 @@ std::size_t WebSocketManager::send_to_user(std::string_view user_id, const std::
     Entry& entry = entries_.at(id);
     assert(entry.user_id == user_id && "by_user_ and entries_ agree on the owner");
     if (entry.state != ConnectionState::kOpen) continue;
-    entry.connection->send_text(text);
+    send_bounded(id, entry, text);
     ++sent;
   }
   return sent;

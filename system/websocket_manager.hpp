@@ -42,7 +42,9 @@ class ConnectionManager {
 
 class WebSocketManager : public ConnectionManager {
  public:
-  explicit WebSocketManager(runtime::Logger logger);
+  // A connection lagging more than `outbound_queue_max` frames is closed
+  // with 1013 (try again later): the client reconnects and resumes.
+  explicit WebSocketManager(runtime::Logger logger, std::size_t outbound_queue_max = 256);
 
   void add(std::shared_ptr<runtime::Connection> connection, std::string user_id) override;
   void accept(ConnectionId id, std::string_view subprotocol, runtime::ConnectionEvents events) override;
@@ -56,15 +58,19 @@ class WebSocketManager : public ConnectionManager {
   std::optional<ConnectionState> state_of(ConnectionId id) const;
 
  protected:
+
   struct Entry {
     std::shared_ptr<runtime::Connection> connection;
     std::string user_id;
     ConnectionState state = ConnectionState::kConnecting;
   };
+  // Sends when OPEN and within the outbound bound; closes a slow consumer.
+  void send_bounded(ConnectionId id, Entry& entry, std::string text);
   // Ordered containers: iteration order is by id, never by pointer.
   std::map<ConnectionId, Entry> entries_;
   std::map<std::string, std::set<ConnectionId>, std::less<>> by_user_;
   runtime::Logger logger_;
+  std::size_t outbound_queue_max_;
 };
 
 }  // namespace bridgesim::system

@@ -28,7 +28,7 @@ Variant leaky_manager() {
       "a shared manager routed events by connection order (the last one registered), not by user",
       "isolation",
       [](system::Components& c) {
-        c.manager = [](system::Runtime& rt) { return std::make_unique<LeakyManager>(rt.logger); };
+        c.manager = [](const system::AppConfig&, system::Runtime& rt) { return std::make_unique<LeakyManager>(rt.logger); };
       },
   };
 }

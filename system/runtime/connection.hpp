@@ -9,6 +9,7 @@
 //    an error log) — the system must never do it, and asserts so itself;
 //  * on_text / on_closed are delivered on the system's single thread;
 //  * on_closed is delivered exactly once, whoever closed.
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -52,6 +53,9 @@ class Connection {
   virtual void send_text(std::string text) = 0;
   // Sends a close frame; no frame may follow it.
   virtual void close(std::uint16_t code, std::string_view reason) = 0;
+  // Frames handed to send_text that the peer has not yet taken: what a slow
+  // consumer grows. The system bounds it.
+  virtual std::size_t buffered_frames() const { return 0; }
 };
 
 }  // namespace bridgesim::runtime

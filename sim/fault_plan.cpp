@@ -1,0 +1,249 @@
+#include "sim/fault_plan.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <stdexcept>
+
+#include <boost/json.hpp>
+
+namespace bridgesim::sim {
+namespace {
+
+constexpr std::int64_t kStr = 1, kNoMax = 0;  // min > max marks a string param
+
+const std::vector<FaultKindInfo>& catalog() {
+  static const std::vector<FaultKindInfo> kinds{
+      {FaultKind::kLatency, "latency", "network", "frame latency drawn from [min_ms, max_ms]", false, false,
+       {{"min_ms", "20", 0, 60'000}, {"max_ms", "200", 0, 60'000}}},
+      {FaultKind::kLatencySpike, "latency_spike", "network", "a fraction of frames take spike_ms longer", false, false,
+       {{"per_million", "50000", 0, 1'000'000}, {"spike_ms", "500", 1, 60'000}}},
+      {FaultKind::kJitter, "jitter", "network", "every frame gets an extra [0, max_ms]; reorders across connections",
+       false, false, {{"max_ms", "30", 1, 60'000}}},
+      {FaultKind::kReorder, "reorder", "network", "each connection gets its own extra delay, reordering across connections",
+       false, false, {{"window_ms", "100", 1, 60'000}}},
+      {FaultKind::kPartition, "partition", "network", "frames to and from the target are held until heal", true, false, {}},
+      {FaultKind::kSlowConsumer, "slow_consumer", "network", "the target's client reads one frame per interval", true,
+       false, {{"read_interval_ms", "50", 1, 60'000}}},
+      {FaultKind::kClientClose, "client_close", "network",
+       "the target's client closes early (after seeing event `after`), with or without a close frame", true, false,
+       {{"after", "tool_executing", kStr, kNoMax,
+         {"connection_established", "agent_started", "agent_thinking", "tool_executing", "tool_completed", "handshake"}},
+        {"frame", "true", kStr, kNoMax, {"true", "false"}}}},
+      {FaultKind::kServerClose, "server_close", "network", "the server drops the target's connections at `at`", true,
+       false, {{"frame", "true", kStr, kNoMax, {"true", "false"}}}},
+      {FaultKind::kReset, "reset", "network", "abrupt reset of the target's connections: no close frame either way", true,
+       false, {}},
+      {FaultKind::kRelayReorder, "relay_reorder", "relay", "events between agent and socket process overtake each other",
+       false, false, {{"window_ms", "30", 1, 60'000}}},
+      {FaultKind::kRelayDrop, "relay_drop", "relay", "the relay loses events", false, false,
+       {{"per_million", "100000", 0, 1'000'000}}},
+      {FaultKind::kRelayDuplicate, "relay_duplicate", "relay", "the relay delivers events twice", false, false,
+       {{"per_million", "100000", 0, 1'000'000}}},
+      {FaultKind::kSessionMissing, "session_missing", "application", "startup builds no session middleware", false, true, {}},
+      {FaultKind::kAuthDown, "auth_down", "application", "the auth service refuses every call", false, false, {}},
+      {FaultKind::kAuthSlow, "auth_slow", "application", "the auth service answers after delay_ms", false, false,
+       {{"delay_ms", "2000", 1, 60'000}}},
+      {FaultKind::kAuthFlapping, "auth_flapping", "application", "the auth service alternates down and up", false,
+       false, {{"period_ms", "200", 1, 60'000}}},
+      {FaultKind::kExpiredToken, "expired_token", "application", "the target connects with an expired token", true, true, {}},
+      {FaultKind::kForgedToken, "forged_token", "application", "the target's token is signed with another key", true,
+       true, {}},
+      {FaultKind::kMissingToken, "missing_token", "application", "the target connects without a token", true, true, {}},
+      {FaultKind::kComponentMissing, "component_missing", "application", "a critical component is missing at startup",
+       false, true,
+       {{"component", "bridge", kStr, kNoMax,
+         {"bridge", "llm", "handler:user_message", "handler:start_agent", "handler:disconnect", "handler:ping"}}}},
+      {FaultKind::kToolThrows, "tool_throws", "application", "the search tool throws", false, false,
+       {{"per_million", "300000", 0, 1'000'000}}},
+      {FaultKind::kHandlerThrows, "handler_throws", "application", "the user_message handler throws", false, false,
+       {{"per_million", "300000", 0, 1'000'000}}},
+  };
+  return kinds;
+}
+
+std::optional<std::int64_t> parse_int(std::string_view text) {
+  std::int64_t v = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
+  return v;
+}
+
+const ParamSpec* spec_of(const FaultKindInfo& kind, std::string_view name) {
+  for (const auto& p : kind.params) {
+    if (p.name == name) return &p;
+  }
+  return nullptr;
+}
+
+bool is_int_param(const ParamSpec& p) { return p.min <= p.max; }
+
+}  // namespace
+
+const std::vector<FaultKindInfo>& fault_kinds() { return catalog(); }
+
+const FaultKindInfo& info(FaultKind kind) {
+  for (const auto& k : catalog()) {
+    if (k.kind == kind) return k;
+  }
+  throw std::logic_error("fault kind without catalog entry");
+}
+
+std::optional<FaultKind> fault_kind_from_name(std::string_view name) {
+  for (const auto& k : catalog()) {
+    if (k.name == name) return k.kind;
+  }
+  return std::nullopt;
+}
+
+std::int64_t Fault::int_param(std::string_view key, std::int64_t fallback) const {
+  const auto it = params.find(std::string(key));
+  if (it != params.end()) {
+    if (auto v = parse_int(it->second)) return *v;
+  }
+  if (const auto* spec = spec_of(info(kind), key)) {
+    if (auto v = parse_int(spec->fallback)) return *v;
+  }
+  return fallback;
+}
+
+std::string Fault::string_param(std::string_view key, std::string fallback) const {
+  const auto it = params.find(std::string(key));
+  if (it != params.end()) return it->second;
+  if (const auto* spec = spec_of(info(kind), key)) return std::string(spec->fallback);
+  return fallback;
+}
+
+bool Fault::targets(std::string_view user_id) const {
+  if (target == "*" || user_id.empty()) return true;
+  return target.size() == user_id.size() + 5 && target.compare(0, 5, "user:") == 0 &&
+         std::string_view(target).substr(5) == user_id;
+}
+
+const Fault* FaultPlan::active(FaultKind kind, runtime::Nanos now, std::string_view user_id) const {
+  for (const auto& f : faults) {
+    if (f.kind == kind && f.active_at(now) && f.targets(user_id)) return &f;
+  }
+  return nullptr;
+}
+
+const Fault* FaultPlan::find(FaultKind kind, std::string_view user_id) const {
+  for (const auto& f : faults) {
+    if (f.kind == kind && f.targets(user_id)) return &f;
+  }
+  return nullptr;
+}
+
+void FaultPlan::validate() const {
+  for (std::size_t i = 0; i < faults.size(); ++i) {
+    const Fault& f = faults[i];
+    const auto& k = info(f.kind);
+    const std::string where = "fault #" + std::to_string(i + 1) + " (" + std::string(k.name) + "): ";
+    if (f.at_ns < 0) throw std::invalid_argument(where + "'at_ms' must be >= 0");
+    if (f.heal_ns < f.at_ns) throw std::invalid_argument(where + "'heal_ms' must be >= 'at_ms'");
+    if (heal_by_ns > 0 && f.heal_ns > heal_by_ns) throw std::invalid_argument(where + "heals after the plan's heal_by");
+    if (k.targeted && f.target.rfind("user:", 0) != 0) {
+      throw std::invalid_argument(where + "needs a target \"user:<id>\", got \"" + f.target + "\"");
+    }
+    if (!k.targeted && f.target != "*" && f.target.rfind("user:", 0) != 0) {
+      throw std::invalid_argument(where + "target must be \"*\" or \"user:<id>\", got \"" + f.target + "\"");
+    }
+    for (const auto& [key, value] : f.params) {
+      const ParamSpec* spec = spec_of(k, key);
+      if (spec == nullptr) {
+        std::string known;
+        for (const auto& p : k.params) known += (known.empty() ? "" : ", ") + std::string(p.name);
+        throw std::invalid_argument(where + "unknown param '" + key + "' (known: " + (known.empty() ? "none" : known) + ")");
+      }
+      if (is_int_param(*spec)) {
+        const auto v = parse_int(value);
+        if (!v || *v < spec->min || *v > spec->max) {
+          throw std::invalid_argument(where + "param '" + key + "' must be an integer in [" + std::to_string(spec->min) +
+                                      ", " + std::to_string(spec->max) + "], got " + value);
+        }
+      } else if (!spec->choices.empty() &&
+                 std::find(spec->choices.begin(), spec->choices.end(), value) == spec->choices.end()) {
+        std::string allowed;
+        for (const auto& c : spec->choices) allowed += (allowed.empty() ? "" : ", ") + std::string(c);
+        throw std::invalid_argument(where + "param '" + key + "' must be one of " + allowed + ", got " + value);
+      }
+    }
+  }
+}
+
+std::string FaultPlan::to_toml() const {
+  std::string out;
+  for (const auto& f : faults) {
+    out += "\n[[fault]]\nkind = \"" + std::string(info(f.kind).name) + "\"\n";
+    out += "at_ms = " + std::to_string(f.at_ns / runtime::kNanosPerMilli) + "\n";
+    out += "heal_ms = " + std::to_string(f.heal_ns / runtime::kNanosPerMilli) + "\n";
+    out += "target = \"" + f.target + "\"\n";
+    for (const auto& [key, value] : f.params) {
+      const ParamSpec* spec = spec_of(info(f.kind), key);
+      const bool as_int = spec != nullptr && is_int_param(*spec) && parse_int(value).has_value();
+      out += key + " = " + (as_int ? value : "\"" + value + "\"") + "\n";
+    }
+  }
+  return out;
+}
+
+std::string FaultPlan::to_json() const {
+  boost::json::array list;
+  for (const auto& f : faults) {
+    boost::json::object params;
+    for (const auto& [key, value] : f.params) params[key] = value;
+    list.push_back(boost::json::object{{"kind", info(f.kind).name},
+                                       {"at_ns", f.at_ns},
+                                       {"heal_ns", f.heal_ns},
+                                       {"target", f.target},
+                                       {"params", std::move(params)}});
+  }
+  return boost::json::serialize(boost::json::object{{"heal_by_ns", heal_by_ns}, {"faults", std::move(list)}});
+}
+
+FaultPlan draw_swarm_plan(Rng& rng, const SwarmConfig& config) {
+  std::vector<const FaultKindInfo*> pool;
+  for (const auto& k : catalog()) {
+    if (config.kinds.empty() || std::find(config.kinds.begin(), config.kinds.end(), k.kind) != config.kinds.end()) {
+      pool.push_back(&k);
+    }
+  }
+  FaultPlan plan;
+  if (pool.empty() || config.max_faults <= 0) return plan;
+  // Swarm: first pick which kinds this seed enables, then how many faults.
+  std::vector<const FaultKindInfo*> enabled;
+  for (const auto* k : pool) {
+    if (rng.chance(500'000)) enabled.push_back(k);
+  }
+  if (enabled.empty()) enabled.push_back(pool[rng.uniform(0, pool.size() - 1)]);
+  const auto count = static_cast<int>(rng.uniform(1, static_cast<std::uint64_t>(config.max_faults)));
+  for (int i = 0; i < count; ++i) {
+    const FaultKindInfo& k = *enabled[rng.uniform(0, enabled.size() - 1)];
+    Fault f;
+    f.kind = k.kind;
+    f.at_ns = k.whole_run ? 0 : static_cast<runtime::Nanos>(rng.uniform(0, static_cast<std::uint64_t>(config.window_ns)));
+    f.heal_ns = f.at_ns + static_cast<runtime::Nanos>(rng.uniform(static_cast<std::uint64_t>(runtime::kNanosPerMilli),
+                                                                  static_cast<std::uint64_t>(config.max_duration_ns)));
+    if (k.targeted) f.target = "user:u" + std::to_string(rng.uniform(1, static_cast<std::uint64_t>(std::max(1, config.users))));
+    for (const auto& p : k.params) {
+      if (is_int_param(p)) {
+        const auto fallback = *parse_int(p.fallback);
+        // Intensity: between a tenth and twice the default, within bounds.
+        const auto lo = std::max(p.min, fallback / 10);
+        const auto hi = std::min(p.max, std::max(lo, fallback * 2));
+        f.params[std::string(p.name)] = std::to_string(rng.uniform(static_cast<std::uint64_t>(lo), static_cast<std::uint64_t>(hi)));
+      } else if (!p.choices.empty()) {
+        f.params[std::string(p.name)] = std::string(p.choices[rng.uniform(0, p.choices.size() - 1)]);
+      }
+    }
+    if (k.kind == FaultKind::kLatency) {
+      const auto a = f.int_param("min_ms", 0), b = f.int_param("max_ms", 0);
+      f.params["min_ms"] = std::to_string(std::min(a, b));
+      f.params["max_ms"] = std::to_string(std::max(a, b));
+    }
+    plan.faults.push_back(std::move(f));
+  }
+  plan.heal_by_ns = config.window_ns + config.max_duration_ns;
+  return plan;
+}
+
+}  // namespace bridgesim::sim

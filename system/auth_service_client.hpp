@@ -1,0 +1,50 @@
+#pragma once
+// The system's client of the remote auth service: timeout, circuit breaker
+// and a bounded cache of identities already confirmed. Fails closed: when the
+// service is down, slow or the breaker is open, a *new* identity is refused;
+// an identity confirmed before still gets in on its locally verified token.
+#include <cstdint>
+#include <functional>
+#include <set>
+#include <string>
+
+#include "system/runtime/auth_service.hpp"
+#include "system/runtime/clock.hpp"
+
+namespace bridgesim::system {
+
+struct AuthServiceLimits {
+  runtime::Nanos timeout_ns = 500 * runtime::kNanosPerMilli;
+  int failures_to_open = 3;                                        // consecutive failures
+  runtime::Nanos open_for_ns = 1 * runtime::kNanosPerSecond;       // then one probe is let through
+  std::size_t known_identities_max = 100'000;
+};
+
+enum class IdentityVerdict { kAllowed, kDenied, kUnavailable };
+
+class AuthServiceClient {
+ public:
+  AuthServiceClient(runtime::AuthServiceTransport& transport, const runtime::Clock& clock, runtime::Timers& timers,
+                    AuthServiceLimits limits);
+  ~AuthServiceClient();
+
+  // Calls `done` exactly once.
+  void check(const std::string& user_id, std::function<void(IdentityVerdict)> done);
+  bool breaker_open() const;
+  std::uint64_t calls() const { return calls_; }
+
+ private:
+  void record(bool success);
+
+  runtime::AuthServiceTransport& transport_;
+  const runtime::Clock& clock_;
+  runtime::Timers& timers_;
+  AuthServiceLimits limits_;
+  std::set<std::string> known_;
+  int consecutive_failures_ = 0;
+  runtime::Nanos open_until_ns_ = 0;
+  std::uint64_t calls_ = 0;
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+};
+
+}  // namespace bridgesim::system

@@ -1,0 +1,77 @@
+#include "system/ordered_receiver.hpp"
+
+namespace bridgesim::system {
+namespace {
+bool is_terminal(const std::string& type) { return type == "agent_completed" || type == "agent_error"; }
+}  // namespace
+
+OrderedReceiver::OrderedReceiver(runtime::Timers& timers, const RunLog& log, ReceiverLimits limits, Deliver deliver)
+    : timers_(timers), log_(log), limits_(limits), deliver_(std::move(deliver)) {}
+
+std::size_t OrderedReceiver::runs_waiting() const {
+  std::size_t n = 0;
+  for (const auto& [id, run] : runs_) n += run.pending.empty() ? 0 : 1;
+  return n;
+}
+
+void OrderedReceiver::forward(RunState& run, const runtime::RelayMessage& message) {
+  run.next_seq = message.seq + 1;
+  if (is_terminal(message.type)) run.finished = true;
+  deliver_(message);
+}
+
+void OrderedReceiver::on_message(runtime::RelayMessage message) {
+  auto it = runs_.find(message.run_id);
+  if (it == runs_.end()) {
+    // A run this side has never seen, or already finished and forgot: only
+    // a run the log still holds is news. Late duplicates of a forgotten run
+    // find it gone from the log too and are dropped.
+    if (!log_.owner(message.run_id)) return;
+    it = runs_.emplace(message.run_id, RunState{}).first;
+  }
+  RunState& run = it->second;
+  if (run.finished || message.seq < run.next_seq || run.pending.count(message.seq) != 0) return;  // duplicate
+  run.pending.emplace(message.seq, std::move(message));
+  flush(it->first, run);
+  if (run.pending.size() > limits_.max_pending_per_run) fill_gap(it->first);
+}
+
+void OrderedReceiver::flush(const std::string& run_id, RunState& run) {
+  while (!run.pending.empty() && run.pending.begin()->first == run.next_seq) {
+    const runtime::RelayMessage message = std::move(run.pending.begin()->second);
+    run.pending.erase(run.pending.begin());
+    forward(run, message);
+  }
+  if (!run.pending.empty() && !run.gap_timer_armed) {
+    run.gap_timer_armed = true;
+    run.gap_timer = timers_.call_after(limits_.gap_timeout_ns, [this, run_id] { fill_gap(run_id); });
+  }
+  if (run.pending.empty() && run.gap_timer_armed) {
+    run.gap_timer.cancel();
+    run.gap_timer_armed = false;
+  }
+  if (run.finished) {
+    // Forget the run only after the log has forgotten it (the log's clock
+    // started earlier, at append): until then late duplicates are recognised
+    // by `finished`, afterwards by the log not knowing the run.
+    run.pending.clear();
+    timers_.call_after(log_.retention_ns(), [this, run_id] { runs_.erase(run_id); });
+  }
+}
+
+void OrderedReceiver::fill_gap(const std::string& run_id) {
+  const auto it = runs_.find(run_id);
+  if (it == runs_.end()) return;
+  RunState& run = it->second;
+  run.gap_timer_armed = false;
+  if (run.finished) return;
+  for (const auto& message : log_.after(run_id, run.next_seq - 1)) {
+    if (message.seq != run.next_seq) break;
+    run.pending.erase(message.seq);
+    forward(run, message);
+    if (run.finished) break;
+  }
+  flush(run_id, run);
+}
+
+}  // namespace bridgesim::system

@@ -1,0 +1,51 @@
+#pragma once
+// The socket side of the relay: puts each run's events back in seq order,
+// drops duplicates, and when a gap stays open for gap_timeout (a lost or
+// slow event) fills it from the RunLog. Hands events to `deliver` gapless,
+// in order, exactly once.
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <string>
+
+#include "system/run_log.hpp"
+#include "system/runtime/clock.hpp"
+#include "system/runtime/relay.hpp"
+
+namespace bridgesim::system {
+
+struct ReceiverLimits {
+  runtime::Nanos gap_timeout_ns = 50 * runtime::kNanosPerMilli;
+  std::size_t max_pending_per_run = 64;  // beyond it, fill the gap at once
+};
+
+class OrderedReceiver {
+ public:
+  using Deliver = std::function<void(const runtime::RelayMessage&)>;
+  OrderedReceiver(runtime::Timers& timers, const RunLog& log, ReceiverLimits limits, Deliver deliver);
+
+  void on_message(runtime::RelayMessage message);
+  // Runs with events waiting behind a gap.
+  std::size_t runs_waiting() const;
+  std::size_t runs_tracked() const { return runs_.size(); }
+
+ private:
+  struct RunState {
+    std::uint64_t next_seq = 1;
+    bool finished = false;
+    std::map<std::uint64_t, runtime::RelayMessage> pending;
+    runtime::TimerHandle gap_timer;
+    bool gap_timer_armed = false;
+  };
+  void flush(const std::string& run_id, RunState& run);
+  void fill_gap(const std::string& run_id);
+  void forward(RunState& run, const runtime::RelayMessage& message);
+
+  runtime::Timers& timers_;
+  const RunLog& log_;
+  ReceiverLimits limits_;
+  Deliver deliver_;
+  std::map<std::string, RunState> runs_;
+};
+
+}  // namespace bridgesim::system

@@ -1,0 +1,42 @@
+#include "system/run_log.hpp"
+
+#include <cassert>
+
+namespace bridgesim::system {
+
+RunLog::RunLog(runtime::Timers& timers, RunLogLimits limits) : timers_(timers), limits_(limits) {}
+
+bool RunLog::append(const runtime::RelayMessage& message, bool terminal) {
+  auto it = runs_.find(message.run_id);
+  if (it == runs_.end()) {
+    if (runs_.size() >= limits_.max_runs) return false;
+    it = runs_.emplace(message.run_id, Run{message.user_id, {}, false}).first;
+  }
+  Run& run = it->second;
+  assert(run.user_id == message.user_id && "a run belongs to one user");
+  assert(!run.terminal && "nothing follows a terminal event");
+  assert(message.seq == run.events.size() + 1 && "seq is gapless from 1");
+  if (run.events.size() >= limits_.max_events_per_run) return false;
+  run.events.push_back(message);
+  if (terminal) {
+    run.terminal = true;
+    timers_.call_after(limits_.retention_ns, [this, id = message.run_id] { runs_.erase(id); });
+  }
+  return true;
+}
+
+std::optional<std::string> RunLog::owner(const std::string& run_id) const {
+  const auto it = runs_.find(run_id);
+  if (it == runs_.end()) return std::nullopt;
+  return it->second.user_id;
+}
+
+std::vector<runtime::RelayMessage> RunLog::after(const std::string& run_id, std::uint64_t after_seq) const {
+  const auto it = runs_.find(run_id);
+  if (it == runs_.end()) return {};
+  const auto& events = it->second.events;
+  if (after_seq >= events.size()) return {};
+  return {events.begin() + static_cast<std::ptrdiff_t>(after_seq), events.end()};
+}
+
+}  // namespace bridgesim::system
