@@ -1,8 +1,9 @@
 #pragma once
-// What each simulated user saw and did, rebuilt from the trace: the shared
+// What each simulated client saw and did, rebuilt from the trace: the shared
 // first step of every client-side property.
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -15,7 +16,8 @@ namespace bridgesim::properties {
 struct Frame {
   std::size_t record_index;
   runtime::Nanos at_ns;
-  std::string user;  // whose client saw or sent it
+  std::string actor;  // "user:u1" or "user:u1/tab2": one client
+  std::string user;   // "u1": whose identity the client holds
   std::string conn;
   boost::json::object body;  // empty when the text was not a JSON object
   bool parsed = false;
@@ -23,12 +25,18 @@ struct Frame {
 
 struct ClientView {
   std::map<std::string, std::string> conn_owner;  // conn id -> user, from "open" records
+  std::map<std::string, std::string> token_kind;  // actor -> valid | expired | forged | missing
   std::vector<Frame> received;
   std::vector<Frame> sent;
+  std::vector<std::size_t> opens;  // record indices of "open"
+  runtime::Nanos heal_by_ns = 0;   // from the faults' heal_by record
+  runtime::Nanos liveness_bound_ns = 0;  // likewise; 0: no bound
 };
 
 ClientView build_client_view(const sim::Trace& trace);
 // "" when absent or not a string.
 std::string string_field(const boost::json::object& body, std::string_view key);
+// The user part of a client actor ("user:u1/tab2" -> "u1"); "" when not a client.
+std::string user_of_actor(std::string_view actor);
 
 }  // namespace bridgesim::properties

@@ -112,51 +112,188 @@ std::optional<Violation> check_isolation(const sim::Trace& trace) {
 
 std::optional<Violation> check_delivery(const sim::Trace& trace) {
   const ClientView view = build_client_view(trace);
+  std::set<std::pair<std::string, std::string>> cancels;  // (user, run_id) the user itself cancelled
+  std::set<std::pair<std::string, std::string>> judged;   // (actor, client_msg_id): retries are one request
+  for (const auto& f : view.sent) {
+    if (string_field(f.body, "type") == "cancel") cancels.insert({f.user, string_field(f.body, "run_id")});
+  }
   for (const auto& request : view.sent) {
     if (string_field(request.body, "type") != "user_message") continue;
     const std::string thread = string_field(request.body, "thread_id");
     const std::string msg = string_field(request.body, "client_msg_id");
-    std::vector<std::string> seen;  // types in arrival order, after dedupe by (run_id, seq)
-    std::set<std::pair<std::string, std::uint64_t>> delivered;
-    std::set<std::string> runs;
-    std::uint64_t last_seq = 0;
+    // A malformed request is answered with an error, not a run.
+    if (thread.empty() || msg.empty() || string_field(request.body, "text").empty()) continue;
+    if (!judged.insert({request.actor, msg}).second) continue;
+    const std::string who = request.actor.substr(5);
+    // Judged as the client accepts events: the next seq only; lower is a
+    // duplicate, higher a gap the client asks to have resumed.
+    std::vector<std::string> accepted;
+    std::string run;
+    std::uint64_t expected = 1;
+    const Frame* terminal = nullptr;
     for (const auto& f : view.received) {
-      if (f.user != request.user || f.record_index < request.record_index) continue;
+      if (f.actor != request.actor || f.record_index < request.record_index) continue;
       const std::string type = string_field(f.body, "type");
       if (!is_run_event(type) || string_field(f.body, "thread_id") != thread) continue;
-      const std::string run = string_field(f.body, "run_id");
+      const std::string this_run = string_field(f.body, "run_id");
+      if (run.empty()) run = this_run;
+      if (this_run != run) {
+        return at("delivery", trace, f.record_index, who + "'s message " + msg + " started more than one run (" + run +
+                                                         ", " + this_run + ")");
+      }
       const std::uint64_t seq = seq_of(f.body);
-      if (!delivered.insert({run, seq}).second) continue;  // a duplicate: the client drops it
-      runs.insert(run);
-      if (runs.size() > 1) {
+      if (seq != expected) continue;
+      if (type == "agent_error") {
+        if (string_field(f.body, "reason") == "cancelled by the user" && cancels.count({request.user, run}) == 0) {
+          return at("delivery", trace, f.record_index,
+                    "run " + run + " of " + who + " was cancelled, but " + request.user + " never asked to cancel it");
+        }
+      } else if (expected > std::size(kLifecycle) || type != kLifecycle[expected - 1]) {
         return at("delivery", trace, f.record_index,
-                  "user " + request.user + "'s message " + msg + " started more than one run");
+                  who + "'s message " + msg + " got " + type + " as seq " + std::to_string(seq) + "; expected " +
+                      (expected <= std::size(kLifecycle) ? std::string(kLifecycle[expected - 1]) : "nothing more") +
+                      " (accepted so far: " + join(accepted) + ")");
       }
-      if (seq != last_seq + 1) {
-        return at("delivery", trace, f.record_index,
-                  "user " + request.user + " saw " + type + " with seq " + std::to_string(seq) + " after seq " +
-                      std::to_string(last_seq) + " (run " + run + "): sequence not gapless and increasing");
-      }
-      last_seq = seq;
-      seen.push_back(type);
-      if (type == "agent_error") break;  // a terminal event with a reason is an acceptable outcome
-      const std::size_t i = seen.size() - 1;
-      if (i >= std::size(kLifecycle) || type != kLifecycle[i]) {
-        return at("delivery", trace, f.record_index,
-                  "user " + request.user + "'s message " + msg + " got " + type + " in position " +
-                      std::to_string(i + 1) + "; expected " +
-                      (i < std::size(kLifecycle) ? std::string(kLifecycle[i]) : std::string("nothing more")) +
-                      " (seen so far: " + join(seen) + ")");
+      accepted.push_back(type);
+      ++expected;
+      if (type == "agent_error" || type == "agent_completed") {
+        terminal = &f;
+        break;
       }
     }
-    const bool errored = !seen.empty() && seen.back() == "agent_error";
-    if (!errored && seen.size() != std::size(kLifecycle)) {
+    if (terminal == nullptr) {
       std::vector<std::string> missing;
-      for (std::size_t i = seen.size(); i < std::size(kLifecycle); ++i) missing.emplace_back(kLifecycle[i]);
+      for (std::size_t i = accepted.size(); i < std::size(kLifecycle); ++i) missing.emplace_back(kLifecycle[i]);
       return at("delivery", trace, request.record_index,
-                "user " + request.user + "'s message " + msg + " (thread " + thread + ") received " + join(seen) +
-                    " and never " + join(missing));
+                who + "'s message " + msg + " (thread " + thread + ") received " + join(accepted) + " and never " +
+                    join(missing));
     }
+    if (view.liveness_bound_ns > 0) {
+      const runtime::Nanos bound = std::max(request.at_ns, view.heal_by_ns) + view.liveness_bound_ns;
+      if (terminal->at_ns > bound) {
+        return at("delivery", trace, terminal->record_index,
+                  who + "'s message " + msg + " ended at " + sim::format_virtual_time(terminal->at_ns) +
+                      ", later than its liveness bound " + sim::format_virtual_time(bound));
+      }
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<Violation> check_auth(const sim::Trace& trace) {
+  const ClientView view = build_client_view(trace);
+  std::set<std::string> valid_users;  // users with at least one client holding a valid token
+  for (const auto& [actor, kind] : view.token_kind) {
+    if (kind == "valid") valid_users.insert(user_of_actor(actor));
+  }
+  const auto& records = trace.records();
+  for (const std::size_t i : view.opens) {
+    const auto& r = records[i];
+    const auto kind = view.token_kind.find(r.actor);
+    if (kind != view.token_kind.end() && kind->second != "valid") {
+      return at("auth", trace, i, r.actor.substr(5) + " connected with a " + kind->second + " token and was accepted");
+    }
+  }
+  for (const auto& f : view.received) {
+    const auto kind = view.token_kind.find(f.actor);
+    if (kind != view.token_kind.end() && kind->second != "valid") {
+      return at("auth", trace, f.record_index, f.actor.substr(5) + " holds a " + kind->second + " token and received a frame");
+    }
+  }
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    const auto& r = records[i];
+    if (r.actor == "relay" && r.kind == "publish" && valid_users.count(std::string(r.field("user"))) == 0) {
+      return at("auth", trace, i,
+                "a run (" + std::string(r.field("run")) + ") ran for " + std::string(r.field("user")) +
+                    ", an identity that never presented a valid token");
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<Violation> check_health(const sim::Trace& trace) {
+  const auto& records = trace.records();
+  std::vector<std::string> components;  // planned component_missing faults
+  std::optional<std::size_t> health;
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    const auto& r = records[i];
+    if (r.actor == "faults" && r.kind == "planned" && r.field("kind") == "component_missing") {
+      const auto params = std::string(r.field("params"));
+      components.push_back(params.rfind("component=", 0) == 0 ? params.substr(10) : "bridge");
+    }
+    if (r.actor == "system" && r.kind == "health") health = i;
+  }
+  const std::string missing = components.empty() ? "" : components.front();
+  if (!health) return std::nullopt;  // not a simulated run of the whole system
+  const auto& h = records[*health];
+  const bool unhealthy = h.field("status") == "503";
+  if (!missing.empty() && !unhealthy) {
+    return at("health", trace, *health, "component '" + missing + "' is missing but /health says " + std::string(h.field("status")));
+  }
+  if (missing.empty() && unhealthy) {
+    return at("health", trace, *health, "/health says 503 with every critical component present: " + std::string(h.field("body")));
+  }
+  if (unhealthy) {
+    static const std::map<std::string, std::string> named{{"bridge", "agent_websocket_bridge"}, {"llm", "no LLM client"}};
+    for (const auto& component : components) {
+      const auto it = named.find(component);
+      const std::string expect =
+          it != named.end() ? it->second : "no handler for '" + component.substr(component.find(':') + 1) + "'";
+      if (h.field("body").find(expect) == std::string_view::npos) {
+        return at("health", trace, *health,
+                  "/health 503 does not name the missing component (" + expect + "): " + std::string(h.field("body")));
+      }
+    }
+    for (std::size_t i = 0; i < records.size(); ++i) {
+      if (records[i].kind == "open" && !user_of_actor(records[i].actor).empty()) {
+        return at("health", trace, i, "a connection was accepted although startup validation failed");
+      }
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<Violation> check_resources(const sim::Trace& trace) {
+  const auto& records = trace.records();
+  for (std::size_t i = records.size(); i-- > 0;) {
+    const auto& r = records[i];
+    if (r.actor != "world" || r.kind != "end") continue;
+    std::string left;
+    for (const auto& [key, value] : r.fields) {
+      if (key != "pending_events" && value != "0") left += (left.empty() ? "" : ", ") + key + "=" + value;
+    }
+    if (!left.empty()) return at("resources", trace, i, "after everyone left, still held: " + left);
+    return std::nullopt;
+  }
+  return std::nullopt;
+}
+
+std::optional<Violation> check_runs(const sim::Trace& trace) {
+  struct Run {
+    std::uint64_t last_seq = 0;
+    bool terminal = false;
+    std::size_t first_index = 0;
+  };
+  std::map<std::string, Run> runs;
+  const auto& records = trace.records();
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    const auto& r = records[i];
+    if (r.actor != "relay" || r.kind != "publish") continue;
+    const std::string id(r.field("run"));
+    const std::string type(r.field("type"));
+    const std::uint64_t seq = std::stoull(std::string(r.field("seq")));
+    auto [it, first] = runs.emplace(id, Run{0, false, i});
+    Run& run = it->second;
+    if (first && type != "agent_started") return at("runs", trace, i, "run " + id + " began with " + type);
+    if (run.terminal) return at("runs", trace, i, "run " + id + " emitted " + type + " after its terminal event");
+    if (seq != run.last_seq + 1) {
+      return at("runs", trace, i, "run " + id + " emitted seq " + std::to_string(seq) + " after " + std::to_string(run.last_seq));
+    }
+    run.last_seq = seq;
+    run.terminal = type == "agent_completed" || type == "agent_error";
+  }
+  for (const auto& [id, run] : runs) {
+    if (!run.terminal) return at("runs", trace, run.first_index, "run " + id + " never ended (no agent_completed or agent_error)");
   }
   return std::nullopt;
 }
@@ -188,11 +325,18 @@ std::optional<Violation> check_protocol(const sim::Trace& trace) {
 
 const std::vector<Property>& property_catalog() {
   static const std::vector<Property> catalog{
-      {"delivery", "every user_message yields all five lifecycle events, in order, seq gapless (or agent_error with a reason)",
+      {"delivery", "every user_message yields all five lifecycle events in seq order as the client accepts them (or agent_error with a reason), within the liveness bound after faults heal",
        check_delivery},
       {"isolation", "no event of one user reaches a connection of another; every event names the right user, thread and run",
        check_isolation},
       {"protocol", "no send before accept or after close; every run event is valid against the schema", check_protocol},
+      {"auth", "no connection, event or run for an identity without a valid token, degraded auth service or not",
+       check_auth},
+      {"health", "/health is 503, naming the component, exactly when a critical component is missing; then nothing is admitted",
+       check_health},
+      {"runs", "every run the system starts emits agent_started first, seq gapless, and exactly one terminal event, last",
+       check_runs},
+      {"resources", "after everyone left: no connection, run, buffer or session is still held", check_resources},
   };
   return catalog;
 }

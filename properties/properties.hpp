@@ -43,5 +43,9 @@ inline constexpr std::string_view kLifecycle[] = {"agent_started", "agent_thinki
 std::optional<Violation> check_delivery(const sim::Trace& trace);
 std::optional<Violation> check_isolation(const sim::Trace& trace);
 std::optional<Violation> check_protocol(const sim::Trace& trace);
+std::optional<Violation> check_auth(const sim::Trace& trace);
+std::optional<Violation> check_health(const sim::Trace& trace);
+std::optional<Violation> check_runs(const sim::Trace& trace);
+std::optional<Violation> check_resources(const sim::Trace& trace);
 
 }  // namespace bridgesim::properties

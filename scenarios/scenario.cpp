@@ -50,7 +50,126 @@ void read_network(const std::string& source, const toml::table& table, Scenario&
   }
 }
 
+std::string key_list(const std::vector<std::string_view>& keys) {
+  std::string out;
+  for (const auto k : keys) out += (out.empty() ? "" : ", ") + std::string(k);
+  return out;
+}
+
+sim::Fault read_fault(const std::string& source, const toml::table& table) {
+  sim::Fault f;
+  const auto* kind_node = table.get("kind");
+  if (kind_node == nullptr) throw ScenarioError(where(source, table.source()) + ": [[fault]] needs 'kind'");
+  const std::string kind_name = read_string(source, *kind_node, "kind");
+  const auto kind = sim::fault_kind_from_name(kind_name);
+  if (!kind) {
+    std::vector<std::string_view> names;
+    for (const auto& k : sim::fault_kinds()) names.push_back(k.name);
+    fail(source, *kind_node, "unknown fault kind '" + kind_name + "' (known: " + key_list(names) + ")");
+  }
+  f.kind = *kind;
+  const auto& info = sim::info(f.kind);
+  bool has_heal = false;
+  for (const auto& [key, node] : table) {
+    const std::string k(key.str());
+    if (k == "kind") continue;
+    if (k == "at_ms") {
+      f.at_ns = read_int(source, node, k, 0, 86'400'000) * runtime::kNanosPerMilli;
+    } else if (k == "heal_ms") {
+      f.heal_ns = read_int(source, node, k, 0, 86'400'000) * runtime::kNanosPerMilli;
+      has_heal = true;
+    } else if (k == "target") {
+      f.target = read_string(source, node, k);
+    } else {
+      const auto* spec = [&]() -> const sim::ParamSpec* {
+        for (const auto& p : info.params) {
+          if (p.name == k) return &p;
+        }
+        return nullptr;
+      }();
+      if (spec == nullptr) {
+        std::vector<std::string_view> known{"kind", "at_ms", "heal_ms", "target"};
+        for (const auto& p : info.params) known.push_back(p.name);
+        fail(source, node, "unknown key '" + k + "' for fault '" + kind_name + "' (known: " + key_list(known) + ")");
+      }
+      if (node.is_integer()) f.params[k] = std::to_string(*node.value<std::int64_t>());
+      else if (node.is_string()) f.params[k] = std::string(*node.value<std::string_view>());
+      else if (node.is_boolean()) f.params[k] = *node.value<bool>() ? "true" : "false";
+      else fail(source, node, "'" + k + "' must be an integer, a string or a boolean");
+    }
+  }
+  if (!has_heal) f.heal_ns = info.whole_run ? 86'400 * runtime::kNanosPerSecond : f.at_ns + runtime::kNanosPerSecond;
+  // Validate this one entry now, so the message points at its line.
+  sim::FaultPlan one;
+  one.faults.push_back(f);
+  try {
+    one.validate();
+  } catch (const std::invalid_argument& e) {
+    std::string message = e.what();
+    message = message.substr(message.find(": ") + 2);
+    throw ScenarioError(where(source, table.source()) + ": fault '" + kind_name + "': " + message);
+  }
+  return f;
+}
+
+void read_swarm(const std::string& source, const toml::table& table, Scenario& s) {
+  s.swarm = true;
+  for (const auto& [key, node] : table) {
+    const std::string k(key.str());
+    if (k == "enabled") {
+      if (!node.is_boolean()) fail(source, node, "'swarm.enabled' must be true or false");
+      s.swarm = *node.value<bool>();
+    } else if (k == "max_faults") {
+      s.swarm_config.max_faults = static_cast<int>(read_int(source, node, k, 0, 64));
+    } else if (k == "window_ms") {
+      s.swarm_config.window_ns = read_int(source, node, k, 1, 3'600'000) * runtime::kNanosPerMilli;
+    } else if (k == "max_duration_ms") {
+      s.swarm_config.max_duration_ns = read_int(source, node, k, 1, 3'600'000) * runtime::kNanosPerMilli;
+    } else if (k == "kinds") {
+      const auto* list = node.as_array();
+      if (list == nullptr) fail(source, node, "'swarm.kinds' must be an array of fault kind names");
+      for (const auto& item : *list) {
+        const std::string name = read_string(source, item, "swarm.kinds[]");
+        const auto kind = sim::fault_kind_from_name(name);
+        if (!kind) fail(source, item, "unknown fault kind '" + name + "'");
+        s.swarm_config.kinds.push_back(*kind);
+      }
+    } else {
+      fail(source, node, "unknown key 'swarm." + k + "' (known: enabled, kinds, max_faults, window_ms, max_duration_ms)");
+    }
+  }
+}
+
 }  // namespace
+
+std::string to_toml(const Scenario& s, const sim::FaultPlan& faults) {
+  auto quoted = [](const std::string& text) {
+    std::string out = "\"";
+    for (char c : text) {
+      if (c == '"' || c == '\\') out += '\\';
+      out += c;
+    }
+    return out + "\"";
+  };
+  std::string out = "name = " + quoted(s.name) + "\n";
+  out += "description = " + quoted(s.description) + "\n";
+  out += "users = " + std::to_string(s.users) + "\n";
+  out += "tabs = " + std::to_string(s.tabs) + "\n";
+  out += "hostile_clients = " + std::to_string(s.hostile_clients) + "\n";
+  out += "messages_per_user = " + std::to_string(s.messages_per_user) + "\n";
+  out += "workload = " + quoted(s.workload) + "\n";
+  out += "start_spread_ms = " + std::to_string(s.start_spread_ns / runtime::kNanosPerMilli) + "\n";
+  out += "deadline_s = " + std::to_string(s.deadline_ns / runtime::kNanosPerSecond) + "\n";
+  out += "liveness_bound_s = " + std::to_string(s.liveness_bound_ns / runtime::kNanosPerSecond) + "\n";
+  if (faults.heal_by_ns > 0) out += "heal_by_ms = " + std::to_string(faults.heal_by_ns / runtime::kNanosPerMilli) + "\n";
+  out += "properties = [";
+  for (std::size_t i = 0; i < s.properties.size(); ++i) out += (i ? ", " : "") + quoted(s.properties[i]);
+  out += "]\n\n[system]\noutbound_queue_max = " + std::to_string(s.outbound_queue_max) + "\n\n[network]\n";
+  out += "latency_min_ms = " + std::to_string(s.network.latency_min_ns / runtime::kNanosPerMilli) + "\n";
+  out += "latency_max_ms = " + std::to_string(s.network.latency_max_ns / runtime::kNanosPerMilli) + "\n";
+  out += faults.to_toml();
+  return out;
+}
 
 const std::vector<std::string>& workload_names() {
   static const std::vector<std::string> names{"golden_path"};
@@ -76,6 +195,33 @@ Scenario parse_scenario(std::string_view toml_text, const std::string& source_na
       s.description = read_string(source_name, node, k);
     } else if (k == "users") {
       s.users = static_cast<int>(read_int(source_name, node, k, 1, 10'000));
+    } else if (k == "tabs") {
+      s.tabs = static_cast<int>(read_int(source_name, node, k, 1, 16));
+    } else if (k == "hostile_clients") {
+      s.hostile_clients = static_cast<int>(read_int(source_name, node, k, 0, 100));
+    } else if (k == "liveness_bound_s") {
+      s.liveness_bound_ns = read_int(source_name, node, k, 1, 86'400) * runtime::kNanosPerSecond;
+    } else if (k == "heal_by_ms") {
+      s.faults.heal_by_ns = read_int(source_name, node, k, 0, 86'400'000) * runtime::kNanosPerMilli;
+    } else if (k == "fault") {
+      const auto* list = node.as_array();
+      if (list == nullptr) fail(source_name, node, "'fault' must be an array of tables: write [[fault]]");
+      for (const auto& item : *list) {
+        if (!item.is_table()) fail(source_name, item, "each [[fault]] must be a table");
+        s.faults.faults.push_back(read_fault(source_name, *item.as_table()));
+      }
+    } else if (k == "system") {
+      if (!node.is_table()) fail(source_name, node, "'system' must be a table: write [system]");
+      for (const auto& [skey, snode] : *node.as_table()) {
+        if (skey == "outbound_queue_max") {
+          s.outbound_queue_max = static_cast<std::size_t>(read_int(source_name, snode, "system.outbound_queue_max", 1, 1'000'000));
+        } else {
+          fail(source_name, snode, "unknown key 'system." + std::string(skey.str()) + "' (known: outbound_queue_max)");
+        }
+      }
+    } else if (k == "swarm") {
+      if (!node.is_table()) fail(source_name, node, "'swarm' must be a table: write [swarm]");
+      read_swarm(source_name, *node.as_table(), s);
     } else if (k == "messages_per_user") {
       s.messages_per_user = static_cast<int>(read_int(source_name, node, k, 1, 1'000));
     } else if (k == "workload") {
@@ -101,6 +247,22 @@ Scenario parse_scenario(std::string_view toml_text, const std::string& source_na
   }
   if (!has_name) throw ScenarioError(source_name + ":1: missing required key 'name'");
   if (s.name.empty()) throw ScenarioError(source_name + ":1: 'name' must not be empty");
+  // Fixed faults heal by heal_by (default: the latest heal among them).
+  for (const auto& f : s.faults.faults) {
+    if (!sim::info(f.kind).whole_run) s.faults.heal_by_ns = std::max(s.faults.heal_by_ns, f.heal_ns);
+  }
+  for (std::size_t i = 0; i < s.faults.faults.size(); ++i) {
+    const auto& f = s.faults.faults[i];
+    if (f.target.rfind("user:u", 0) == 0) {
+      const std::string n = f.target.substr(6);
+      const bool numeric = !n.empty() && n.find_first_not_of("0123456789") == std::string::npos;
+      if (!numeric || std::stoll(n) < 1 || std::stoll(n) > s.users) {
+        throw ScenarioError(source_name + ":1: fault #" + std::to_string(i + 1) + " targets '" + f.target +
+                            "', but users are u1..u" + std::to_string(s.users));
+      }
+    }
+  }
+  s.swarm_config.users = s.users;
   return s;
 }
 

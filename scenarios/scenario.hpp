@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/fault_plan.hpp"
 #include "sim/sim_network.hpp"
 #include "system/runtime/clock.hpp"
 
@@ -18,13 +19,26 @@ struct Scenario {
   std::string description;
   std::string source;  // file it came from, for messages and replay commands
   int users = 3;
+  int tabs = 1;             // connections per user, each asking its own questions
+  int hostile_clients = 0;  // clients that probe for leaks with garbage and others' run ids
   int messages_per_user = 1;
   std::string workload = "golden_path";
   runtime::Nanos start_spread_ns = 50 * runtime::kNanosPerMilli;  // users connect at a drawn time in [0, spread]
   runtime::Nanos deadline_ns = 60 * runtime::kNanosPerSecond;     // virtual time budget for one run
   sim::NetworkConfig network;
   std::vector<std::string> properties;  // empty: every property in the catalog
+  sim::FaultPlan faults;                // fixed [[fault]] entries
+  bool swarm = false;                   // draw extra faults per seed
+  sim::SwarmConfig swarm_config;
+  // Liveness: every request must end within this much virtual time after
+  // max(its first send, the faults' heal_by).
+  runtime::Nanos liveness_bound_ns = 30 * runtime::kNanosPerSecond;
+  std::size_t outbound_queue_max = 256;  // [system] knob: frames a connection may lag
 };
+
+// The scenario as a TOML file that loads back to the same scenario (shrink
+// writes these; the swarm's drawn faults become fixed [[fault]] entries).
+std::string to_toml(const Scenario& scenario, const sim::FaultPlan& faults);
 
 // "file:line: message", thrown for any problem with a scenario file.
 class ScenarioError : public std::runtime_error {

@@ -1,11 +1,18 @@
 #pragma once
-// Simulated clients. Each records what it sees as trace records with actor
-// "user:<id>": open {conn}, send {conn, frame}, recv {conn, frame},
-// closed {conn, code}, rejected {status}. Properties judge those records:
-// what a user saw is what matters.
+// Simulated clients that behave like real ones. Each records what it does
+// and sees as trace records with actor "user:<id>" (or "user:<id>/tab<n>"):
+//   connect {attempt, token}  open {conn}  rejected {status, body}
+//   send {conn, frame}  recv {conn, frame}  closed {conn, code}
+//   client_close {how, after}  gave_up {why}  done {}
+// Properties judge those records: what a user saw is what matters.
+#include <cstdint>
+#include <map>
 #include <optional>
+#include <set>
 #include <string>
+#include <vector>
 
+#include "sim/fault_plan.hpp"
 #include "sim/rng.hpp"
 #include "sim/scheduler.hpp"
 #include "sim/sim_network.hpp"
@@ -13,40 +20,106 @@
 
 namespace bridgesim::scenarios {
 
-struct UserPlan {
+struct ClientPlan {
   std::string user_id;
+  int tab = 1;
   std::string token;
+  std::string token_kind = "valid";  // valid | expired | forged | missing: recorded for the auth property
   int messages = 1;
   runtime::Nanos think_min_ns = 10 * runtime::kNanosPerMilli;
   runtime::Nanos think_max_ns = 200 * runtime::kNanosPerMilli;
+  runtime::Nanos backoff_base_ns = 50 * runtime::kNanosPerMilli;
+  runtime::Nanos backoff_max_ns = 2 * runtime::kNanosPerSecond;
+  int max_attempts = 16;  // consecutive failed connects before giving up
+  // No event for the request in flight for this long: ask again (resume the
+  // run, or resend the request; both are idempotent on the server).
+  runtime::Nanos stall_timeout_ns = 2 * runtime::kNanosPerSecond;
+  const sim::FaultPlan* faults = nullptr;  // for client_close
 };
 
-// A browser tab on the golden path: connect, send `messages` user_message
-// frames one after another (each after the previous run ended), then send
-// `disconnect`.
-class GoldenPathUser {
+// A browser tab: connects, asks `messages` questions one after another and
+// then disconnects. Reconnects with exponential backoff when the connection
+// drops or is refused with a retryable status, and then resumes: the run it
+// was following from the last seq it accepted, or the request it had sent
+// (same client_msg_id, so the server does not start a second run). Accepts a
+// run's events only in seq order; a gap, or a request that went silent,
+// makes it ask again.
+class UserClient {
  public:
-  GoldenPathUser(sim::Scheduler& scheduler, sim::SimNetwork& network, sim::Trace& trace, UserPlan plan, sim::Rng rng);
+  UserClient(sim::Scheduler& scheduler, sim::SimNetwork& network, sim::Trace& trace, ClientPlan plan, sim::Rng rng);
   void start_at(runtime::Nanos at_ns);
-  bool done() const { return done_; }
+  bool finished() const { return finished_; }
+  const std::string& actor() const { return actor_; }
 
  private:
+  struct Request {
+    int index = 0;
+    std::string thread_id;
+    std::string client_msg_id;
+    std::string run_id;  // once agent_started (or any event) was seen
+    std::uint64_t accepted_seq = 0;
+    std::uint64_t resumed_after = UINT64_MAX;  // last resume asked for, to ask once per gap
+  };
+
   void connect();
-  void on_text(std::string text);
-  void send_next_message();
+  void schedule_reconnect(const std::string& why);
+  void on_text(const std::string& text);
+  void on_run_event(const std::string& type, const std::string& run_id, std::uint64_t seq);
+  void after_connected();
+  void send_request();
+  void request_done();
+  void next_or_leave();
+  void resume();
+  void arm_stall_timer();
+  void maybe_close_early(const std::string& seen);
   void send(std::string frame);
+  void record(std::string kind, std::vector<sim::Field> fields);
+  runtime::Nanos draw(runtime::Nanos lo, runtime::Nanos hi);
+
+  sim::Scheduler& scheduler_;
+  sim::SimNetwork& network_;
+  sim::Trace& trace_;
+  ClientPlan plan_;
+  sim::Rng rng_;
+  std::string actor_;
+  std::optional<sim::ClientSocket> socket_;
+  int attempts_ = 0;
+  int asked_ = 0;
+  std::optional<Request> current_;
+  bool leaving_ = false;
+  bool finished_ = false;
+  std::set<std::size_t> close_faults_fired_;
+  runtime::TimerHandle stall_timer_;
+};
+
+// Probes for leaks: a forged token claiming another user, then, on its own
+// valid identity, garbage, oversized and truncated frames, unknown types,
+// and resume/cancel aimed at other users' runs (the world tells it real run
+// ids, as an attacker who guessed them). Must only ever get errors.
+class HostileClient {
+ public:
+  HostileClient(sim::Scheduler& scheduler, sim::SimNetwork& network, sim::Trace& trace, std::string user_id,
+                std::string valid_token, std::string forged_token_for_victim, sim::Rng rng);
+  void start_at(runtime::Nanos at_ns);
+  // Run ids the attacker will aim at (called by the world as runs start).
+  void learn_run_id(const std::string& run_id) { known_runs_.push_back(run_id); }
+
+ private:
+  void connect(const std::string& token, const std::string& token_kind);
+  void attack();
   void record(std::string kind, std::vector<sim::Field> fields);
 
   sim::Scheduler& scheduler_;
   sim::SimNetwork& network_;
   sim::Trace& trace_;
-  UserPlan plan_;
+  std::string user_id_;
+  std::string valid_token_;
+  std::string forged_token_;
   sim::Rng rng_;
   std::string actor_;
   std::optional<sim::ClientSocket> socket_;
-  int sent_ = 0;
-  std::string current_thread_;
-  bool done_ = false;
+  std::vector<std::string> known_runs_;
+  int step_ = 0;
 };
 
 }  // namespace bridgesim::scenarios

@@ -28,7 +28,7 @@ const std::vector<FaultKindInfo>& catalog() {
        "the target's client closes early (after seeing event `after`), with or without a close frame", true, false,
        {{"after", "tool_executing", kStr, kNoMax,
          {"connection_established", "agent_started", "agent_thinking", "tool_executing", "tool_completed", "handshake"}},
-        {"frame", "true", kStr, kNoMax, {"true", "false"}}}},
+        {"how", "abort", kStr, kNoMax, {"abort", "close_frame", "disconnect_message"}}}},
       {FaultKind::kServerClose, "server_close", "network", "the server drops the target's connections at `at`", true,
        false, {{"frame", "true", kStr, kNoMax, {"true", "false"}}}},
       {FaultKind::kReset, "reset", "network", "abrupt reset of the target's connections: no close frame either way", true,
@@ -212,7 +212,10 @@ FaultPlan draw_swarm_plan(Rng& rng, const SwarmConfig& config) {
   // Swarm: first pick which kinds this seed enables, then how many faults.
   std::vector<const FaultKindInfo*> enabled;
   for (const auto* k : pool) {
-    if (rng.chance(500'000)) enabled.push_back(k);
+    // A missing critical component turns the whole run into "nothing is
+    // admitted", hiding every other fault: drawn rarely.
+    const std::uint32_t odds = k->kind == FaultKind::kComponentMissing ? 50'000 : 500'000;
+    if (rng.chance(odds)) enabled.push_back(k);
   }
   if (enabled.empty()) enabled.push_back(pool[rng.uniform(0, pool.size() - 1)]);
   const auto count = static_cast<int>(rng.uniform(1, static_cast<std::uint64_t>(config.max_faults)));

@@ -23,7 +23,7 @@ enum class FaultKind {
   kReorder,         // {window_ms}: each connection of the target gets its own extra delay per window
   kPartition,       // {}: frames to and from the target are held until heal
   kSlowConsumer,    // {read_interval_ms}: the target's client reads one frame per interval
-  kClientClose,     // {after, frame}: the target's client closes after seeing event `after`
+  kClientClose,     // {after, how}: the target's client closes early (abort, close frame or `disconnect`)
   kServerClose,     // {frame}: the server side drops the target's connections at `at`
   kReset,           // {}: abrupt reset (no close frame either way) of the target's connections at `at`
   // relay between the agent's process and the socket's process

@@ -12,6 +12,9 @@ struct Link {
   SimNetwork* net = nullptr;
   runtime::ConnectionId id = 0;
   std::string client_name;
+  std::string user_id;  // from client_name: faults aim at users
+  bool client_gone = false;  // the client aborted while the server was still deciding
+  std::size_t in_flight_to_client = 0;
   runtime::HandshakeRequest request;
   ClientCallbacks client;
   runtime::ConnectionEvents server;
@@ -60,6 +63,11 @@ class ServerSide final : public runtime::Connection {
     l.server_state = ServerState::kOpen;
     l.server = std::move(events);
     l.record("accept", {{"subprotocol", std::string(subprotocol)}});
+    if (l.client_gone) {
+      // The client left during the handshake: the server learns it now.
+      l.net->deliver(l, true, [link = link_] { link->server_closed(runtime::close_code::kAbnormal, "client went away"); });
+      return;
+    }
     l.net->deliver(l, false, [link = link_, sub = std::string(subprotocol)] {
       if (link->client_state != ClientState::kConnecting) return;
       link->client_state = ClientState::kOpen;
@@ -91,11 +99,15 @@ class ServerSide final : public runtime::Connection {
       l.net->violation(l, "send after close: Cannot call send once a close message has been sent");
       return;
     }
+    ++l.in_flight_to_client;
     l.net->deliver(l, false, [link = link_, t = std::move(text)]() mutable {
+      --link->in_flight_to_client;
       if (link->client_state != ClientState::kOpen) return;  // client already closing: frame discarded
       if (link->client.on_text) link->client.on_text(std::move(t));
     });
   }
+
+  std::size_t buffered_frames() const override { return link_->in_flight_to_client; }
 
   void close(std::uint16_t code, std::string_view reason) override {
     Link& l = *link_;
@@ -138,6 +150,22 @@ void ClientSocket::send_text(std::string text) {
   });
 }
 
+void ClientSocket::abort() {
+  Link& l = *link_;
+  if (l.client_state == ClientState::kClosed) return;
+  l.record("abort", {{"by", "client"}});
+  const bool handshaking = l.client_state == ClientState::kConnecting;
+  l.client_state = ClientState::kClosed;
+  l.net->scheduler().post_after(0, [link = link_] {
+    if (link->client.on_closed) link->client.on_closed(runtime::close_code::kAbnormal, "aborted");
+  });
+  if (handshaking && l.server_state == ServerState::kHandshake) {
+    l.client_gone = true;  // the server finds out when it tries to accept
+    return;
+  }
+  l.net->deliver(l, true, [link = link_] { link->server_closed(runtime::close_code::kAbnormal, "connection reset by peer"); });
+}
+
 void ClientSocket::close(std::uint16_t code, std::string reason) {
   Link& l = *link_;
   if (l.client_state != ClientState::kOpen) return;
@@ -151,8 +179,8 @@ void ClientSocket::close(std::uint16_t code, std::string reason) {
   });
 }
 
-SimNetwork::SimNetwork(Scheduler& scheduler, Rng rng, Trace& trace, NetworkConfig config)
-    : scheduler_(scheduler), rng_(std::move(rng)), trace_(trace), config_(config) {
+SimNetwork::SimNetwork(Scheduler& scheduler, Rng rng, Trace& trace, NetworkConfig config, const FaultPlan* faults)
+    : scheduler_(scheduler), rng_(std::move(rng)), trace_(trace), config_(config), faults_(faults) {
   if (config_.latency_min_ns < 0 || config_.latency_max_ns < config_.latency_min_ns) {
     throw std::invalid_argument("NetworkConfig: need 0 <= latency_min_ns <= latency_max_ns");
   }
@@ -171,6 +199,7 @@ ClientSocket SimNetwork::connect(std::string client_name, runtime::HandshakeRequ
   link->net = this;
   link->id = next_id_++;
   link->client_name = std::move(client_name);
+  if (link->client_name.rfind("user:", 0) == 0) link->user_id = link->client_name.substr(5, link->client_name.find('/') - 5);
   link->request = std::move(request);
   link->client = std::move(callbacks);
   links_.push_back(link);
@@ -188,15 +217,63 @@ std::size_t SimNetwork::open_server_sides() const {
   }));
 }
 
+runtime::Nanos SimNetwork::frame_delay(const Link& link, bool to_server) {
+  const runtime::Nanos now = scheduler_.elapsed_ns();
+  auto draw = [this](runtime::Nanos lo, runtime::Nanos hi) {
+    return static_cast<runtime::Nanos>(rng_.uniform(static_cast<std::uint64_t>(lo), static_cast<std::uint64_t>(hi)));
+  };
+  runtime::Nanos lo = config_.latency_min_ns, hi = config_.latency_max_ns;
+  if (faults_ == nullptr) return draw(lo, hi);
+  const std::string& user = link.user_id;
+  if (const Fault* f = faults_->active(FaultKind::kLatency, now, user)) {
+    lo = f->int_param("min_ms", 0) * runtime::kNanosPerMilli;
+    hi = std::max(lo, f->int_param("max_ms", 0) * runtime::kNanosPerMilli);
+  }
+  runtime::Nanos delay = draw(lo, hi);
+  if (const Fault* f = faults_->active(FaultKind::kLatencySpike, now, user)) {
+    if (rng_.chance(static_cast<std::uint32_t>(f->int_param("per_million", 0)))) delay += f->int_param("spike_ms", 0) * runtime::kNanosPerMilli;
+  }
+  if (const Fault* f = faults_->active(FaultKind::kJitter, now, user)) delay += draw(0, f->int_param("max_ms", 0) * runtime::kNanosPerMilli);
+  if (const Fault* f = faults_->active(FaultKind::kReorder, now, user)) {
+    // One extra delay per connection, direction and window: whole streams
+    // overtake each other, each stream stays in order.
+    const runtime::Nanos window = f->int_param("window_ms", 1) * runtime::kNanosPerMilli;
+    std::uint64_t h = fnv1a64(std::to_string(link.id) + (to_server ? "s" : "c") + std::to_string(now / window), rng_.seed());
+    delay += static_cast<runtime::Nanos>(splitmix64(h) % static_cast<std::uint64_t>(window));
+  }
+  if (const Fault* f = faults_->active(FaultKind::kPartition, now, user)) {
+    // Held until the partition heals (TCP retransmits): late, never lost.
+    delay = std::max(delay, f->heal_ns - now + delay);
+  }
+  if (!to_server) {
+    if (const Fault* f = faults_->active(FaultKind::kSlowConsumer, now, user)) {
+      delay = std::max(delay, link.last_to_client_ns - now + f->int_param("read_interval_ms", 1) * runtime::kNanosPerMilli);
+    }
+  }
+  return delay;
+}
+
 void SimNetwork::deliver(Link& link, bool to_server, std::function<void()> fn) {
-  const runtime::Nanos latency = static_cast<runtime::Nanos>(
-      rng_.uniform(static_cast<std::uint64_t>(config_.latency_min_ns), static_cast<std::uint64_t>(config_.latency_max_ns)));
+  const runtime::Nanos latency = frame_delay(link, to_server);
   runtime::Nanos& last = to_server ? link.last_to_server_ns : link.last_to_client_ns;
   // Strictly after the previous frame of this direction: the scheduler breaks
   // ties at random, and a TCP stream never reorders.
   const runtime::Nanos at = std::max(scheduler_.elapsed_ns() + latency, last + 1);
   last = at;
   scheduler_.post_after(at - scheduler_.elapsed_ns(), std::move(fn));
+}
+
+void SimNetwork::drop_user_connections(const std::string& user_id, bool with_close_frame) {
+  for (const auto& link : links_) {
+    if (link->user_id != user_id) continue;
+    if (link->server_state != ServerState::kOpen && link->server_state != ServerState::kCloseSent) continue;
+    const std::uint16_t code = with_close_frame ? runtime::close_code::kGoingAway : runtime::close_code::kAbnormal;
+    link->record(with_close_frame ? "server_drop" : "reset", {{"code", std::to_string(code)}});
+    // The transport tells both ends; the server side hears it at once.
+    const std::string reason = with_close_frame ? "server going away" : "connection reset";
+    deliver(*link, false, [link, code, reason] { link->client_closed(code, reason); });
+    link->server_closed(code, reason);
+  }
 }
 
 void SimNetwork::violation(const Link& link, std::string what) {

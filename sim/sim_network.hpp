@@ -10,6 +10,7 @@
 #include <memory>
 #include <string>
 
+#include "sim/fault_plan.hpp"
 #include "sim/rng.hpp"
 #include "sim/scheduler.hpp"
 #include "sim/trace.hpp"
@@ -38,7 +39,10 @@ class ClientSocket {
   runtime::ConnectionId id() const;
   bool is_open() const;
   void send_text(std::string text);
+  // A close frame; the server echoes it.
   void close(std::uint16_t code, std::string reason);
+  // Drops the TCP connection without a close frame (also during the handshake).
+  void abort();
 
  private:
   std::shared_ptr<Link> link_;
@@ -48,20 +52,29 @@ class SimNetwork {
  public:
   using Acceptor = std::function<void(std::shared_ptr<runtime::Connection>)>;
 
-  SimNetwork(Scheduler& scheduler, Rng rng, Trace& trace, NetworkConfig config);
+  // `faults` (may be null) is consulted on every frame: latency, spikes,
+  // jitter, reordering, partitions and slow consumers.
+  SimNetwork(Scheduler& scheduler, Rng rng, Trace& trace, NetworkConfig config, const FaultPlan* faults = nullptr);
   ~SimNetwork();
 
   // Where new server-side connections go (the system's entry point).
   void set_acceptor(Acceptor acceptor) { acceptor_ = std::move(acceptor); }
 
-  // Starts a handshake from `client_name`; callbacks fire on the scheduler.
+  // Starts a handshake from `client_name` ("user:<id>" or "user:<id>/tab<n>":
+  // faults aimed at a user hit all of that user's tabs); callbacks fire on
+  // the scheduler.
   ClientSocket connect(std::string client_name, runtime::HandshakeRequest request, ClientCallbacks callbacks);
+
+  // The server side drops every live connection of `user_id`: with a close
+  // frame (1001, going away) or as an abrupt reset (1006 both ways).
+  void drop_user_connections(const std::string& user_id, bool with_close_frame);
 
   // Connections whose server side has not yet seen on_closed.
   std::size_t open_server_sides() const;
 
   // Implementation detail shared with Link.
   void deliver(Link& link, bool to_server, std::function<void()> fn);
+  runtime::Nanos frame_delay(const Link& link, bool to_server);
   void violation(const Link& link, std::string what);
   Scheduler& scheduler() { return scheduler_; }
   Trace& trace() { return trace_; }
@@ -72,6 +85,7 @@ class SimNetwork {
   Rng rng_;
   Trace& trace_;
   NetworkConfig config_;
+  const FaultPlan* faults_;
   Acceptor acceptor_;
   runtime::ConnectionId next_id_ = 1;
   std::vector<std::shared_ptr<Link>> links_;

@@ -22,8 +22,8 @@ Components Components::defaults() {
     registry.register_agent(config.default_agent,
                             [](AgentDeps deps) { return std::make_shared<ScriptedAgent>(std::move(deps)); });
   };
-  c.auth = [](const AppConfig& config, Runtime& rt) -> std::unique_ptr<Authenticator> {
-    return std::make_unique<JwtAuthenticator>(config.jwt_secret, rt.clock);
+  c.auth = [](const AppConfig& config, Runtime& rt, AuthServiceClient& service) -> std::unique_ptr<Authenticator> {
+    return std::make_unique<JwtAuthenticator>(config.jwt_secret, rt.clock, &service);
   };
   c.handlers = register_default_handlers;
   c.session = [](Runtime& rt) { return std::make_unique<SessionMiddleware>(rt.random); };
@@ -58,11 +58,11 @@ void App::run_startup(Components& c) {
   if (c.tools_and_agents) c.tools_and_agents(*state_.registry, config_, runtime_);
   state_.engine = std::make_unique<ExecutionEngine>(*state_.registry, runtime_.timers);
   // 4. auth, session, routing.
-  state_.auth = c.auth ? c.auth(config_, runtime_) : nullptr;
   if (runtime_.auth_service == nullptr) state_.own_auth_service = std::make_unique<runtime::AllowAllAuthService>();
   state_.auth_service = std::make_unique<AuthServiceClient>(
       runtime_.auth_service ? *runtime_.auth_service : *state_.own_auth_service, runtime_.clock, runtime_.timers,
       config_.auth_service);
+  state_.auth = c.auth ? c.auth(config_, runtime_, *state_.auth_service) : nullptr;
   state_.session = c.session ? c.session(runtime_) : nullptr;
   state_.router = std::make_unique<MessageRouter>();
   if (c.handlers) c.handlers(*state_.router, *this);
@@ -116,27 +116,15 @@ void App::on_connection(std::shared_ptr<runtime::Connection> connection) {
     connection->reject(404, "not found");
     return;
   }
-  const AuthDecision decision = state_.auth->authenticate(connection->handshake());
-  if (!decision.ok) {
-    runtime_.logger->info("refused connection {}: {}", connection->id(), decision.reason);
-    connection->reject(decision.http_status, decision.reason);
-    return;
-  }
-  // The token is valid locally; the auth service must still know the
-  // identity. Fail closed when it cannot say.
   std::weak_ptr<bool> alive = alive_;
-  state_.auth_service->check(decision.user_id, [this, alive, connection, decision](IdentityVerdict verdict) {
+  state_.auth->authenticate(connection->handshake(), [this, alive, connection](AuthDecision decision) {
     if (alive.expired()) return;
-    switch (verdict) {
-      case IdentityVerdict::kAllowed:
-        return admit(connection, decision);
-      case IdentityVerdict::kDenied:
-        runtime_.logger->info("refused connection {}: identity {} denied", connection->id(), decision.user_id);
-        return connection->reject(401, "identity refused by the auth service");
-      case IdentityVerdict::kUnavailable:
-        runtime_.logger->warn("refused connection {}: auth service unavailable", connection->id());
-        return connection->reject(503, "auth service unavailable; retry later");
+    if (!decision.ok) {
+      runtime_.logger->info("refused connection {}: {}", connection->id(), decision.reason);
+      return connection->reject(decision.http_status, decision.reason);
     }
+    if (decision.user_id.empty()) throw std::logic_error("Authenticator admitted an empty identity");
+    admit(connection, decision);
   });
 }
 

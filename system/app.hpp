@@ -60,7 +60,7 @@ struct Components {
   std::function<std::unique_ptr<AgentWebSocketBridge>(BridgeWiring, Runtime&)> bridge;
   std::function<std::unique_ptr<LlmClient>(const AppConfig&, Runtime&)> llm;
   std::function<void(AgentRegistry&, const AppConfig&, Runtime&)> tools_and_agents;
-  std::function<std::unique_ptr<Authenticator>(const AppConfig&, Runtime&)> auth;
+  std::function<std::unique_ptr<Authenticator>(const AppConfig&, Runtime&, AuthServiceClient&)> auth;
   std::function<void(MessageRouter&, App&)> handlers;
   // Optional middleware: nullptr degrades session features only.
   std::function<std::unique_ptr<SessionMiddleware>(Runtime&)> session;

@@ -8,6 +8,8 @@
 
 #include <boost/json.hpp>
 
+#include "system/auth_service_client.hpp"
+
 namespace bridgesim::system {
 namespace {
 
@@ -146,12 +148,28 @@ std::string extract_token(const runtime::HandshakeRequest& request, bool& via_su
   return {};
 }
 
-JwtAuthenticator::JwtAuthenticator(std::string secret, const runtime::Clock& clock)
-    : secret_(std::move(secret)), clock_(clock) {
+JwtAuthenticator::JwtAuthenticator(std::string secret, const runtime::Clock& clock, AuthServiceClient* service)
+    : secret_(std::move(secret)), clock_(clock), service_(service) {
   if (secret_.empty()) throw std::invalid_argument("JwtAuthenticator: empty secret");
 }
 
-AuthDecision JwtAuthenticator::authenticate(const runtime::HandshakeRequest& request) {
+void JwtAuthenticator::authenticate(const runtime::HandshakeRequest& request, std::function<void(AuthDecision)> done) {
+  AuthDecision local = verify_locally(request);
+  if (!local.ok || service_ == nullptr) return done(std::move(local));
+  const std::string user = local.user_id;
+  service_->check(user, [local = std::move(local), done = std::move(done)](IdentityVerdict verdict) mutable {
+    switch (verdict) {
+      case IdentityVerdict::kAllowed:
+        return done(std::move(local));
+      case IdentityVerdict::kDenied:
+        return done(AuthDecision{false, {}, {}, 401, "identity refused by the auth service"});
+      case IdentityVerdict::kUnavailable:
+        return done(AuthDecision{false, {}, {}, 503, "auth service unavailable; retry later"});
+    }
+  });
+}
+
+AuthDecision JwtAuthenticator::verify_locally(const runtime::HandshakeRequest& request) const {
   AuthDecision decision;
   bool via_subprotocol = false;
   const std::string token = extract_token(request, via_subprotocol);

@@ -3,6 +3,7 @@
 // Fails closed: anything not provably a valid, unexpired token for a user is
 // refused before a single event flows.
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -24,7 +25,8 @@ struct AuthDecision {
 class Authenticator {
  public:
   virtual ~Authenticator() = default;
-  virtual AuthDecision authenticate(const runtime::HandshakeRequest& request) = 0;
+  // Calls `done` exactly once, now or later (the auth service may be asked).
+  virtual void authenticate(const runtime::HandshakeRequest& request, std::function<void(AuthDecision)> done) = 0;
 };
 
 struct TokenClaims {
@@ -47,14 +49,23 @@ std::string extract_token(const runtime::HandshakeRequest& request, bool& via_su
 std::string base64url_encode(std::string_view bytes);
 std::optional<std::string> base64url_decode(std::string_view text);
 
+class AuthServiceClient;
+
+// Verifies the token locally (signature, expiry), then asks the auth service
+// about identities it has not confirmed before. Fails closed: a service that
+// cannot answer means 503 for a new identity, never "let it in".
 class JwtAuthenticator final : public Authenticator {
  public:
-  JwtAuthenticator(std::string secret, const runtime::Clock& clock);
-  AuthDecision authenticate(const runtime::HandshakeRequest& request) override;
+  // `service` may be null: local verification only.
+  JwtAuthenticator(std::string secret, const runtime::Clock& clock, AuthServiceClient* service = nullptr);
+  void authenticate(const runtime::HandshakeRequest& request, std::function<void(AuthDecision)> done) override;
+  // The local half alone: token present, signed with our key, not expired.
+  AuthDecision verify_locally(const runtime::HandshakeRequest& request) const;
 
  private:
   std::string secret_;
   const runtime::Clock& clock_;
+  AuthServiceClient* service_;
 };
 
 }  // namespace bridgesim::system

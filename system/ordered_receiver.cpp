@@ -16,8 +16,27 @@ std::size_t OrderedReceiver::runs_waiting() const {
 
 void OrderedReceiver::forward(RunState& run, const runtime::RelayMessage& message) {
   run.next_seq = message.seq + 1;
-  if (is_terminal(message.type)) run.finished = true;
+  run.idle_timer.cancel();
+  if (is_terminal(message.type)) {
+    run.finished = true;
+  } else {
+    run.idle_timer = timers_.call_after(limits_.idle_poll_ns, [this, id = message.run_id] { poll_idle(id); });
+  }
   deliver_(message);
+}
+
+void OrderedReceiver::poll_idle(const std::string& run_id) {
+  const auto it = runs_.find(run_id);
+  if (it == runs_.end() || it->second.finished) return;
+  if (!log_.owner(run_id)) {
+    runs_.erase(it);  // the log forgot it: nothing more will come
+    return;
+  }
+  fill_gap(run_id);
+  auto again = runs_.find(run_id);
+  if (again != runs_.end() && !again->second.finished) {
+    again->second.idle_timer = timers_.call_after(limits_.idle_poll_ns, [this, run_id] { poll_idle(run_id); });
+  }
 }
 
 void OrderedReceiver::on_message(runtime::RelayMessage message) {

@@ -1,7 +1,8 @@
 #pragma once
 // The socket side of the relay: puts each run's events back in seq order,
 // drops duplicates, and when a gap stays open for gap_timeout (a lost or
-// slow event) fills it from the RunLog. Hands events to `deliver` gapless,
+// slow event) fills it from the RunLog; a run that goes quiet before its
+// terminal event is looked up in the RunLog too (a lost tail). Hands events to `deliver` gapless,
 // in order, exactly once.
 #include <cstdint>
 #include <functional>
@@ -16,6 +17,9 @@ namespace bridgesim::system {
 
 struct ReceiverLimits {
   runtime::Nanos gap_timeout_ns = 50 * runtime::kNanosPerMilli;
+  // A run that went quiet before its terminal event may have lost its tail
+  // (nothing later arrives to reveal the gap): look in the log this often.
+  runtime::Nanos idle_poll_ns = 250 * runtime::kNanosPerMilli;
   std::size_t max_pending_per_run = 64;  // beyond it, fill the gap at once
 };
 
@@ -36,7 +40,9 @@ class OrderedReceiver {
     std::map<std::uint64_t, runtime::RelayMessage> pending;
     runtime::TimerHandle gap_timer;
     bool gap_timer_armed = false;
+    runtime::TimerHandle idle_timer;
   };
+  void poll_idle(const std::string& run_id);
   void flush(const std::string& run_id, RunState& run);
   void fill_gap(const std::string& run_id);
   void forward(RunState& run, const runtime::RelayMessage& message);

@@ -7,6 +7,16 @@ void MessageRouter::add_handler(std::string type, Handler handler) {
   handlers_[std::move(type)] = std::move(handler);
 }
 
+MessageRouter::Handler MessageRouter::handler(std::string_view type) const {
+  const auto it = handlers_.find(type);
+  return it == handlers_.end() ? Handler{} : it->second;
+}
+
+void MessageRouter::remove_handler(std::string_view type) {
+  const auto it = handlers_.find(type);
+  if (it != handlers_.end()) handlers_.erase(it);
+}
+
 std::vector<std::string> MessageRouter::types() const {
   std::vector<std::string> out;
   for (const auto& [type, handler] : handlers_) out.push_back(type);

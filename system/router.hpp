@@ -35,6 +35,9 @@ class MessageRouter {
 
   void add_handler(std::string type, Handler handler);
   bool has_handler(std::string_view type) const { return handlers_.find(type) != handlers_.end(); }
+  // The registered handler (empty when none): lets startup wrap one, e.g. with middleware.
+  Handler handler(std::string_view type) const;
+  void remove_handler(std::string_view type);
   std::vector<std::string> types() const;
   // False when no handler is registered for `type`.
   bool dispatch(std::string_view type, const RequestContext& request, const boost::json::object& body) const;

@@ -1,0 +1,35 @@
+#include "sim/sim_auth_service.hpp"
+
+namespace bridgesim::sim {
+
+SimAuthService::SimAuthService(Scheduler& scheduler, Rng rng, Trace& trace, const FaultPlan* faults)
+    : scheduler_(scheduler), rng_(std::move(rng)), trace_(trace), faults_(faults) {}
+
+void SimAuthService::check_identity(std::string user_id, std::function<void(runtime::AuthServiceReply)> done) {
+  const runtime::Nanos now = scheduler_.elapsed_ns();
+  runtime::Nanos delay = static_cast<runtime::Nanos>(rng_.uniform(runtime::kNanosPerMilli, 3 * runtime::kNanosPerMilli));
+  runtime::AuthServiceReply reply = runtime::AuthServiceReply::kAllowed;
+  std::string state = "up";
+  if (faults_ != nullptr) {
+    if (faults_->active(FaultKind::kAuthDown, now)) {
+      reply = runtime::AuthServiceReply::kUnavailable;
+      state = "down";
+    } else if (const Fault* f = faults_->active(FaultKind::kAuthFlapping, now)) {
+      const runtime::Nanos period = f->int_param("period_ms", 1) * runtime::kNanosPerMilli;
+      if (((now - f->at_ns) / period) % 2 == 0) {
+        reply = runtime::AuthServiceReply::kUnavailable;
+        state = "flapping-down";
+      } else {
+        state = "flapping-up";
+      }
+    }
+    if (const Fault* f = faults_->active(FaultKind::kAuthSlow, now)) {
+      delay += f->int_param("delay_ms", 0) * runtime::kNanosPerMilli;
+      state += "+slow";
+    }
+  }
+  trace_.add({now, "auth_service", "call", {{"user", user_id}, {"state", state}}});
+  scheduler_.post_after(delay, [done = std::move(done), reply] { done(reply); });
+}
+
+}  // namespace bridgesim::sim

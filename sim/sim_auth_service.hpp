@@ -1,0 +1,26 @@
+#pragma once
+// The remote auth service, simulated: answers "allowed" after a small
+// latency, unless a fault makes it down (refuses at once), slow (answers
+// after delay_ms) or flapping (down and up in alternate periods). Every call
+// is a trace record.
+#include "sim/fault_plan.hpp"
+#include "sim/rng.hpp"
+#include "sim/scheduler.hpp"
+#include "sim/trace.hpp"
+#include "system/runtime/auth_service.hpp"
+
+namespace bridgesim::sim {
+
+class SimAuthService final : public runtime::AuthServiceTransport {
+ public:
+  SimAuthService(Scheduler& scheduler, Rng rng, Trace& trace, const FaultPlan* faults);
+  void check_identity(std::string user_id, std::function<void(runtime::AuthServiceReply)> done) override;
+
+ private:
+  Scheduler& scheduler_;
+  Rng rng_;
+  Trace& trace_;
+  const FaultPlan* faults_;
+};
+
+}  // namespace bridgesim::sim

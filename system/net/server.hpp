@@ -1,0 +1,67 @@
+#pragma once
+// The real transport: HTTP and WebSocket on Boost.Beast, one io_context run
+// by one thread (the system's single thread). Each WebSocket upgrade becomes
+// a runtime::Connection handed to App::on_connection; every other request
+// goes to App::handle_http. Beast stays behind this header (pimpl).
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+namespace boost::asio {
+class io_context;
+}  // namespace boost::asio
+
+namespace bridgesim::system {
+class App;
+}  // namespace bridgesim::system
+
+namespace bridgesim::net {
+
+namespace detail {
+struct ServerCore;
+}  // namespace detail
+
+struct ServerLimits {
+  std::size_t max_frame_bytes = 64 * 1024;  // a larger incoming message: close 1009
+  std::size_t max_connections = 10'000;     // live sockets; a request beyond: HTTP 503
+  std::size_t outbound_queue_max = 1024;    // frames queued per connection; beyond: drop them, close 1013
+  std::int64_t request_timeout_ms = 30'000;  // to receive one HTTP request (upgrade or not)
+  std::int64_t shutdown_grace_ms = 2'000;    // stop(): wait this long for close handshakes, then cut
+};
+
+class Server {
+ public:
+  // Binds and listens at once (throws std::runtime_error naming the address
+  // on failure); accepts once `io` runs. `port` 0 picks an ephemeral port.
+  // Lifetimes: `io` outlives the App and the Server; the Server is destroyed
+  // while `io` is not running (after run() returned); it calls nothing of
+  // `app` after its destructor.
+  Server(boost::asio::io_context& io, const std::string& address, std::uint16_t port, ServerLimits limits,
+         system::App& app);
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  // The bound port. Any thread.
+  std::uint16_t port() const;
+
+  // Any thread. Stops accepting, sends a 1001 close frame to every open
+  // WebSocket and closes other sockets; once every socket is closed (or
+  // after shutdown_grace_ms, having cut the rest) runs `on_drained` on the io
+  // thread. A typical `on_drained` stops the io_context.
+  void stop(std::function<void()> on_drained = {});
+
+  // Any thread. Sockets open now (HTTP and WebSocket).
+  std::size_t live_connections() const;
+  // Any thread. Calls the system made against the Connection contract
+  // (send before accept, send after close, a second accept, ...): each is
+  // dropped and logged as an error. Zero in a correct system.
+  std::uint64_t protocol_violations() const;
+
+ private:
+  std::shared_ptr<detail::ServerCore> core_;
+};
+
+}  // namespace bridgesim::net
