@@ -62,6 +62,8 @@ struct RunArgs {
   std::string variant;
   unsigned jobs = 1;
   bool fail_fast = false;
+  bool swarm = false;
+  bool fault_stats = false;
   std::string junit, json, markdown, html;
   std::size_t max_failures_printed = 10;
 };
@@ -111,7 +113,7 @@ int do_run(const RunArgs& args, const std::string& cmdline) {
   report.command = cmdline;
   double wall = 0;
   for (const auto& scenario : list) {
-    SweepSpec spec{scenario, args.seed_start, args.seeds, variant, args.jobs, args.fail_fast};
+    SweepSpec spec{scenario, args.seed_start, args.seeds, variant, args.jobs, args.fail_fast, args.swarm};
     Progress progress(scenario.name, tty);
     const SweepOutcome outcome = sweep(spec, std::ref(progress));
     wall += outcome.wall_seconds;
@@ -120,6 +122,12 @@ int do_run(const RunArgs& args, const std::string& cmdline) {
                 (scenario.name + (variant ? "[" + variant->name + "]" : "")).c_str(),
                 static_cast<unsigned long long>(result.seeds_run), static_cast<unsigned long long>(result.failing_seeds),
                 outcome.wall_seconds, outcome.wall_seconds > 0 ? result.seeds_run / outcome.wall_seconds : 0.0);
+    if (args.fault_stats) {
+      for (const auto& [kind, count] : result.faults) {
+        std::printf("  fault %-18s planned in %5.1f%% of seeds, took effect in %5.1f%%\n", kind.c_str(),
+                    100.0 * count.planned / result.seeds_run, 100.0 * count.hit / result.seeds_run);
+      }
+    }
     std::size_t printed = 0;
     for (const auto& f : result.failures) {
       if (printed++ == args.max_failures_printed) {
@@ -215,6 +223,8 @@ int main_with_args(int argc, char** argv) {
   run_cmd->add_option("--variant", run.variant, "Swap in an incident-regression component (see list)");
   run_cmd->add_option("-j,--jobs", run.jobs, "Runs in parallel; results identical to --jobs 1")->capture_default_str()->check(CLI::Range(1u, 256u));
   run_cmd->add_flag("--fail-fast", run.fail_fast, "Stop a scenario at its first failing seed");
+  run_cmd->add_flag("--swarm", run.swarm, "Every seed also draws its own random faults (swarm testing)");
+  run_cmd->add_flag("--fault-stats", run.fault_stats, "Print, per fault kind, the share of seeds that planned and hit it");
   run_cmd->add_option("--junit", run.junit, "Write JUnit XML here");
   run_cmd->add_option("--json", run.json, "Write the JSON summary here");
   run_cmd->add_option("--markdown", run.markdown, "Write a Markdown summary here");

@@ -9,14 +9,19 @@ namespace bridgesim::cli {
 
 std::string default_scenario_dir() { return BRIDGESIM_SCENARIO_DIR; }
 
-SeedOutcome run_seed(const scenarios::Scenario& scenario, std::uint64_t seed, const scenarios::Variant* variant) {
-  const scenarios::RunResult run = scenarios::run_scenario(scenario, {seed, variant, false});
+SeedOutcome run_seed(const scenarios::Scenario& scenario, std::uint64_t seed, const scenarios::Variant* variant,
+                     bool force_swarm) {
+  const scenarios::RunResult run = scenarios::run_scenario(scenario, {seed, variant, false, force_swarm});
   SeedOutcome out;
   out.seed = seed;
   out.trace_hash = run.trace.hash();
   out.trace_records = run.trace.size();
   out.virtual_end_ns = run.virtual_end_ns;
   out.violations = properties::check_properties(run.trace, scenario.properties);
+  for (const auto& f : run.faults.faults) out.faults_planned.insert(std::string(sim::info(f.kind).name));
+  for (const auto& r : run.trace.records()) {
+    if (r.kind == "fault_hit") out.faults_hit.insert(std::string(r.field("fault")));
+  }
   return out;
 }
 
@@ -37,7 +42,7 @@ SweepOutcome sweep(const SweepSpec& spec, const std::function<void(std::uint64_t
   // Workers claim seed indices in order and write only their own slot, so
   // the outcome is the same for any job count.
   auto run_one = [&](std::uint64_t i) {
-    slots[i] = run_seed(spec.scenario, spec.seed_first + i, spec.variant);
+    slots[i] = run_seed(spec.scenario, spec.seed_first + i, spec.variant, spec.force_swarm);
     ran[i] = 1;
     if (spec.stop_at_first_failure && !slots[i].violations.empty()) stop = true;
     ++done;
@@ -97,6 +102,10 @@ reports::ScenarioResult to_report(const SweepSpec& spec, const SweepOutcome& out
   r.seed_last = spec.seed_first + (outcome.seeds.empty() ? 0 : outcome.seeds.size() - 1);
   r.wall_seconds = outcome.wall_seconds;
   r.failing_seeds = outcome.failing_seeds();
+  for (const auto& s : outcome.seeds) {
+    for (const auto& k : s.faults_planned) ++r.faults[k].planned;
+    for (const auto& k : s.faults_hit) ++r.faults[k].hit;
+  }
   for (const auto& s : outcome.seeds) {
     for (const auto& v : s.violations) {
       r.failures.push_back({s.seed, v.property, v.message, replay_command(spec.scenario, s.seed, spec.variant)});

@@ -4,6 +4,7 @@
 // share.
 #include <cstdint>
 #include <functional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -21,10 +22,13 @@ struct SeedOutcome {
   std::size_t trace_records = 0;
   runtime::Nanos virtual_end_ns = 0;
   std::vector<properties::Violation> violations;
+  std::set<std::string> faults_planned;  // fault kinds in this seed's plan
+  std::set<std::string> faults_hit;      // fault kinds whose effect shows in the trace
 };
 
 // One seed, run and judged.
-SeedOutcome run_seed(const scenarios::Scenario& scenario, std::uint64_t seed, const scenarios::Variant* variant);
+SeedOutcome run_seed(const scenarios::Scenario& scenario, std::uint64_t seed, const scenarios::Variant* variant,
+                     bool force_swarm = false);
 
 struct SweepSpec {
   scenarios::Scenario scenario;
@@ -33,6 +37,7 @@ struct SweepSpec {
   const scenarios::Variant* variant = nullptr;
   unsigned jobs = 1;
   bool stop_at_first_failure = false;
+  bool force_swarm = false;
 };
 
 struct SweepOutcome {

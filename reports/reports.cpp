@@ -87,7 +87,10 @@ std::string to_json(const SweepReport& report) {
     }
     boost::json::array properties;
     for (const auto& p : r.properties) properties.emplace_back(p);
+    boost::json::object faults;
+    for (const auto& [kind, count] : r.faults) faults[kind] = boost::json::object{{"planned", count.planned}, {"hit", count.hit}};
     results.push_back(boost::json::object{{"scenario", r.scenario},
+                                          {"faults", std::move(faults)},
                                           {"variant", r.variant},
                                           {"properties", std::move(properties)},
                                           {"seeds_run", r.seeds_run},

@@ -3,6 +3,7 @@
 // for machines, Markdown for a PR comment, self-contained HTML for sign-off.
 // Plain data in, text out: reports know nothing of how runs were made.
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -13,6 +14,11 @@ struct Failure {
   std::string property;
   std::string message;
   std::string replay_command;
+};
+
+struct FaultCount {
+  std::uint64_t planned = 0;  // seeds whose plan had the kind
+  std::uint64_t hit = 0;      // seeds where its effect shows in the trace
 };
 
 struct ScenarioResult {
@@ -26,6 +32,7 @@ struct ScenarioResult {
   double wall_seconds = 0;
   std::vector<Failure> failures;  // by seed, first violation per property
   std::uint64_t failing_seeds = 0;
+  std::map<std::string, FaultCount> faults;  // by fault kind
 };
 
 struct SweepReport {

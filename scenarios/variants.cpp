@@ -7,6 +7,9 @@ namespace bridgesim::scenarios {
 const std::vector<Variant>& variant_catalog() {
   static const std::vector<Variant> catalog{
       regressions::leaky_manager(),
+      regressions::no_resume(),
+      regressions::permissive_auth(),
+      regressions::send_after_close(),
   };
   return catalog;
 }

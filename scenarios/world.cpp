@@ -73,7 +73,7 @@ RunResult run_scenario(const Scenario& scenario, const RunConfig& config) {
 
   system::Components components = system::Components::defaults();
   if (config.variant != nullptr) config.variant->apply(components);
-  apply_application_faults(components, plan, scheduler, fault_rng);
+  apply_application_faults(components, plan, scheduler, fault_rng, trace);
   system::AppConfig app_config;
   app_config.jwt_secret = std::string(kSimJwtSecret);
   app_config.outbound_queue_max = scenario.outbound_queue_max;
@@ -84,6 +84,12 @@ RunResult run_scenario(const Scenario& scenario, const RunConfig& config) {
   trace.add({0, "system", "startup", {{"ok", app.health().ok ? "true" : "false"}, {"failing", join(app.health().failing)}}});
   const auto health = app.handle_http("GET", "/health");
   trace.add({0, "system", "health", {{"status", std::to_string(health.status)}, {"body", health.body}}});
+  // Whole-run application faults take effect at startup.
+  for (const auto& f : plan.faults) {
+    if (f.kind == sim::FaultKind::kSessionMissing || f.kind == sim::FaultKind::kComponentMissing) {
+      trace.add({0, "system", "fault_hit", {{"fault", std::string(sim::info(f.kind).name)}}});
+    }
+  }
   network.set_acceptor([&app](std::shared_ptr<runtime::Connection> c) { app.on_connection(std::move(c)); });
 
   for (const auto& f : plan.faults) {

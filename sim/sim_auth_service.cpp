@@ -29,6 +29,10 @@ void SimAuthService::check_identity(std::string user_id, std::function<void(runt
     }
   }
   trace_.add({now, "auth_service", "call", {{"user", user_id}, {"state", state}}});
+  for (const auto& [kind, name] : {std::pair{FaultKind::kAuthDown, "auth_down"}, std::pair{FaultKind::kAuthSlow, "auth_slow"},
+                                   std::pair{FaultKind::kAuthFlapping, "auth_flapping"}}) {
+    if (faults_ != nullptr && faults_->active(kind, now)) trace_.add({now, "auth_service", "fault_hit", {{"fault", name}}});
+  }
   scheduler_.post_after(delay, [done = std::move(done), reply] { done(reply); });
 }
 

@@ -226,31 +226,47 @@ runtime::Nanos SimNetwork::frame_delay(const Link& link, bool to_server) {
   if (faults_ == nullptr) return draw(lo, hi);
   const std::string& user = link.user_id;
   if (const Fault* f = faults_->active(FaultKind::kLatency, now, user)) {
+    hit(*f, link);
     lo = f->int_param("min_ms", 0) * runtime::kNanosPerMilli;
     hi = std::max(lo, f->int_param("max_ms", 0) * runtime::kNanosPerMilli);
   }
   runtime::Nanos delay = draw(lo, hi);
   if (const Fault* f = faults_->active(FaultKind::kLatencySpike, now, user)) {
-    if (rng_.chance(static_cast<std::uint32_t>(f->int_param("per_million", 0)))) delay += f->int_param("spike_ms", 0) * runtime::kNanosPerMilli;
+    if (rng_.chance(static_cast<std::uint32_t>(f->int_param("per_million", 0)))) {
+      hit(*f, link);
+      delay += f->int_param("spike_ms", 0) * runtime::kNanosPerMilli;
+    }
   }
-  if (const Fault* f = faults_->active(FaultKind::kJitter, now, user)) delay += draw(0, f->int_param("max_ms", 0) * runtime::kNanosPerMilli);
+  if (const Fault* f = faults_->active(FaultKind::kJitter, now, user)) {
+    hit(*f, link);
+    delay += draw(0, f->int_param("max_ms", 0) * runtime::kNanosPerMilli);
+  }
   if (const Fault* f = faults_->active(FaultKind::kReorder, now, user)) {
     // One extra delay per connection, direction and window: whole streams
     // overtake each other, each stream stays in order.
+    hit(*f, link);
     const runtime::Nanos window = f->int_param("window_ms", 1) * runtime::kNanosPerMilli;
     std::uint64_t h = fnv1a64(std::to_string(link.id) + (to_server ? "s" : "c") + std::to_string(now / window), rng_.seed());
     delay += static_cast<runtime::Nanos>(splitmix64(h) % static_cast<std::uint64_t>(window));
   }
   if (const Fault* f = faults_->active(FaultKind::kPartition, now, user)) {
     // Held until the partition heals (TCP retransmits): late, never lost.
+    hit(*f, link);
     delay = std::max(delay, f->heal_ns - now + delay);
   }
   if (!to_server) {
     if (const Fault* f = faults_->active(FaultKind::kSlowConsumer, now, user)) {
+      hit(*f, link);
       delay = std::max(delay, link.last_to_client_ns - now + f->int_param("read_interval_ms", 1) * runtime::kNanosPerMilli);
     }
   }
   return delay;
+}
+
+void SimNetwork::hit(const Fault& fault, const Link& link) {
+  if (!hits_.insert({&fault, link.id}).second) return;
+  trace_.add({scheduler_.elapsed_ns(), "net", "fault_hit",
+              {{"fault", std::string(info(fault.kind).name)}, {"conn", std::to_string(link.id)}}});
 }
 
 void SimNetwork::deliver(Link& link, bool to_server, std::function<void()> fn) {
@@ -268,7 +284,7 @@ void SimNetwork::drop_user_connections(const std::string& user_id, bool with_clo
     if (link->user_id != user_id) continue;
     if (link->server_state != ServerState::kOpen && link->server_state != ServerState::kCloseSent) continue;
     const std::uint16_t code = with_close_frame ? runtime::close_code::kGoingAway : runtime::close_code::kAbnormal;
-    link->record(with_close_frame ? "server_drop" : "reset", {{"code", std::to_string(code)}});
+    link->record("fault_hit", {{"fault", with_close_frame ? "server_close" : "reset"}, {"code", std::to_string(code)}});
     // The transport tells both ends; the server side hears it at once.
     const std::string reason = with_close_frame ? "server going away" : "connection reset";
     deliver(*link, false, [link, code, reason] { link->client_closed(code, reason); });

@@ -8,7 +8,9 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <set>
 #include <string>
+#include <utility>
 
 #include "sim/fault_plan.hpp"
 #include "sim/rng.hpp"
@@ -89,6 +91,8 @@ class SimNetwork {
   Acceptor acceptor_;
   runtime::ConnectionId next_id_ = 1;
   std::vector<std::shared_ptr<Link>> links_;
+  std::set<std::pair<const Fault*, runtime::ConnectionId>> hits_;  // first effect of a fault on a link is traced
+  void hit(const Fault& fault, const Link& link);
 };
 
 }  // namespace bridgesim::sim

@@ -3,6 +3,9 @@
 // FIFO with a small latency, unless a relay fault reorders, drops or
 // duplicates. Every publish, drop and duplicate is a trace record, which is
 // also how properties see what the system emitted at the source.
+#include <set>
+#include <string>
+
 #include "sim/fault_plan.hpp"
 #include "sim/rng.hpp"
 #include "sim/scheduler.hpp"
@@ -26,6 +29,7 @@ class SimRelay final : public runtime::EventRelay {
   const FaultPlan* faults_;
   std::function<void(runtime::RelayMessage)> receiver_;
   runtime::Nanos last_at_ = 0;
+  std::set<std::string> reordered_runs_;  // traced once per run
   static constexpr runtime::Nanos kLatencyMaxNs = runtime::kNanosPerMilli;
 };
 

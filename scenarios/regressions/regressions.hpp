@@ -5,5 +5,8 @@
 namespace bridgesim::scenarios::regressions {
 
 Variant leaky_manager();
+Variant no_resume();
+Variant permissive_auth();
+Variant send_after_close();
 
 }  // namespace bridgesim::scenarios::regressions
