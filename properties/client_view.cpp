@@ -36,6 +36,7 @@ ClientView build_client_view(const sim::Trace& trace) {
     if (r.kind == "open") {
       view.conn_owner[std::string(r.field("conn"))] = user;
       view.opens.push_back(i);
+      view.open_token[i] = view.token_kind[r.actor];
       continue;
     }
     if (r.kind != "recv" && r.kind != "send") continue;

@@ -29,6 +29,7 @@ struct ClientView {
   std::vector<Frame> received;
   std::vector<Frame> sent;
   std::vector<std::size_t> opens;  // record indices of "open"
+  std::map<std::size_t, std::string> open_token;  // "open" record index -> token kind of that attempt
   runtime::Nanos heal_by_ns = 0;   // from the faults' heal_by record
   runtime::Nanos liveness_bound_ns = 0;  // likewise; 0: no bound
 };

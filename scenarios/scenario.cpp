@@ -41,8 +41,14 @@ void read_network(const std::string& source, const toml::table& table, Scenario&
       s.network.latency_min_ns = read_int(source, node, key.str(), 0, 60'000) * runtime::kNanosPerMilli;
     } else if (key == "latency_max_ms") {
       s.network.latency_max_ns = read_int(source, node, key.str(), 0, 60'000) * runtime::kNanosPerMilli;
+    } else if (key == "latency_min_us") {
+      s.network.latency_min_ns = read_int(source, node, key.str(), 0, 60'000'000) * runtime::kNanosPerMicro;
+    } else if (key == "latency_max_us") {
+      s.network.latency_max_ns = read_int(source, node, key.str(), 0, 60'000'000) * runtime::kNanosPerMicro;
     } else {
-      fail(source, node, "unknown key 'network." + std::string(key.str()) + "' (known: latency_min_ms, latency_max_ms)");
+      fail(source, node,
+           "unknown key 'network." + std::string(key.str()) +
+               "' (known: latency_min_ms, latency_max_ms, latency_min_us, latency_max_us)");
     }
   }
   if (s.network.latency_max_ns < s.network.latency_min_ns) {
@@ -165,8 +171,9 @@ std::string to_toml(const Scenario& s, const sim::FaultPlan& faults) {
   out += "properties = [";
   for (std::size_t i = 0; i < s.properties.size(); ++i) out += (i ? ", " : "") + quoted(s.properties[i]);
   out += "]\n\n[system]\noutbound_queue_max = " + std::to_string(s.outbound_queue_max) + "\n\n[network]\n";
-  out += "latency_min_ms = " + std::to_string(s.network.latency_min_ns / runtime::kNanosPerMilli) + "\n";
-  out += "latency_max_ms = " + std::to_string(s.network.latency_max_ns / runtime::kNanosPerMilli) + "\n";
+  // Microseconds: the default latencies are below a millisecond.
+  out += "latency_min_us = " + std::to_string(s.network.latency_min_ns / runtime::kNanosPerMicro) + "\n";
+  out += "latency_max_us = " + std::to_string(s.network.latency_max_ns / runtime::kNanosPerMicro) + "\n";
   out += faults.to_toml();
   return out;
 }

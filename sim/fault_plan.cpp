@@ -223,9 +223,15 @@ FaultPlan draw_swarm_plan(Rng& rng, const SwarmConfig& config) {
     const FaultKindInfo& k = *enabled[rng.uniform(0, enabled.size() - 1)];
     Fault f;
     f.kind = k.kind;
-    f.at_ns = k.whole_run ? 0 : static_cast<runtime::Nanos>(rng.uniform(0, static_cast<std::uint64_t>(config.window_ns)));
-    f.heal_ns = f.at_ns + static_cast<runtime::Nanos>(rng.uniform(static_cast<std::uint64_t>(runtime::kNanosPerMilli),
-                                                                  static_cast<std::uint64_t>(config.max_duration_ns)));
+    // Whole milliseconds: a drawn plan written out as [[fault]] entries
+    // (at_ms, heal_ms) must replay exactly.
+    const auto ms = [&](runtime::Nanos lo, runtime::Nanos hi) {
+      return static_cast<runtime::Nanos>(rng.uniform(static_cast<std::uint64_t>(lo / runtime::kNanosPerMilli),
+                                                     static_cast<std::uint64_t>(hi / runtime::kNanosPerMilli))) *
+             runtime::kNanosPerMilli;
+    };
+    f.at_ns = k.whole_run ? 0 : ms(0, config.window_ns);
+    f.heal_ns = f.at_ns + ms(runtime::kNanosPerMilli, config.max_duration_ns);
     if (k.targeted) f.target = "user:u" + std::to_string(rng.uniform(1, static_cast<std::uint64_t>(std::max(1, config.users))));
     for (const auto& p : k.params) {
       if (is_int_param(p)) {

@@ -88,13 +88,23 @@ TEST(PropertiesDelivery, CatchesOutOfOrderEvents) {
   EXPECT_NE(v->message.find("expected agent_thinking"), std::string::npos) << v->message;
 }
 
-TEST(PropertiesDelivery, CatchesASeqGap) {
+TEST(PropertiesDelivery, EventsBeyondAGapAreNotAcceptedUntilTheGapIsFilled) {
   TraceBuilder b;
   b.open("u1", "1").ask("u1", "1", "t1");
-  b.event("u1", "1", "agent_started", 1, "u1", "t1").event("u1", "1", "agent_thinking", 3, "u1", "t1");
+  b.event("u1", "1", "agent_started", 1, "u1", "t1").event("u1", "1", "tool_executing", 3, "u1", "t1");
+  b.event("u1", "1", "tool_completed", 4, "u1", "t1").event("u1", "1", "agent_completed", 5, "u1", "t1");
   const auto v = check_delivery(b.trace);
   ASSERT_TRUE(v);
-  EXPECT_NE(v->message.find("seq 3 after seq 1"), std::string::npos) << v->message;
+  EXPECT_NE(v->message.find("received [agent_started] and never [agent_thinking"), std::string::npos) << v->message;
+}
+
+TEST(PropertiesDelivery, AGapFilledByResumeCompletesTheRun) {
+  TraceBuilder b;
+  b.open("u1", "1").ask("u1", "1", "t1");
+  b.event("u1", "1", "agent_started", 1, "u1", "t1").event("u1", "1", "tool_executing", 3, "u1", "t1");
+  // The client asked to resume after seq 1: the replay fills the gap.
+  for (std::uint64_t seq = 2; seq <= 5; ++seq) b.event("u1", "1", std::string(kLifecycle[seq - 1]), seq, "u1", "t1");
+  EXPECT_FALSE(check_delivery(b.trace));
 }
 
 TEST(PropertiesDelivery, DuplicatesAreDroppedByTheClientBeforeJudging) {

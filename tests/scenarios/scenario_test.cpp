@@ -62,7 +62,7 @@ TEST(ScenariosLoader, ErrorsNameFileAndLine) {
   EXPECT_EQ(error_of("name = \"x\"\n[network]\nlatency_min_ms = 5\nlatency_max_ms = 1\n"),
             "s.toml:2: network.latency_max_ms must be >= latency_min_ms");
   EXPECT_EQ(error_of("name = \"x\"\n[network]\njitter = 1\n"),
-            "s.toml:3: unknown key 'network.jitter' (known: latency_min_ms, latency_max_ms)");
+            "s.toml:3: unknown key 'network.jitter' (known: latency_min_ms, latency_max_ms, latency_min_us, latency_max_us)");
   EXPECT_EQ(error_of("name = \"x\"\nproperties = [1]\n"), "s.toml:2: 'properties[]' must be a string");
   const std::string syntax = error_of("name = \"x\"\nusers = = 3\n");
   EXPECT_EQ(syntax.rfind("s.toml:2: ", 0), 0u) << syntax;
@@ -84,6 +84,50 @@ TEST(ScenariosLoader, DirectoryRejectsDuplicateNamesAndMissingFiles) {
   EXPECT_THROW(load_scenario_file(dir / "missing.toml"), ScenarioError);
   EXPECT_THROW(find_scenario("nope", BRIDGESIM_SCENARIO_DIR), ScenarioError);
   std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace bridgesim::scenarios
+
+namespace bridgesim::scenarios {
+namespace {
+
+TEST(ScenariosFaults, FaultEntriesLoadWithDefaultsAndErrorsNameTheLine) {
+  const auto s = parse_scenario(R"(name = "f"
+users = 2
+[[fault]]
+kind = "partition"
+target = "user:u2"
+at_ms = 10
+heal_ms = 500
+
+[[fault]]
+kind = "session_missing"
+)",
+                                "f.toml");
+  ASSERT_EQ(s.faults.faults.size(), 2u);
+  EXPECT_EQ(s.faults.faults[0].kind, sim::FaultKind::kPartition);
+  EXPECT_EQ(s.faults.faults[0].heal_ns, 500 * runtime::kNanosPerMilli);
+  EXPECT_EQ(s.faults.heal_by_ns, 500 * runtime::kNanosPerMilli) << "heal_by defaults to the latest heal";
+  EXPECT_EQ(error_of("name = \"x\"\n[[fault]]\nkind = \"meteor\"\n").rfind("s.toml:3: unknown fault kind 'meteor'", 0), 0u);
+  EXPECT_EQ(error_of("name = \"x\"\n[[fault]]\nkind = \"jitter\"\nmax_ms = 0\n"),
+            "s.toml:2: fault 'jitter': param 'max_ms' must be an integer in [1, 60000], got 0");
+  EXPECT_EQ(error_of("name = \"x\"\n[[fault]]\nkind = \"partition\"\n"),
+            "s.toml:2: fault 'partition': needs a target \"user:<id>\", got \"*\"");
+  EXPECT_EQ(error_of("name = \"x\"\n[[fault]]\nkind = \"jitter\"\nspeed = 3\n").rfind("s.toml:4: unknown key 'speed' for fault 'jitter'", 0), 0u);
+  EXPECT_EQ(error_of("name = \"x\"\nusers = 2\n[[fault]]\nkind = \"reset\"\ntarget = \"user:u9\"\n"),
+            "s.toml:1: fault #1 targets 'user:u9', but users are u1..u2");
+  EXPECT_EQ(error_of("name = \"x\"\n[[fault]]\nkind = \"client_close\"\ntarget = \"user:u1\"\nhow = \"gently\"\n"),
+            "s.toml:2: fault 'client_close': param 'how' must be one of abort, close_frame, disconnect_message, got gently");
+}
+
+TEST(ScenariosFaults, ScenarioWithPlanRoundTripsThroughToml) {
+  const auto original = find_scenario("network_chaos", BRIDGESIM_SCENARIO_DIR);
+  const auto again = parse_scenario(to_toml(original, original.faults), "again.toml");
+  EXPECT_EQ(again.faults.to_json(), original.faults.to_json());
+  EXPECT_EQ(again.users, original.users);
+  EXPECT_EQ(again.network.latency_max_ns, original.network.latency_max_ns);
+  EXPECT_EQ(to_toml(again, again.faults), to_toml(original, original.faults));
 }
 
 }  // namespace
