@@ -112,6 +112,19 @@ std::optional<Violation> check_isolation(const sim::Trace& trace) {
 
 std::optional<Violation> check_delivery(const sim::Trace& trace) {
   const ClientView view = build_client_view(trace);
+  // A client holding a valid token must get in once faults heal, unless the
+  // system itself is down (a planned missing component: see `health`).
+  const auto& records = trace.records();
+  bool system_down = false;
+  for (const auto& r : records) system_down |= r.actor == "system" && r.kind == "health" && r.field("status") == "503";
+  for (std::size_t i = 0; i < records.size() && !system_down; ++i) {
+    const auto& r = records[i];
+    if (r.kind != "gave_up" || user_of_actor(r.actor).empty()) continue;
+    const auto kind = view.token_kind.find(r.actor);
+    if (kind != view.token_kind.end() && kind->second == "valid") {
+      return at("delivery", trace, i, r.actor.substr(5) + " holds a valid token and was never admitted: " + std::string(r.field("why")));
+    }
+  }
   std::set<std::pair<std::string, std::string>> cancels;  // (user, run_id) the user itself cancelled
   std::set<std::pair<std::string, std::string>> judged;   // (actor, client_msg_id): retries are one request
   for (const auto& f : view.sent) {
@@ -319,9 +332,19 @@ std::optional<Violation> check_protocol(const sim::Trace& trace) {
   return std::nullopt;
 }
 
+std::optional<Violation> check_no_crash(const sim::Trace& trace) {
+  const auto& records = trace.records();
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    if (records[i].actor == "world" && records[i].kind == "crash") {
+      return at("no_crash", trace, i, "an exception escaped the system: " + std::string(records[i].field("what")));
+    }
+  }
+  return std::nullopt;
+}
+
 const std::vector<Property>& property_catalog() {
   static const std::vector<Property> catalog{
-      {"delivery", "every user_message yields all five lifecycle events in seq order as the client accepts them (or agent_error with a reason), within the liveness bound after faults heal",
+      {"delivery", "a client with a valid token gets in, and every user_message yields all five lifecycle events in seq order as the client accepts them (or agent_error with a reason), within the liveness bound after faults heal",
        check_delivery},
       {"isolation", "no event of one user reaches a connection of another; every event names the right user, thread and run",
        check_isolation},
@@ -333,6 +356,7 @@ const std::vector<Property>& property_catalog() {
       {"runs", "every run the system starts emits agent_started first, seq gapless, and exactly one terminal event, last",
        check_runs},
       {"resources", "after everyone left: no connection, run, buffer or session is still held", check_resources},
+      {"no_crash", "no exception escapes the system (the run records it as a crash)", check_no_crash},
   };
   return catalog;
 }

@@ -47,5 +47,6 @@ std::optional<Violation> check_auth(const sim::Trace& trace);
 std::optional<Violation> check_health(const sim::Trace& trace);
 std::optional<Violation> check_runs(const sim::Trace& trace);
 std::optional<Violation> check_resources(const sim::Trace& trace);
+std::optional<Violation> check_no_crash(const sim::Trace& trace);
 
 }  // namespace bridgesim::properties

@@ -10,6 +10,16 @@ const std::vector<Variant>& variant_catalog() {
       regressions::no_resume(),
       regressions::permissive_auth(),
       regressions::send_after_close(),
+      regressions::bridge_not_registered(),
+      regressions::registry_without_llm(),
+      regressions::router_without_disconnect(),
+      regressions::router_without_start_agent(),
+      regressions::event_without_payload(),
+      regressions::emitter_drops_tools(),
+      regressions::bridge_without_handler(),
+      regressions::send_before_accept(),
+      regressions::relay_without_seq(),
+      regressions::session_crashes_auth(),
   };
   return catalog;
 }

@@ -139,7 +139,13 @@ RunResult run_scenario(const Scenario& scenario, const RunConfig& config) {
     hostiles.back()->start_at(draw_start());
   }
 
-  scheduler.run_until(scenario.deadline_ns);
+  try {
+    scheduler.run_until(scenario.deadline_ns);
+  } catch (const std::exception& e) {
+    // An exception escaping the system is a bug report with a seed, not a
+    // harness crash (the simulator's "assertion -> seed" contract).
+    trace.add({scheduler.elapsed_ns(), "world", "crash", {{"what", e.what()}}});
+  }
 
   const auto& state = app.state();
   trace.add({scheduler.elapsed_ns(),

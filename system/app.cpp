@@ -27,6 +27,9 @@ Components Components::defaults() {
   };
   c.handlers = register_default_handlers;
   c.session = [](Runtime& rt) { return std::make_unique<SessionMiddleware>(rt.random); };
+  c.receiver = [](runtime::Timers& timers, const RunLog& log, const AppConfig& config, EventReceiver::Deliver deliver) {
+    return std::make_unique<OrderedReceiver>(timers, log, config.receiver, std::move(deliver));
+  };
   return c;
 }
 
@@ -44,10 +47,12 @@ void App::run_startup(Components& c) {
   state_.relay = runtime_.relay ? runtime_.relay : state_.own_relay.get();
   state_.run_log = std::make_unique<RunLog>(runtime_.timers, config_.run_log);
   state_.manager = c.manager ? c.manager(config_, runtime_) : nullptr;
-  if (state_.manager) {
-    state_.receiver = std::make_unique<OrderedReceiver>(
-        runtime_.timers, *state_.run_log, config_.receiver,
+  if (state_.manager && c.receiver) {
+    state_.receiver = c.receiver(
+        runtime_.timers, *state_.run_log, config_,
         [manager = state_.manager.get()](const runtime::RelayMessage& m) { manager->send_to_user(m.user_id, m.frame); });
+  }
+  if (state_.receiver) {
     state_.relay->subscribe([receiver = state_.receiver.get()](runtime::RelayMessage m) { receiver->on_message(std::move(m)); });
   }
   // 2. the bridge, kept in AppState for the life of the process.
@@ -80,6 +85,7 @@ void App::validate_critical_path() {
   auto& failing = health_.failing;
   if (!state_.manager) failing.push_back("websocket_manager: not created");
   if (!state_.bridge) failing.push_back("agent_websocket_bridge: not registered in AppState");
+  if (!state_.receiver) failing.push_back("event_receiver: relay events have no path to sockets");
   if (!state_.registry->has_llm()) failing.push_back("agent_registry: no LLM client");
   if (!state_.registry->has_agent(config_.default_agent)) {
     failing.push_back("agent_registry: default agent '" + config_.default_agent + "' not registered");
@@ -117,6 +123,16 @@ void App::on_connection(std::shared_ptr<runtime::Connection> connection) {
     return;
   }
   std::weak_ptr<bool> alive = alive_;
+  try {
+    authenticate(connection, alive);
+  } catch (const std::exception& e) {
+    // An authenticator that throws refuses: fail closed, keep serving.
+    runtime_.logger->error("authentication of connection {} failed: {}", connection->id(), e.what());
+    connection->reject(500, "authentication failed");
+  }
+}
+
+void App::authenticate(const std::shared_ptr<runtime::Connection>& connection, std::weak_ptr<bool> alive) {
   state_.auth->authenticate(connection->handshake(), [this, alive, connection](AuthDecision decision) {
     if (alive.expired()) return;
     if (!decision.ok) {

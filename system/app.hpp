@@ -62,6 +62,8 @@ struct Components {
   std::function<void(AgentRegistry&, const AppConfig&, Runtime&)> tools_and_agents;
   std::function<std::unique_ptr<Authenticator>(const AppConfig&, Runtime&, AuthServiceClient&)> auth;
   std::function<void(MessageRouter&, App&)> handlers;
+  std::function<std::unique_ptr<EventReceiver>(runtime::Timers&, const RunLog&, const AppConfig&, EventReceiver::Deliver)>
+      receiver;
   // Optional middleware: nullptr degrades session features only.
   std::function<std::unique_ptr<SessionMiddleware>(Runtime&)> session;
 
@@ -75,7 +77,7 @@ struct AppState {
   runtime::EventRelay* relay = nullptr;
   std::unique_ptr<RunLog> run_log;
   std::unique_ptr<ConnectionManager> manager;
-  std::unique_ptr<OrderedReceiver> receiver;
+  std::unique_ptr<EventReceiver> receiver;
   std::unique_ptr<AgentWebSocketBridge> bridge;
   std::unique_ptr<AgentRegistry> registry;
   std::unique_ptr<ExecutionEngine> engine;
@@ -130,6 +132,7 @@ class App {
  private:
   void run_startup(Components& components);
   void validate_critical_path();
+  void authenticate(const std::shared_ptr<runtime::Connection>& connection, std::weak_ptr<bool> alive);
   void admit(std::shared_ptr<runtime::Connection> connection, const AuthDecision& decision);
   void on_text(runtime::ConnectionId id, std::string text);
   void on_closed(runtime::ConnectionId id);

@@ -23,15 +23,24 @@ struct ReceiverLimits {
   std::size_t max_pending_per_run = 64;  // beyond it, fill the gap at once
 };
 
-class OrderedReceiver {
+// The socket side of the relay, as startup sees it (a factory seam).
+class EventReceiver {
  public:
   using Deliver = std::function<void(const runtime::RelayMessage&)>;
+  virtual ~EventReceiver() = default;
+  virtual void on_message(runtime::RelayMessage message) = 0;
+  // Runs it still keeps state for.
+  virtual std::size_t runs_tracked() const = 0;
+};
+
+class OrderedReceiver final : public EventReceiver {
+ public:
   OrderedReceiver(runtime::Timers& timers, const RunLog& log, ReceiverLimits limits, Deliver deliver);
 
-  void on_message(runtime::RelayMessage message);
+  void on_message(runtime::RelayMessage message) override;
   // Runs with events waiting behind a gap.
   std::size_t runs_waiting() const;
-  std::size_t runs_tracked() const { return runs_.size(); }
+  std::size_t runs_tracked() const override { return runs_.size(); }
 
  private:
   struct RunState {

@@ -8,5 +8,15 @@ Variant leaky_manager();
 Variant no_resume();
 Variant permissive_auth();
 Variant send_after_close();
+Variant bridge_not_registered();
+Variant registry_without_llm();
+Variant router_without_disconnect();
+Variant router_without_start_agent();
+Variant event_without_payload();
+Variant emitter_drops_tools();
+Variant bridge_without_handler();
+Variant send_before_accept();
+Variant relay_without_seq();
+Variant session_crashes_auth();
 
 }  // namespace bridgesim::scenarios::regressions

@@ -58,6 +58,13 @@ std::shared_ptr<Response> make_response(int status, std::string_view content_typ
   return response;
 }
 
+websocket::close_reason make_close_reason(std::uint16_t code, std::string_view reason) {
+  websocket::close_reason result(code);
+  reason = reason.substr(0, kCloseReasonMax);
+  result.reason.assign(reason.data(), reason.size());
+  return result;
+}
+
 std::string_view trim(std::string_view s) {
   const auto first = s.find_first_not_of(" \t");
   if (first == std::string_view::npos) return {};
@@ -297,7 +304,7 @@ void BeastConnection::close(std::uint16_t code, std::string_view reason) {
 
 void BeastConnection::request_close(std::uint16_t code, std::string_view reason) {
   if (close_ || ended_) return;
-  close_.emplace(code, reason.substr(0, kCloseReasonMax));
+  close_ = make_close_reason(code, reason);
   pump();
 }
 
