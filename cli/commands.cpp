@@ -2,7 +2,9 @@
 
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdio>
+#include <optional>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -12,6 +14,7 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/harness.hpp"
+#include "cli/shrink.hpp"
 #include "sim/trace.hpp"
 
 namespace bridgesim::cli {
@@ -185,6 +188,100 @@ int do_replay(const ReplayArgs& args) {
   return violations.empty() ? kExitPass : kExitViolation;
 }
 
+// ---- shrink -------------------------------------------------------------
+
+struct ShrinkArgs {
+  std::string scenario;
+  std::string scenario_dir = default_scenario_dir();
+  std::uint64_t seed = 1;
+  std::string variant;
+  std::string out;
+  bool swarm = false;
+};
+
+int do_shrink(const ShrinkArgs& args) {
+  const auto* variant = variant_or_throw(args.variant);
+  const auto scenario = scenarios::find_scenario(args.scenario, args.scenario_dir);
+  const auto result = shrink(scenario, args.seed, variant, args.swarm);
+  if (!result) {
+    std::printf("seed %llu of %s passes every property: nothing to shrink\n", static_cast<unsigned long long>(args.seed),
+                scenario.name.c_str());
+    return kExitPass;
+  }
+  const std::string path = args.out.empty() ? "out/" + result->scenario.name + ".toml" : args.out;
+  write_file(path, shrunk_scenario_file(*result, variant, path));
+  std::printf("%s seed %llu: %s\n  %s\n", scenario.name.c_str(), static_cast<unsigned long long>(args.seed),
+              result->property.c_str(), result->message.c_str());
+  std::printf("shrunk in %d runs: faults %zu -> %zu, users %d -> %d, tabs %d, attackers %d, messages/user %d\n",
+              result->runs, result->faults_before, result->scenario.faults.faults.size(), scenario.users,
+              result->scenario.users, result->scenario.tabs, result->scenario.hostile_clients,
+              result->scenario.messages_per_user);
+  std::printf("wrote %s\nreplay: bridgesim replay --scenario %s --seed %llu%s\n", path.c_str(), path.c_str(),
+              static_cast<unsigned long long>(args.seed), variant ? (" --variant " + variant->name).c_str() : "");
+  return kExitViolation;
+}
+
+// ---- bench-regressions --------------------------------------------------
+
+struct BenchArgs {
+  std::string scenario_dir = default_scenario_dir();
+  std::uint64_t max_seeds = 200;
+  std::string markdown;
+};
+
+int do_bench_regressions(const BenchArgs& args) {
+  const auto all = scenarios::load_scenario_dir(args.scenario_dir);
+  std::string table =
+      "| incident variant | caught | property | runs to detect | seed | scenario | detect ms | shrunk faults | shrunk users | "
+      "shrunk messages | shrink ms |\n|---|---|---|---:|---:|---|---:|---:|---:|---:|---:|\n";
+  std::printf("%-28s %-6s %-10s %6s %6s %-16s %9s %7s %6s %5s %9s\n", "variant", "caught", "property", "runs", "seed",
+              "scenario", "detect_ms", "faults", "users", "msgs", "shrink_ms");
+  bool all_caught = true;
+  for (const auto& variant : scenarios::variant_catalog()) {
+    // The default sweep's order, seed-major: seed 1 of every scenario, then seed 2, ...
+    const auto started = std::chrono::steady_clock::now();
+    std::optional<std::pair<const scenarios::Scenario*, SeedOutcome>> caught;
+    std::uint64_t runs = 0;
+    for (std::uint64_t seed = 1; seed <= args.max_seeds && !caught; ++seed) {
+      for (const auto& scenario : all) {
+        ++runs;
+        auto outcome = run_seed(scenario, seed, &variant);
+        if (!outcome.violations.empty()) {
+          caught.emplace(&scenario, std::move(outcome));
+          break;
+        }
+      }
+    }
+    const double detect_ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+    if (!caught) {
+      all_caught = false;
+      std::printf("%-28s %-6s\n", variant.name.c_str(), "NO");
+      table += "| " + variant.name + " | **no** | | " + std::to_string(runs) + " | | | | | | | |\n";
+      continue;
+    }
+    const auto& [scenario, outcome] = *caught;
+    const auto shrink_started = std::chrono::steady_clock::now();
+    const auto shrunk = shrink(*scenario, outcome.seed, &variant);
+    const double shrink_ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - shrink_started).count();
+    const auto& s = shrunk->scenario;
+    std::printf("%-28s %-6s %-10s %6llu %6llu %-16s %9.1f %7zu %6d %5d %9.1f\n", variant.name.c_str(), "yes",
+                shrunk->property.c_str(), static_cast<unsigned long long>(runs),
+                static_cast<unsigned long long>(outcome.seed), scenario->name.c_str(), detect_ms, s.faults.faults.size(),
+                s.users, s.messages_per_user, shrink_ms);
+    char row[512];
+    std::snprintf(row, sizeof row, "| %s | yes | %s | %llu | %llu | %s | %.1f | %zu | %d | %d | %.1f |\n",
+                  variant.name.c_str(), shrunk->property.c_str(), static_cast<unsigned long long>(runs),
+                  static_cast<unsigned long long>(outcome.seed), scenario->name.c_str(), detect_ms,
+                  s.faults.faults.size(), s.users, s.messages_per_user, shrink_ms);
+    table += row;
+  }
+  write_file(args.markdown, table);
+  if (!args.markdown.empty()) std::printf("wrote %s\n", args.markdown.c_str());
+  return all_caught ? kExitPass : kExitViolation;
+}
+
 // ---- list ---------------------------------------------------------------
 
 int do_list(const std::string& scenario_dir) {
@@ -246,6 +343,23 @@ int main_with_args(int argc, char** argv) {
   auto* list_cmd = app.add_subcommand("list", "List scenarios, properties and incident variants");
   list_cmd->add_option("--scenario-dir", list_dir, "Where scenarios are")->capture_default_str();
 
+  ShrinkArgs shrink_args;
+  auto* shrink_cmd = app.add_subcommand("shrink", "Shrink a failing seed to a minimal scenario file that replays it");
+  shrink_cmd->add_option("-s,--scenario", shrink_args.scenario, "Scenario name or .toml path")->required();
+  shrink_cmd->add_option("--scenario-dir", shrink_args.scenario_dir, "Where scenario names are looked up")->capture_default_str();
+  shrink_cmd->add_option("--seed", shrink_args.seed, "The failing seed")->required();
+  shrink_cmd->add_option("--variant", shrink_args.variant, "The incident-regression component the failing run used");
+  shrink_cmd->add_flag("--swarm", shrink_args.swarm, "The failing run used --swarm");
+  shrink_cmd->add_option("-o,--out", shrink_args.out, "Where to write the scenario (default out/<name>_shrunk_seed<S>.toml)");
+  shrink_cmd->footer("Example: bridgesim shrink --scenario swarm --seed 11 --variant permissive_auth");
+
+  BenchArgs bench;
+  auto* bench_cmd = app.add_subcommand("bench-regressions",
+                                       "For every incident variant: caught?, runs and wall time to detect, shrunk repro size");
+  bench_cmd->add_option("--scenario-dir", bench.scenario_dir, "Scenarios of the default sweep")->capture_default_str();
+  bench_cmd->add_option("--max-seeds", bench.max_seeds, "Give up on a variant after this many seeds")->capture_default_str();
+  bench_cmd->add_option("--markdown", bench.markdown, "Also write the table as Markdown here");
+
   register_serve_command(app);
 
   try {
@@ -258,6 +372,8 @@ int main_with_args(int argc, char** argv) {
     if (run_cmd->parsed()) return do_run(run, command_line(argc, argv));
     if (replay_cmd->parsed()) return do_replay(replay);
     if (list_cmd->parsed()) return do_list(list_dir);
+    if (shrink_cmd->parsed()) return do_shrink(shrink_args);
+    if (bench_cmd->parsed()) return do_bench_regressions(bench);
     return run_serve_command(app);
   } catch (const scenarios::ScenarioError& e) {
     std::fprintf(stderr, "error: %s\n", e.what());

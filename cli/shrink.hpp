@@ -1,0 +1,33 @@
+#pragma once
+// Shrinking a failing seed to a minimal repro: the seed's faults become fixed
+// [[fault]] entries, then faults, users, tabs, attackers and messages are
+// removed one at a time, keeping each removal that still violates the same
+// property with the same seed. Greedy and deterministic: the same failure
+// always shrinks to the same scenario.
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "scenarios/scenario.hpp"
+#include "scenarios/variants.hpp"
+
+namespace bridgesim::cli {
+
+struct ShrinkResult {
+  scenarios::Scenario scenario;  // swarm off, faults fixed, properties = {property}
+  std::uint64_t seed = 0;
+  std::string property;  // the property the original run violated first
+  std::string message;   // its message in the shrunk run
+  int runs = 0;          // candidate runs tried
+  std::size_t faults_before = 0;
+};
+
+// nullopt when the seed does not fail.
+std::optional<ShrinkResult> shrink(const scenarios::Scenario& scenario, std::uint64_t seed,
+                                   const scenarios::Variant* variant, bool force_swarm = false);
+
+// The shrunk scenario as a file, headed by the command that replays it.
+std::string shrunk_scenario_file(const ShrinkResult& result, const scenarios::Variant* variant,
+                                 const std::string& path);
+
+}  // namespace bridgesim::cli
