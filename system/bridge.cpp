@@ -12,9 +12,12 @@ UserEmitter::UserEmitter(AgentWebSocketBridge& bridge, UserExecutionContext ctx,
 }
 
 void UserEmitter::emit(std::string_view type, boost::json::object payload) {
+  // Check before changing anything: a refused event leaves the emitter as it was.
   if (finished_) throw std::logic_error("UserEmitter: event after the run's terminal event");
+  if ((next_seq_ == 1) != (type == event_type::kAgentStarted)) {
+    throw std::logic_error("UserEmitter: agent_started must come first, and only once");
+  }
   const std::uint64_t seq = next_seq_++;
-  if (seq == 1 && type != event_type::kAgentStarted) throw std::logic_error("UserEmitter: first event must be agent_started");
   if (type == event_type::kAgentCompleted || type == event_type::kAgentError) finished_ = true;
   const AgentEvent event{type, ctx_, agent_name_, seq, bridge_.clock().now_ns(), std::move(payload)};
   bridge_.deliver(ctx_, seq, type, serialize(event));
