@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -15,6 +16,8 @@
 
 #include "cli/harness.hpp"
 #include "cli/shrink.hpp"
+#include "reports/reports.hpp"
+#include "sim/fault_plan.hpp"
 #include "sim/trace.hpp"
 
 namespace bridgesim::cli {
@@ -62,6 +65,8 @@ struct RunArgs {
   std::string scenario_dir = default_scenario_dir();
   std::uint64_t seeds = 100;
   std::uint64_t seed_start = 1;
+  std::string seed_range;  // "A..B", inclusive
+  std::string shard;       // "K/N"
   std::string variant;
   unsigned jobs = 1;
   bool fail_fast = false;
@@ -100,8 +105,38 @@ class Progress {
   std::uint64_t last_tenth_ = 0;
 };
 
-int do_run(const RunArgs& args, const std::string& cmdline) {
+std::pair<std::uint64_t, std::uint64_t> parse_pair(const std::string& text, const std::string& sep,
+                                                   const std::string& what) {
+  const auto at = text.find(sep);
+  try {
+    if (at == std::string::npos) throw std::invalid_argument(text);
+    std::size_t used_a = 0, used_b = 0;
+    const auto a = std::stoull(text.substr(0, at), &used_a);
+    const auto b = std::stoull(text.substr(at + sep.size()), &used_b);
+    if (used_a != at || used_b != text.size() - at - sep.size()) throw std::invalid_argument(text);
+    return {a, b};
+  } catch (const std::exception&) {
+    throw UsageError(what + " must look like " + (sep == ".." ? "A..B" : "K/N") + ", got '" + text + "'");
+  }
+}
+
+int do_run(RunArgs args, const std::string& cmdline) {
   const auto* variant = variant_or_throw(args.variant);
+  if (!args.seed_range.empty()) {
+    const auto [a, b] = parse_pair(args.seed_range, "..", "--seed-range");
+    if (b < a) throw UsageError("--seed-range " + args.seed_range + " is empty (B < A)");
+    args.seed_start = a;
+    args.seeds = b - a + 1;
+  }
+  if (!args.shard.empty()) {
+    const auto [k, n] = parse_pair(args.shard, "/", "--shard");
+    if (n == 0 || k == 0 || k > n) throw UsageError("--shard K/N needs 1 <= K <= N, got " + args.shard);
+    const auto [first, count] = shard_range(args.seed_start, args.seeds, k, n);
+    args.seed_start = first;
+    args.seeds = count;
+    std::fprintf(stderr, "shard %s: seeds %llu..%llu\n", args.shard.c_str(), static_cast<unsigned long long>(first),
+                 static_cast<unsigned long long>(first + count - 1));
+  }
   std::vector<scenarios::Scenario> list;
   if (args.scenarios.empty()) {
     list = scenarios::load_scenario_dir(args.scenario_dir);
@@ -164,6 +199,7 @@ struct ReplayArgs {
   std::uint64_t seed = 1;
   std::string variant;
   std::string trace_out;
+  std::string perfetto_out;
   bool no_color = false;
   bool log = false;
 };
@@ -181,6 +217,10 @@ int do_replay(const ReplayArgs& args) {
                 sim::format_virtual_time(v.at_ns).c_str(), v.message.c_str());
   }
   write_file(args.trace_out, run.trace.to_jsonl());
+  write_file(args.perfetto_out, reports::to_perfetto(run.trace));
+  for (const auto* path : {&args.trace_out, &args.perfetto_out}) {
+    if (!path->empty()) std::printf("wrote %s\n", path->c_str());
+  }
   std::printf("scenario=%s seed=%llu records=%zu virtual_end=%s verdict=%s\n", scenario.name.c_str(),
               static_cast<unsigned long long>(args.seed), run.trace.size(),
               sim::format_virtual_time(run.virtual_end_ns).c_str(), violations.empty() ? "PASS" : "FAIL");
@@ -282,6 +322,37 @@ int do_bench_regressions(const BenchArgs& args) {
   return all_caught ? kExitPass : kExitViolation;
 }
 
+// ---- report -------------------------------------------------------------
+
+struct ReportArgs {
+  std::vector<std::string> inputs;
+  std::string junit, json, markdown, html;
+};
+
+int do_report(const ReportArgs& args) {
+  std::vector<reports::SweepReport> parts;
+  for (const auto& path : args.inputs) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw UsageError("cannot read " + path);
+    std::ostringstream text;
+    text << in.rdbuf();
+    parts.push_back(reports::from_json(text.str(), path));
+  }
+  auto merged = reports::merge(parts);
+  merged.command = "bridgesim report " + std::to_string(args.inputs.size()) + " result files";
+  write_file(args.json, reports::to_json(merged));
+  write_file(args.junit, reports::to_junit_xml(merged));
+  write_file(args.markdown, reports::to_markdown(merged));
+  write_file(args.html, reports::to_html(merged));
+  std::printf("merged %zu files: %llu runs, %llu failing seeds, verdict %s\n", parts.size(),
+              static_cast<unsigned long long>(merged.total_runs()),
+              static_cast<unsigned long long>(merged.total_failing_seeds()), merged.passed() ? "PASS" : "FAIL");
+  for (const auto* path : {&args.junit, &args.json, &args.markdown, &args.html}) {
+    if (!path->empty()) std::printf("wrote %s\n", path->c_str());
+  }
+  return merged.passed() ? kExitPass : kExitViolation;
+}
+
 // ---- list ---------------------------------------------------------------
 
 int do_list(const std::string& scenario_dir) {
@@ -291,6 +362,14 @@ int do_list(const std::string& scenario_dir) {
   }
   std::printf("\nProperties:\n");
   for (const auto& p : properties::property_catalog()) std::printf("  %-22s %s\n", p.name.c_str(), p.description.c_str());
+  std::printf("\nFault kinds ([[fault]] kind = ..., or drawn by --swarm):\n");
+  for (const auto& k : sim::fault_kinds()) {
+    std::string params;
+    for (const auto& p : k.params) params += (params.empty() ? "" : ", ") + std::string(p.name) + "=" + std::string(p.fallback);
+    std::printf("  %-22s %-11s %s%s%s\n", std::string(k.name).c_str(), std::string(k.group).c_str(),
+                std::string(k.description).c_str(), k.targeted ? " [target = \"user:<id>\"]" : "",
+                params.empty() ? "" : (" {" + params + "}").c_str());
+  }
   std::printf("\nVariants (incident regressions, for --variant):\n");
   for (const auto& v : scenarios::variant_catalog()) {
     std::printf("  %-22s %s (caught by: %s)\n", v.name.c_str(), v.incident.c_str(), v.expected_property.c_str());
@@ -307,7 +386,9 @@ int main_with_args(int argc, char** argv) {
       "Examples:\n"
       "  bridgesim run --seeds 1000 --html out/readiness.html\n"
       "  bridgesim run --scenario golden_path --seeds 100 --jobs 2\n"
-      "  bridgesim replay --scenario golden_path --seed 17\n"
+      "  bridgesim replay --scenario golden_path --seed 17 --perfetto out/seed17.json\n"
+      "  bridgesim shrink --scenario swarm --seed 11 --variant permissive_auth\n"
+      "  bridgesim run --shard 1/4 --json out/shard1.json   # then: bridgesim report out/shard*.json --html out/r.html\n"
       "  bridgesim list\n"
       "Exit codes: 0 pass, 1 property violated, 2 usage or input error.");
 
@@ -317,6 +398,10 @@ int main_with_args(int argc, char** argv) {
   run_cmd->add_option("--scenario-dir", run.scenario_dir, "Where scenario names are looked up")->capture_default_str();
   run_cmd->add_option("-n,--seeds", run.seeds, "Seeds per scenario")->capture_default_str()->check(CLI::Range(1ull, 100'000'000ull));
   run_cmd->add_option("--seed-start", run.seed_start, "First seed")->capture_default_str();
+  run_cmd->add_option("--seed-range", run.seed_range, "Seeds A..B inclusive (instead of --seed-start/--seeds)");
+  run_cmd->add_option("--shard", run.shard,
+                      "Run shard K of N (1-based) of the seed range; the N shards partition it exactly (CI matrix, "
+                      "Kubernetes Indexed Job: --shard $((JOB_COMPLETION_INDEX+1))/N)");
   run_cmd->add_option("--variant", run.variant, "Swap in an incident-regression component (see list)");
   run_cmd->add_option("-j,--jobs", run.jobs, "Runs in parallel; results identical to --jobs 1")->capture_default_str()->check(CLI::Range(1u, 256u));
   run_cmd->add_flag("--fail-fast", run.fail_fast, "Stop a scenario at its first failing seed");
@@ -335,6 +420,8 @@ int main_with_args(int argc, char** argv) {
   replay_cmd->add_option("--seed", replay.seed, "The seed to replay")->required();
   replay_cmd->add_option("--variant", replay.variant, "The incident-regression component the failing run used");
   replay_cmd->add_option("--trace", replay.trace_out, "Also write the trace as JSON lines here");
+  replay_cmd->add_option("--perfetto", replay.perfetto_out,
+                         "Also write a Chrome trace-event file (open in ui.perfetto.dev or chrome://tracing)");
   replay_cmd->add_flag("--no-color", replay.no_color, "No colour even on a terminal");
   replay_cmd->add_flag("--log", replay.log, "Print the system's own log lines (virtual time) to stderr");
   replay_cmd->footer("Example: bridgesim replay --scenario golden_path --seed 17 --trace out/seed17.jsonl");
@@ -360,6 +447,17 @@ int main_with_args(int argc, char** argv) {
   bench_cmd->add_option("--max-seeds", bench.max_seeds, "Give up on a variant after this many seeds")->capture_default_str();
   bench_cmd->add_option("--markdown", bench.markdown, "Also write the table as Markdown here");
 
+  ReportArgs report_args;
+  auto* report_cmd = app.add_subcommand("report", "Merge JSON result files (shards, jobs) into one set of reports");
+  report_cmd->add_option("inputs", report_args.inputs, "JSON files written by `run --json`")->required()->check(CLI::ExistingFile);
+  report_cmd->add_option("--junit", report_args.junit, "Write merged JUnit XML here");
+  report_cmd->add_option("--json", report_args.json, "Write the merged JSON here");
+  report_cmd->add_option("--markdown", report_args.markdown, "Write a merged Markdown summary here");
+  report_cmd->add_option("--html", report_args.html, "Write the merged HTML readiness report here");
+  report_cmd->footer(
+      "Example:\n  bridgesim run --shard 1/2 --json out/s1.json && bridgesim run --shard 2/2 --json out/s2.json\n"
+      "  bridgesim report out/s1.json out/s2.json --html out/readiness.html");
+
   register_serve_command(app);
 
   try {
@@ -374,12 +472,15 @@ int main_with_args(int argc, char** argv) {
     if (list_cmd->parsed()) return do_list(list_dir);
     if (shrink_cmd->parsed()) return do_shrink(shrink_args);
     if (bench_cmd->parsed()) return do_bench_regressions(bench);
+    if (report_cmd->parsed()) return do_report(report_args);
     return run_serve_command(app);
   } catch (const scenarios::ScenarioError& e) {
     std::fprintf(stderr, "error: %s\n", e.what());
   } catch (const UsageError& e) {
     std::fprintf(stderr, "error: %s\n", e.what());
   } catch (const std::invalid_argument& e) {
+    std::fprintf(stderr, "error: %s\n", e.what());
+  } catch (const reports::ReportError& e) {
     std::fprintf(stderr, "error: %s\n", e.what());
   }
   return kExitUsage;

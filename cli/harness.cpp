@@ -3,7 +3,12 @@
 #include <atomic>
 #include <chrono>
 #include <filesystem>
+#include <map>
+#include <stdexcept>
 #include <thread>
+#include <tuple>
+
+#include <boost/json.hpp>
 
 namespace bridgesim::cli {
 
@@ -19,8 +24,25 @@ SeedOutcome run_seed(const scenarios::Scenario& scenario, std::uint64_t seed, co
   out.virtual_end_ns = run.virtual_end_ns;
   out.violations = properties::check_properties(run.trace, scenario.properties);
   for (const auto& f : run.faults.faults) out.faults_planned.insert(std::string(sim::info(f.kind).name));
+  std::map<std::pair<std::string, std::string>, runtime::Nanos> published;  // (run, seq) -> emitted at
+  std::set<std::tuple<std::string, std::string, std::string>> received;    // (client, run, seq) seen
   for (const auto& r : run.trace.records()) {
     if (r.kind == "fault_hit") out.faults_hit.insert(std::string(r.field("fault")));
+    if (r.actor == "relay" && r.kind == "publish") {
+      published.emplace(std::make_pair(std::string(r.field("run")), std::string(r.field("seq"))), r.at_ns);
+    } else if (r.kind == "recv" && r.actor.rfind("user:", 0) == 0 && r.field("frame").find("\"run_id\"") != std::string_view::npos) {
+      boost::system::error_code ec;
+      const auto frame = boost::json::parse(r.field("frame"), ec);
+      if (ec || !frame.is_object()) continue;
+      const auto* run_id = frame.as_object().if_contains("run_id");
+      const auto* seq = frame.as_object().if_contains("seq");
+      if (run_id == nullptr || seq == nullptr || !run_id->is_string() || !seq->is_number()) continue;
+      const auto key = std::make_pair(std::string(run_id->as_string()), std::to_string(seq->to_number<std::uint64_t>()));
+      const auto at = published.find(key);
+      if (at != published.end() && received.emplace(r.actor, key.first, key.second).second) {
+        out.latency.add(r.at_ns - at->second);
+      }
+    }
   }
   return out;
 }
@@ -78,6 +100,16 @@ SweepOutcome sweep(const SweepSpec& spec, const std::function<void(std::uint64_t
   return out;
 }
 
+std::pair<std::uint64_t, std::uint64_t> shard_range(std::uint64_t first, std::uint64_t count, std::uint64_t index,
+                                                    std::uint64_t shards) {
+  if (shards == 0 || index == 0 || index > shards) throw std::invalid_argument("shard must be K/N with 1 <= K <= N");
+  // The first (count % shards) shards take one seed more.
+  const std::uint64_t base = count / shards, extra = count % shards;
+  const std::uint64_t k = index - 1;
+  const std::uint64_t start = first + k * base + std::min(k, extra);
+  return {start, base + (k < extra ? 1 : 0)};
+}
+
 std::string replay_command(const scenarios::Scenario& scenario, std::uint64_t seed, const scenarios::Variant* variant) {
   const std::filesystem::path source(scenario.source);
   const bool in_default_dir = source.parent_path() == std::filesystem::path(default_scenario_dir());
@@ -105,6 +137,7 @@ reports::ScenarioResult to_report(const SweepSpec& spec, const SweepOutcome& out
   for (const auto& s : outcome.seeds) {
     for (const auto& k : s.faults_planned) ++r.faults[k].planned;
     for (const auto& k : s.faults_hit) ++r.faults[k].hit;
+    r.latency.merge(s.latency);
   }
   for (const auto& s : outcome.seeds) {
     for (const auto& v : s.violations) {

@@ -24,6 +24,7 @@ struct SeedOutcome {
   std::vector<properties::Violation> violations;
   std::set<std::string> faults_planned;  // fault kinds in this seed's plan
   std::set<std::string> faults_hit;      // fault kinds whose effect shows in the trace
+  reports::LatencyHistogram latency;     // emit-to-receive, lifecycle events, first receipt per client
 };
 
 // One seed, run and judged.
@@ -53,6 +54,11 @@ SweepOutcome sweep(const SweepSpec& spec, const std::function<void(std::uint64_t
 std::string replay_command(const scenarios::Scenario& scenario, std::uint64_t seed, const scenarios::Variant* variant);
 
 reports::ScenarioResult to_report(const SweepSpec& spec, const SweepOutcome& outcome);
+
+// Seeds [first, first + count) split into `shards` contiguous ranges that
+// partition it exactly; returns shard `index` (1-based) as {first, count}.
+std::pair<std::uint64_t, std::uint64_t> shard_range(std::uint64_t first, std::uint64_t count, std::uint64_t index,
+                                                    std::uint64_t shards);
 
 // Where scenario files are looked up by name.
 std::string default_scenario_dir();

@@ -1,11 +1,18 @@
 #pragma once
 // Result documents for the harness's users: JUnit XML for CI, a JSON summary
-// for machines, Markdown for a PR comment, self-contained HTML for sign-off.
-// Plain data in, text out: reports know nothing of how runs were made.
+// for machines (and for merging shards), Markdown for a PR comment,
+// self-contained HTML for staging sign-off, and a Chrome/Perfetto trace of
+// one run. Plain data in, text out: reports know nothing of how runs were
+// made.
+#include <array>
 #include <cstdint>
 #include <map>
+#include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
+
+#include "sim/trace.hpp"
 
 namespace bridgesim::reports {
 
@@ -21,6 +28,22 @@ struct FaultCount {
   std::uint64_t hit = 0;      // seeds where its effect shows in the trace
 };
 
+// Emit-to-receive latency of lifecycle events, in virtual time, on fixed
+// log-spaced buckets so histograms from any shard add up exactly.
+struct LatencyHistogram {
+  static constexpr std::array<std::int64_t, 12> kUpperUs{1'000,   2'000,   5'000,     10'000,    20'000,    50'000,
+                                                         100'000, 200'000, 500'000, 1'000'000, 2'000'000, 5'000'000};
+  std::array<std::uint64_t, kUpperUs.size() + 1> counts{};  // last: above the largest bound
+
+  void add(std::int64_t latency_ns);
+  void merge(const LatencyHistogram& other);
+  std::uint64_t total() const;
+  // The upper bound (µs) of the bucket holding the p-th percentile; -1 when
+  // empty or beyond the last bound.
+  std::int64_t percentile_upper_us(double p) const;
+  static std::string bucket_label(std::size_t i);
+};
+
 struct ScenarioResult {
   std::string scenario;
   std::string description;
@@ -29,10 +52,11 @@ struct ScenarioResult {
   std::uint64_t seeds_run = 0;
   std::uint64_t seed_first = 0;
   std::uint64_t seed_last = 0;
-  double wall_seconds = 0;
+  double wall_seconds = 0;        // not in the JSON: it must not depend on the machine
   std::vector<Failure> failures;  // by seed, first violation per property
   std::uint64_t failing_seeds = 0;
   std::map<std::string, FaultCount> faults;  // by fault kind
+  LatencyHistogram latency;
 };
 
 struct SweepReport {
@@ -44,10 +68,25 @@ struct SweepReport {
   std::uint64_t total_failing_seeds() const;
 };
 
+class ReportError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
 std::string to_junit_xml(const SweepReport& report);
 std::string to_json(const SweepReport& report);
 std::string to_markdown(const SweepReport& report);
 std::string to_html(const SweepReport& report);
+
+// Reads what to_json wrote; `source` names it in errors.
+SweepReport from_json(std::string_view text, const std::string& source);
+// One report from shards: results of the same scenario and variant are
+// added up (seed ranges joined, failures in seed order).
+SweepReport merge(const std::vector<SweepReport>& parts);
+
+// Chrome trace-event JSON (chrome://tracing, ui.perfetto.dev): one track
+// per actor, an instant per record, a slice per agent run.
+std::string to_perfetto(const sim::Trace& trace);
 
 // Escaping helpers, exposed for tests.
 std::string xml_escape(std::string_view text);
