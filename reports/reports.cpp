@@ -340,7 +340,7 @@ td.heat{text-align:right}code{background:#f3f4f6;padding:.1rem .3rem;border-radi
 
   if (!fault_names.empty()) {
     out += "<h2>Scenarios &times; fault kinds</h2>\n<p>Share of seeds in which the fault took effect (planned share in "
-           "the tooltip).</p>\n<table><tr><th>scenario</th>";
+           "the tooltip).</p>\n<div style=\"overflow-x:auto\"><table><tr><th>scenario</th>";
     for (const auto& k : fault_names) out += "<th>" + xml_escape(k) + "</th>";
     out += "</tr>\n";
     for (const auto& r : report.results) {
@@ -360,7 +360,7 @@ td.heat{text-align:right}code{background:#f3f4f6;padding:.1rem .3rem;border-radi
       }
       out += "</tr>\n";
     }
-    out += "</table>\n";
+    out += "</table></div>\n";
   }
 
   out += "<h2>Event latency (virtual time, emit to receive)</h2>\n<p>" + std::to_string(all_latency.total()) +

@@ -1,0 +1,123 @@
+// Reports: what CI, machines, PR comments and release managers read.
+#include <string>
+
+#include <boost/json.hpp>
+#include <gtest/gtest.h>
+
+#include "reports/reports.hpp"
+
+namespace bridgesim::reports {
+namespace {
+
+ScenarioResult result(std::string name, std::uint64_t first, std::uint64_t count, std::vector<Failure> failures) {
+  ScenarioResult r;
+  r.scenario = std::move(name);
+  r.description = "d";
+  r.properties = {"delivery", "isolation"};
+  r.seed_first = first;
+  r.seeds_run = count;
+  r.seed_last = first + count - 1;
+  r.failures = std::move(failures);
+  for (const auto& f : r.failures) (void)f, ++r.failing_seeds;
+  r.faults["jitter"] = {count, count / 2};
+  r.latency.add(3 * 1'000'000);   // 3 ms
+  r.latency.add(40 * 1'000'000);  // 40 ms
+  return r;
+}
+
+TEST(ReportsJson, RoundTripsAndLeavesWallTimeOut) {
+  SweepReport report;
+  report.results.push_back(result("a", 1, 10, {{3, "isolation", "u2 saw u1's <event> & more", "bridgesim replay --seed 3"}}));
+  report.results.back().wall_seconds = 12.5;
+  const std::string json = to_json(report);
+  EXPECT_EQ(json.find("12.5"), std::string::npos);
+  EXPECT_EQ(to_json(from_json(json, "r.json")), json);
+  EXPECT_THROW(from_json("{\"title\":1}", "bad.json"), ReportError);
+  try {
+    from_json("nope", "bad.json");
+    ADD_FAILURE();
+  } catch (const ReportError& e) {
+    EXPECT_EQ(std::string(e.what()).rfind("bad.json: not JSON", 0), 0u) << e.what();
+  }
+}
+
+TEST(ReportsMerge, ShardsAddUpToTheWhole) {
+  SweepReport one, two;
+  one.results.push_back(result("a", 1, 5, {{4, "delivery", "m", "r4"}}));
+  two.results.push_back(result("a", 6, 5, {{2, "delivery", "m", "r2"}}));
+  two.results.push_back(result("b", 6, 5, {}));
+  const auto merged = merge({two, one});
+  ASSERT_EQ(merged.results.size(), 2u);
+  const auto& a = merged.results[0];
+  EXPECT_EQ(a.scenario, "a");
+  EXPECT_EQ(a.seeds_run, 10u);
+  EXPECT_EQ(a.seed_first, 1u);
+  EXPECT_EQ(a.seed_last, 10u);
+  EXPECT_EQ(a.failing_seeds, 2u);
+  ASSERT_EQ(a.failures.size(), 2u);
+  EXPECT_EQ(a.failures[0].seed, 2u) << "failures in seed order";
+  EXPECT_EQ(a.faults.at("jitter").planned, 10u);
+  EXPECT_EQ(a.latency.total(), 4u);
+  EXPECT_FALSE(merged.passed());
+}
+
+TEST(ReportsLatency, PercentilesComeFromFixedBuckets) {
+  LatencyHistogram h;
+  EXPECT_EQ(h.percentile_upper_us(50), -1);
+  for (int i = 0; i < 98; ++i) h.add(1'500'000);  // 1.5 ms -> <=2 ms
+  h.add(150'000'000);                              // 150 ms -> <=200 ms
+  h.add(9'000'000'000);                            // 9 s -> beyond the last bound
+  EXPECT_EQ(h.percentile_upper_us(50), 2'000);
+  EXPECT_EQ(h.percentile_upper_us(99), 200'000);
+  EXPECT_EQ(h.percentile_upper_us(100), -1);
+  EXPECT_EQ(h.counts.back(), 1u);
+}
+
+TEST(ReportsJunit, OneTestcasePerScenarioBatchWithEscapedReplayCommands) {
+  SweepReport report;
+  report.results.push_back(result("a", 1, 10, {{3, "isolation", "u2 saw <x> & \"y\"", "bridgesim replay --scenario a --seed 3"}}));
+  report.results.push_back(result("b", 1, 10, {}));
+  const std::string xml = to_junit_xml(report);
+  EXPECT_NE(xml.find("<testsuites name=\"bridgesim\" tests=\"2\" failures=\"1\""), std::string::npos) << xml;
+  EXPECT_NE(xml.find("u2 saw &lt;x&gt; &amp; &quot;y&quot;"), std::string::npos);
+  EXPECT_NE(xml.find("replay: bridgesim replay --scenario a --seed 3"), std::string::npos);
+  EXPECT_EQ(xml.find("<x>"), std::string::npos);
+}
+
+TEST(ReportsHtml, SelfContainedWithVerdictMatrixChartAndReplayCommands) {
+  SweepReport failing;
+  failing.results.push_back(result("a", 1, 10, {{3, "isolation", "<script>alert(1)</script>", "bridgesim replay --seed 3"}}));
+  const std::string html = to_html(failing);
+  EXPECT_NE(html.find("NOT READY"), std::string::npos);
+  EXPECT_NE(html.find("<svg"), std::string::npos);
+  EXPECT_NE(html.find("bridgesim replay --seed 3"), std::string::npos);
+  EXPECT_EQ(html.find("<script>"), std::string::npos) << "messages are escaped";
+  EXPECT_EQ(html.find("http://"), html.find("http://www.w3.org/2000/svg")) << "no external resources";
+  SweepReport passing;
+  passing.results.push_back(result("a", 1, 10, {}));
+  EXPECT_NE(to_html(passing).find("READY: every property held"), std::string::npos);
+}
+
+TEST(ReportsPerfetto, OneTrackPerActorAndASlicePerRun) {
+  sim::Trace trace;
+  trace.add({1000, "relay", "publish", {{"user", "u1"}, {"run", "r1"}, {"seq", "1"}, {"type", "agent_started"}}});
+  trace.add({2000, "user:u1", "recv", {{"conn", "1"}, {"frame", "{}"}}});
+  trace.add({9000, "relay", "publish", {{"user", "u1"}, {"run", "r1"}, {"seq", "2"}, {"type", "agent_completed"}}});
+  const auto doc = boost::json::parse(to_perfetto(trace)).as_object();
+  int threads = 0, slices = 0, instants = 0;
+  for (const auto& e : doc.at("traceEvents").as_array()) {
+    const auto ph = e.as_object().at("ph").as_string();
+    threads += ph == "M";
+    instants += ph == "i";
+    if (ph == "X") {
+      ++slices;
+      EXPECT_DOUBLE_EQ(e.as_object().at("dur").to_number<double>(), 8.0);  // µs
+    }
+  }
+  EXPECT_EQ(threads, 3);  // relay, user:u1, runs:u1
+  EXPECT_EQ(instants, 3);
+  EXPECT_EQ(slices, 1);
+}
+
+}  // namespace
+}  // namespace bridgesim::reports
