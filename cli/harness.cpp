@@ -1,5 +1,7 @@
 #include "cli/harness.hpp"
 
+#include "properties/client_view.hpp"
+
 #include <atomic>
 #include <chrono>
 #include <filesystem>
@@ -22,27 +24,25 @@ SeedOutcome run_seed(const scenarios::Scenario& scenario, std::uint64_t seed, co
   out.trace_hash = run.trace.hash();
   out.trace_records = run.trace.size();
   out.virtual_end_ns = run.virtual_end_ns;
-  out.violations = properties::check_properties(run.trace, scenario.properties);
+  const properties::ClientView view = properties::build_client_view(run.trace);
+  out.violations = properties::check_properties(run.trace, scenario.properties, &view);
   for (const auto& f : run.faults.faults) out.faults_planned.insert(std::string(sim::info(f.kind).name));
-  std::map<std::pair<std::string, std::string>, runtime::Nanos> published;  // (run, seq) -> emitted at
-  std::set<std::tuple<std::string, std::string, std::string>> received;    // (client, run, seq) seen
+  std::map<std::pair<std::string, std::uint64_t>, runtime::Nanos> published;  // (run, seq) -> emitted at
   for (const auto& r : run.trace.records()) {
     if (r.kind == "fault_hit") out.faults_hit.insert(std::string(r.field("fault")));
     if (r.actor == "relay" && r.kind == "publish") {
-      published.emplace(std::make_pair(std::string(r.field("run")), std::string(r.field("seq"))), r.at_ns);
-    } else if (r.kind == "recv" && r.actor.rfind("user:", 0) == 0 && r.field("frame").find("\"run_id\"") != std::string_view::npos) {
-      boost::system::error_code ec;
-      const auto frame = boost::json::parse(r.field("frame"), ec);
-      if (ec || !frame.is_object()) continue;
-      const auto* run_id = frame.as_object().if_contains("run_id");
-      const auto* seq = frame.as_object().if_contains("seq");
-      if (run_id == nullptr || seq == nullptr || !run_id->is_string() || !seq->is_number()) continue;
-      const auto key = std::make_pair(std::string(run_id->as_string()), std::to_string(seq->to_number<std::uint64_t>()));
-      const auto at = published.find(key);
-      if (at != published.end() && received.emplace(r.actor, key.first, key.second).second) {
-        out.latency.add(r.at_ns - at->second);
-      }
+      published.emplace(std::make_pair(std::string(r.field("run")), std::stoull(std::string(r.field("seq")))), r.at_ns);
     }
+  }
+  // Emit-to-receive latency: the first receipt of each event by each client.
+  std::set<std::tuple<std::string, std::string, std::uint64_t>> received;
+  for (const auto& f : view.received) {
+    const std::string run_id = properties::string_field(f.body, "run_id");
+    const auto* seq = f.body.if_contains("seq");
+    if (run_id.empty() || seq == nullptr || !seq->is_number()) continue;
+    const auto key = std::make_pair(run_id, seq->to_number<std::uint64_t>());
+    const auto at = published.find(key);
+    if (at != published.end() && received.emplace(f.actor, key.first, key.second).second) out.latency.add(f.at_ns - at->second);
   }
   return out;
 }

@@ -74,8 +74,9 @@ std::uint64_t seq_of(const boost::json::object& body) {
 
 }  // namespace
 
-std::optional<Violation> check_isolation(const sim::Trace& trace) {
-  const ClientView view = build_client_view(trace);
+std::optional<Violation> check_isolation(const sim::Trace& trace) { return check_isolation(trace, build_client_view(trace)); }
+
+std::optional<Violation> check_isolation(const sim::Trace& trace, const ClientView& view) {
   std::map<std::string, std::set<std::string>> threads_of;  // user -> threads they asked in
   for (const auto& f : view.sent) {
     if (const auto t = string_field(f.body, "thread_id"); !t.empty()) threads_of[f.user].insert(t);
@@ -110,8 +111,9 @@ std::optional<Violation> check_isolation(const sim::Trace& trace) {
   return std::nullopt;
 }
 
-std::optional<Violation> check_delivery(const sim::Trace& trace) {
-  const ClientView view = build_client_view(trace);
+std::optional<Violation> check_delivery(const sim::Trace& trace) { return check_delivery(trace, build_client_view(trace)); }
+
+std::optional<Violation> check_delivery(const sim::Trace& trace, const ClientView& view) {
   // A client holding a valid token must get in once faults heal, unless the
   // system itself is down (a planned missing component: see `health`).
   const auto& records = trace.records();
@@ -193,8 +195,9 @@ std::optional<Violation> check_delivery(const sim::Trace& trace) {
   return std::nullopt;
 }
 
-std::optional<Violation> check_auth(const sim::Trace& trace) {
-  const ClientView view = build_client_view(trace);
+std::optional<Violation> check_auth(const sim::Trace& trace) { return check_auth(trace, build_client_view(trace)); }
+
+std::optional<Violation> check_auth(const sim::Trace& trace, const ClientView& view) {
   std::set<std::string> valid_users;  // users with at least one client holding a valid token
   for (const auto& [actor, kind] : view.token_kind) {
     if (kind == "valid") valid_users.insert(user_of_actor(actor));
@@ -307,7 +310,9 @@ std::optional<Violation> check_runs(const sim::Trace& trace) {
   return std::nullopt;
 }
 
-std::optional<Violation> check_protocol(const sim::Trace& trace) {
+std::optional<Violation> check_protocol(const sim::Trace& trace) { return check_protocol(trace, build_client_view(trace)); }
+
+std::optional<Violation> check_protocol(const sim::Trace& trace, const ClientView& view) {
   const auto& records = trace.records();
   for (std::size_t i = 0; i < records.size(); ++i) {
     const auto& r = records[i];
@@ -317,7 +322,6 @@ std::optional<Violation> check_protocol(const sim::Trace& trace) {
                     std::string(r.field("what")));
     }
   }
-  const ClientView view = build_client_view(trace);
   for (const auto& f : view.received) {
     if (!f.parsed) {
       return at("protocol", trace, f.record_index, "user " + f.user + " received a frame that is not a JSON object");
@@ -342,21 +346,30 @@ std::optional<Violation> check_no_crash(const sim::Trace& trace) {
   return std::nullopt;
 }
 
+using ViewCheck = std::optional<Violation> (*)(const sim::Trace&, const ClientView&);
+// Picks the overload that takes the prebuilt view.
+constexpr ViewCheck with_view(ViewCheck check) { return check; }
+
+template <std::optional<Violation> (*Check)(const sim::Trace&)>
+std::optional<Violation> ignore_view(const sim::Trace& trace, const ClientView&) {
+  return Check(trace);
+}
+
 const std::vector<Property>& property_catalog() {
   static const std::vector<Property> catalog{
       {"delivery", "a client with a valid token gets in, and every user_message yields all five lifecycle events in seq order as the client accepts them (or agent_error with a reason), within the liveness bound after faults heal",
-       check_delivery},
+       with_view(check_delivery)},
       {"isolation", "no event of one user reaches a connection of another; every event names the right user, thread and run",
-       check_isolation},
-      {"protocol", "no send before accept or after close; every run event is valid against the schema", check_protocol},
+       with_view(check_isolation)},
+      {"protocol", "no send before accept or after close; every run event is valid against the schema", with_view(check_protocol)},
       {"auth", "no connection, event or run for an identity without a valid token, degraded auth service or not",
-       check_auth},
+       with_view(check_auth)},
       {"health", "/health is 503, naming the component, exactly when a critical component is missing; then nothing is admitted",
-       check_health},
+       ignore_view<check_health>},
       {"runs", "every run the system starts emits agent_started first, seq gapless, and exactly one terminal event, last",
-       check_runs},
-      {"resources", "after everyone left: no connection, run, buffer or session is still held", check_resources},
-      {"no_crash", "no exception escapes the system (the run records it as a crash)", check_no_crash},
+       ignore_view<check_runs>},
+      {"resources", "after everyone left: no connection, run, buffer or session is still held", ignore_view<check_resources>},
+      {"no_crash", "no exception escapes the system (the run records it as a crash)", ignore_view<check_no_crash>},
   };
   return catalog;
 }
@@ -368,10 +381,14 @@ const Property* find_property(std::string_view name) {
   return nullptr;
 }
 
-std::vector<Violation> check_properties(const sim::Trace& trace, const std::vector<std::string>& names) {
+std::vector<Violation> check_properties(const sim::Trace& trace, const std::vector<std::string>& names,
+                                        const ClientView* prebuilt) {
+  std::optional<ClientView> own;
+  if (prebuilt == nullptr) own.emplace(build_client_view(trace));
+  const ClientView& view = prebuilt ? *prebuilt : *own;
   std::vector<Violation> out;
   auto run = [&](const Property& p) {
-    if (auto v = p.check(trace)) out.push_back(std::move(*v));
+    if (auto v = p.check(trace, view)) out.push_back(std::move(*v));
   };
   if (names.empty()) {
     for (const auto& p : property_catalog()) run(p);

@@ -20,7 +20,9 @@ struct Violation {
   std::string message;
 };
 
-using Checker = std::function<std::optional<Violation>(const sim::Trace&)>;
+struct ClientView;
+// Checkers get the trace and the clients' view of it, built once per run.
+using Checker = std::function<std::optional<Violation>(const sim::Trace&, const ClientView&)>;
 
 struct Property {
   std::string name;
@@ -34,7 +36,9 @@ const Property* find_property(std::string_view name);
 
 // Runs the named properties (all of them when `names` is empty). Throws
 // std::invalid_argument for an unknown name.
-std::vector<Violation> check_properties(const sim::Trace& trace, const std::vector<std::string>& names);
+// `view`, when given, is build_client_view(trace) made by the caller.
+std::vector<Violation> check_properties(const sim::Trace& trace, const std::vector<std::string>& names,
+                                        const ClientView* view = nullptr);
 
 // The five lifecycle events, in the order a user must see them.
 inline constexpr std::string_view kLifecycle[] = {"agent_started", "agent_thinking", "tool_executing", "tool_completed",
@@ -44,6 +48,10 @@ std::optional<Violation> check_delivery(const sim::Trace& trace);
 std::optional<Violation> check_isolation(const sim::Trace& trace);
 std::optional<Violation> check_protocol(const sim::Trace& trace);
 std::optional<Violation> check_auth(const sim::Trace& trace);
+std::optional<Violation> check_delivery(const sim::Trace& trace, const ClientView& view);
+std::optional<Violation> check_isolation(const sim::Trace& trace, const ClientView& view);
+std::optional<Violation> check_protocol(const sim::Trace& trace, const ClientView& view);
+std::optional<Violation> check_auth(const sim::Trace& trace, const ClientView& view);
 std::optional<Violation> check_health(const sim::Trace& trace);
 std::optional<Violation> check_runs(const sim::Trace& trace);
 std::optional<Violation> check_resources(const sim::Trace& trace);
