@@ -24,13 +24,12 @@ bool is_terminal(std::string_view type) { return type == "agent_completed" || ty
 
 }  // namespace
 
-UserClient::UserClient(sim::Scheduler& scheduler, sim::SimNetwork& network, sim::Trace& trace, ClientPlan plan,
-                       sim::Rng rng)
-    : scheduler_(scheduler), network_(network), trace_(trace), plan_(std::move(plan)), rng_(std::move(rng)),
+UserClient::UserClient(const ClientWorld& world, ClientPlan plan, sim::Rng rng)
+    : world_(world), plan_(std::move(plan)), rng_(std::move(rng)),
       actor_("user:" + plan_.user_id + (plan_.tab > 1 ? "/tab" + std::to_string(plan_.tab) : "")) {}
 
 void UserClient::record(std::string kind, std::vector<sim::Field> fields) {
-  trace_.add(sim::TraceRecord{scheduler_.elapsed_ns(), actor_, std::move(kind), std::move(fields)});
+  world_.record(actor_, std::move(kind), std::move(fields));
 }
 
 runtime::Nanos UserClient::draw(runtime::Nanos lo, runtime::Nanos hi) {
@@ -38,7 +37,7 @@ runtime::Nanos UserClient::draw(runtime::Nanos lo, runtime::Nanos hi) {
 }
 
 void UserClient::start_at(runtime::Nanos at_ns) {
-  scheduler_.post_after(at_ns - scheduler_.elapsed_ns(), [this] { connect(); });
+  world_.timers.call_after(at_ns - world_.elapsed_ns(), [this] { connect(); });
 }
 
 void UserClient::connect() {
@@ -71,7 +70,7 @@ void UserClient::connect() {
     }
     schedule_reconnect("closed with " + std::to_string(code));
   };
-  socket_.emplace(network_.connect(actor_, std::move(request), std::move(callbacks)));
+  socket_ = world_.transport.connect(actor_, std::move(request), std::move(callbacks));
   maybe_close_early("handshake");
 }
 
@@ -83,7 +82,7 @@ void UserClient::schedule_reconnect(const std::string& why) {
   }
   const int doublings = std::min(attempts_ - 1, 20);
   const runtime::Nanos backoff = std::min(plan_.backoff_max_ns, plan_.backoff_base_ns << std::max(0, doublings));
-  scheduler_.post_after(backoff + draw(0, plan_.backoff_base_ns), [this] { connect(); });
+  world_.timers.call_after(backoff + draw(0, plan_.backoff_base_ns), [this] { connect(); });
 }
 
 void UserClient::on_text(const std::string& text) {
@@ -100,7 +99,7 @@ void UserClient::on_text(const std::string& text) {
     const std::string code = str(frame, "code");
     if (current_ && current_->run_id.empty() && code == "internal_error") {
       // The server failed the request; it is idempotent by client_msg_id.
-      scheduler_.post_after(plan_.backoff_base_ns + draw(0, plan_.backoff_base_ns), [this] {
+      world_.timers.call_after(plan_.backoff_base_ns + draw(0, plan_.backoff_base_ns), [this] {
         if (current_ && current_->run_id.empty()) send_request();
       });
     } else if (current_ && code == "unknown_run") {
@@ -127,7 +126,7 @@ void UserClient::on_run_event(const std::string& type, const std::string& run_id
 
 void UserClient::arm_stall_timer() {
   stall_timer_.cancel();
-  stall_timer_ = scheduler_.call_after(plan_.stall_timeout_ns, [this] {
+  stall_timer_ = world_.timers.call_after(plan_.stall_timeout_ns, [this] {
     if (!current_ || !socket_ || !socket_->is_open()) return;  // the reconnect path asks again
     record("stalled", {{"thread", current_->thread_id}});
     if (current_->run_id.empty()) {
@@ -165,7 +164,7 @@ void UserClient::send_request() {
 void UserClient::request_done() {
   stall_timer_.cancel();
   current_.reset();
-  scheduler_.post_after(draw(plan_.think_min_ns, plan_.think_max_ns), [this] {
+  world_.timers.call_after(draw(plan_.think_min_ns, plan_.think_max_ns), [this] {
     if (!current_ && socket_ && socket_->is_open()) next_or_leave();
   });
 }
@@ -187,7 +186,7 @@ void UserClient::next_or_leave() {
 
 void UserClient::maybe_close_early(const std::string& seen) {
   if (plan_.faults == nullptr || !socket_) return;
-  const runtime::Nanos now = scheduler_.elapsed_ns();
+  const runtime::Nanos now = world_.elapsed_ns();
   const auto& faults = plan_.faults->faults;
   for (std::size_t i = 0; i < faults.size(); ++i) {
     const sim::Fault& f = faults[i];
@@ -214,19 +213,18 @@ void UserClient::send(std::string frame) {
 
 // ---------------------------------------------------------------------------
 
-HostileClient::HostileClient(sim::Scheduler& scheduler, sim::SimNetwork& network, sim::Trace& trace,
-                             std::string user_id, std::string valid_token, std::string forged_token_for_victim,
-                             sim::Rng rng)
-    : scheduler_(scheduler), network_(network), trace_(trace), user_id_(std::move(user_id)),
+HostileClient::HostileClient(const ClientWorld& world, std::string user_id, std::string valid_token,
+                             std::string forged_token_for_victim, sim::Rng rng)
+    : world_(world), user_id_(std::move(user_id)),
       valid_token_(std::move(valid_token)), forged_token_(std::move(forged_token_for_victim)), rng_(std::move(rng)),
       actor_("user:" + user_id_) {}
 
 void HostileClient::record(std::string kind, std::vector<sim::Field> fields) {
-  trace_.add(sim::TraceRecord{scheduler_.elapsed_ns(), actor_, std::move(kind), std::move(fields)});
+  world_.record(actor_, std::move(kind), std::move(fields));
 }
 
 void HostileClient::start_at(runtime::Nanos at_ns) {
-  scheduler_.post_after(at_ns - scheduler_.elapsed_ns(), [this] { connect(forged_token_, "forged"); });
+  world_.timers.call_after(at_ns - world_.elapsed_ns(), [this] { connect(forged_token_, "forged"); });
 }
 
 void HostileClient::connect(const std::string& token, const std::string& token_kind) {
@@ -237,7 +235,7 @@ void HostileClient::connect(const std::string& token, const std::string& token_k
     record("rejected", {{"status", std::to_string(status)}, {"body", body}});
     socket_.reset();
     if (step_++ == 0) {
-      scheduler_.post_after(static_cast<runtime::Nanos>(rng_.uniform(50, 300)) * runtime::kNanosPerMilli,
+      world_.timers.call_after(static_cast<runtime::Nanos>(rng_.uniform(50, 300)) * runtime::kNanosPerMilli,
                             [this] { connect(valid_token_, "valid"); });
     }
   };
@@ -250,13 +248,13 @@ void HostileClient::connect(const std::string& token, const std::string& token_k
     record("done", {});
     socket_.reset();
   };
-  socket_.emplace(network_.connect(actor_, {"/ws", "Bearer " + token, {}}, std::move(callbacks)));
+  socket_ = world_.transport.connect(actor_, {"/ws", "Bearer " + token, {}}, std::move(callbacks));
 }
 
 void HostileClient::attack() {
   // Real run ids of other users, as far as they exist yet (an attacker who
   // guessed them): read from what the relay carried so far.
-  for (const auto& r : trace_.records()) {
+  for (const auto& r : world_.trace.records()) {
     if (r.actor == "relay" && r.kind == "publish" && r.field("user") != user_id_ && r.field("seq") == "1") {
       learn_run_id(std::string(r.field("run")));
     }
@@ -274,7 +272,7 @@ void HostileClient::attack() {
   runtime::Nanos at = 0;
   for (auto& frame : frames) {
     at += static_cast<runtime::Nanos>(rng_.uniform(1, 20)) * runtime::kNanosPerMilli;
-    scheduler_.post_after(at, [this, f = std::move(frame)]() mutable {
+    world_.timers.call_after(at, [this, f = std::move(frame)]() mutable {
       if (!socket_ || !socket_->is_open()) return;
       record("send", {{"conn", std::to_string(socket_->id())}, {"frame", f.size() > 256 ? "<" + std::to_string(f.size()) + " bytes>" : f}});
       socket_->send_text(std::move(f));

@@ -12,11 +12,9 @@
 #include <string>
 #include <vector>
 
+#include "scenarios/client_world.hpp"
 #include "sim/fault_plan.hpp"
 #include "sim/rng.hpp"
-#include "sim/scheduler.hpp"
-#include "sim/sim_network.hpp"
-#include "sim/trace.hpp"
 
 namespace bridgesim::scenarios {
 
@@ -46,7 +44,7 @@ struct ClientPlan {
 // makes it ask again.
 class UserClient {
  public:
-  UserClient(sim::Scheduler& scheduler, sim::SimNetwork& network, sim::Trace& trace, ClientPlan plan, sim::Rng rng);
+  UserClient(const ClientWorld& world, ClientPlan plan, sim::Rng rng);
   void start_at(runtime::Nanos at_ns);
   bool finished() const { return finished_; }
   const std::string& actor() const { return actor_; }
@@ -76,13 +74,11 @@ class UserClient {
   void record(std::string kind, std::vector<sim::Field> fields);
   runtime::Nanos draw(runtime::Nanos lo, runtime::Nanos hi);
 
-  sim::Scheduler& scheduler_;
-  sim::SimNetwork& network_;
-  sim::Trace& trace_;
+  const ClientWorld& world_;
   ClientPlan plan_;
   sim::Rng rng_;
   std::string actor_;
-  std::optional<sim::ClientSocket> socket_;
+  std::unique_ptr<ClientConnection> socket_;
   int attempts_ = 0;
   int asked_ = 0;
   std::optional<Request> current_;
@@ -98,8 +94,8 @@ class UserClient {
 // ids, as an attacker who guessed them). Must only ever get errors.
 class HostileClient {
  public:
-  HostileClient(sim::Scheduler& scheduler, sim::SimNetwork& network, sim::Trace& trace, std::string user_id,
-                std::string valid_token, std::string forged_token_for_victim, sim::Rng rng);
+  HostileClient(const ClientWorld& world, std::string user_id, std::string valid_token,
+                std::string forged_token_for_victim, sim::Rng rng);
   void start_at(runtime::Nanos at_ns);
   // Run ids the attacker will aim at (called by the world as runs start).
   void learn_run_id(const std::string& run_id) { known_runs_.push_back(run_id); }
@@ -109,15 +105,13 @@ class HostileClient {
   void attack();
   void record(std::string kind, std::vector<sim::Field> fields);
 
-  sim::Scheduler& scheduler_;
-  sim::SimNetwork& network_;
-  sim::Trace& trace_;
+  const ClientWorld& world_;
   std::string user_id_;
   std::string valid_token_;
   std::string forged_token_;
   sim::Rng rng_;
   std::string actor_;
-  std::optional<sim::ClientSocket> socket_;
+  std::unique_ptr<ClientConnection> socket_;
   std::vector<std::string> known_runs_;
   int step_ = 0;
 };

@@ -99,6 +99,8 @@ RunResult run_scenario(const Scenario& scenario, const RunConfig& config) {
     scheduler.post_after(f.at_ns, [&network, user, frame] { network.drop_user_connections(user, frame); });
   }
 
+  SimClientTransport transport(network);
+  const ClientWorld client_world{scheduler, scheduler, scheduler.now_ns(), trace, transport};
   sim::Rng start_rng = root.fork("starts");
   const std::int64_t now_s = scheduler.now_ns() / runtime::kNanosPerSecond;
   auto draw_start = [&] {
@@ -125,8 +127,7 @@ RunResult run_scenario(const Scenario& scenario, const RunConfig& config) {
     for (int tab = 1; tab <= scenario.tabs; ++tab) {
       ClientPlan p = base;
       p.tab = tab;
-      clients.push_back(std::make_unique<UserClient>(scheduler, network, trace, p,
-                                                     root.fork("client:" + user + "/" + std::to_string(tab))));
+      clients.push_back(std::make_unique<UserClient>(client_world, p, root.fork("client:" + user + "/" + std::to_string(tab))));
       clients.back()->start_at(draw_start());
     }
   }
@@ -134,7 +135,7 @@ RunResult run_scenario(const Scenario& scenario, const RunConfig& config) {
   for (int i = 1; i <= scenario.hostile_clients; ++i) {
     const std::string user = "h" + std::to_string(i);
     hostiles.push_back(std::make_unique<HostileClient>(
-        scheduler, network, trace, user, system::mint_hs256(kSimJwtSecret, user, now_s + 24 * 3600),
+        client_world, user, system::mint_hs256(kSimJwtSecret, user, now_s + 24 * 3600),
         system::mint_hs256("attacker-key", "u1", now_s + 24 * 3600), root.fork("hostile:" + user)));
     hostiles.back()->start_at(draw_start());
   }
