@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "system/runtime/random.hpp"
+#include "system/runtime/xoshiro.hpp"
 
 namespace bridgesim::sim {
 
@@ -25,7 +26,7 @@ class Rng final : public runtime::Random {
 
  private:
   std::uint64_t seed_;
-  std::array<std::uint64_t, 4> s_{};
+  runtime::Xoshiro256ss generator_;
 };
 
 }  // namespace bridgesim::sim

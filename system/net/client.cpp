@@ -4,21 +4,9 @@
 #include <functional>
 #include <utility>
 
-#include <boost/asio/connect.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
-#include <boost/beast/websocket.hpp>
+#include "system/net/beast_common.hpp"
 
 namespace bridgesim::net {
-
-namespace asio = boost::asio;
-namespace beast = boost::beast;
-namespace http = beast::http;
-namespace websocket = beast::websocket;
-using tcp = asio::ip::tcp;
-using beast::error_code;
 
 namespace {
 
@@ -27,8 +15,6 @@ constexpr std::string_view kUserAgent = "bridgesim-client";
 constexpr std::chrono::milliseconds kDrainAfterCut{1'000};
 // Beast's own timers fire at the deadline; ours is a backstop just after.
 constexpr std::chrono::milliseconds kBackstop{1'000};
-// RFC 6455: what a close frame without a status code reports.
-constexpr std::uint16_t kNoStatus = 1005;
 
 // One asynchronous operation's result, shared with its handler so a handler
 // that completes after a deadline never writes to a dead stack frame.
@@ -102,8 +88,7 @@ struct WsClient::Impl {
     // server may drop the socket right after its close frame).
     const auto& peer = ws.reason();
     if (ec == websocket::error::closed || peer.code != websocket::close_code::none) {
-      const auto code = peer.code == websocket::close_code::none ? kNoStatus : static_cast<std::uint16_t>(peer.code);
-      closed = CloseInfo{code, std::string(peer.reason.data(), peer.reason.size())};
+      closed = CloseInfo{status_of(peer), reason_of(peer)};
     } else {
       closed = CloseInfo{1006, ec.message()};
     }
@@ -218,10 +203,7 @@ void WsClient::close(std::uint16_t code, std::string_view reason, Duration timeo
   c.closing = true;
   if (!c.closed) c.closed = CloseInfo{code, std::string(reason)};
   auto closed = std::make_shared<Outcome>();
-  websocket::close_reason frame(code);
-  reason = reason.substr(0, 123);  // RFC 6455: a close reason fits in 123 bytes
-  frame.reason.assign(reason.data(), reason.size());
-  c.ws.async_close(frame, [closed](error_code ec) {
+  c.ws.async_close(make_close_reason(code, reason), [closed](error_code ec) {
     closed->ec = ec;
     closed->done = true;
   });

@@ -27,34 +27,5 @@ runtime::TimerHandle AsioTimers::call_after(runtime::Nanos delay_ns, std::functi
   return runtime::TimerHandle(std::move(cancelled));
 }
 
-namespace {
-
-std::uint64_t splitmix64(std::uint64_t& state) {
-  std::uint64_t z = (state += 0x9e3779b97f4a7c15ull);
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-  return z ^ (z >> 31);
-}
-
-constexpr std::uint64_t rotl(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
-
-}  // namespace
-
-SeededRandom::SeededRandom(std::uint64_t seed) {
-  for (auto& word : state_) word = splitmix64(seed);
-}
-
-std::uint64_t SeededRandom::next_u64() {
-  auto& s = state_;
-  const std::uint64_t result = rotl(s[1] * 5, 7) * 9;
-  const std::uint64_t t = s[1] << 17;
-  s[2] ^= s[0];
-  s[3] ^= s[1];
-  s[1] ^= s[2];
-  s[0] ^= s[3];
-  s[2] ^= t;
-  s[3] = rotl(s[3], 45);
-  return result;
-}
 
 }  // namespace bridgesim::net

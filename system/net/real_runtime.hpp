@@ -8,6 +8,7 @@
 
 #include "system/runtime/clock.hpp"
 #include "system/runtime/random.hpp"
+#include "system/runtime/xoshiro.hpp"
 
 namespace boost::asio {
 class io_context;
@@ -34,15 +35,14 @@ class AsioTimers final : public runtime::Timers {
   boost::asio::io_context& io_;
 };
 
-// xoshiro256** seeded by SplitMix64: the same numbers for the same seed on
-// every platform. Its own copy, not sim/'s: system/ never depends on sim/.
+// The same generator as the simulated world's (system/runtime/xoshiro.hpp).
 class SeededRandom final : public runtime::Random {
  public:
-  explicit SeededRandom(std::uint64_t seed);
-  std::uint64_t next_u64() override;
+  explicit SeededRandom(std::uint64_t seed) : generator_(seed) {}
+  std::uint64_t next_u64() override { return generator_.next(); }
 
  private:
-  std::array<std::uint64_t, 4> state_{};
+  runtime::Xoshiro256ss generator_;
 };
 
 }  // namespace bridgesim::net

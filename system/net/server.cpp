@@ -11,36 +11,22 @@
 #include <utility>
 #include <vector>
 
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
-#include <boost/beast/websocket.hpp>
 
 #include "system/app.hpp"
+#include "system/net/beast_common.hpp"
 #include "system/runtime/connection.hpp"
 #include "system/runtime/log.hpp"
 
 namespace bridgesim::net {
 
-namespace asio = boost::asio;
-namespace beast = boost::beast;
-namespace http = beast::http;
-namespace websocket = beast::websocket;
-using tcp = asio::ip::tcp;
-using beast::error_code;
 using Request = http::request<http::string_body>;
 using Response = http::response<http::string_body>;
 
 namespace {
 
 constexpr std::string_view kServerName = "bridgesim";
-// RFC 6455: a close frame's reason fits in 123 bytes.
-constexpr std::size_t kCloseReasonMax = 123;
-// A close frame that carried no status code.
-constexpr std::uint16_t kNoStatus = 1005;
 constexpr std::uint16_t kUnsupportedData = 1003;
 
 std::chrono::milliseconds ms(std::int64_t n) { return std::chrono::milliseconds(n); }
@@ -56,13 +42,6 @@ std::shared_ptr<Response> make_response(int status, std::string_view content_typ
   response->body() = std::string(body);
   response->prepare_payload();
   return response;
-}
-
-websocket::close_reason make_close_reason(std::uint16_t code, std::string_view reason) {
-  websocket::close_reason result(code);
-  reason = reason.substr(0, kCloseReasonMax);
-  result.reason.assign(reason.data(), reason.size());
-  return result;
 }
 
 std::string_view trim(std::string_view s) {
@@ -344,7 +323,7 @@ void BeastConnection::on_close_sent(error_code ec) {
   // Normally the read loop ends on the peer's close frame and reports it;
   // this covers a read loop that ended first.
   if (!reading_) {
-    deliver_closed(close_->code, std::string(close_->reason.data(), close_->reason.size()));
+    deliver_closed(close_->code, reason_of(*close_));
     finish();
   }
 }
@@ -372,11 +351,10 @@ void BeastConnection::on_read(error_code ec) {
   std::string reason = ec.message();
   if (ec == websocket::error::closed && close_sent_) {
     code = close_->code;  // we closed; the peer answered
-    reason.assign(close_->reason.data(), close_->reason.size());
+    reason = reason_of(*close_);
   } else if (ec == websocket::error::closed) {
-    const auto& peer = ws_.reason();
-    code = peer.code == websocket::close_code::none ? kNoStatus : static_cast<std::uint16_t>(peer.code);
-    reason.assign(peer.reason.data(), peer.reason.size());
+    code = status_of(ws_.reason());
+    reason = reason_of(ws_.reason());
   } else if (ec == websocket::error::message_too_big) {
     code = runtime::close_code::kTooBig;
     reason = "message larger than " + std::to_string(core_->limits.max_frame_bytes) + " bytes";
@@ -614,17 +592,18 @@ void ServerCore::begin_stop(std::function<void()> drained) {
     acceptor.close(ignored);
     retry_timer.cancel();
     logger->info("server stopping: {} sockets open", live.size());
-    for (const auto& socket : snapshot()) socket->begin_shutdown();
+    // Armed first: check_drained() cancels it as soon as the last socket goes.
     grace_timer.expires_after(std::chrono::milliseconds(limits.shutdown_grace_ms));
     grace_timer.async_wait([self = shared_from_this()](error_code ec) {
       if (ec || self->live.empty()) return;
       self->logger->warn("{} sockets still open after {} ms: cutting them", self->live.size(),
                          self->limits.shutdown_grace_ms);
       for (const auto& socket : self->snapshot()) socket->cut();
-      self->live.clear();  // sockets already gone (expired) count as closed
+      self->live.clear();  // entries whose session is already gone count as closed
       self->live_count = 0;
       self->check_drained();
     });
+    for (const auto& socket : snapshot()) socket->begin_shutdown();
   }
   check_drained();
 }
