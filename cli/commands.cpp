@@ -458,7 +458,9 @@ int main_with_args(int argc, char** argv) {
       "Example:\n  bridgesim run --shard 1/2 --json out/s1.json && bridgesim run --shard 2/2 --json out/s2.json\n"
       "  bridgesim report out/s1.json out/s2.json --html out/readiness.html");
 
-  register_serve_command(app);
+  auto* serve_cmd = register_serve_command(app);
+  auto* probe_cmd = register_probe_command(app);
+  auto* bench_real_cmd = register_bench_command(app);
 
   try {
     app.parse(argc, argv);
@@ -473,7 +475,10 @@ int main_with_args(int argc, char** argv) {
     if (shrink_cmd->parsed()) return do_shrink(shrink_args);
     if (bench_cmd->parsed()) return do_bench_regressions(bench);
     if (report_cmd->parsed()) return do_report(report_args);
-    return run_serve_command(app);
+    if (serve_cmd->parsed()) return run_serve_command();
+    if (probe_cmd->parsed()) return run_probe_command();
+    if (bench_real_cmd->parsed()) return run_bench_command();
+    return kExitUsage;
   } catch (const scenarios::ScenarioError& e) {
     std::fprintf(stderr, "error: %s\n", e.what());
   } catch (const UsageError& e) {

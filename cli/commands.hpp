@@ -15,9 +15,13 @@ class App;
 }
 
 namespace bridgesim::cli {
-// `serve`: registered here, implemented in serve_command.cpp (the only CLI
-// file that touches the real transport).
-void register_serve_command(CLI::App& app);
-// Runs serve if it was the parsed subcommand; otherwise returns kExitUsage.
-int run_serve_command(CLI::App& app);
+// Commands that touch the real transport live in their own files (Beast
+// stays out of the rest of the CLI). Each registers its subcommand and runs
+// it once parsed.
+CLI::App* register_serve_command(CLI::App& app);
+int run_serve_command();
+CLI::App* register_probe_command(CLI::App& app);
+int run_probe_command();
+CLI::App* register_bench_command(CLI::App& app);
+int run_bench_command();
 }  // namespace bridgesim::cli

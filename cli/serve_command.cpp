@@ -14,7 +14,7 @@ net::ServeOptions& options() {
 
 }  // namespace
 
-void register_serve_command(CLI::App& app) {
+CLI::App* register_serve_command(CLI::App& app) {
   auto* cmd = app.add_subcommand("serve", "Serve the system for real on Boost.Beast: /ws, GET /health");
   auto& o = options();
   cmd->add_option("--address", o.address, "Address to bind")->capture_default_str();
@@ -25,11 +25,9 @@ void register_serve_command(CLI::App& app) {
   cmd->add_option("--max-frame-bytes", o.limits.max_frame_bytes, "Close 1009 on a larger frame")->capture_default_str();
   cmd->add_flag("-v,--verbose", o.verbose, "Debug logging");
   cmd->footer("Example: bridgesim serve --port 8080   (SIGINT/SIGTERM: graceful stop, close 1001 to every socket)");
+  return cmd;
 }
 
-int run_serve_command(CLI::App& app) {
-  if (app.got_subcommand("serve")) return net::serve(options());
-  return kExitUsage;
-}
+int run_serve_command() { return net::serve(options()); }
 
 }  // namespace bridgesim::cli

@@ -98,7 +98,13 @@ void App::validate_critical_path() {
   health_.ok = failing.empty();
 }
 
-HttpResponse App::handle_http(std::string_view method, std::string_view target) {
+HttpResponse App::handle_http(const HttpRequest& request) {
+  const std::string_view method = request.method;
+  const std::string_view target = request.target;
+  if (target == "/api/agent/v2/execute") {
+    if (method != "POST") return {405, "application/json", R"({"error":"method not allowed"})"};
+    return execute(request);
+  }
   if (target == "/health") {
     if (method != "GET") return {405, "application/json", R"({"error":"method not allowed"})"};
     boost::json::array failing, degraded;
@@ -110,6 +116,56 @@ HttpResponse App::handle_http(std::string_view method, std::string_view target) 
     return {health_.ok ? 200 : 503, "application/json", boost::json::serialize(body)};
   }
   return {404, "application/json", R"({"error":"not found"})"};
+}
+
+HttpResponse App::execute(const HttpRequest& request) {
+  auto json_error = [](int status, boost::json::object body) {
+    return HttpResponse{status, "application/json", boost::json::serialize(body)};
+  };
+  if (!health_.ok) return json_error(503, {{"error", "service unavailable"}, {"message", health_.failing.front()}});
+  // The same local verification as the WebSocket handshake; the identity
+  // must also be one the auth service confirmed (fail closed otherwise).
+  const JwtAuthenticator verifier(config_.jwt_secret, runtime_.clock);
+  const AuthDecision decision = verifier.verify_locally(runtime::HandshakeRequest{"/", std::string(request.authorization), {}});
+  if (!decision.ok) return json_error(401, {{"error", "unauthorized"}, {"message", decision.reason}});
+  if (!state_.auth_service->is_known(decision.user_id)) {
+    return json_error(503, {{"error", "identity not confirmed"},
+                            {"message", "the auth service has not confirmed this identity yet; open a WebSocket first"}});
+  }
+  boost::system::error_code ec;
+  const auto parsed = boost::json::parse(request.body, ec);
+  if (ec || !parsed.is_object()) {
+    return json_error(422, {{"error", "validation_error"}, {"fields", boost::json::object{{"body", "must be a JSON object"}}}});
+  }
+  const auto& body = parsed.as_object();
+  boost::json::object fields;
+  auto text_field = [&](std::string_view name, bool required) -> std::string {
+    const auto* v = body.if_contains(name);
+    if (v == nullptr) {
+      if (required) fields[name] = "required";
+      return {};
+    }
+    if (!v->is_string() || v->as_string().empty()) {
+      fields[name] = "must be a non-empty string";
+      return {};
+    }
+    return std::string(v->as_string());
+  };
+  std::string agent = text_field("agent_name", false);
+  const std::string thread_id = text_field("thread_id", true);
+  const std::string input = text_field("input", true);
+  if (!fields.empty()) return json_error(422, {{"error", "validation_error"}, {"fields", std::move(fields)}});
+  if (agent.empty()) agent = config_.default_agent;
+  if (!state_.registry->has_agent(agent)) {
+    return json_error(422, {{"error", "validation_error"},
+                            {"fields", boost::json::object{{"agent_name", "unknown agent '" + agent + "'"}}}});
+  }
+  UserExecutionContext ctx{decision.user_id, thread_id, next_run_id(), thread_id};
+  const std::string run_id = ctx.run_id;
+  if (const std::string error = state_.engine->start(std::move(ctx), agent, input); !error.empty()) {
+    return json_error(409, {{"error", "run_not_started"}, {"message", error}});
+  }
+  return json_error(202, {{"run_id", run_id}, {"thread_id", thread_id}, {"user_id", decision.user_id}});
 }
 
 void App::on_connection(std::shared_ptr<runtime::Connection> connection) {

@@ -93,6 +93,13 @@ struct HealthReport {
   std::vector<std::string> degraded;  // optional features off: still 200
 };
 
+struct HttpRequest {
+  std::string_view method;
+  std::string_view target;
+  std::string_view authorization;  // raw Authorization header, may be empty
+  std::string_view body;
+};
+
 struct HttpResponse {
   int status = 200;
   std::string content_type = "application/json";
@@ -111,7 +118,11 @@ class App {
 
   // A new WebSocket handshake from a transport.
   void on_connection(std::shared_ptr<runtime::Connection> connection);
-  HttpResponse handle_http(std::string_view method, std::string_view target);
+  // GET /health; POST /api/agent/v2/execute (a run whose events go to the
+  // caller's open sockets: 202, 401 without a valid token, 422 naming the
+  // bad field, 503 while the auth service has not confirmed the identity).
+  HttpResponse handle_http(const HttpRequest& request);
+  HttpResponse handle_http(std::string_view method, std::string_view target) { return handle_http({method, target, {}, {}}); }
 
   const HealthReport& health() const { return health_; }
   AppState& state() { return state_; }
@@ -130,6 +141,7 @@ class App {
   void cancel(const RequestContext& request, const std::string& run_id);
 
  private:
+  HttpResponse execute(const HttpRequest& request);
   void run_startup(Components& components);
   void validate_critical_path();
   void authenticate(const std::shared_ptr<runtime::Connection>& connection, std::weak_ptr<bool> alive);

@@ -31,6 +31,8 @@ class AuthServiceClient {
   // Calls `done` exactly once.
   void check(const std::string& user_id, std::function<void(IdentityVerdict)> done);
   bool breaker_open() const;
+  // Confirmed by the service before (and still cached).
+  bool is_known(const std::string& user_id) const { return known_.count(user_id) != 0; }
   std::uint64_t calls() const { return calls_; }
 
  private:
