@@ -18,8 +18,15 @@ for p in "${packages[@]}"; do
   [ "$status" = "install ok installed" ] || missing+=("$p")
 done
 
+# Node.js for the browser end-to-end test (playwright-core from npm): any
+# node >= 18 on PATH will do (some images ship NodeSource's build, which
+# bundles npm); otherwise Debian's.
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  missing+=(nodejs npm)
+fi
+
 if [ ${#missing[@]} -eq 0 ]; then
-  echo "setup: all ${#packages[@]} packages present"
+  echo "setup: all packages present"
   exit 0
 fi
 

@@ -19,6 +19,6 @@ if [ "${SANITIZE:-1}" != 0 ]; then
   BUILD_TYPE=RelWithDebInfo "$top/scripts/build.sh" build-asan -DBRIDGESIM_SANITIZE=ON
   echo "== test (ASan+UBSan)"
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-    ctest --test-dir "$top/build-asan" -j "$jobs" --output-on-failure --timeout 1800 -LE slow
+    ctest --test-dir "$top/build-asan" -j "$jobs" --output-on-failure --timeout 1800 -LE load
 fi
 echo "== all tests passed in $(( $(date +%s) - started ))s"
