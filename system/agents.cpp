@@ -109,18 +109,30 @@ std::shared_ptr<Agent> AgentRegistry::create(std::string_view name, UserExecutio
   return factory->second(std::move(deps));
 }
 
-ExecutionEngine::ExecutionEngine(AgentRegistry& registry, runtime::Timers& timers)
-    : registry_(registry), timers_(timers) {}
+ExecutionEngine::ExecutionEngine(AgentRegistry& registry, runtime::Timers& timers, std::size_t max_active_runs_per_user)
+    : registry_(registry), timers_(timers), max_active_runs_per_user_(max_active_runs_per_user) {}
 
 std::string ExecutionEngine::start(UserExecutionContext ctx, std::string_view agent_name, std::string input) {
   const std::string run_id = ctx.run_id;
+  const std::string user_id = ctx.user_id;
   if (active_.count(run_id) != 0) return "run id already active";
+  if (const auto n = active_per_user_.find(user_id); n != active_per_user_.end() && n->second >= max_active_runs_per_user_) {
+    return "too many active runs (" + std::to_string(max_active_runs_per_user_) + "); wait for one to finish";
+  }
   auto agent = registry_.create(agent_name, std::move(ctx));
   if (!agent) return "unknown agent '" + std::string(agent_name) + "'";
-  active_.emplace(run_id, agent);
+  active_.emplace(run_id, Active{agent, user_id});
+  ++active_per_user_[user_id];
   ++runs_started_;
   // Erase on the next turn: `finished` runs inside the agent's own callback.
-  auto finished = [this, run_id] { timers_.call_after(0, [this, run_id] { active_.erase(run_id); }); };
+  auto finished = [this, run_id] {
+    timers_.call_after(0, [this, run_id] {
+      const auto it = active_.find(run_id);
+      if (it == active_.end()) return;
+      if (--active_per_user_[it->second.user_id] == 0) active_per_user_.erase(it->second.user_id);
+      active_.erase(it);
+    });
+  };
   try {
     agent->run(std::move(input), finished);
   } catch (const std::exception& e) {
@@ -134,7 +146,7 @@ std::string ExecutionEngine::start(UserExecutionContext ctx, std::string_view ag
 bool ExecutionEngine::cancel(const std::string& run_id, std::string_view reason) {
   const auto it = active_.find(run_id);
   if (it == active_.end()) return false;
-  it->second->cancel(reason);
+  it->second.agent->cancel(reason);
   return true;
 }
 

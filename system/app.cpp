@@ -61,7 +61,7 @@ void App::run_startup(Components& c) {
   state_.registry = std::make_unique<AgentRegistry>(state_.bridge.get(), c.llm ? c.llm(config_, runtime_) : nullptr,
                                                     runtime_.clock);
   if (c.tools_and_agents) c.tools_and_agents(*state_.registry, config_, runtime_);
-  state_.engine = std::make_unique<ExecutionEngine>(*state_.registry, runtime_.timers);
+  state_.engine = std::make_unique<ExecutionEngine>(*state_.registry, runtime_.timers, config_.max_active_runs_per_user);
   // 4. auth, session, routing.
   if (runtime_.auth_service == nullptr) state_.own_auth_service = std::make_unique<runtime::AllowAllAuthService>();
   state_.auth_service = std::make_unique<AuthServiceClient>(

@@ -49,6 +49,7 @@ struct AppConfig {
   ReceiverLimits receiver;
   AuthServiceLimits auth_service;
   std::size_t idempotency_keys_max = 100'000;  // (user, client_msg_id) -> run remembered
+  std::size_t max_active_runs_per_user = 16;
 };
 
 class App;
