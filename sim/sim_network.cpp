@@ -83,6 +83,7 @@ class ServerSide final : public runtime::Connection {
     }
     l.server_state = ServerState::kClosed;
     l.record("reject", {{"status", std::to_string(http_status)}});
+    if (l.client_gone) return;  // the client aborted the handshake: it already saw on_closed
     l.net->deliver(l, false, [link = link_, http_status, b = std::string(body)] {
       link->client_state = ClientState::kClosed;
       if (link->client.on_rejected) link->client.on_rejected(http_status, b);

@@ -258,17 +258,24 @@ std::string App::next_run_id() {
 void App::start_run(const RequestContext& request, std::string thread_id, std::string request_id,
                     std::string_view agent, std::string input) {
   const auto key = std::make_pair(request.user_id, request_id);
-  if (const auto seen = runs_by_request_.find(key); seen != runs_by_request_.end()) {
-    // A retried request (the client reconnected before it saw the run):
-    // replay the run it already started instead of starting a second.
-    return resume(request, seen->second, 0);
+  if (!request_id.empty()) {
+    if (const auto seen = runs_by_request_.find(key); seen != runs_by_request_.end()) {
+      // A retried request (the client reconnected before it saw the run):
+      // replay the run it already started instead of starting a second.
+      return resume(request, seen->second, 0);
+    }
   }
   UserExecutionContext ctx{request.user_id, std::move(thread_id), next_run_id(), std::move(request_id)};
   const std::string run_id = ctx.run_id;
   const std::string error = state_.engine->start(std::move(ctx), agent, std::move(input));
   if (!error.empty()) throw BadRequest("run_not_started", error);
-  if (runs_by_request_.size() >= config_.idempotency_keys_max) runs_by_request_.erase(runs_by_request_.begin());
+  if (key.second.empty()) return;
+  if (runs_by_request_.size() >= config_.idempotency_keys_max) {
+    runs_by_request_.erase(request_order_.front());  // the oldest key
+    request_order_.pop_front();
+  }
   runs_by_request_.emplace(key, run_id);
+  request_order_.push_back(key);
 }
 
 void App::resume(const RequestContext& request, const std::string& run_id, std::uint64_t after_seq) {
@@ -304,7 +311,11 @@ void register_default_handlers(MessageRouter& router, App& app) {
   router.add_handler("start_agent", [&app](const RequestContext& request, const boost::json::object& body) {
     const std::string agent = required_string(body, "agent");
     const std::string thread_id = required_string(body, "thread_id");
-    app.start_run(request, thread_id, thread_id, agent, required_string(body, "input"));
+    // Each start_agent is a new run; a client that wants retries to be
+    // idempotent names the request with client_msg_id, as user_message does.
+    const auto* id = body.if_contains("client_msg_id");
+    const std::string request_id = id != nullptr && id->is_string() ? std::string(id->as_string()) : std::string();
+    app.start_run(request, thread_id, request_id, agent, required_string(body, "input"));
   });
   router.add_handler("ping", [&app](const RequestContext& request, const boost::json::object&) {
     app.state().manager->send_to_connection(request.connection_id, make_pong());

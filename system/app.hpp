@@ -2,6 +2,7 @@
 // The whole system behind one entry point. Startup builds every component
 // through a factory seam (Components), in order, then validates the
 // critical path; transports hand it connections and HTTP requests.
+#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
@@ -131,7 +132,9 @@ class App {
   Runtime& runtime() { return runtime_; }
 
   // Starts a run for the request's user; the context is built here from the
-  // authenticated identity, never from the request body's claims.
+  // authenticated identity, never from the request body's claims. A request
+  // id seen before replays that run instead (retries are idempotent); an
+  // empty request id starts a run unconditionally.
   void start_run(const RequestContext& request, std::string thread_id, std::string request_id, std::string_view agent,
                  std::string input);
   // An `error` frame to one connection.
@@ -158,6 +161,7 @@ class App {
   // (user_id, client_msg_id) -> run_id: a retried message resumes its run
   // instead of starting another. Bounded by idempotency_keys_max.
   std::map<std::pair<std::string, std::string>, std::string> runs_by_request_;
+  std::deque<std::pair<std::string, std::string>> request_order_;  // oldest first, for eviction
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 

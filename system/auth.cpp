@@ -64,6 +64,9 @@ std::optional<std::string> base64url_decode(std::string_view text) {
                                 reinterpret_cast<const unsigned char*>(std64.data()), static_cast<int>(std64.size()));
   if (n < 0) return std::nullopt;
   out.resize(static_cast<std::size_t>(n) - padding);  // EVP_DecodeBlock counts padding as zero bytes
+  // Canonical encodings only: the last character's unused bits must be
+  // zero, or four different strings would decode to one signature.
+  if (base64url_encode(out) != text) return std::nullopt;
   return out;
 }
 

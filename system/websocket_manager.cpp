@@ -20,15 +20,16 @@ WebSocketManager::WebSocketManager(runtime::Logger logger, std::size_t outbound_
   if (outbound_queue_max_ == 0) throw std::invalid_argument("WebSocketManager: outbound_queue_max must be > 0");
 }
 
-void WebSocketManager::send_bounded(ConnectionId id, Entry& entry, std::string text) {
+bool WebSocketManager::send_bounded(ConnectionId id, Entry& entry, std::string text) {
   assert(entry.state == ConnectionState::kOpen && "never send before accept or after close");
   if (entry.connection->buffered_frames() >= outbound_queue_max_) {
     logger_->warn("connection {} lags {} frames: closing it (slow consumer)", id, entry.connection->buffered_frames());
     entry.state = ConnectionState::kClosing;
     entry.connection->close(runtime::close_code::kTryAgainLater, "slow consumer: reconnect and resume");
-    return;
+    return false;
   }
   entry.connection->send_text(std::move(text));
+  return true;
 }
 
 void WebSocketManager::add(std::shared_ptr<runtime::Connection> connection, std::string user_id) {
@@ -65,8 +66,7 @@ std::size_t WebSocketManager::send_to_user(std::string_view user_id, const std::
     Entry& entry = entries_.at(id);
     assert(entry.user_id == user_id && "by_user_ and entries_ agree on the owner");
     if (entry.state != ConnectionState::kOpen) continue;
-    send_bounded(id, entry, text);
-    ++sent;
+    if (send_bounded(id, entry, text)) ++sent;
   }
   return sent;
 }

@@ -64,8 +64,9 @@ class WebSocketManager : public ConnectionManager {
     std::string user_id;
     ConnectionState state = ConnectionState::kConnecting;
   };
-  // Sends when OPEN and within the outbound bound; closes a slow consumer.
-  void send_bounded(ConnectionId id, Entry& entry, std::string text);
+  // Sends when OPEN and within the outbound bound; closes a slow consumer
+  // instead (false).
+  bool send_bounded(ConnectionId id, Entry& entry, std::string text);
   // Ordered containers: iteration order is by id, never by pointer.
   std::map<ConnectionId, Entry> entries_;
   std::map<std::string, std::set<ConnectionId>, std::less<>> by_user_;
