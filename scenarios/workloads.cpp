@@ -37,7 +37,8 @@ runtime::Nanos UserClient::draw(runtime::Nanos lo, runtime::Nanos hi) {
 }
 
 void UserClient::start_at(runtime::Nanos at_ns) {
-  world_.timers.call_after(at_ns - world_.elapsed_ns(), [this] { connect(); });
+  // In real time the world may already be past at_ns (probe): start now.
+  world_.timers.call_after(std::max<runtime::Nanos>(0, at_ns - world_.elapsed_ns()), [this] { connect(); });
 }
 
 void UserClient::connect() {
@@ -224,7 +225,8 @@ void HostileClient::record(std::string kind, std::vector<sim::Field> fields) {
 }
 
 void HostileClient::start_at(runtime::Nanos at_ns) {
-  world_.timers.call_after(at_ns - world_.elapsed_ns(), [this] { connect(forged_token_, "forged"); });
+  world_.timers.call_after(std::max<runtime::Nanos>(0, at_ns - world_.elapsed_ns()),
+                           [this] { connect(forged_token_, "forged"); });
 }
 
 void HostileClient::connect(const std::string& token, const std::string& token_kind) {

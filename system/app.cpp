@@ -1,5 +1,6 @@
 #include "system/app.hpp"
 
+#include <algorithm>
 #include <cstdio>
 
 #include <boost/json.hpp>
@@ -261,10 +262,16 @@ void App::start_run(const RequestContext& request, std::string thread_id, std::s
   if (!request_id.empty()) {
     if (const auto seen = runs_by_request_.find(key); seen != runs_by_request_.end()) {
       // A retried request (the client reconnected before it saw the run):
-      // replay the run it already started instead of starting a second.
-      return resume(request, seen->second, 0);
+      // replay the run it already started instead of starting a second --
+      // while the run log still has it; once forgotten, the retry is new.
+      if (state_.run_log->owner(seen->second)) return resume(request, seen->second, 0);
+      runs_by_request_.erase(seen);
+      request_order_.erase(std::find(request_order_.begin(), request_order_.end(), key));
     }
   }
+  // Every run is logged (resume, gap fill); with the log full of runs in
+  // flight, refuse rather than run one that could not be resumed.
+  if (!state_.run_log->has_room()) throw BadRequest("run_not_started", "too many runs in flight; retry later");
   UserExecutionContext ctx{request.user_id, std::move(thread_id), next_run_id(), std::move(request_id)};
   const std::string run_id = ctx.run_id;
   const std::string error = state_.engine->start(std::move(ctx), agent, std::move(input));

@@ -1,5 +1,6 @@
 #include "system/run_log.hpp"
 
+#include <algorithm>
 #include <cassert>
 
 namespace bridgesim::system {
@@ -9,7 +10,10 @@ RunLog::RunLog(runtime::Timers& timers, RunLogLimits limits) : timers_(timers), 
 bool RunLog::append(const runtime::RelayMessage& message, bool terminal) {
   auto it = runs_.find(message.run_id);
   if (it == runs_.end()) {
-    if (runs_.size() >= limits_.max_runs) return false;
+    if (runs_.size() >= limits_.max_runs) {
+      if (finished_.empty()) return false;
+      forget(finished_.front());  // the oldest finished run makes room
+    }
     it = runs_.emplace(message.run_id, Run{message.user_id, {}, false}).first;
   }
   Run& run = it->second;
@@ -20,9 +24,16 @@ bool RunLog::append(const runtime::RelayMessage& message, bool terminal) {
   run.events.push_back(message);
   if (terminal) {
     run.terminal = true;
-    timers_.call_after(limits_.retention_ns, [this, id = message.run_id] { runs_.erase(id); });
+    finished_.push_back(message.run_id);
+    timers_.call_after(limits_.retention_ns, [this, id = message.run_id] { forget(id); });
   }
   return true;
+}
+
+void RunLog::forget(const std::string& run_id) {
+  if (runs_.erase(run_id) == 0) return;  // already evicted
+  const auto it = std::find(finished_.begin(), finished_.end(), run_id);
+  if (it != finished_.end()) finished_.erase(it);
 }
 
 std::optional<std::string> RunLog::owner(const std::string& run_id) const {

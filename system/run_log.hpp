@@ -2,8 +2,12 @@
 // Every event of every recent run, by run and seq: what `resume` replays to
 // a reconnecting client and what the socket side fetches to fill a gap the
 // relay left. Bounded: at most max_runs runs, max_events_per_run each; a run
-// is forgotten `retention_ns` after its terminal event.
+// is forgotten `retention_ns` after its terminal event, or earlier (oldest
+// finished first) when a new run needs the room. Runs still in flight are
+// never evicted: when all max_runs are in flight, has_room() is false and
+// the App refuses new runs (run_not_started) instead of running them unlogged.
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <optional>
 #include <string>
@@ -24,9 +28,10 @@ class RunLog {
  public:
   RunLog(runtime::Timers& timers, RunLogLimits limits);
 
-  // Records the event; false when a bound refused it (the run is then cut
-  // short with agent_error by the caller).
+  // Records the event; false when a bound refused it.
   bool append(const runtime::RelayMessage& message, bool terminal);
+  // Whether a new run can be logged now (evicting a finished run if need be).
+  bool has_room() const { return runs_.size() < limits_.max_runs || !finished_.empty(); }
   std::optional<std::string> owner(const std::string& run_id) const;
   // Events with seq > after_seq, in seq order.
   std::vector<runtime::RelayMessage> after(const std::string& run_id, std::uint64_t after_seq) const;
@@ -42,6 +47,8 @@ class RunLog {
   runtime::Timers& timers_;
   RunLogLimits limits_;
   std::map<std::string, Run> runs_;
+  std::deque<std::string> finished_;  // terminal runs still kept, oldest first
+  void forget(const std::string& run_id);
 };
 
 }  // namespace bridgesim::system

@@ -205,6 +205,46 @@ TEST(SystemAppGoldenPath, ResumeAfterTheRunLogForgotTheRunIsUnknownRun) {
   EXPECT_EQ(AppWorld::parse(conn->frames.back()).at("code").as_string(), "unknown_run");
 }
 
+// A retry whose run the log has forgotten is a new request: replaying
+// nothing (or unknown_run) would lose the user's message.
+TEST(SystemAppGoldenPath, ARetryAfterTheRunLogForgotItsRunStartsANewRun) {
+  AppWorld w;
+  auto conn = w.connect_as("alice");
+  finished_run(w, *conn);
+  w.scheduler().run_until(w.scheduler().elapsed_ns() + w.app().state().run_log->retention_ns());
+  const std::size_t before = conn->frames.size();
+  conn->deliver_text(user_message("t", "m1"));
+  w.run();
+  EXPECT_EQ(w.app().state().engine->runs_started(), 2u);
+  EXPECT_EQ(AppWorld::types(*conn, before), kFiveEvents);
+}
+
+// A full run log makes room by forgetting the oldest finished run; with
+// every slot in flight a new run is refused out loud, never run unlogged
+// (it could not be resumed, nor its relay gaps filled).
+TEST(SystemAppGoldenPath, AFullRunLogEvictsFinishedRunsAndRefusesBeyondRunsInFlight) {
+  AppConfig config;
+  config.run_log.max_runs = 2;
+  AppWorld w(Components::defaults(), config);
+  auto conn = w.connect_as("alice");
+  for (const char* id : {"a", "b", "c"}) {  // each finishes before the next
+    const std::size_t before = conn->frames.size();
+    conn->deliver_text(user_message("t", id));
+    w.run();
+    EXPECT_EQ(AppWorld::types(*conn, before), kFiveEvents) << id;
+  }
+  EXPECT_EQ(w.app().state().run_log->runs(), 2u);
+  const std::size_t before = conn->frames.size();
+  for (const char* id : {"d", "e", "f"}) conn->deliver_text(user_message("t", id));  // all at once
+  ASSERT_GT(conn->frames.size(), before);
+  const auto refusal = AppWorld::parse(conn->frames.back());
+  EXPECT_EQ(refusal.at("type").as_string(), "error");
+  EXPECT_EQ(refusal.at("code").as_string(), "run_not_started");
+  w.run();
+  EXPECT_EQ(w.app().state().engine->runs_started(), 5u);
+  EXPECT_LE(w.app().state().run_log->runs(), 2u);
+}
+
 TEST(SystemAppGoldenPath, DisconnectClosesNormallyAndTheClosedConnectionIsForgotten) {
   AppWorld w;
   auto conn = w.connect_as("alice");
