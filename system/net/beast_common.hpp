@@ -1,7 +1,7 @@
 #pragma once
-// Private to the two Beast translation units (server.cpp, client.cpp): the
-// Beast headers, the short names both use, and the RFC 6455 details both
-// ends of a WebSocket share. Never include it from a header.
+// Private to the three Beast translation units (server.cpp, client.cpp,
+// async_client.cpp): the Beast headers, the short names they use, and the
+// RFC 6455 details both ends of a WebSocket share. Never include it from a header.
 #include <algorithm>
 #include <cstdint>
 #include <string>

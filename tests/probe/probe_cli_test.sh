@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# `bridgesim probe` as a release manager meets it: exit codes (0 pass,
+# 1 violation, 2 usage/input), precise messages, a live run against
+# `bridgesim serve` on an ephemeral port, reports written, no secret in them.
+# Usage: probe_cli_test.sh BRIDGESIM_BINARY
+set -u
+bin=$1
+tmp=$(mktemp -d)
+serve_pid=
+cleanup() {
+  if [ -n "$serve_pid" ]; then kill "$serve_pid" 2>/dev/null; wait "$serve_pid" 2>/dev/null; fi
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+fails=0
+passes=0
+
+expect() {  # expect NAME WANT_CODE PATTERN -- CMD...
+  local name=$1 want=$2 pattern=$3
+  shift 4
+  local out code
+  out=$("$@" 2>&1)
+  code=$?
+  if [ "$code" != "$want" ]; then
+    echo "FAIL $name: exit $code, want $want"; echo "$out" | tail -8 | sed 's/^/    /'
+    fails=$((fails + 1)); return
+  fi
+  if [ -n "$pattern" ] && ! grep -qE -- "$pattern" <<<"$out"; then
+    echo "FAIL $name: output lacks /$pattern/"; echo "$out" | tail -8 | sed 's/^/    /'
+    fails=$((fails + 1)); return
+  fi
+  passes=$((passes + 1))
+}
+
+expect "help" 0 "delivery, isolation, protocol and auth" -- "$bin" probe --help
+expect "no url" 2 "--url is required" -- "$bin" probe
+expect "http url" 2 "scheme 'http' is not ws" -- "$bin" probe --url http://127.0.0.1:8080/ws
+expect "wss url" 2 "wss:// \(TLS\) is not supported" -- "$bin" probe --url wss://127.0.0.1:8080/ws
+expect "no path" 2 "no path" -- "$bin" probe --url ws://127.0.0.1:8080
+expect "bad port" 2 "port '99999' is not a number from 1 to 65535" -- "$bin" probe --url ws://127.0.0.1:99999/ws
+expect "zero users" 2 "users" -- "$bin" probe --url ws://127.0.0.1:8080/ws --users 0
+expect "unknown scenario" 2 "no scenario named 'nope'" -- "$bin" probe --url ws://127.0.0.1:8080/ws --scenario nope
+
+# A port nothing listens on: the port of a server that has just stopped.
+"$bin" serve --port 0 >"$tmp/gone.out" 2>/dev/null &
+gone_pid=$!
+for _ in $(seq 100); do grep -q listening "$tmp/gone.out" && break; sleep 0.05; done
+gone_port=$(grep -oE '[0-9]+$' "$tmp/gone.out")
+kill "$gone_pid"; wait "$gone_pid" 2>/dev/null
+expect "unreachable" 2 "cannot reach ws://127.0.0.1:$gone_port/ws" -- "$bin" probe --url "ws://127.0.0.1:$gone_port/ws"
+
+"$bin" serve --port 0 >"$tmp/serve.out" 2>"$tmp/serve.err" &
+serve_pid=$!
+for _ in $(seq 100); do grep -q listening "$tmp/serve.out" && break; sleep 0.05; done
+port=$(grep -oE '[0-9]+$' "$tmp/serve.out")
+if [ -z "$port" ]; then echo "FAIL serve did not start"; cat "$tmp/serve.err"; exit 1; fi
+url="ws://127.0.0.1:$port/ws"
+
+start=$(date +%s.%N)
+expect "golden path 3x2 passes" 0 "verdict=PASS" -- "$bin" probe --url "$url" --users 3 --messages 2 \
+  --html "$tmp/p.html" --junit "$tmp/p.xml" --json "$tmp/p.json" --trace "$tmp/p.jsonl"
+end=$(date +%s.%N)
+echo "probe 3 users x 2 messages against serve: $(echo "$end - $start" | bc) s wall (process included)"
+grep -q "probe:golden_path" "$tmp/p.xml" && grep -q '"verdict":"pass"' "$tmp/p.json" && grep -q "<html" "$tmp/p.html" \
+  && [ "$(grep -c '"kind":"recv"' "$tmp/p.jsonl")" -ge 33 ] \
+  && passes=$((passes + 1)) || { echo "FAIL reports or trace not written as expected"; fails=$((fails + 1)); }
+
+expect "scenario with token faults passes" 0 "not applied .*auth_down" -- "$bin" probe --url "$url" --scenario auth_degraded
+expect "wrong secret: valid users never admitted" 1 "VIOLATION delivery.*never admitted" -- \
+  "$bin" probe --url "$url" --users 1 --token-secret wrong-secret-xyz --json "$tmp/w.json"
+if grep -q "wrong-secret-xyz" "$tmp/w.json"; then echo "FAIL the secret leaked into the report"; fails=$((fails + 1)); else passes=$((passes + 1)); fi
+
+echo "probe cli: $passes passed, $fails failed"
+[ "$fails" = 0 ]

@@ -1,0 +1,289 @@
+// `bridgesim probe` as a function, against a live in-process server on
+// loopback: the golden path holds every client-side property; an incident
+// component is caught; token faults are refused, not counted against
+// delivery; bad URLs and unreachable servers are input errors.
+#include <algorithm>
+#include <map>
+#include <string>
+#include <vector>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <gtest/gtest.h>
+
+#include "cli/probe.hpp"
+#include "properties/client_view.hpp"
+#include "scenarios/scenario.hpp"
+#include "scenarios/variants.hpp"
+#include "tests/probe/loopback_server.hpp"
+
+namespace bridgesim::cli {
+namespace {
+
+using probe_test::kHost;
+using probe_test::kSecret;
+using probe_test::LoopbackServer;
+
+ProbeSpec spec_for(std::uint16_t port, int users, int messages) {
+  ProbeSpec spec;
+  spec.url = WsUrl{kHost, port, "/ws"};
+  spec.token_secret = kSecret;
+  spec.scenario.name = "golden_path";
+  spec.scenario.users = users;
+  spec.scenario.messages_per_user = messages;
+  spec.deadline_s = 20;
+  return spec;
+}
+
+const ClientSummary& client(const ProbeOutcome& outcome, const std::string& actor) {
+  const auto it = std::find_if(outcome.clients.begin(), outcome.clients.end(),
+                               [&](const ClientSummary& c) { return c.actor == actor; });
+  if (it == outcome.clients.end()) throw std::runtime_error("no client " + actor);
+  return *it;
+}
+
+std::string violations_text(const ProbeOutcome& outcome) {
+  std::string out;
+  for (const auto& v : outcome.violations) out += v.property + ": " + v.message + "\n";
+  return out;
+}
+
+// thread -> event types in the order the client received them (first receipt per seq).
+std::map<std::string, std::vector<std::string>> events_by_thread(const ProbeOutcome& outcome, const std::string& actor) {
+  const auto view = properties::build_client_view(outcome.trace);
+  std::map<std::string, std::vector<std::string>> out;
+  for (const auto& f : view.received) {
+    if (f.actor != actor || properties::string_field(f.body, "run_id").empty()) continue;
+    out[properties::string_field(f.body, "thread_id")].push_back(properties::string_field(f.body, "type"));
+  }
+  return out;
+}
+
+TEST(Probe, GoldenPathThreeUsersTwoMessagesHoldsEveryPropertyAndEachUserGetsAllFiveEvents) {
+  LoopbackServer server;
+  const ProbeOutcome outcome = probe(spec_for(server.port(), 3, 2));
+
+  EXPECT_TRUE(outcome.passed()) << violations_text(outcome);
+  EXPECT_TRUE(outcome.all_finished);
+  EXPECT_EQ(outcome.properties, client_side_properties());
+  EXPECT_EQ(outcome.health_status, 200);
+  const std::vector<std::string> five(std::begin(properties::kLifecycle), std::end(properties::kLifecycle));
+  for (const std::string user : {"u1", "u2", "u3"}) {
+    SCOPED_TRACE(user);
+    const auto& c = client(outcome, "user:" + user);
+    EXPECT_EQ(c.token_kind, "valid");
+    EXPECT_EQ(c.asked, 2);
+    EXPECT_EQ(c.completed, 2);
+    EXPECT_EQ(c.errored, 0);
+    EXPECT_EQ(c.lifecycle_events, 10);
+    EXPECT_TRUE(c.finished);
+    const auto threads = events_by_thread(outcome, "user:" + user);
+    ASSERT_EQ(threads.size(), 2u);
+    for (const auto& [thread, types] : threads) {
+      EXPECT_EQ(thread.rfind(user + "-t", 0), 0u) << thread;
+      EXPECT_EQ(types, five) << thread;
+    }
+  }
+  EXPECT_EQ(outcome.request_to_terminal_ns.size(), 6u);
+  EXPECT_GT(outcome.max_event_gap_ns, 0);
+  EXPECT_LT(outcome.wall_seconds, 10.0);
+  EXPECT_EQ(server.protocol_violations(), 0u);
+}
+
+TEST(Probe, LeakyManagerIsCaughtAsAnIsolationViolation) {
+  system::Components components = system::Components::defaults();
+  const auto* leaky = scenarios::find_variant("leaky_manager");
+  ASSERT_NE(leaky, nullptr);
+  leaky->apply(components);
+  LoopbackServer server(std::move(components));
+  ProbeSpec spec = spec_for(server.port(), 3, 2);
+  spec.deadline_s = 8;  // the leak also starves users of their own events: they never finish
+  const ProbeOutcome outcome = probe(spec);
+
+  EXPECT_FALSE(outcome.passed());
+  const auto isolation = std::find_if(outcome.violations.begin(), outcome.violations.end(),
+                                      [](const properties::Violation& v) { return v.property == "isolation"; });
+  ASSERT_NE(isolation, outcome.violations.end()) << violations_text(outcome);
+  EXPECT_NE(isolation->message.find("received"), std::string::npos) << isolation->message;
+
+  const auto report = probe_report(spec, outcome, "bridgesim probe --url " + spec.url.text());
+  ASSERT_EQ(report.results.size(), 1u);
+  EXPECT_EQ(report.results[0].scenario, "probe:golden_path");
+  EXPECT_EQ(report.results[0].seeds_run, 1u);
+  EXPECT_EQ(report.results[0].failing_seeds, 1u);
+  EXPECT_FALSE(report.passed());
+}
+
+TEST(Probe, TokenFaultsAreRefused401AndAreNotDeliveryFailures) {
+  LoopbackServer server;
+  ProbeSpec spec = spec_for(server.port(), 0, 0);
+  spec.scenario = scenarios::parse_scenario(R"(
+name = "bad_tokens"
+users = 4
+messages_per_user = 1
+start_spread_ms = 20
+
+[[fault]]
+kind = "expired_token"
+target = "user:u2"
+
+[[fault]]
+kind = "forged_token"
+target = "user:u3"
+
+[[fault]]
+kind = "missing_token"
+target = "user:u4"
+
+[[fault]]
+kind = "partition"
+target = "user:u1"
+at_ms = 0
+heal_ms = 500
+)",
+                                            "bad_tokens.toml");
+  const ProbeOutcome outcome = probe(spec);
+
+  EXPECT_TRUE(outcome.passed()) << violations_text(outcome);
+  EXPECT_TRUE(outcome.all_finished);
+  EXPECT_EQ(outcome.ignored_faults, std::vector<std::string>{"partition"});
+  EXPECT_EQ(client(outcome, "user:u1").completed, 1);
+  const std::map<std::string, std::string> kinds{{"u2", "expired"}, {"u3", "forged"}, {"u4", "missing"}};
+  for (const auto& [user, kind] : kinds) {
+    SCOPED_TRACE(user);
+    const auto& c = client(outcome, "user:" + user);
+    EXPECT_EQ(c.token_kind, kind);
+    EXPECT_EQ(c.rejected, 1);
+    EXPECT_EQ(c.last_rejection.rfind("401 ", 0), 0u) << c.last_rejection;
+    EXPECT_EQ(c.asked, 0);
+    EXPECT_EQ(c.lifecycle_events, 0);
+    EXPECT_TRUE(c.finished);
+  }
+  const auto report = probe_report(spec, outcome, "cmd");
+  EXPECT_EQ(report.results[0].faults.at("expired_token").planned, 1u);
+  EXPECT_EQ(report.results[0].faults.at("expired_token").hit, 1u);
+  EXPECT_EQ(report.results[0].faults.count("partition"), 0u);
+}
+
+TEST(Probe, HostileClientsOnlyEverGetErrors) {
+  LoopbackServer server;
+  ProbeSpec spec = spec_for(server.port(), 0, 0);
+  spec.scenario.users = 2;
+  spec.scenario.messages_per_user = 1;
+  spec.scenario.hostile_clients = 2;
+  const ProbeOutcome outcome = probe(spec);
+
+  EXPECT_TRUE(outcome.passed()) << violations_text(outcome);
+  EXPECT_TRUE(outcome.all_finished);
+  for (const std::string h : {"user:h1", "user:h2"}) {
+    SCOPED_TRACE(h);
+    EXPECT_EQ(client(outcome, h).lifecycle_events, 0);
+    EXPECT_TRUE(client(outcome, h).finished);
+  }
+  EXPECT_EQ(client(outcome, "user:u1").completed, 1);
+  EXPECT_EQ(client(outcome, "user:u2").completed, 1);
+}
+
+TEST(Probe, AWrongPathIsRefusedAndReportedAsAValidUserNeverAdmitted) {
+  LoopbackServer server;
+  ProbeSpec spec = spec_for(server.port(), 1, 1);
+  spec.url.target = "/nowhere";  // refused 404: the client gives up at once
+  spec.deadline_s = 5;
+  const ProbeOutcome outcome = probe(spec);
+  EXPECT_TRUE(outcome.all_finished);
+  ASSERT_FALSE(outcome.passed());
+  EXPECT_EQ(outcome.violations[0].property, "delivery");
+  EXPECT_NE(outcome.violations[0].message.find("refused with 404"), std::string::npos) << outcome.violations[0].message;
+}
+
+TEST(Probe, AServerThatNeverAnswersTheUpgradeFailsDeliveryAtTheDeadline) {
+  // Listening, never accepting: TCP connects, the upgrade request goes unanswered.
+  boost::asio::io_context io;
+  boost::asio::ip::tcp::acceptor silent(io, {boost::asio::ip::make_address(kHost), 0});
+  ProbeSpec spec = spec_for(silent.local_endpoint().port(), 2, 1);
+  spec.check_health = false;
+  spec.deadline_s = 1.5;
+  const ProbeOutcome outcome = probe(spec);
+
+  EXPECT_FALSE(outcome.all_finished);
+  EXPECT_LT(outcome.wall_seconds, 4.0);
+  ASSERT_FALSE(outcome.passed());
+  EXPECT_EQ(outcome.violations[0].property, "delivery");
+  EXPECT_NE(outcome.violations[0].message.find("not admitted before the probe's deadline (1.5 s)"), std::string::npos)
+      << outcome.violations[0].message;
+}
+
+TEST(Probe, AnUnreachableServerIsAnInputError) {
+  std::uint16_t port = 0;
+  {
+    LoopbackServer server;
+    port = server.port();
+  }  // stopped: the port is closed now
+  try {
+    probe(spec_for(port, 1, 1));
+    FAIL() << "expected ProbeInputError";
+  } catch (const ProbeInputError& e) {
+    EXPECT_NE(std::string(e.what()).find("cannot reach ws://127.0.0.1:" + std::to_string(port) + "/ws"),
+              std::string::npos)
+        << e.what();
+  }
+}
+
+TEST(Probe, UnknownPropertyIsAnInputError) {
+  ProbeSpec spec = spec_for(1, 1, 1);
+  spec.properties = {"nope"};
+  EXPECT_THROW(probe(spec), ProbeInputError);
+}
+
+TEST(ProbeUrl, ParsesWsUrls) {
+  const WsUrl a = parse_ws_url("ws://127.0.0.1:8080/ws");
+  EXPECT_EQ(a.host, "127.0.0.1");
+  EXPECT_EQ(a.port, 8080);
+  EXPECT_EQ(a.target, "/ws");
+  EXPECT_EQ(a.text(), "ws://127.0.0.1:8080/ws");
+
+  const WsUrl b = parse_ws_url("WS://staging.example.com/api/ws?tenant=a");
+  EXPECT_EQ(b.host, "staging.example.com");
+  EXPECT_EQ(b.port, 80);
+  EXPECT_EQ(b.target, "/api/ws?tenant=a");
+
+  const WsUrl c = parse_ws_url("ws://[::1]:9000/ws");
+  EXPECT_EQ(c.host, "::1");
+  EXPECT_EQ(c.port, 9000);
+  EXPECT_EQ(c.text(), "ws://[::1]:9000/ws");
+}
+
+TEST(ProbeUrl, RejectsEverythingElseSayingWhy) {
+  const std::vector<std::pair<std::string, std::string>> cases{
+      {"", "empty"},
+      {"127.0.0.1:8080/ws", "no scheme"},
+      {"http://127.0.0.1:8080/ws", "scheme 'http' is not ws"},
+      {"wss://127.0.0.1:8080/ws", "wss:// (TLS) is not supported"},
+      {"ws://127.0.0.1:8080", "no path"},
+      {"ws://127.0.0.1:8080?x=1", "no path"},
+      {"ws://:8080/ws", "no host"},
+      {"ws://127.0.0.1:/ws", "port '' is not a number"},
+      {"ws://127.0.0.1:70000/ws", "port '70000' is not a number from 1 to 65535"},
+      {"ws://127.0.0.1:0/ws", "port '0'"},
+      {"ws://127.0.0.1:8o80/ws", "port '8o80'"},
+      {"ws://::1:8080/ws", "IPv6 address must be in brackets"},
+      {"ws://[::1/ws", "unterminated [IPv6]"},
+      {"ws://user:pw@host:1/ws", "credentials in the URL"},
+      {"ws://host:1/ws#frag", "fragment"},
+      {"ws://host:1/w s", "space"},
+  };
+  for (const auto& [url, why] : cases) {
+    SCOPED_TRACE(url);
+    try {
+      parse_ws_url(url);
+      ADD_FAILURE() << "accepted";
+    } catch (const ProbeInputError& e) {
+      const std::string message = e.what();
+      EXPECT_NE(message.find(why), std::string::npos) << message;
+      EXPECT_NE(message.find("expected ws://HOST:PORT/PATH"), std::string::npos) << message;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace bridgesim::cli
