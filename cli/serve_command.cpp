@@ -15,16 +15,43 @@ net::ServeOptions& options() {
 }  // namespace
 
 CLI::App* register_serve_command(CLI::App& app) {
-  auto* cmd = app.add_subcommand("serve", "Serve the system for real on Boost.Beast: /ws, GET /health");
+  auto* cmd = app.add_subcommand(
+      "serve", "Serve the system for real on Boost.Beast: /ws, GET /health, POST /api/agent/v2/execute, a chat page at /");
   auto& o = options();
   cmd->add_option("--address", o.address, "Address to bind")->capture_default_str();
   cmd->add_option("-p,--port", o.port, "Port to bind (0: any free port, printed)")->capture_default_str();
-  cmd->add_option("--jwt-secret", o.jwt_secret, "HS256 secret for tokens (default: the development secret)");
+  cmd->add_option("--jwt-secret", o.jwt_secret,
+                  "HS256 secret for tokens (default: the development secret, which also turns on GET /dev-token)");
   cmd->add_option("--seed", o.seed, "Seed for run ids and the scripted agents' latencies")->capture_default_str();
-  cmd->add_option("--max-connections", o.limits.max_connections, "Refuse connections beyond this (503)")->capture_default_str();
-  cmd->add_option("--max-frame-bytes", o.limits.max_frame_bytes, "Close 1009 on a larger frame")->capture_default_str();
-  cmd->add_flag("-v,--verbose", o.verbose, "Debug logging");
-  cmd->footer("Example: bridgesim serve --port 8080   (SIGINT/SIGTERM: graceful stop, close 1001 to every socket)");
+  cmd->add_option("--max-connections", o.limits.max_connections, "Refuse connections beyond this (HTTP 503)")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--max-frame-bytes", o.limits.max_frame_bytes,
+                  "Transport cap on one incoming WebSocket message: larger ones are closed 1009")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--app-max-frame-bytes", o.app_max_frame_bytes,
+                  "The system's own frame limit: larger frames get an error frame frame_too_large, the socket stays")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--max-http-body-bytes", o.limits.max_http_body_bytes, "Larger HTTP request bodies get 413")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--outbound-queue-max", o.limits.outbound_queue_max,
+                  "Frames queued per connection; beyond: the connection is closed 1013 (slow consumer)")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--shutdown-grace-ms", o.limits.shutdown_grace_ms,
+                  "On SIGINT/SIGTERM: wait this long for close handshakes, then cut")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
+  cmd->add_flag("-v,--verbose", o.verbose, "Debug logging (per connection)");
+  cmd->footer(
+      "Examples:\n"
+      "  bridgesim serve --port 8080          then open http://127.0.0.1:8080/ (chat page; dev token from /dev-token)\n"
+      "  bridgesim serve --port 0 --jwt-secret \"$SECRET\"   (staging-like: no /dev-token)\n"
+      "SIGINT/SIGTERM: graceful stop (pending events written, close 1001 to every socket); a second signal: at once.\n"
+      "Exit codes: 0 stopped by a signal, 2 usage error, 3 cannot start (address, port), 4 the event loop failed.");
   return cmd;
 }
 

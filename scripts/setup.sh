@@ -25,8 +25,15 @@ if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
   missing+=(nodejs npm)
 fi
 
+# playwright-core (npm, pinned by tests/e2e/browser/package-lock.json) for
+# the browser end-to-end test; it downloads no browser (Debian's chromium).
+install_browser_test_deps() {
+  bash "$(dirname "$0")/../tests/e2e/browser/install.sh"
+}
+
 if [ ${#missing[@]} -eq 0 ]; then
   echo "setup: all packages present"
+  install_browser_test_deps
   exit 0
 fi
 
@@ -42,4 +49,5 @@ echo "setup: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+install_browser_test_deps
 echo "setup: done"

@@ -1,5 +1,6 @@
 #include "system/net/serve.hpp"
 
+#include <algorithm>
 #include <csignal>
 #include <exception>
 #include <iostream>
@@ -9,6 +10,7 @@
 #include <boost/asio/signal_set.hpp>
 
 #include "system/app.hpp"
+#include "system/net/chat_page.hpp"
 #include "system/net/real_runtime.hpp"
 #include "system/runtime/log.hpp"
 
@@ -33,18 +35,29 @@ int serve(const ServeOptions& options) {
   if (options.verbose) logger->set_level(spdlog::level::debug);
 
   system::AppConfig config;
+  ChatPageOptions page;
   if (options.jwt_secret.empty()) {
-    logger->warn("no JWT secret given: using the development secret; do not expose this server");
+    logger->warn(
+        "no JWT secret given: using the development secret and serving GET /dev-token; do not expose this server");
+    page.dev_secret = config.jwt_secret;
   } else {
     config.jwt_secret = options.jwt_secret;
   }
-  config.max_frame_bytes = options.limits.max_frame_bytes;
+  // The transport closes larger frames 1009 before the system could answer them.
+  config.max_frame_bytes = std::min(options.app_max_frame_bytes, options.limits.max_frame_bytes);
   system::App app(config, system::Runtime{clock, timers, random, logger}, system::Components::defaults());
   if (!app.health().ok) logger->warn("serving unhealthy: /health answers 503 and upgrades are refused");
 
+  // The chat page in front of the system's own routes.
+  ServerHandlers handlers = handlers_for(app);
+  handlers.on_http = [&app, &clock, page](const system::HttpRequest& request) {
+    if (auto response = chat_page_route(request, page, clock)) return std::move(*response);
+    return app.handle_http(request);
+  };
+
   std::unique_ptr<Server> server;
   try {
-    server = std::make_unique<Server>(io, options.address, options.port, options.limits, app);
+    server = std::make_unique<Server>(io, options.address, options.port, options.limits, std::move(handlers));
   } catch (const std::exception& e) {
     logger->error("{}", e.what());
     return kServeCannotStart;

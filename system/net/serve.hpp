@@ -1,7 +1,13 @@
 #pragma once
 // `bridgesim serve`: the system on real sockets and real time, until SIGINT
-// or SIGTERM. The first signal stops gracefully (close 1001 to every open
-// WebSocket, up to ServerLimits::shutdown_grace_ms); a second one at once.
+// or SIGTERM. The first signal stops gracefully (events already handed to a
+// socket are written, then close 1001 to every open WebSocket, up to
+// ServerLimits::shutdown_grace_ms); a second one at once.
+//
+// Routes: GET /ws (the WebSocket), GET /health, POST /api/agent/v2/execute,
+// GET / (a chat page for a browser, system/net/chat_page.hpp) and, only with
+// the development secret, GET /dev-token?user=NAME.
+#include <cstddef>
 #include <cstdint>
 #include <string>
 
@@ -12,14 +18,18 @@ namespace bridgesim::net {
 struct ServeOptions {
   std::string address = "127.0.0.1";
   std::uint16_t port = 8080;  // 0: an ephemeral port (printed)
-  std::string jwt_secret;     // empty: the development secret (a warning says so)
+  std::string jwt_secret;     // empty: the development secret (a warning says so; /dev-token is on)
   std::uint64_t seed = 1;     // run ids and the scripted agents' latencies
   bool verbose = false;       // debug logging (per connection)
+  // Frames larger than this get an `error` frame `frame_too_large` from the
+  // system and the connection stays open (as in the simulated world); frames
+  // larger than limits.max_frame_bytes are closed 1009 by the transport.
+  std::size_t app_max_frame_bytes = 64 * 1024;
   ServerLimits limits;
 };
 
 // Exit codes.
-constexpr int kServeStopped = 0;     // stopped by a signal
+constexpr int kServeStopped = 0;      // stopped by a signal
 constexpr int kServeCannotStart = 3;  // bad address, port in use, ...
 constexpr int kServeFailed = 4;       // the event loop failed
 

@@ -1,6 +1,7 @@
 #include "system/net/server.hpp"
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <deque>
@@ -28,8 +29,36 @@ namespace {
 
 constexpr std::string_view kServerName = "bridgesim";
 constexpr std::uint16_t kUnsupportedData = 1003;
+// A request refused before its body was read (413): the rest of the body is
+// read and discarded for up to this long / this much, so closing the socket
+// does not reset the connection before the client has read the answer.
+constexpr std::chrono::milliseconds kLingerTime{1'000};
+constexpr std::size_t kLingerBytesMax = 1024 * 1024;
 
 std::chrono::milliseconds ms(std::int64_t n) { return std::chrono::milliseconds(n); }
+
+std::string_view view_of(beast::string_view s) { return {s.data(), s.size()}; }
+
+// A log value: bare when it is one plain word, else quoted (key=value logs).
+std::string field(std::string_view value) {
+  const bool bare = !value.empty() && value.find_first_of(" \t\"=\\") == std::string_view::npos;
+  if (bare) return std::string(value);
+  std::string quoted = "\"";
+  for (const char c : value) {
+    if (c == '"' || c == '\\') quoted += '\\';
+    quoted += c;
+  }
+  return quoted + "\"";
+}
+
+std::string peer_of(const tcp::socket& socket) {
+  error_code ec;
+  const auto endpoint = socket.remote_endpoint(ec);
+  if (ec) return "?";
+  const auto address = endpoint.address();
+  return (address.is_v6() ? "[" + address.to_string() + "]" : address.to_string()) + ":" +
+         std::to_string(endpoint.port());
+}
 
 std::shared_ptr<Response> make_response(int status, std::string_view content_type, std::string_view body,
                                         unsigned version) {
@@ -38,6 +67,7 @@ std::shared_ptr<Response> make_response(int status, std::string_view content_typ
   response->result(static_cast<unsigned>(status));
   response->set(http::field::server, kServerName);
   response->set(http::field::content_type, content_type);
+  response->set(http::field::cache_control, "no-store");
   response->keep_alive(false);
   response->body() = std::string(body);
   response->prepare_payload();
@@ -85,11 +115,11 @@ class Socket {
 namespace detail {
 
 struct ServerCore : std::enable_shared_from_this<ServerCore> {
-  ServerCore(asio::io_context& io_context, ServerLimits server_limits, system::App& system_app)
+  ServerCore(asio::io_context& io_context, ServerLimits server_limits, ServerHandlers server_handlers)
       : io(io_context),
         limits(server_limits),
-        app(&system_app),
-        logger(system_app.runtime().logger),
+        handlers(std::move(server_handlers)),
+        logger(handlers.logger),
         acceptor(io_context),
         retry_timer(io_context),
         grace_timer(io_context) {}
@@ -107,7 +137,8 @@ struct ServerCore : std::enable_shared_from_this<ServerCore> {
 
   asio::io_context& io;
   const ServerLimits limits;
-  system::App* app;  // null once the Server is destroyed
+  ServerHandlers handlers;
+  bool attached = true;  // false once the Server is destroyed: call no handler
   runtime::Logger logger;
   tcp::acceptor acceptor;
   asio::steady_timer retry_timer;  // accept failed (e.g. out of file descriptors): try again shortly
@@ -134,11 +165,12 @@ class BeastConnection final : public runtime::Connection,
                               public Socket,
                               public std::enable_shared_from_this<BeastConnection> {
  public:
-  BeastConnection(std::shared_ptr<ServerCore> core, std::uint64_t serial, runtime::ConnectionId id,
-                  tcp::socket socket, Request request)
+  BeastConnection(std::shared_ptr<ServerCore> core, std::uint64_t serial, runtime::ConnectionId id, tcp::socket socket,
+                  Request request, std::string peer)
       : core_(std::move(core)),
         serial_(serial),
         id_(id),
+        peer_(std::move(peer)),
         ws_(std::move(socket)),
         request_(std::move(request)),
         handshake_(handshake_of(request_)) {}
@@ -172,6 +204,7 @@ class BeastConnection final : public runtime::Connection,
   void pump();
   void on_written(error_code ec);
   void on_close_sent(error_code ec);
+  void end_after_close();
   void deliver_text(std::string text);
   void deliver_closed(std::uint16_t code, std::string reason);
   void finish();
@@ -179,19 +212,27 @@ class BeastConnection final : public runtime::Connection,
   std::shared_ptr<ServerCore> core_;
   const std::uint64_t serial_;
   const runtime::ConnectionId id_;
+  const std::string peer_;  // address:port, for the logs
+  std::string user_ = "?";  // who the system accepted, for the logs
+  std::chrono::steady_clock::time_point opened_at_;
+  std::uint64_t frames_in_ = 0;
+  std::uint64_t frames_out_ = 0;
+  const char* closed_by_ = "client";  // who started the close, for the logs
   websocket::stream<beast::tcp_stream> ws_;
   Request request_;
   const runtime::HandshakeRequest handshake_;
   beast::flat_buffer read_buffer_;
   runtime::ConnectionEvents events_;
   Decision decision_ = Decision::kPending;
-  bool open_ = false;           // the WebSocket handshake completed
-  bool reading_ = false;        // an async_read is in flight
-  bool system_closed_ = false;  // the system called close()
+  bool open_ = false;                             // the WebSocket handshake completed
+  bool reading_ = false;                          // an async_read is in flight
+  bool system_closed_ = false;                    // the system called close()
   std::optional<websocket::close_reason> close_;  // a close frame is due (system's or transport's)
-  bool close_sent_ = false;       // async_close started
-  bool writing_ = false;          // an async_write or async_close is in flight
-  bool frame_in_flight_ = false;  // in_flight_ holds the frame being written
+  bool flush_before_close_ = false;               // frames the system sends until the close frame starts still go first
+  bool close_sent_ = false;                       // async_close started
+  std::optional<bool> close_answered_;            // async_close completed: did the peer answer?
+  bool writing_ = false;                          // an async_write or async_close is in flight
+  bool frame_in_flight_ = false;                  // in_flight_ holds the frame being written
   std::deque<std::string> queue_;
   std::string in_flight_;
   bool ended_ = false;     // on_closed delivered: no more App calls
@@ -199,10 +240,9 @@ class BeastConnection final : public runtime::Connection,
 };
 
 void BeastConnection::offer_to_app() {
-  system::App* app = core_->app;
-  if (app == nullptr) return cut();
+  if (!core_->attached) return cut();
   try {
-    app->on_connection(shared_from_this());
+    core_->handlers.on_connection(shared_from_this());
   } catch (const std::exception& e) {
     core_->logger->error("connection {}: the system threw on the handshake: {}", id_, e.what());
     if (decision_ == Decision::kPending) reject(500, "internal error");
@@ -216,6 +256,9 @@ void BeastConnection::accept(std::string_view subprotocol, runtime::ConnectionEv
   }
   decision_ = Decision::kAccepted;
   events_ = std::move(events);
+  if (core_->handlers.user_of) {
+    if (auto user = core_->handlers.user_of(id_)) user_ = std::move(*user);
+  }
   ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
   ws_.set_option(websocket::stream_base::decorator([sub = std::string(subprotocol)](websocket::response_type& res) {
     res.set(http::field::server, kServerName);
@@ -232,6 +275,8 @@ void BeastConnection::on_handshake(error_code ec) {
     return finish();
   }
   open_ = true;
+  opened_at_ = std::chrono::steady_clock::now();
+  core_->logger->info("ws.open id={} user={} peer={} target={}", id_, field(user_), peer_, field(handshake_.target));
   read_next();
   pump();
 }
@@ -241,6 +286,8 @@ void BeastConnection::reject(int http_status, std::string_view body) {
     return core_->violation(id_, decision_ == Decision::kAccepted ? "reject after accept" : "reject called twice");
   }
   decision_ = Decision::kRejected;
+  core_->logger->info("ws.rejected id={} status={} reason={} peer={} target={}", id_, http_status, field(body), peer_,
+                      field(handshake_.target));
   auto response = make_response(http_status, "text/plain", body, request_.version());
   auto& stream = ws_.next_layer();
   stream.expires_after(ms(core_->limits.request_timeout_ms));
@@ -258,7 +305,7 @@ void BeastConnection::send_text(std::string text) {
   if (system_closed_ || ended_) {
     return core_->violation(id_, "send after close: Cannot call send once a close message has been sent");
   }
-  if (close_) {
+  if (close_ && (close_sent_ || !flush_before_close_)) {
     // The transport is closing on its own (stop, overflow): the system could not know.
     core_->logger->debug("connection {}: frame dropped: closing", id_);
     return;
@@ -267,6 +314,7 @@ void BeastConnection::send_text(std::string text) {
     core_->logger->error("connection {}: outbound queue full ({} frames): dropping them, closing 1013", id_,
                          buffered_frames());
     queue_.clear();
+    closed_by_ = "server";
     return request_close(runtime::close_code::kTryAgainLater, "outbound queue full: reconnect and resume");
   }
   queue_.push_back(std::move(text));
@@ -278,6 +326,7 @@ void BeastConnection::close(std::uint16_t code, std::string_view reason) {
   if (decision_ == Decision::kRejected) return core_->violation(id_, "close after reject");
   if (system_closed_ || ended_) return core_->violation(id_, "close after close");
   system_closed_ = true;
+  closed_by_ = "server";
   request_close(code, reason);
 }
 
@@ -293,6 +342,7 @@ void BeastConnection::pump() {
     in_flight_ = std::move(queue_.front());
     queue_.pop_front();
     writing_ = frame_in_flight_ = true;
+    ++frames_out_;
     ws_.text(true);
     ws_.async_write(asio::buffer(in_flight_),
                     [self = shared_from_this()](error_code ec, std::size_t) { self->on_written(ec); });
@@ -317,15 +367,20 @@ void BeastConnection::on_written(error_code ec) {
 
 void BeastConnection::on_close_sent(error_code ec) {
   writing_ = false;
-  if (ec && ec != asio::error::operation_aborted) {
-    core_->logger->debug("connection {}: close handshake: {}", id_, ec.message());
-  }
-  // Normally the read loop ends on the peer's close frame and reports it;
-  // this covers a read loop that ended first.
-  if (!reading_) {
+  close_answered_ = !ec || ec == websocket::error::closed;
+  if (!*close_answered_) core_->logger->debug("connection {}: close handshake: {}", id_, ec.message());
+  // The read loop may still be waiting for the peer's close frame: it reports then.
+  if (!reading_) end_after_close();
+}
+
+void BeastConnection::end_after_close() {
+  // Our code when the peer answered our close frame, 1006 when it did not.
+  if (close_answered_.value_or(false)) {
     deliver_closed(close_->code, reason_of(*close_));
-    finish();
+  } else {
+    deliver_closed(runtime::close_code::kAbnormal, "close handshake failed");
   }
+  finish();
 }
 
 void BeastConnection::read_next() {
@@ -339,7 +394,9 @@ void BeastConnection::on_read(error_code ec) {
     const bool is_text = ws_.got_text();
     std::string message = beast::buffers_to_string(read_buffer_.data());
     read_buffer_.consume(read_buffer_.size());
+    ++frames_in_;
     if (!is_text) {
+      closed_by_ = "server";
       request_close(kUnsupportedData, "binary frames are not supported");
     } else if (!close_) {
       // After a close frame is due, incoming data is ignored (as in the simulated world).
@@ -347,6 +404,10 @@ void BeastConnection::on_read(error_code ec) {
     }
     return read_next();
   }
+  // Beast ends a pending read with operation_aborted while it closes: how
+  // the close handshake ended is the close operation's to say.
+  if (close_sent_ && !close_answered_) return;  // on_close_sent reports
+  if (close_sent_ && ec != websocket::error::closed) return end_after_close();
   std::uint16_t code = runtime::close_code::kAbnormal;
   std::string reason = ec.message();
   if (ec == websocket::error::closed && close_sent_) {
@@ -357,8 +418,8 @@ void BeastConnection::on_read(error_code ec) {
     reason = reason_of(ws_.reason());
   } else if (ec == websocket::error::message_too_big) {
     code = runtime::close_code::kTooBig;
+    closed_by_ = "server";
     reason = "message larger than " + std::to_string(core_->limits.max_frame_bytes) + " bytes";
-    core_->logger->info("connection {}: {}: closed 1009", id_, reason);
   } else {
     core_->logger->debug("connection {}: read failed: {}", id_, ec.message());
   }
@@ -372,6 +433,7 @@ void BeastConnection::deliver_text(std::string text) {
     events_.on_text(std::move(text));
   } catch (const std::exception& e) {
     core_->logger->error("connection {}: the system threw on a frame: {}", id_, e.what());
+    closed_by_ = "server";
     request_close(runtime::close_code::kInternalError, "internal error");
   }
 }
@@ -379,6 +441,13 @@ void BeastConnection::deliver_text(std::string text) {
 void BeastConnection::deliver_closed(std::uint16_t code, std::string reason) {
   if (ended_) return;
   ended_ = true;
+  if (open_) {
+    const auto lived =
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - opened_at_);
+    core_->logger->info("ws.closed id={} user={} code={} by={} reason={} frames_in={} frames_out={} unsent={} ms={}",
+                        id_, field(user_), code, code == runtime::close_code::kAbnormal ? "reset" : closed_by_,
+                        field(reason), frames_in_, frames_out_, queue_.size(), lived.count());
+  }
   queue_.clear();
   auto events = std::exchange(events_, {});
   if (!events.on_closed) return;
@@ -391,12 +460,13 @@ void BeastConnection::deliver_closed(std::uint16_t code, std::string reason) {
 
 void BeastConnection::begin_shutdown() {
   switch (decision_) {
-    case Decision::kPending:
-      return cut();  // a later accept fails its handshake and reports on_closed
+    case Decision::kPending: return cut();  // a later accept fails its handshake and reports on_closed
     case Decision::kAccepted:
+      if (close_ || ended_) return;
+      closed_by_ = "server";
+      flush_before_close_ = true;  // events already handed over go out before the 1001
       return request_close(runtime::close_code::kGoingAway, "server shutting down");
-    case Decision::kRejected:
-      return;  // the response is on its way; the socket closes after it
+    case Decision::kRejected: return;  // the response is on its way; the socket closes after it
   }
 }
 
@@ -421,7 +491,11 @@ void BeastConnection::finish() {
 class HttpSession final : public Socket, public std::enable_shared_from_this<HttpSession> {
  public:
   HttpSession(std::shared_ptr<ServerCore> core, std::uint64_t serial, tcp::socket socket, bool over_limit)
-      : core_(std::move(core)), serial_(serial), stream_(std::move(socket)), over_limit_(over_limit) {}
+      : core_(std::move(core)),
+        serial_(serial),
+        peer_(peer_of(socket)),
+        stream_(std::move(socket)),
+        over_limit_(over_limit) {}
 
   ~HttpSession() override { finish(); }
 
@@ -438,7 +512,11 @@ class HttpSession final : public Socket, public std::enable_shared_from_this<Htt
  private:
   void on_request(error_code ec);
   void upgrade(Request request);
-  void respond(int status, std::string_view content_type, std::string_view body, unsigned version);
+  system::HttpResponse ask_handler(const Request& request);
+  // `unread_body`: the request was refused before its body was read.
+  void respond(int status, std::string_view content_type, std::string_view body, unsigned version,
+               bool unread_body = false);
+  void linger();
   void finish() {
     if (finished_ || handed_off_) return;
     finished_ = true;
@@ -447,9 +525,12 @@ class HttpSession final : public Socket, public std::enable_shared_from_this<Htt
 
   std::shared_ptr<ServerCore> core_;
   const std::uint64_t serial_;
+  const std::string peer_;
   beast::tcp_stream stream_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
+  std::array<char, 16 * 1024> discard_{};
+  std::size_t discarded_ = 0;
   const bool over_limit_;
   bool responding_ = false;
   bool handed_off_ = false;  // the socket (and the registry entry) now belong to a BeastConnection
@@ -458,14 +539,22 @@ class HttpSession final : public Socket, public std::enable_shared_from_this<Htt
 
 void HttpSession::start() {
   parser_.emplace();
-  parser_->body_limit(core_->limits.max_frame_bytes);
+  parser_->body_limit(core_->limits.max_http_body_bytes);
   stream_.expires_after(ms(core_->limits.request_timeout_ms));
   http::async_read(stream_, buffer_, *parser_,
                    [self = shared_from_this()](error_code ec, std::size_t) { self->on_request(ec); });
 }
 
 void HttpSession::on_request(error_code ec) {
-  if (ec == http::error::body_limit) return respond(413, "application/json", R"({"error":"request too large"})", 11);
+  if (ec == http::error::body_limit) {
+    const auto& header = parser_->get();
+    core_->logger->info("http method={} target={} status=413 peer={}", view_of(header.method_string()),
+                        field(view_of(header.target())), peer_);
+    return respond(
+        413, "application/json",
+        R"({"error":"request too large","limit_bytes":)" + std::to_string(core_->limits.max_http_body_bytes) + "}",
+        header.version() == 10 ? 10 : 11, true);
+  }
   if (ec) {
     if (ec != http::error::end_of_stream && ec != asio::error::operation_aborted) {
       core_->logger->debug("http: reading a request failed: {}", ec.message());
@@ -474,7 +563,7 @@ void HttpSession::on_request(error_code ec) {
   }
   Request request = parser_->release();
   const unsigned version = request.version();
-  if (core_->app == nullptr || core_->stopping) {
+  if (!core_->attached || core_->stopping) {
     return respond(503, "application/json", R"({"error":"server shutting down"})", version);
   }
   if (over_limit_) {
@@ -482,38 +571,57 @@ void HttpSession::on_request(error_code ec) {
     return respond(503, "application/json", R"({"error":"too many connections"})", version);
   }
   if (websocket::is_upgrade(request)) return upgrade(std::move(request));
-  system::HttpResponse response;
-  try {
-    const auto method = request.method_string();
-    const auto target = request.target();
-    response = core_->app->handle_http(std::string_view(method.data(), method.size()),
-                                       std::string_view(target.data(), target.size()));
-  } catch (const std::exception& e) {
-    core_->logger->error("http: the system threw on {} {}: {}", std::string(request.method_string()),
-                         std::string(request.target()), e.what());
-    response = {500, "application/json", R"({"error":"internal error"})"};
-  }
+  const system::HttpResponse response = ask_handler(request);
+  // Health probes come every few seconds: a healthy answer is not news.
+  const bool routine = request.target() == "/health" && response.status == 200;
+  core_->logger->log(routine ? spdlog::level::debug : spdlog::level::info, "http method={} target={} status={} peer={}",
+                     view_of(request.method_string()), field(view_of(request.target())), response.status, peer_);
   respond(response.status, response.content_type, response.body, version);
+}
+
+system::HttpResponse HttpSession::ask_handler(const Request& request) {
+  system::HttpRequest view;
+  view.method = view_of(request.method_string());
+  view.target = view_of(request.target());
+  view.authorization = view_of(request[http::field::authorization]);
+  view.body = request.body();
+  try {
+    return core_->handlers.on_http(view);
+  } catch (const std::exception& e) {
+    core_->logger->error("http: the system threw on {} {}: {}", view.method, view.target, e.what());
+    return {500, "application/json", R"({"error":"internal error"})"};
+  }
 }
 
 void HttpSession::upgrade(Request request) {
   const runtime::ConnectionId id = core_->next_connection_id++;
   auto connection =
-      std::make_shared<BeastConnection>(core_, serial_, id, stream_.release_socket(), std::move(request));
+      std::make_shared<BeastConnection>(core_, serial_, id, stream_.release_socket(), std::move(request), peer_);
   handed_off_ = true;
   core_->track(serial_, connection);  // same socket, new owner
   core_->logger->debug("connection {}: upgrade requested for {}", id, connection->handshake().target);
   connection->offer_to_app();
 }
 
-void HttpSession::respond(int status, std::string_view content_type, std::string_view body, unsigned version) {
+void HttpSession::respond(int status, std::string_view content_type, std::string_view body, unsigned version,
+                          bool unread_body) {
   responding_ = true;
   auto response = make_response(status, content_type, body, version);
   stream_.expires_after(ms(core_->limits.request_timeout_ms));
-  http::async_write(stream_, *response, [self = shared_from_this(), response](error_code, std::size_t) {
+  http::async_write(stream_, *response, [self = shared_from_this(), response, unread_body](error_code ec, std::size_t) {
     error_code ignored;
     self->stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    if (!ec && unread_body) return self->linger();
     self->cut();
+  });
+}
+
+void HttpSession::linger() {
+  stream_.expires_after(kLingerTime);
+  stream_.async_read_some(asio::buffer(discard_), [self = shared_from_this()](error_code ec, std::size_t n) {
+    self->discarded_ += n;
+    if (ec || self->discarded_ > kLingerBytesMax) return self->cut();
+    self->linger();
   });
 }
 
@@ -548,7 +656,7 @@ void ServerCore::accept_next() {
 }
 
 void ServerCore::on_accept(error_code ec, tcp::socket socket) {
-  if (stopping || app == nullptr || !acceptor.is_open()) return;
+  if (stopping || !attached || !acceptor.is_open()) return;
   if (ec) {
     logger->warn("accept failed: {}; retrying in 100 ms", ec.message());
     retry_timer.expires_after(std::chrono::milliseconds(100));
@@ -618,7 +726,7 @@ void ServerCore::check_drained() {
 }
 
 void ServerCore::detach_all() {
-  app = nullptr;
+  attached = false;
   stopping = true;
   on_drained.clear();
   error_code ignored;
@@ -635,15 +743,39 @@ void ServerCore::violation(runtime::ConnectionId id, std::string_view what) {
 
 }  // namespace detail
 
+ServerHandlers handlers_for(system::App& app) {
+  ServerHandlers handlers;
+  handlers.on_connection = [&app](std::shared_ptr<runtime::Connection> connection) {
+    app.on_connection(std::move(connection));
+  };
+  handlers.on_http = [&app](const system::HttpRequest& request) { return app.handle_http(request); };
+  handlers.user_of = [&app](runtime::ConnectionId id) -> std::optional<std::string> {
+    const auto& manager = app.state().manager;
+    return manager ? manager->user_of(id) : std::nullopt;
+  };
+  handlers.logger = app.runtime().logger;
+  return handlers;
+}
+
 Server::Server(asio::io_context& io, const std::string& address, std::uint16_t port, ServerLimits limits,
-               system::App& app) {
-  if (limits.max_frame_bytes == 0 || limits.max_connections == 0 || limits.outbound_queue_max == 0) {
-    throw std::invalid_argument("ServerLimits: max_frame_bytes, max_connections and outbound_queue_max must be > 0");
+               system::App& app)
+    : Server(io, address, port, limits, handlers_for(app)) {}
+
+Server::Server(asio::io_context& io, const std::string& address, std::uint16_t port, ServerLimits limits,
+               ServerHandlers handlers) {
+  if (limits.max_frame_bytes == 0 || limits.max_connections == 0 || limits.outbound_queue_max == 0 ||
+      limits.max_http_body_bytes == 0) {
+    throw std::invalid_argument(
+        "ServerLimits: max_frame_bytes, max_http_body_bytes, max_connections and outbound_queue_max must be > 0");
   }
-  core_ = std::make_shared<ServerCore>(io, limits, app);
+  if (!handlers.on_connection || !handlers.on_http || !handlers.logger) {
+    throw std::invalid_argument("ServerHandlers: on_connection, on_http and logger are required");
+  }
+  core_ = std::make_shared<ServerCore>(io, limits, std::move(handlers));
   core_->listen(address, port);
   core_->accept_next();
-  core_->logger->info("listening on {}:{}", address, core_->port.load());
+  core_->logger->info("listening on {}:{} (max_connections={} max_frame_bytes={} max_http_body_bytes={})", address,
+                      core_->port.load(), limits.max_connections, limits.max_frame_bytes, limits.max_http_body_bytes);
 }
 
 Server::~Server() { core_->detach_all(); }
@@ -651,9 +783,8 @@ Server::~Server() { core_->detach_all(); }
 std::uint16_t Server::port() const { return core_->port; }
 
 void Server::stop(std::function<void()> on_drained) {
-  asio::post(core_->io, [core = core_, on_drained = std::move(on_drained)]() mutable {
-    core->begin_stop(std::move(on_drained));
-  });
+  asio::post(core_->io,
+             [core = core_, on_drained = std::move(on_drained)]() mutable { core->begin_stop(std::move(on_drained)); });
 }
 
 std::size_t Server::live_connections() const { return core_->live_count; }

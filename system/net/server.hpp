@@ -3,11 +3,19 @@
 // by one thread (the system's single thread). Each WebSocket upgrade becomes
 // a runtime::Connection handed to App::on_connection; every other request
 // goes to App::handle_http. Beast stays behind this header (pimpl).
+//
+// Like sim::SimNetwork (set_acceptor), the server only needs an entry point
+// for connections and one for HTTP requests (ServerHandlers): the App is the
+// usual one, a test may hand connections to its own code instead.
 #include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
+
+#include "system/runtime/connection.hpp"
+#include "system/runtime/log.hpp"
 
 namespace boost::asio {
 class io_context;
@@ -15,6 +23,8 @@ class io_context;
 
 namespace bridgesim::system {
 class App;
+struct HttpRequest;
+struct HttpResponse;
 }  // namespace bridgesim::system
 
 namespace bridgesim::net {
@@ -24,12 +34,31 @@ struct ServerCore;
 }  // namespace detail
 
 struct ServerLimits {
-  std::size_t max_frame_bytes = 64 * 1024;  // a larger incoming message: close 1009
-  std::size_t max_connections = 10'000;     // live sockets; a request beyond: HTTP 503
-  std::size_t outbound_queue_max = 1024;    // frames queued per connection; beyond: drop them, close 1013
-  std::int64_t request_timeout_ms = 30'000;  // to receive one HTTP request (upgrade or not)
-  std::int64_t shutdown_grace_ms = 2'000;    // stop(): wait this long for close handshakes, then cut
+  // The transport's cap on one incoming WebSocket message: a larger one is
+  // closed 1009 (it bounds the memory a connection may hold). Smaller ones
+  // reach the system, whose own limit (AppConfig::max_frame_bytes, 64 KiB by
+  // default) answers an `error` frame `frame_too_large` and keeps the
+  // connection, exactly as in the simulated world, which has no transport cap.
+  std::size_t max_frame_bytes = 256 * 1024;
+  std::size_t max_http_body_bytes = 64 * 1024;  // a larger HTTP request body: 413
+  std::size_t max_connections = 10'000;         // live sockets; a request beyond: HTTP 503
+  std::size_t outbound_queue_max = 1024;        // frames queued per connection; beyond: drop them, close 1013
+  std::int64_t request_timeout_ms = 30'000;     // to receive one HTTP request (upgrade or not)
+  std::int64_t shutdown_grace_ms = 2'000;       // stop(): wait this long for close handshakes, then cut
 };
+
+// Where the server hands what it receives. Called on the io thread only.
+struct ServerHandlers {
+  std::function<void(std::shared_ptr<runtime::Connection>)> on_connection;  // required
+  std::function<system::HttpResponse(const system::HttpRequest&)> on_http;  // required
+  // For the per-connection logs only: the user an accepted connection belongs to.
+  std::function<std::optional<std::string>(runtime::ConnectionId)> user_of;
+  runtime::Logger logger;  // required
+};
+
+// The App's entry points: on_connection, handle_http, its manager's user_of
+// and its logger.
+ServerHandlers handlers_for(system::App& app);
 
 class Server {
  public:
@@ -40,6 +69,10 @@ class Server {
   // `app` after its destructor.
   Server(boost::asio::io_context& io, const std::string& address, std::uint16_t port, ServerLimits limits,
          system::App& app);
+  // The same with any entry points (the `app` form is handlers_for(app)):
+  // the handlers are not called after the destructor.
+  Server(boost::asio::io_context& io, const std::string& address, std::uint16_t port, ServerLimits limits,
+         ServerHandlers handlers);
   ~Server();
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
@@ -50,7 +83,9 @@ class Server {
   // Any thread. Stops accepting, sends a 1001 close frame to every open
   // WebSocket and closes other sockets; once every socket is closed (or
   // after shutdown_grace_ms, having cut the rest) runs `on_drained` on the io
-  // thread. A typical `on_drained` stops the io_context.
+  // thread. A typical `on_drained` stops the io_context. Frames the system
+  // handed over before the close frame went out (events of runs that have
+  // finished) are written first: the 1001 close follows the last of them.
   void stop(std::function<void()> on_drained = {});
 
   // Any thread. Sockets open now (HTTP and WebSocket).
