@@ -1,0 +1,141 @@
+// Google Benchmark: the simulated world's throughput, one thread. Every rate
+// is per CPU-second of that thread (Google Benchmark's default), i.e. per
+// core, and holds up on a busy machine. Run by hand (docs/benchmarks.md),
+// never as a timed test:
+//   build/bench/bench_bridgesim
+//   build/bench/bench_bridgesim --benchmark_filter=GoldenPath --benchmark_min_time=3
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <benchmark/benchmark.h>
+
+#include "cli/harness.hpp"
+#include "properties/client_view.hpp"
+#include "properties/properties.hpp"
+#include "scenarios/scenario.hpp"
+#include "scenarios/world.hpp"
+#include "sim/rng.hpp"
+#include "sim/scheduler.hpp"
+#include "sim/trace.hpp"
+
+namespace bridgesim::bench {
+namespace {
+
+scenarios::Scenario shipped(const std::string& name) { return scenarios::find_scenario(name, BRIDGESIM_SCENARIO_DIR); }
+
+// One golden-path seed per iteration, run and judged exactly as a sweep
+// does (cli::run_seed: world, trace, every property, latency histogram).
+// runs_per_s is per core; virtual_s_per_wall_s counts the whole simulated
+// span of each run (to its quiescence, run-log retention timers included).
+void BM_GoldenPathRun(benchmark::State& state) {
+  const scenarios::Scenario scenario = shipped("golden_path");
+  std::uint64_t seed = 1;
+  double virtual_seconds = 0;
+  std::uint64_t violations = 0;
+  for (auto _ : state) {
+    const cli::SeedOutcome outcome = cli::run_seed(scenario, seed++, nullptr);
+    virtual_seconds += static_cast<double>(outcome.virtual_end_ns) / runtime::kNanosPerSecond;
+    violations += outcome.violations.size();
+    benchmark::DoNotOptimize(outcome.trace_hash);
+  }
+  state.counters["runs_per_s"] =
+      benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
+  state.counters["virtual_s_per_wall_s"] = benchmark::Counter(virtual_seconds, benchmark::Counter::kIsRate);
+  state.counters["violations"] = static_cast<double>(violations);
+}
+BENCHMARK(BM_GoldenPathRun)->Unit(benchmark::kMicrosecond);
+
+// The same run without judging it: what the world alone costs.
+void BM_GoldenPathWorldOnly(benchmark::State& state) {
+  const scenarios::Scenario scenario = shipped("golden_path");
+  std::uint64_t seed = 1;
+  std::uint64_t scheduler_events = 0;
+  for (auto _ : state) {
+    const scenarios::RunResult run = scenarios::run_scenario(scenario, {seed++, nullptr, false, false});
+    scheduler_events += run.scheduler_events;
+    benchmark::DoNotOptimize(run.trace.hash());
+  }
+  state.counters["runs_per_s"] =
+      benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
+  state.counters["sched_events_per_run"] =
+      benchmark::Counter(static_cast<double>(scheduler_events), benchmark::Counter::kAvgIterations);
+}
+BENCHMARK(BM_GoldenPathWorldOnly)->Unit(benchmark::kMicrosecond);
+
+// Scheduler steady state: `pending` events queued; each iteration posts one
+// at a pseudo-random delay and runs the earliest (a heap push and pop, a
+// tie-break draw, a std::function call).
+void BM_SchedulerPostStep(benchmark::State& state) {
+  const auto pending = static_cast<std::size_t>(state.range(0));
+  sim::Scheduler scheduler(sim::Rng(1));
+  sim::Rng delays(2);
+  std::uint64_t fired = 0;
+  auto event = [&fired] { ++fired; };
+  for (std::size_t i = 0; i < pending; ++i) {
+    scheduler.post_after(static_cast<runtime::Nanos>(delays.next_u64() % runtime::kNanosPerMilli), event);
+  }
+  for (auto _ : state) {
+    scheduler.post_after(static_cast<runtime::Nanos>(delays.next_u64() % runtime::kNanosPerMilli), event);
+    scheduler.step();
+  }
+  benchmark::DoNotOptimize(fired);
+  state.SetItemsProcessed(state.iterations());
+  state.counters["events_per_s"] =
+      benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_SchedulerPostStep)->Arg(16)->Arg(1'000)->Arg(100'000);
+
+// Trace::add of a typical client receipt (actor, kind, connection, a
+// ~230-byte event frame): canonical line, FNV-1a, append. The trace is
+// restarted every 100k records so memory stays flat.
+void BM_TraceAppendHash(benchmark::State& state) {
+  const sim::TraceRecord record{
+      17'615'000,
+      "user:u2",
+      "recv",
+      {{"conn", "3"},
+       {"frame", R"({"type":"tool_completed","run_id":"run-590f3356c998fd88","thread_id":"u2-t1","user_id":"u2",)"
+                 R"("agent_name":"assistant","seq":4,"timestamp":1767225600017,"tool_name":"search",)"
+                 R"("results":{"hits":3},"duration":7})"}}};
+  std::size_t line_bytes = std::to_string(record.at_ns).size() + record.actor.size() + record.kind.size() + 3;
+  for (const auto& [key, value] : record.fields) line_bytes += key.size() + value.size() + 2;
+  auto trace = std::make_unique<sim::Trace>();
+  for (auto _ : state) {
+    if (trace->size() == 100'000) {
+      state.PauseTiming();
+      trace = std::make_unique<sim::Trace>();
+      state.ResumeTiming();
+    }
+    trace->add(record);
+  }
+  benchmark::DoNotOptimize(trace->hash());
+  state.SetItemsProcessed(state.iterations());
+  state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>(line_bytes));
+}
+BENCHMARK(BM_TraceAppendHash);
+
+// Every property over one busy_users trace (8 users x 3 messages), the
+// client view built once per check as a sweep does.
+void BM_PropertiesBusyUsers(benchmark::State& state) {
+  const scenarios::Scenario scenario = shipped("busy_users");
+  const scenarios::RunResult run = scenarios::run_scenario(scenario, {1, nullptr, false, false});
+  std::uint64_t violations = 0;
+  for (auto _ : state) {
+    const properties::ClientView view = properties::build_client_view(run.trace);
+    violations += properties::check_properties(run.trace, scenario.properties, &view).size();
+  }
+  state.counters["checks_per_s"] =
+      benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
+  state.counters["records_per_s"] = benchmark::Counter(
+      static_cast<double>(state.iterations()) * static_cast<double>(run.trace.size()), benchmark::Counter::kIsRate);
+  state.counters["trace_records"] = static_cast<double>(run.trace.size());
+  state.counters["violations"] = static_cast<double>(violations);
+}
+BENCHMARK(BM_PropertiesBusyUsers)->Unit(benchmark::kMicrosecond);
+
+}  // namespace
+}  // namespace bridgesim::bench
+
+BENCHMARK_MAIN();
