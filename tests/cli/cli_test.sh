@@ -6,25 +6,7 @@ set -u
 bin=$1
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-fails=0
-passes=0
-
-expect() {  # expect NAME WANT_CODE PATTERN -- CMD...
-  local name=$1 want=$2 pattern=$3
-  shift 4
-  local out code
-  out=$("$@" 2>&1)
-  code=$?
-  if [ "$code" != "$want" ]; then
-    echo "FAIL $name: exit $code, want $want"; echo "$out" | tail -5 | sed 's/^/    /'
-    fails=$((fails + 1)); return
-  fi
-  if [ -n "$pattern" ] && ! grep -qE -- "$pattern" <<<"$out"; then
-    echo "FAIL $name: output lacks /$pattern/"; echo "$out" | tail -5 | sed 's/^/    /'
-    fails=$((fails + 1)); return
-  fi
-  passes=$((passes + 1))
-}
+. "$(dirname "$0")/../support/expect.sh"
 
 expect "no subcommand" 2 "subcommand" -- "$bin"
 expect "help" 0 "Examples" -- "$bin" --help
@@ -63,5 +45,4 @@ expect "replay passes" 0 "trace hash: 0x[0-9a-f]{16}" -- "$bin" replay --scenari
 [ "$(wc -l <"$tmp/t.jsonl")" -gt 10 ] && passes=$((passes + 1)) || { echo "FAIL trace not written"; fails=$((fails + 1)); }
 expect "list" 0 "leaky_manager" -- "$bin" list
 
-echo "$passes passed, $fails failed"
-[ "$fails" = 0 ]
+expect_summary ""

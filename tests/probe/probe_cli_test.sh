@@ -12,25 +12,7 @@ cleanup() {
   rm -rf "$tmp"
 }
 trap cleanup EXIT
-fails=0
-passes=0
-
-expect() {  # expect NAME WANT_CODE PATTERN -- CMD...
-  local name=$1 want=$2 pattern=$3
-  shift 4
-  local out code
-  out=$("$@" 2>&1)
-  code=$?
-  if [ "$code" != "$want" ]; then
-    echo "FAIL $name: exit $code, want $want"; echo "$out" | tail -8 | sed 's/^/    /'
-    fails=$((fails + 1)); return
-  fi
-  if [ -n "$pattern" ] && ! grep -qE -- "$pattern" <<<"$out"; then
-    echo "FAIL $name: output lacks /$pattern/"; echo "$out" | tail -8 | sed 's/^/    /'
-    fails=$((fails + 1)); return
-  fi
-  passes=$((passes + 1))
-}
+. "$(dirname "$0")/../support/expect.sh"
 
 expect "help" 0 "delivery, isolation, protocol and auth" -- "$bin" probe --help
 expect "no url" 2 "--url is required" -- "$bin" probe
@@ -70,5 +52,4 @@ expect "wrong secret: valid users never admitted" 1 "VIOLATION delivery.*never a
   "$bin" probe --url "$url" --users 1 --token-secret wrong-secret-xyz --json "$tmp/w.json"
 if grep -q "wrong-secret-xyz" "$tmp/w.json"; then echo "FAIL the secret leaked into the report"; fails=$((fails + 1)); else passes=$((passes + 1)); fi
 
-echo "probe cli: $passes passed, $fails failed"
-[ "$fails" = 0 ]
+expect_summary "probe cli: "
