@@ -292,7 +292,7 @@ TEST_F(SimNetworkTest, ClientAbortDuringTheHandshakeThenAcceptNeverOpens) {
   EXPECT_EQ(network_.open_server_sides(), 0u);
 }
 
-// BUG (sim/sim_network.cpp, ServerSide::reject): after the client aborted
+// Fixed bug, kept as a regression test (sim/sim_network.cpp, ServerSide::reject): after the client aborted
 // during the handshake (it already got on_closed 1006), a reject from the
 // server still calls the client's on_rejected. accept() honours
 // `client_gone`; reject() does not. A closed link must stop calling back:

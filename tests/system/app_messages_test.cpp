@@ -126,7 +126,7 @@ TEST(SystemAppGoldenPath, ARetriedMessageDoesNotStartASecondRun) {
   EXPECT_EQ(conn->frames[10], conn->frames[5]);
 }
 
-// BUG (system/app.cpp, register_default_handlers): the `start_agent`
+// Fixed bug, kept as a regression test (system/app.cpp, register_default_handlers): the `start_agent`
 // handler passes thread_id as start_run's request_id, i.e. as the
 // idempotency key (user, client_msg_id). So a second start_agent on the same
 // thread -- a new input in the same conversation -- starts no run: it replays
@@ -154,7 +154,7 @@ TEST(SystemAppGoldenPath, EachStartAgentOnAThreadStartsItsOwnRun) {
   EXPECT_EQ(AppWorld::types(*conn, before), kFiveEvents);
 }
 
-// BUG (system/app.cpp, App::start_run): docs/architecture.md says that beyond
+// Fixed bug, kept as a regression test (system/app.cpp, App::start_run): docs/architecture.md says that beyond
 // idempotency_keys_max the *oldest* key is forgotten, but the code erases
 // runs_by_request_.begin(), the lexicographically smallest (user,
 // client_msg_id). Here "a" (newer) is forgotten instead of "b" (oldest), so a

@@ -215,7 +215,7 @@ RC_GTEST_PROP(SystemAuthJwt, ChangingAnyByteBeforeTheLastIsRefused, ()) {
   RC_ASSERT_FALSE(verify_hs256(changed, kSecret, kNow, error).has_value());
 }
 
-// BUG (system/auth.cpp, base64url_decode): non-canonical base64url is
+// Fixed bug, kept as a regression test (system/auth.cpp, base64url_decode): non-canonical base64url is
 // accepted. The 32-byte signature takes 43 characters, whose last one
 // carries 2 unused bits; EVP_DecodeBlock ignores them, so the 3 other
 // characters with the same top 4 bits decode to the same signature and a

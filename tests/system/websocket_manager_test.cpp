@@ -157,7 +157,7 @@ TEST_F(SystemWebSocketManager, SlowConsumerIsClosedWithTryAgainLaterInsteadOfSen
   EXPECT_EQ(fast->frames.size(), 2u);
 }
 
-// BUG (system/websocket_manager.cpp, send_to_user): the interface promises
+// Fixed bug, kept as a regression test (system/websocket_manager.cpp, send_to_user): the interface promises
 // "returns how many got it", but a connection that send_bounded closed as a
 // slow consumer (it got a close frame, not the text) is counted as sent.
 TEST_F(SystemWebSocketManager, SendToUserDoesNotCountASlowConsumerItClosed) {
