@@ -3,6 +3,7 @@
 // swarm over all kinds; and the sweep catches the faulty components that
 // model recorded incidents.
 #include <map>
+#include <ostream>
 #include <set>
 #include <string>
 
@@ -99,6 +100,9 @@ struct Catch {
   std::string variant;
   std::string scenario;
 };
+
+// How gtest (and ctest's test list) names a parameter.
+void PrintTo(const Catch& c, std::ostream* os) { *os << c.variant << " in " << c.scenario; }
 
 // The incidents issue #3 names: each faulty component, swapped in through the
 // factory seams, is caught by its scenario and by the swarm, the expected
