@@ -167,9 +167,7 @@ class LiveTransport final : public scenarios::ClientTransport {
   std::unique_ptr<scenarios::ClientConnection> connect(std::string, runtime::HandshakeRequest request,
                                                        scenarios::ClientCallbacks callbacks) override {
     request.target = target_;  // the workloads ask for /ws; the URL says where that is
-    net::AsyncClientCallbacks live{std::move(callbacks.on_open), std::move(callbacks.on_rejected),
-                                   std::move(callbacks.on_text), std::move(callbacks.on_closed)};
-    return std::make_unique<LiveConnection>(network_.connect(std::move(request), std::move(live)));
+    return std::make_unique<LiveConnection>(network_.connect(std::move(request), std::move(callbacks)));
   }
 
  private:

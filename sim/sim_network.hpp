@@ -25,12 +25,7 @@ struct NetworkConfig {
   runtime::Nanos latency_max_ns = 5 * runtime::kNanosPerMilli;
 };
 
-struct ClientCallbacks {
-  std::function<void(std::string subprotocol)> on_open;
-  std::function<void(int http_status, std::string body)> on_rejected;
-  std::function<void(std::string text)> on_text;
-  std::function<void(std::uint16_t code, std::string reason)> on_closed;
-};
+using runtime::ClientCallbacks;
 
 struct Link;
 

@@ -35,12 +35,7 @@ namespace detail {
 class AsyncSession;
 }  // namespace detail
 
-struct AsyncClientCallbacks {
-  std::function<void(std::string subprotocol)> on_open;
-  std::function<void(int http_status, std::string body)> on_rejected;
-  std::function<void(std::string text)> on_text;
-  std::function<void(std::uint16_t code, std::string reason)> on_closed;
-};
+using AsyncClientCallbacks = runtime::ClientCallbacks;
 
 struct AsyncClientOptions {
   std::int64_t connect_timeout_ms = 5'000;  // TCP connect (name resolution has the resolver's own limits)

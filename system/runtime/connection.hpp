@@ -26,6 +26,18 @@ struct HandshakeRequest {
   std::vector<std::string> subprotocols;  // Sec-WebSocket-Protocol, split on ','
 };
 
+// The client's end of a connection, as every transport reports it (the
+// simulated network, the Beast client): a handshake ends in exactly one of
+// on_open / on_rejected; after on_open, on_text per text frame, then
+// on_closed exactly once; nothing after on_rejected or on_closed. Client
+// workloads cannot tell the transports apart.
+struct ClientCallbacks {
+  std::function<void(std::string subprotocol)> on_open;
+  std::function<void(int http_status, std::string body)> on_rejected;  // 0: no HTTP answer
+  std::function<void(std::string text)> on_text;
+  std::function<void(std::uint16_t code, std::string reason)> on_closed;
+};
+
 namespace close_code {
 constexpr std::uint16_t kNormal = 1000;
 constexpr std::uint16_t kGoingAway = 1001;

@@ -18,7 +18,7 @@ constexpr auto kSettle = std::chrono::milliseconds(200);
 class BeastClient final : public Client {
  public:
   BeastClient(net::AsyncClientTransport& transport, runtime::HandshakeRequest request)
-      : connection_(transport.connect(std::move(request), recording_callbacks<net::AsyncClientCallbacks>(log_))) {}
+      : connection_(transport.connect(std::move(request), recording_callbacks(log_))) {}
 
   void send_text(std::string text) override { connection_->send_text(std::move(text)); }
   void close(std::uint16_t code, std::string reason) override { connection_->close(code, std::move(reason)); }

@@ -19,7 +19,7 @@ constexpr char kClientName[] = "user:u1";
 class SimClient final : public Client {
  public:
   SimClient(sim::SimNetwork& network, runtime::HandshakeRequest request)
-      : socket_(network.connect(kClientName, std::move(request), recording_callbacks<sim::ClientCallbacks>(log_))) {}
+      : socket_(network.connect(kClientName, std::move(request), recording_callbacks(log_))) {}
 
   void send_text(std::string text) override { socket_.send_text(std::move(text)); }
   void close(std::uint16_t code, std::string reason) override { socket_.close(code, std::move(reason)); }

@@ -49,11 +49,10 @@ class Client {
   std::shared_ptr<ClientLog> log_ = std::make_shared<ClientLog>();
 };
 
-// Client callbacks (sim::ClientCallbacks and net::AsyncClientCallbacks have
-// the same shape) that record what they see into `log`.
-template <typename Callbacks>
-Callbacks recording_callbacks(const std::shared_ptr<ClientLog>& log) {
-  Callbacks c;
+// Client callbacks (both transports take runtime::ClientCallbacks) that
+// record what they see into `log`.
+inline runtime::ClientCallbacks recording_callbacks(const std::shared_ptr<ClientLog>& log) {
+  runtime::ClientCallbacks c;
   c.on_open = [log](std::string subprotocol) { log->opened = std::move(subprotocol); };
   c.on_rejected = [log](int status, std::string body) { log->rejected = {status, std::move(body)}; };
   c.on_text = [log](std::string text) { log->texts.push_back(std::move(text)); };
