@@ -25,26 +25,26 @@ CLI::App* register_serve_command(CLI::App& app) {
   cmd->add_option("--seed", o.seed, "Seed for run ids and the scripted agents' latencies")->capture_default_str();
   cmd->add_option("--max-connections", o.limits.max_connections, "Refuse connections beyond this (HTTP 503)")
       ->capture_default_str()
-      ->check(CLI::PositiveNumber);
+      ->check(CLI::Range(1, 1'000'000));
   cmd->add_option("--max-frame-bytes", o.limits.max_frame_bytes,
                   "Transport cap on one incoming WebSocket message: larger ones are closed 1009")
       ->capture_default_str()
-      ->check(CLI::PositiveNumber);
+      ->check(CLI::Range(1, 1 << 30));
   cmd->add_option("--app-max-frame-bytes", o.app_max_frame_bytes,
                   "The system's own frame limit: larger frames get an error frame frame_too_large, the socket stays")
       ->capture_default_str()
-      ->check(CLI::PositiveNumber);
+      ->check(CLI::Range(1, 1 << 30));
   cmd->add_option("--max-http-body-bytes", o.limits.max_http_body_bytes, "Larger HTTP request bodies get 413")
       ->capture_default_str()
-      ->check(CLI::PositiveNumber);
+      ->check(CLI::Range(1, 1 << 30));
   cmd->add_option("--outbound-queue-max", o.limits.outbound_queue_max,
                   "Frames queued per connection; beyond: the connection is closed 1013 (slow consumer)")
       ->capture_default_str()
-      ->check(CLI::PositiveNumber);
+      ->check(CLI::Range(1, 1'000'000));
   cmd->add_option("--shutdown-grace-ms", o.limits.shutdown_grace_ms,
                   "On SIGINT/SIGTERM: wait this long for close handshakes, then cut")
       ->capture_default_str()
-      ->check(CLI::NonNegativeNumber);
+      ->check(CLI::Range(0, 600'000));
   cmd->add_flag("-v,--verbose", o.verbose, "Debug logging (per connection)");
   cmd->footer(
       "Examples:\n"
