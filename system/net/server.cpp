@@ -665,6 +665,12 @@ void ServerCore::on_accept(error_code ec, tcp::socket socket) {
     });
     return;
   }
+  // Events are small frames that must leave at once: without TCP_NODELAY a
+  // frame can wait for the peer's delayed ACK (40 ms on Linux), which put the
+  // saturated emit-to-receive tail above the 50 ms bound (docs/benchmarks.md).
+  error_code nodelay_ec;
+  socket.set_option(tcp::no_delay(true), nodelay_ec);
+  if (nodelay_ec) logger->debug("TCP_NODELAY not set: {}", nodelay_ec.message());
   const bool over_limit = live.size() >= limits.max_connections;
   const std::uint64_t serial = next_serial++;
   auto session = std::make_shared<HttpSession>(shared_from_this(), serial, std::move(socket), over_limit);
