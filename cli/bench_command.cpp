@@ -345,13 +345,11 @@ int run_bench_command() {
   table.add("load average before / after", load_before + " / " + load_after, "/proc/loadavg (1 5 15 min)");
   std::cout << "\n";
   table.print(std::cout);
-  if (!o.markdown.empty()) {
-    std::ofstream md(o.markdown);
-    md << table.markdown();
-    if (!md) {
-      std::fprintf(stderr, "error: cannot write %s\n", o.markdown.c_str());
-      return kExitUsage;
-    }
+  try {
+    write_file(o.markdown, table.markdown());
+  } catch (const UsageError& e) {
+    std::fprintf(stderr, "error: %s\n", e.what());
+    return kExitUsage;
   }
   if (problems.count != 0) {
     std::cout << "\n" << problems.count << " violations while measuring (see stderr)\n";

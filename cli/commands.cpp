@@ -23,10 +23,6 @@
 namespace bridgesim::cli {
 namespace {
 
-struct UsageError : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
-
 const scenarios::Variant* variant_or_throw(const std::string& name) {
   if (name.empty()) return nullptr;
   const auto* v = scenarios::find_variant(name);
@@ -42,15 +38,6 @@ void check_property_names(const scenarios::Scenario& s) {
   }
 }
 
-void write_file(const std::string& path, const std::string& text) {
-  if (path.empty()) return;
-  const std::filesystem::path p(path);
-  if (p.has_parent_path()) std::filesystem::create_directories(p.parent_path());
-  std::ofstream out(p, std::ios::binary);
-  if (!out) throw UsageError("cannot write " + path);
-  out << text;
-  if (!out) throw UsageError("failed writing " + path);
-}
 
 std::string command_line(int argc, char** argv) {
   std::string out = "bridgesim";
@@ -378,6 +365,18 @@ int do_list(const std::string& scenario_dir) {
 }
 
 }  // namespace
+
+void write_file(const std::string& path, const std::string& text) {
+  if (path.empty()) return;
+  const std::filesystem::path p(path);
+  std::error_code ec;
+  if (p.has_parent_path()) std::filesystem::create_directories(p.parent_path(), ec);
+  if (ec) throw UsageError("cannot write " + path + ": " + ec.message());
+  std::ofstream out(p, std::ios::binary);
+  if (!out) throw UsageError("cannot write " + path);
+  out << text;
+  if (!out) throw UsageError("failed writing " + path);
+}
 
 int main_with_args(int argc, char** argv) {
   CLI::App app{"bridgesim: deterministic simulation and fault injection for an agent -> WebSocket backend"};

@@ -1,5 +1,8 @@
 #pragma once
 // The bridgesim command line, callable from tests with argv.
+#include <stdexcept>
+#include <string>
+
 namespace bridgesim::cli {
 
 constexpr int kExitPass = 0;
@@ -7,6 +10,15 @@ constexpr int kExitViolation = 1;
 constexpr int kExitUsage = 2;
 
 int main_with_args(int argc, char** argv);
+
+// Bad input or an unusable output path: every command exits 2 with its message.
+struct UsageError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// Writes `text` to `path`, creating parent directories; nothing when `path`
+// is empty. Throws UsageError naming the path when it cannot.
+void write_file(const std::string& path, const std::string& text);
 
 }  // namespace bridgesim::cli
 

@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "cli/commands.hpp"
 #include "properties/properties.hpp"
 #include "reports/reports.hpp"
 #include "scenarios/scenario.hpp"
@@ -19,9 +20,9 @@ namespace bridgesim::cli {
 
 // The probe cannot run as asked: a bad URL or option, an unreachable server.
 // The CLI exits 2 with its message.
-class ProbeInputError : public std::runtime_error {
+class ProbeInputError : public UsageError {
  public:
-  using std::runtime_error::runtime_error;
+  using UsageError::UsageError;
 };
 
 struct WsUrl {

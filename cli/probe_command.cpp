@@ -5,8 +5,6 @@
 #include <cctype>
 #include <chrono>
 #include <cstdio>
-#include <filesystem>
-#include <fstream>
 #include <map>
 #include <memory>
 #include <set>
@@ -563,15 +561,6 @@ ProbeArgs& args() {
   return a;
 }
 
-void write_file(const std::string& path, const std::string& text) {
-  if (path.empty()) return;
-  const std::filesystem::path p(path);
-  if (p.has_parent_path()) std::filesystem::create_directories(p.parent_path());
-  std::ofstream file(p, std::ios::binary);
-  file << text;
-  if (!file) throw ProbeInputError("cannot write " + path);
-}
-
 // The command that runs this probe again; never the secret.
 std::string rerun_command(const ProbeArgs& a, const ProbeSpec& spec) {
   std::string cmd = "bridgesim probe --url " + spec.url.text();
@@ -742,7 +731,7 @@ CLI::App* register_probe_command(CLI::App& app) {
 int run_probe_command() {
   try {
     return do_probe(args());
-  } catch (const ProbeInputError& e) {
+  } catch (const UsageError& e) {  // ProbeInputError, or an output path write_file cannot use
     std::fprintf(stderr, "error: %s\n", e.what());
   } catch (const scenarios::ScenarioError& e) {
     std::fprintf(stderr, "error: %s\n", e.what());

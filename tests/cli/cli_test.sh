@@ -44,6 +44,7 @@ fi
 expect "replay passes" 0 "trace hash: 0x[0-9a-f]{16}" -- "$bin" replay --scenario golden_path --seed 3 --trace "$tmp/t.jsonl"
 [ "$(wc -l <"$tmp/t.jsonl")" -gt 10 ] && passes=$((passes + 1)) || { echo "FAIL trace not written"; fails=$((fails + 1)); }
 expect "list" 0 "leaky_manager" -- "$bin" list
+expect "unwritable report path" 2 "cannot write /proc/nope/x.json" -- "$bin" run --scenario golden_path --seeds 2 --json /proc/nope/x.json
 expect "serve: bad port" 2 "--port" -- "$bin" serve --port 99999
 expect "serve: zero frame cap" 2 "--max-frame-bytes: Value 0 not in range 1 to" -- "$bin" serve --max-frame-bytes 0
 expect "serve: unknown option" 2 "--bogus" -- "$bin" serve --bogus
