@@ -22,6 +22,7 @@
 #include "scenarios/workloads.hpp"
 #include "system/app.hpp"
 #include "system/auth.hpp"
+#include "system/events.hpp"
 #include "system/net/async_client.hpp"
 #include "system/net/client.hpp"
 #include "system/net/real_runtime.hpp"
@@ -116,7 +117,6 @@ bool is_run_event(std::string_view type) {
              std::end(properties::kLifecycle);
 }
 
-bool is_terminal(std::string_view type) { return type == "agent_completed" || type == "agent_error"; }
 
 std::string ms_text(Nanos ns) {
   char buffer[32];
@@ -441,7 +441,7 @@ void measure_requests(const properties::ClientView& view, ProbeOutcome& out) {
   }
   std::set<std::pair<std::string, std::string>> ended;
   for (const auto& f : view.received) {
-    if (!is_terminal(properties::string_field(f.body, "type"))) continue;
+    if (!system::event_type::is_terminal(properties::string_field(f.body, "type"))) continue;
     const auto key = std::make_pair(f.actor, properties::string_field(f.body, "thread_id"));
     const auto sent = first_send.find(key);
     if (sent != first_send.end() && ended.insert(key).second) out.request_to_terminal_ns.push_back(f.at_ns - sent->second);

@@ -4,6 +4,8 @@
 
 #include <boost/json.hpp>
 
+#include "system/events.hpp"
+
 namespace bridgesim::scenarios {
 namespace {
 
@@ -20,7 +22,6 @@ std::uint64_t seq_of(const boost::json::object& o) {
   return 0;
 }
 
-bool is_terminal(std::string_view type) { return type == "agent_completed" || type == "agent_error"; }
 
 }  // namespace
 
@@ -121,7 +122,7 @@ void UserClient::on_run_event(const std::string& type, const std::string& run_id
     return;
   }
   r.accepted_seq = seq;
-  if (is_terminal(type)) return request_done();
+  if (system::event_type::is_terminal(type)) return request_done();
   arm_stall_timer();
 }
 

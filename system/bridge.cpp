@@ -18,7 +18,7 @@ void UserEmitter::emit(std::string_view type, boost::json::object payload) {
     throw std::logic_error("UserEmitter: agent_started must come first, and only once");
   }
   const std::uint64_t seq = next_seq_++;
-  if (type == event_type::kAgentCompleted || type == event_type::kAgentError) finished_ = true;
+  if (event_type::is_terminal(type)) finished_ = true;
   const AgentEvent event{type, ctx_, agent_name_, seq, bridge_.clock().now_ns(), std::move(payload)};
   bridge_.deliver(ctx_, seq, type, serialize(event));
 }
@@ -57,7 +57,7 @@ void AgentWebSocketBridge::deliver(const UserExecutionContext& ctx, std::uint64_
                                    std::string frame) {
   ++frames_delivered_;
   runtime::RelayMessage message{ctx.user_id, ctx.run_id, seq, std::string(type), std::move(frame)};
-  const bool terminal = type == event_type::kAgentCompleted || type == event_type::kAgentError;
+  const bool terminal = event_type::is_terminal(type);
   // A full log only costs resume for this run; the live path still delivers.
   (void)wiring_.run_log.append(message, terminal);
   wiring_.relay.publish(std::move(message));

@@ -21,6 +21,8 @@ constexpr std::string_view kAgentError = "agent_error";
 constexpr std::string_view kConnectionEstablished = "connection_established";
 constexpr std::string_view kPong = "pong";
 constexpr std::string_view kError = "error";
+// A run's last event: exactly one of these ends every started run.
+constexpr bool is_terminal(std::string_view type) { return type == kAgentCompleted || type == kAgentError; }
 }  // namespace event_type
 
 // An agent lifecycle event: the common fields every such event carries, plus

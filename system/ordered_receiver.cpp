@@ -1,9 +1,8 @@
 #include "system/ordered_receiver.hpp"
 
+#include "system/events.hpp"
+
 namespace bridgesim::system {
-namespace {
-bool is_terminal(const std::string& type) { return type == "agent_completed" || type == "agent_error"; }
-}  // namespace
 
 OrderedReceiver::OrderedReceiver(runtime::Timers& timers, const RunLog& log, ReceiverLimits limits, Deliver deliver)
     : timers_(timers), log_(log), limits_(limits), deliver_(std::move(deliver)) {}
@@ -17,7 +16,7 @@ std::size_t OrderedReceiver::runs_waiting() const {
 void OrderedReceiver::forward(RunState& run, const runtime::RelayMessage& message) {
   run.next_seq = message.seq + 1;
   run.idle_timer.cancel();
-  if (is_terminal(message.type)) {
+  if (event_type::is_terminal(message.type)) {
     run.finished = true;
   } else {
     run.idle_timer = timers_.call_after(limits_.idle_poll_ns, [this, id = message.run_id] { poll_idle(id); });
