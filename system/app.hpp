@@ -14,6 +14,7 @@
 #include "system/auth.hpp"
 #include "system/auth_service_client.hpp"
 #include "system/bridge.hpp"
+#include "system/critical_path.hpp"
 #include "system/ordered_receiver.hpp"
 #include "system/router.hpp"
 #include "system/run_log.hpp"
@@ -108,8 +109,6 @@ struct HttpResponse {
   std::string body;
 };
 
-// Handlers the router must have for the golden path to work.
-inline constexpr std::string_view kRequiredHandlers[] = {"user_message", "start_agent", "ping", "disconnect", "resume", "cancel"};
 
 class App {
  public:
