@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# The size, dependency and format lints must flag planted violations and pass
+# clean trees. Usage: lint_test.sh SCRIPTS_DIR
+set -u
+scripts=$1
+source "$(dirname "$0")/../support/expect.sh"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+function_of() {  # function_of NAME BODY_LINES: a function NAME of BODY_LINES + 2 lines
+  echo "int $1() {"
+  for _ in $(seq 1 "$2"); do echo "  x++;"; done
+  echo "}"
+}
+size() { /usr/bin/python3 "$scripts/lint_size.py" "$@"; }
+
+# ---- size: functions
+mkdir -p "$tmp/s/sim" "$tmp/s/scripts"
+function_of ok 68 >"$tmp/s/sim/a.cpp"  # 70 lines: at the limit
+expect "size: a 70-line function passes" 0 "" -- size "$tmp/s"
+function_of long 69 >"$tmp/s/sim/a.cpp"  # 71 lines
+expect "size: a 71-line function fails" 1 "function sim/a.cpp long: 71 lines" -- size "$tmp/s"
+size --update "$tmp/s" >/dev/null
+expect "size: a listed violator passes" 0 "" -- size "$tmp/s"
+function_of long 75 >"$tmp/s/sim/a.cpp"
+expect "size: a listed violator that grew fails" 1 "" -- size "$tmp/s"
+function_of long 10 >"$tmp/s/sim/a.cpp"
+expect "size: a listed violator that shrank under the limit fails (delete its line)" 1 "" -- size "$tmp/s"
+rm "$tmp/s/scripts/size-ratchet.txt"
+{ echo 'const char* k = R"(' ; for _ in $(seq 1 80); do echo '{ not code }'; done; echo ')";'; function_of f 3; } >"$tmp/s/sim/a.cpp"
+expect "size: braces inside a raw string are not a function" 0 "" -- size "$tmp/s"
+{ echo 'namespace n {'; echo 'struct S {'; echo '  void m() const {'; for _ in $(seq 1 70); do echo '    if (x) { y(); }'; done; echo '  }'; echo '};'; echo '}'; } >"$tmp/s/sim/a.cpp"
+expect "size: a 72-line member function inside a namespace and a class fails" 1 "" -- size "$tmp/s"
+for _ in $(seq 1 501); do echo "int v$RANDOM;"; done >"$tmp/s/sim/a.cpp"
+expect "size: a 501-line file fails" 1 "" -- size "$tmp/s"
+
+# ---- dependency rule
+deps() { /usr/bin/python3 "$scripts/lint_deps.py" "$@"; }
+mkdir -p "$tmp/d/bench" "$tmp/d/cli" "$tmp/d/system" "$tmp/d/properties" "$tmp/d/tests/sweep"
+printf '#include "harness/sweep.hpp"\n#include "system/app.hpp"\n' >"$tmp/d/bench/a.cpp"
+printf '#include "bench/fanout.hpp"\n' >"$tmp/d/cli/a.cpp"
+expect "deps: allowed arrows pass" 0 "" -- deps "$tmp/d"
+printf '#include "cli/harness.hpp"\n' >"$tmp/d/bench/b.cpp"
+expect "deps: bench -> cli fails" 1 "bench/b.cpp:1: bench may not include cli/" -- deps "$tmp/d"
+rm "$tmp/d/bench/b.cpp"
+printf '#include "sim/trace.hpp"\n' >"$tmp/d/system/b.cpp"
+expect "deps: system -> sim fails" 1 "" -- deps "$tmp/d"
+rm "$tmp/d/system/b.cpp"
+printf '#include "system/app.hpp"\n' >"$tmp/d/properties/b.cpp"
+expect "deps: properties -> system fails" 1 "" -- deps "$tmp/d"
+rm "$tmp/d/properties/b.cpp"
+printf '#include "cli/commands.hpp"\n' >"$tmp/d/tests/sweep/b.cpp"
+expect "deps: tests/sweep -> cli fails" 1 "" -- deps "$tmp/d"
+rm "$tmp/d/tests/sweep/b.cpp"
+mkdir -p "$tmp/d/newfolder" && printf 'int x;\n' >"$tmp/d/newfolder/a.cpp"
+expect "deps: a folder without a row fails" 1 "" -- deps "$tmp/d"
+
+# ---- format
+if command -v clang-format >/dev/null; then
+  mkdir -p "$tmp/f/sim"
+  cp "$(dirname "$0")/../../.clang-format" "$tmp/f/"
+  printf 'int f() { return 1; }\n' >"$tmp/f/sim/a.cpp"
+  expect "format: a formatted file passes" 0 "" -- bash "$scripts/lint-format.sh" "$tmp/f"
+  printf 'int   f( ) {return 1;}\n' >"$tmp/f/sim/a.cpp"
+  expect "format: an unformatted file fails" 1 "sim/a.cpp" -- bash "$scripts/lint-format.sh" "$tmp/f"
+fi
+expect_summary "lint: "
