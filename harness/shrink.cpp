@@ -1,16 +1,16 @@
-#include "cli/shrink.hpp"
+#include "harness/shrink.hpp"
 
 #include <functional>
 #include <vector>
 
-#include "cli/harness.hpp"
+#include "harness/run_seed.hpp"
 #include "scenarios/world.hpp"
 
-namespace bridgesim::cli {
+namespace bridgesim::harness {
 namespace {
 
-std::optional<std::string> violates(const scenarios::Scenario& s, std::uint64_t seed,
-                                    const scenarios::Variant* variant, const std::string& property) {
+std::optional<std::string> violates(const scenarios::Scenario& s, std::uint64_t seed, const scenarios::Variant* variant,
+                                    const std::string& property) {
   const auto outcome = run_seed(s, seed, variant);
   for (const auto& v : outcome.violations) {
     if (v.property == property) return v.message;
@@ -65,7 +65,10 @@ std::optional<ShrinkResult> shrink(const scenarios::Scenario& scenario, std::uin
   for (bool progress = true; progress;) {
     progress = false;
     for (int users = 1; users < result.scenario.users; users = users * 2) {
-      if (attempt([users](scenarios::Scenario& s) { keep_users(s, users); return true; })) {
+      if (attempt([users](scenarios::Scenario& s) {
+            keep_users(s, users);
+            return true;
+          })) {
         progress = true;
         break;
       }
@@ -78,9 +81,13 @@ std::optional<ShrinkResult> shrink(const scenarios::Scenario& scenario, std::uin
     }
     progress |= attempt([](scenarios::Scenario& s) { return s.hostile_clients > 0 && (s.hostile_clients = 0, true); });
     progress |= attempt([](scenarios::Scenario& s) { return s.tabs > 1 && (s.tabs = 1, true); });
-    progress |= attempt([](scenarios::Scenario& s) { return s.messages_per_user > 1 && (s.messages_per_user = 1, true); });
+    progress |=
+        attempt([](scenarios::Scenario& s) { return s.messages_per_user > 1 && (s.messages_per_user = 1, true); });
     if (result.scenario.users > 1) {
-      progress |= attempt([](scenarios::Scenario& s) { keep_users(s, s.users - 1); return true; });
+      progress |= attempt([](scenarios::Scenario& s) {
+        keep_users(s, s.users - 1);
+        return true;
+      });
     }
   }
   // heal_by stays the latest heal of what is left.
@@ -91,8 +98,8 @@ std::optional<ShrinkResult> shrink(const scenarios::Scenario& scenario, std::uin
   result.scenario.faults.heal_by_ns = heal_by;
   result.message = violates(result.scenario, seed, variant, result.property).value_or(*current);
   result.scenario.name = scenario.name + "_shrunk_seed" + std::to_string(seed);
-  result.scenario.description = "shrunk from " + scenario.name + " seed " + std::to_string(seed) + ": " + result.property +
-                                " violated";
+  result.scenario.description =
+      "shrunk from " + scenario.name + " seed " + std::to_string(seed) + ": " + result.property + " violated";
   return result;
 }
 
@@ -103,7 +110,8 @@ std::string shrunk_scenario_file(const ShrinkResult& result, const scenarios::Va
   out += "# replay: bridgesim replay --scenario " + path + " --seed " + std::to_string(result.seed);
   if (variant != nullptr) out += " --variant " + variant->name;
   out += "\n";
-  return out + scenarios::to_toml(result.scenario, result.scenario.faults.faults.empty() ? sim::FaultPlan{} : result.scenario.faults);
+  return out + scenarios::to_toml(result.scenario,
+                                  result.scenario.faults.faults.empty() ? sim::FaultPlan{} : result.scenario.faults);
 }
 
-}  // namespace bridgesim::cli
+}  // namespace bridgesim::harness

@@ -1,51 +1,13 @@
-#include "cli/harness.hpp"
+#include "harness/sweep.hpp"
 
-#include "properties/client_view.hpp"
-
+#include <algorithm>
 #include <atomic>
 #include <chrono>
-#include <filesystem>
-#include <map>
-#include <stdexcept>
 #include <thread>
-#include <tuple>
 
-#include <boost/json.hpp>
+#include "harness/replay_command.hpp"
 
-namespace bridgesim::cli {
-
-std::string default_scenario_dir() { return BRIDGESIM_SCENARIO_DIR; }
-
-SeedOutcome run_seed(const scenarios::Scenario& scenario, std::uint64_t seed, const scenarios::Variant* variant,
-                     bool force_swarm) {
-  const scenarios::RunResult run = scenarios::run_scenario(scenario, {seed, variant, false, force_swarm});
-  SeedOutcome out;
-  out.seed = seed;
-  out.trace_hash = run.trace.hash();
-  out.trace_records = run.trace.size();
-  out.virtual_end_ns = run.virtual_end_ns;
-  const properties::ClientView view = properties::build_client_view(run.trace);
-  out.violations = properties::check_properties(run.trace, scenario.properties, &view);
-  for (const auto& f : run.faults.faults) out.faults_planned.insert(std::string(sim::info(f.kind).name));
-  std::map<std::pair<std::string, std::uint64_t>, runtime::Nanos> published;  // (run, seq) -> emitted at
-  for (const auto& r : run.trace.records()) {
-    if (r.kind == "fault_hit") out.faults_hit.insert(std::string(r.field("fault")));
-    if (r.actor == "relay" && r.kind == "publish") {
-      published.emplace(std::make_pair(std::string(r.field("run")), std::stoull(std::string(r.field("seq")))), r.at_ns);
-    }
-  }
-  // Emit-to-receive latency: the first receipt of each event by each client.
-  std::set<std::tuple<std::string, std::string, std::uint64_t>> received;
-  for (const auto& f : view.received) {
-    const std::string run_id = properties::string_field(f.body, "run_id");
-    const auto* seq = f.body.if_contains("seq");
-    if (run_id.empty() || seq == nullptr || !seq->is_number()) continue;
-    const auto key = std::make_pair(run_id, seq->to_number<std::uint64_t>());
-    const auto at = published.find(key);
-    if (at != published.end() && received.emplace(f.actor, key.first, key.second).second) out.latency.add(f.at_ns - at->second);
-  }
-  return out;
-}
+namespace bridgesim::harness {
 
 std::uint64_t SweepOutcome::failing_seeds() const {
   std::uint64_t n = 0;
@@ -82,7 +44,7 @@ SweepOutcome sweep(const SweepSpec& spec, const std::function<void(std::uint64_t
         for (std::uint64_t i = next++; i < total && !stop; i = next++) run_one(i);
       });
     }
-    // Threads are allowed here (cli/), never inside one run.
+    // Threads are allowed here (harness/, above one run), never inside one run.
     while (done < total && !stop) {
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
       if (progress) progress(done, total);
@@ -98,25 +60,6 @@ SweepOutcome sweep(const SweepSpec& spec, const std::function<void(std::uint64_t
   }
   out.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   return out;
-}
-
-std::pair<std::uint64_t, std::uint64_t> shard_range(std::uint64_t first, std::uint64_t count, std::uint64_t index,
-                                                    std::uint64_t shards) {
-  if (shards == 0 || index == 0 || index > shards) throw std::invalid_argument("shard must be K/N with 1 <= K <= N");
-  // The first (count % shards) shards take one seed more.
-  const std::uint64_t base = count / shards, extra = count % shards;
-  const std::uint64_t k = index - 1;
-  const std::uint64_t start = first + k * base + std::min(k, extra);
-  return {start, base + (k < extra ? 1 : 0)};
-}
-
-std::string replay_command(const scenarios::Scenario& scenario, std::uint64_t seed, const scenarios::Variant* variant) {
-  const std::filesystem::path source(scenario.source);
-  const bool in_default_dir = source.parent_path() == std::filesystem::path(default_scenario_dir());
-  std::string cmd = "bridgesim replay --scenario " + (in_default_dir ? scenario.name : scenario.source) +
-                    " --seed " + std::to_string(seed);
-  if (variant != nullptr) cmd += " --variant " + variant->name;
-  return cmd;
 }
 
 reports::ScenarioResult to_report(const SweepSpec& spec, const SweepOutcome& outcome) {
@@ -147,4 +90,4 @@ reports::ScenarioResult to_report(const SweepSpec& spec, const SweepOutcome& out
   return r;
 }
 
-}  // namespace bridgesim::cli
+}  // namespace bridgesim::harness

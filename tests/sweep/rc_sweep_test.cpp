@@ -7,7 +7,7 @@
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
 
-#include "cli/harness.hpp"
+#include "harness/harness.hpp"
 #include "scenarios/variants.hpp"
 #include "tests/support/generators.hpp"
 
@@ -15,7 +15,7 @@ namespace bridgesim {
 namespace {
 
 std::string first_violation(const scenarios::Scenario& s, std::uint64_t seed, const scenarios::Variant* variant) {
-  const auto outcome = cli::run_seed(s, seed, variant);
+  const auto outcome = harness::run_seed(s, seed, variant);
   return outcome.violations.empty() ? "" : outcome.violations.front().property + ": " + outcome.violations.front().message;
 }
 
