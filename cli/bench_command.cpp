@@ -28,8 +28,6 @@
 namespace bridgesim::cli {
 namespace {
 
-
-
 using Clock = std::chrono::steady_clock;
 
 double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }

@@ -4,10 +4,10 @@
 
 #include <chrono>
 #include <cstdio>
-#include <optional>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -40,7 +40,6 @@ void check_property_names(const scenarios::Scenario& s) {
     }
   }
 }
-
 
 std::string command_line(int argc, char** argv) {
   std::string out = "bridgesim";
@@ -110,6 +109,19 @@ std::pair<std::uint64_t, std::uint64_t> parse_pair(const std::string& text, cons
   }
 }
 
+// The named scenarios, or every one in the directory; properties checked by name.
+std::vector<scenarios::Scenario> scenarios_to_run(const RunArgs& args) {
+  std::vector<scenarios::Scenario> list;
+  if (args.scenarios.empty()) {
+    list = scenarios::load_scenario_dir(args.scenario_dir);
+    if (list.empty()) throw UsageError("no scenario files (*.toml) in " + args.scenario_dir);
+  } else {
+    for (const auto& s : args.scenarios) list.push_back(scenarios::find_scenario(s, args.scenario_dir));
+  }
+  for (const auto& s : list) check_property_names(s);
+  return list;
+}
+
 int do_run(RunArgs args, const std::string& cmdline) {
   const auto* variant = variant_or_throw(args.variant);
   if (!args.seed_range.empty()) {
@@ -127,14 +139,7 @@ int do_run(RunArgs args, const std::string& cmdline) {
     std::fprintf(stderr, "shard %s: seeds %llu..%llu\n", args.shard.c_str(), static_cast<unsigned long long>(first),
                  static_cast<unsigned long long>(first + count - 1));
   }
-  std::vector<scenarios::Scenario> list;
-  if (args.scenarios.empty()) {
-    list = scenarios::load_scenario_dir(args.scenario_dir);
-    if (list.empty()) throw UsageError("no scenario files (*.toml) in " + args.scenario_dir);
-  } else {
-    for (const auto& s : args.scenarios) list.push_back(scenarios::find_scenario(s, args.scenario_dir));
-  }
-  for (const auto& s : list) check_property_names(s);
+  const std::vector<scenarios::Scenario> list = scenarios_to_run(args);
 
   const bool tty = isatty(STDERR_FILENO) != 0;
   reports::SweepReport report;
@@ -148,8 +153,9 @@ int do_run(RunArgs args, const std::string& cmdline) {
     const auto result = harness::to_report(spec, outcome);
     std::printf("%-24s runs=%llu failures=%llu wall=%.3fs (%.0f runs/s)\n",
                 (scenario.name + (variant ? "[" + variant->name + "]" : "")).c_str(),
-                static_cast<unsigned long long>(result.seeds_run), static_cast<unsigned long long>(result.failing_seeds),
-                outcome.wall_seconds, outcome.wall_seconds > 0 ? result.seeds_run / outcome.wall_seconds : 0.0);
+                static_cast<unsigned long long>(result.seeds_run),
+                static_cast<unsigned long long>(result.failing_seeds), outcome.wall_seconds,
+                outcome.wall_seconds > 0 ? result.seeds_run / outcome.wall_seconds : 0.0);
     if (args.fault_stats) {
       for (const auto& [kind, count] : result.faults) {
         std::printf("  fault %-18s planned in %5.1f%% of seeds, took effect in %5.1f%%\n", kind.c_str(),
@@ -159,7 +165,8 @@ int do_run(RunArgs args, const std::string& cmdline) {
     std::size_t printed = 0;
     for (const auto& f : result.failures) {
       if (printed++ == args.max_failures_printed) {
-        std::printf("  ... %zu more violations (see the reports)\n", result.failures.size() - args.max_failures_printed);
+        std::printf("  ... %zu more violations (see the reports)\n",
+                    result.failures.size() - args.max_failures_printed);
         break;
       }
       std::printf("  FAIL seed=%llu property=%s: %s\n    replay: %s\n", static_cast<unsigned long long>(f.seed),
@@ -234,8 +241,8 @@ int do_shrink(const ShrinkArgs& args) {
   const auto scenario = scenarios::find_scenario(args.scenario, args.scenario_dir);
   const auto result = harness::shrink(scenario, args.seed, variant, args.swarm);
   if (!result) {
-    std::printf("seed %llu of %s passes every property: nothing to shrink\n", static_cast<unsigned long long>(args.seed),
-                scenario.name.c_str());
+    std::printf("seed %llu of %s passes every property: nothing to shrink\n",
+                static_cast<unsigned long long>(args.seed), scenario.name.c_str());
     return kExitPass;
   }
   const std::string path = args.out.empty() ? "out/" + result->scenario.name + ".toml" : args.out;
@@ -290,11 +297,13 @@ int do_list(const std::string& scenario_dir) {
     std::printf("  %-22s %s\n", s.name.c_str(), s.description.c_str());
   }
   std::printf("\nProperties:\n");
-  for (const auto& p : properties::property_catalog()) std::printf("  %-22s %s\n", p.name.c_str(), p.description.c_str());
+  for (const auto& p : properties::property_catalog())
+    std::printf("  %-22s %s\n", p.name.c_str(), p.description.c_str());
   std::printf("\nFault kinds ([[fault]] kind = ..., or drawn by --swarm):\n");
   for (const auto& k : sim::fault_kinds()) {
     std::string params;
-    for (const auto& p : k.params) params += (params.empty() ? "" : ", ") + std::string(p.name) + "=" + std::string(p.fallback);
+    for (const auto& p : k.params)
+      params += (params.empty() ? "" : ", ") + std::string(p.name) + "=" + std::string(p.fallback);
     std::printf("  %-22s %-11s %s%s%s\n", std::string(k.name).c_str(), std::string(k.group).c_str(),
                 std::string(k.description).c_str(), k.targeted ? " [target = \"user:<id>\"]" : "",
                 params.empty() ? "" : (" {" + params + "}").c_str());
@@ -310,17 +319,22 @@ CLI::App* add_run_command(CLI::App& app, RunArgs& run) {
   auto* run_cmd = app.add_subcommand("run", "Run scenarios over many seeds and check every property");
   run_cmd->add_option("-s,--scenario", run.scenarios, "Scenario name or .toml path (repeatable; default: all)");
   run_cmd->add_option("--scenario-dir", run.scenario_dir, "Where scenario names are looked up")->capture_default_str();
-  run_cmd->add_option("-n,--seeds", run.seeds, "Seeds per scenario")->capture_default_str()->check(CLI::Range(1ull, 100'000'000ull));
+  run_cmd->add_option("-n,--seeds", run.seeds, "Seeds per scenario")
+      ->capture_default_str()
+      ->check(CLI::Range(1ull, 100'000'000ull));
   run_cmd->add_option("--seed-start", run.seed_start, "First seed")->capture_default_str();
   run_cmd->add_option("--seed-range", run.seed_range, "Seeds A..B inclusive (instead of --seed-start/--seeds)");
   run_cmd->add_option("--shard", run.shard,
                       "Run shard K of N (1-based) of the seed range; the N shards partition it exactly (CI matrix, "
                       "Kubernetes Indexed Job: --shard $((JOB_COMPLETION_INDEX+1))/N)");
   run_cmd->add_option("--variant", run.variant, "Swap in an incident-regression component (see list)");
-  run_cmd->add_option("-j,--jobs", run.jobs, "Runs in parallel; results identical to --jobs 1")->capture_default_str()->check(CLI::Range(1u, 256u));
+  run_cmd->add_option("-j,--jobs", run.jobs, "Runs in parallel; results identical to --jobs 1")
+      ->capture_default_str()
+      ->check(CLI::Range(1u, 256u));
   run_cmd->add_flag("--fail-fast", run.fail_fast, "Stop a scenario at its first failing seed");
   run_cmd->add_flag("--swarm", run.swarm, "Every seed also draws its own random faults (swarm testing)");
-  run_cmd->add_flag("--fault-stats", run.fault_stats, "Print, per fault kind, the share of seeds that planned and hit it");
+  run_cmd->add_flag("--fault-stats", run.fault_stats,
+                    "Print, per fault kind, the share of seeds that planned and hit it");
   run_cmd->add_option("--junit", run.junit, "Write JUnit XML here");
   run_cmd->add_option("--json", run.json, "Write the JSON summary here");
   run_cmd->add_option("--markdown", run.markdown, "Write a Markdown summary here");
@@ -332,7 +346,8 @@ CLI::App* add_run_command(CLI::App& app, RunArgs& run) {
 CLI::App* add_replay_command(CLI::App& app, ReplayArgs& replay) {
   auto* replay_cmd = app.add_subcommand("replay", "Re-run one seed exactly: timeline, violations, trace hash");
   replay_cmd->add_option("-s,--scenario", replay.scenario, "Scenario name or .toml path")->required();
-  replay_cmd->add_option("--scenario-dir", replay.scenario_dir, "Where scenario names are looked up")->capture_default_str();
+  replay_cmd->add_option("--scenario-dir", replay.scenario_dir, "Where scenario names are looked up")
+      ->capture_default_str();
   replay_cmd->add_option("--seed", replay.seed, "The seed to replay")->required();
   replay_cmd->add_option("--variant", replay.variant, "The incident-regression component the failing run used");
   replay_cmd->add_option("--trace", replay.trace_out, "Also write the trace as JSON lines here");
@@ -353,18 +368,22 @@ CLI::App* add_list_command(CLI::App& app, std::string& list_dir) {
 CLI::App* add_shrink_command(CLI::App& app, ShrinkArgs& shrink_args) {
   auto* shrink_cmd = app.add_subcommand("shrink", "Shrink a failing seed to a minimal scenario file that replays it");
   shrink_cmd->add_option("-s,--scenario", shrink_args.scenario, "Scenario name or .toml path")->required();
-  shrink_cmd->add_option("--scenario-dir", shrink_args.scenario_dir, "Where scenario names are looked up")->capture_default_str();
+  shrink_cmd->add_option("--scenario-dir", shrink_args.scenario_dir, "Where scenario names are looked up")
+      ->capture_default_str();
   shrink_cmd->add_option("--seed", shrink_args.seed, "The failing seed")->required();
   shrink_cmd->add_option("--variant", shrink_args.variant, "The incident-regression component the failing run used");
   shrink_cmd->add_flag("--swarm", shrink_args.swarm, "The failing run used --swarm");
-  shrink_cmd->add_option("-o,--out", shrink_args.out, "Where to write the scenario (default out/<name>_shrunk_seed<S>.toml)");
+  shrink_cmd->add_option("-o,--out", shrink_args.out,
+                         "Where to write the scenario (default out/<name>_shrunk_seed<S>.toml)");
   shrink_cmd->footer("Example: bridgesim shrink --scenario swarm --seed 11 --variant permissive_auth");
   return shrink_cmd;
 }
 
 CLI::App* add_report_command(CLI::App& app, ReportArgs& report_args) {
   auto* report_cmd = app.add_subcommand("report", "Merge JSON result files (shards, jobs) into one set of reports");
-  report_cmd->add_option("inputs", report_args.inputs, "JSON files written by `run --json`")->required()->check(CLI::ExistingFile);
+  report_cmd->add_option("inputs", report_args.inputs, "JSON files written by `run --json`")
+      ->required()
+      ->check(CLI::ExistingFile);
   report_cmd->add_option("--junit", report_args.junit, "Write merged JUnit XML here");
   report_cmd->add_option("--json", report_args.json, "Write the merged JSON here");
   report_cmd->add_option("--markdown", report_args.markdown, "Write a merged Markdown summary here");
@@ -398,7 +417,8 @@ int main_with_args(int argc, char** argv) {
       "  bridgesim run --scenario golden_path --seeds 100 --jobs 2\n"
       "  bridgesim replay --scenario golden_path --seed 17 --perfetto out/seed17.json\n"
       "  bridgesim shrink --scenario swarm --seed 11 --variant permissive_auth\n"
-      "  bridgesim run --shard 1/4 --json out/shard1.json   # then: bridgesim report out/shard*.json --html out/r.html\n"
+      "  bridgesim run --shard 1/4 --json out/shard1.json   # then: bridgesim report out/shard*.json --html "
+      "out/r.html\n"
       "  bridgesim list\n"
       "Exit codes: 0 pass, 1 property violated, 2 usage or input error.");
 

@@ -18,28 +18,28 @@ namespace bridgesim::cli {
 namespace {
 
 constexpr const char* kProbeFooter =
-      "Examples:\n"
-      "  bridgesim serve --port 8080 &\n"
-      "  bridgesim probe --url ws://127.0.0.1:8080/ws --users 3 --messages 2 --junit out/probe.xml\n"
-      "  bridgesim probe --url ws://staging:8080/ws --token-secret \"$JWT_SECRET\" --scenario hostile --html out/probe.html\n"
-      "\n"
-      "The clients are the simulator's own (UserClient, HostileClient), on real sockets and real time; the\n"
-      "trace has the simulator's format and is judged by the same checkers. Only what clients see can be\n"
-      "judged: delivery, isolation, protocol and auth are checked by default. runs, resources, health and\n"
-      "no_crash read the server's internal records, which a live server does not give out: on a probe\n"
-      "trace they pass without having looked.\n"
-      "From a scenario the probe takes users, tabs, messages, hostile clients, the start spread and the\n"
-      "client-side token faults (expired_token, forged_token, missing_token: those users are expected to be\n"
-      "refused, 401). Every other fault, the swarm, the [network] section and the virtual deadline are\n"
-      "ignored: a live server cannot be fault-injected (the probe says which it skipped).\n"
-      "A handshake that gets no HTTP answer (refused, reset, timed out) counts as a refusal with status 0,\n"
-      "which the clients retry with backoff. Printed: per-client table, request -> terminal-event time\n"
-      "(client side; the reports' emit-to-receive histogram stays empty: another machine's clock is not\n"
-      "ours), and the largest gap between consecutive events of a run against the 100 ms acceptance bound\n"
-      "(informational).\n"
-      "Exit codes: 0 every property held, 1 a property was violated, 2 usage or input error (bad URL,\n"
-      "unknown scenario or property, server unreachable).";
-
+    "Examples:\n"
+    "  bridgesim serve --port 8080 &\n"
+    "  bridgesim probe --url ws://127.0.0.1:8080/ws --users 3 --messages 2 --junit out/probe.xml\n"
+    "  bridgesim probe --url ws://staging:8080/ws --token-secret \"$JWT_SECRET\" --scenario hostile --html "
+    "out/probe.html\n"
+    "\n"
+    "The clients are the simulator's own (UserClient, HostileClient), on real sockets and real time; the\n"
+    "trace has the simulator's format and is judged by the same checkers. Only what clients see can be\n"
+    "judged: delivery, isolation, protocol and auth are checked by default. runs, resources, health and\n"
+    "no_crash read the server's internal records, which a live server does not give out: on a probe\n"
+    "trace they pass without having looked.\n"
+    "From a scenario the probe takes users, tabs, messages, hostile clients, the start spread and the\n"
+    "client-side token faults (expired_token, forged_token, missing_token: those users are expected to be\n"
+    "refused, 401). Every other fault, the swarm, the [network] section and the virtual deadline are\n"
+    "ignored: a live server cannot be fault-injected (the probe says which it skipped).\n"
+    "A handshake that gets no HTTP answer (refused, reset, timed out) counts as a refusal with status 0,\n"
+    "which the clients retry with backoff. Printed: per-client table, request -> terminal-event time\n"
+    "(client side; the reports' emit-to-receive histogram stays empty: another machine's clock is not\n"
+    "ours), and the largest gap between consecutive events of a run against the 100 ms acceptance bound\n"
+    "(informational).\n"
+    "Exit codes: 0 every property held, 1 a property was violated, 2 usage or input error (bad URL,\n"
+    "unknown scenario or property, server unreachable).";
 
 // The command that runs this probe again; never the secret.
 std::string rerun_command(const ProbeArgs& a, const ProbeSpec& spec) {
@@ -114,7 +114,8 @@ void print_outcome(const ProbeSpec& spec, const ProbeOutcome& o) {
   std::string checked;
   std::set<std::string> failed;
   for (const auto& v : o.violations) failed.insert(v.property);
-  for (const auto& p : o.properties) checked += (checked.empty() ? "" : ", ") + p + (failed.count(p) ? " FAIL" : " pass");
+  for (const auto& p : o.properties)
+    checked += (checked.empty() ? "" : ", ") + p + (failed.count(p) ? " FAIL" : " pass");
   std::printf("properties: %s\n", checked.c_str());
   for (const auto& p : o.properties) {
     const auto& client_side = client_side_properties();
@@ -133,7 +134,8 @@ void print_outcome(const ProbeSpec& spec, const ProbeOutcome& o) {
 
 int do_probe(const ProbeArgs& a) {
   const ProbeSpec spec = spec_from(a);
-  std::fprintf(stderr, "probe %s: scenario %s, %d users x %d tabs x %d messages, %d hostile, deadline %.1f s, seed %llu\n",
+  std::fprintf(stderr,
+               "probe %s: scenario %s, %d users x %d tabs x %d messages, %d hostile, deadline %.1f s, seed %llu\n",
                spec.url.text().c_str(), spec.scenario.name.c_str(), spec.scenario.users, spec.scenario.tabs,
                spec.scenario.messages_per_user, spec.scenario.hostile_clients, spec.deadline_s,
                static_cast<unsigned long long>(spec.seed));
@@ -155,7 +157,8 @@ int do_probe(const ProbeArgs& a) {
 
 ProbeCommand::ProbeCommand(CLI::App& app) {
   command_ = app.add_subcommand(
-      "probe", "Drive a live server with the scenario workloads over real sockets and check the client-side properties");
+      "probe",
+      "Drive a live server with the scenario workloads over real sockets and check the client-side properties");
   auto* cmd = command_;
   ProbeArgs& a = args_;
   a.token_secret = system::AppConfig{}.jwt_secret;
@@ -170,8 +173,9 @@ ProbeCommand::ProbeCommand(CLI::App& app) {
   a.messages_option = cmd->add_option("--messages", a.messages, "Messages per user (overrides the scenario's)")
                           ->capture_default_str()
                           ->check(CLI::Range(1, 10'000));
-  cmd->add_option("-s,--scenario", a.scenario, "Scenario name or .toml path: its users, tabs, messages, hostile "
-                                               "clients and token faults");
+  cmd->add_option("-s,--scenario", a.scenario,
+                  "Scenario name or .toml path: its users, tabs, messages, hostile "
+                  "clients and token faults");
   cmd->add_option("--scenario-dir", a.scenario_dir, "Where scenario names are looked up")->capture_default_str();
   a.deadline_option = cmd->add_option("--deadline-s", a.deadline_s, "Real-time budget; then stop, finished or not")
                           ->capture_default_str()

@@ -28,6 +28,15 @@ void keep_users(scenarios::Scenario& s, int users) {
   });
 }
 
+// heal_by stays the latest heal of what is left.
+void reset_heal_by(scenarios::Scenario& s) {
+  runtime::Nanos heal_by = 0;
+  for (const auto& f : s.faults.faults) {
+    if (!sim::info(f.kind).whole_run) heal_by = std::max(heal_by, f.heal_ns);
+  }
+  s.faults.heal_by_ns = heal_by;
+}
+
 }  // namespace
 
 std::optional<ShrinkResult> shrink(const scenarios::Scenario& scenario, std::uint64_t seed,
@@ -90,12 +99,7 @@ std::optional<ShrinkResult> shrink(const scenarios::Scenario& scenario, std::uin
       });
     }
   }
-  // heal_by stays the latest heal of what is left.
-  runtime::Nanos heal_by = 0;
-  for (const auto& f : result.scenario.faults.faults) {
-    if (!sim::info(f.kind).whole_run) heal_by = std::max(heal_by, f.heal_ns);
-  }
-  result.scenario.faults.heal_by_ns = heal_by;
+  reset_heal_by(result.scenario);
   result.message = violates(result.scenario, seed, variant, result.property).value_or(*current);
   result.scenario.name = scenario.name + "_shrunk_seed" + std::to_string(seed);
   result.scenario.description =

@@ -7,9 +7,9 @@
 #include <string>
 #include <vector>
 
+#include <gtest/gtest.h>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
-#include <gtest/gtest.h>
 
 #include "cli/probe.hpp"
 #include "properties/client_view.hpp"
@@ -49,7 +49,8 @@ std::string violations_text(const ProbeOutcome& outcome) {
 }
 
 // thread -> event types in the order the client received them (first receipt per seq).
-std::map<std::string, std::vector<std::string>> events_by_thread(const ProbeOutcome& outcome, const std::string& actor) {
+std::map<std::string, std::vector<std::string>> events_by_thread(const ProbeOutcome& outcome,
+                                                                 const std::string& actor) {
   const auto view = properties::build_client_view(outcome.trace);
   std::map<std::string, std::vector<std::string>> out;
   for (const auto& f : view.received) {

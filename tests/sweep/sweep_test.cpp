@@ -122,7 +122,8 @@ RC_GTEST_PROP(SweepProperty, GeneratedGoldenPathWorkloadsHoldAndReplay, ()) {
   s.messages_per_user = *rc::gen::inRange(1, 4);
   s.start_spread_ns = *rc::gen::inRange<std::int64_t>(0, 200) * runtime::kNanosPerMilli;
   s.network.latency_min_ns = *rc::gen::inRange<std::int64_t>(0, 5) * runtime::kNanosPerMilli;
-  s.network.latency_max_ns = s.network.latency_min_ns + *rc::gen::inRange<std::int64_t>(0, 50) * runtime::kNanosPerMilli;
+  s.network.latency_max_ns =
+      s.network.latency_min_ns + *rc::gen::inRange<std::int64_t>(0, 50) * runtime::kNanosPerMilli;
   const auto seed = *rc::gen::arbitrary<std::uint64_t>();
   const auto outcome = harness::run_seed(s, seed, nullptr);
   for (const auto& v : outcome.violations) RC_FAIL(v.property + ": " + v.message);
