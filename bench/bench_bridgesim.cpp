@@ -11,7 +11,7 @@
 
 #include <benchmark/benchmark.h>
 
-#include "cli/harness.hpp"
+#include "harness/harness.hpp"
 #include "properties/client_view.hpp"
 #include "properties/properties.hpp"
 #include "scenarios/scenario.hpp"
@@ -26,7 +26,7 @@ namespace {
 scenarios::Scenario shipped(const std::string& name) { return scenarios::find_scenario(name, BRIDGESIM_SCENARIO_DIR); }
 
 // One golden-path seed per iteration, run and judged exactly as a sweep
-// does (cli::run_seed: world, trace, every property, latency histogram).
+// does (harness::run_seed: world, trace, every property, latency histogram).
 // runs_per_s is per core; virtual_s_per_wall_s counts the whole simulated
 // span of each run (to its quiescence, run-log retention timers included).
 void BM_GoldenPathRun(benchmark::State& state) {
@@ -35,7 +35,7 @@ void BM_GoldenPathRun(benchmark::State& state) {
   double virtual_seconds = 0;
   std::uint64_t violations = 0;
   for (auto _ : state) {
-    const cli::SeedOutcome outcome = cli::run_seed(scenario, seed++, nullptr);
+    const harness::SeedOutcome outcome = harness::run_seed(scenario, seed++, nullptr);
     virtual_seconds += static_cast<double>(outcome.virtual_end_ns) / runtime::kNanosPerSecond;
     violations += outcome.violations.size();
     benchmark::DoNotOptimize(outcome.trace_hash);

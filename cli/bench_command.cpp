@@ -19,27 +19,14 @@
 
 #include "bench/fanout.hpp"
 #include "bench/loopback_system.hpp"
+#include "cli/bench_command.hpp"
 #include "cli/commands.hpp"
-#include "cli/harness.hpp"
+#include "harness/harness.hpp"
 #include "properties/client_view.hpp"
+#include "scenarios/world.hpp"
 
 namespace bridgesim::cli {
 namespace {
-
-struct BenchOptions {
-  int connections = 1'000;
-  int users = 100;
-  double duration_s = 5;
-  double paced_rate = 200;  // requests per second, all users together, in the latency phase
-  int golden_reps = 5;
-  int sim_seeds = 500;
-  std::string markdown;  // also write the table here
-};
-
-BenchOptions& options() {
-  static BenchOptions o;
-  return o;
-}
 
 using Clock = std::chrono::steady_clock;
 
@@ -121,7 +108,7 @@ struct Problems {
 // ---- simulated golden path --------------------------------------------------
 
 struct SimGolden {
-  double judged_runs_per_s = 0;  // cli::run_seed: world + every property, one core
+  double judged_runs_per_s = 0;  // harness::run_seed: world + every property, one core
   double world_seconds = 0;      // mean wall time of the world alone, one run
   double virtual_end_s = 0;      // mean simulated span (to quiescence)
   double virtual_done_s = 0;     // mean virtual time of the last agent_completed receipt
@@ -129,11 +116,11 @@ struct SimGolden {
 };
 
 SimGolden measure_sim_golden(int seeds) {
-  const scenarios::Scenario scenario = scenarios::find_scenario("golden_path", default_scenario_dir());
+  const scenarios::Scenario scenario = scenarios::find_scenario("golden_path", harness::default_scenario_dir());
   SimGolden out;
   auto start = Clock::now();
   for (int s = 1; s <= seeds; ++s) {
-    out.violations += run_seed(scenario, static_cast<std::uint64_t>(s), nullptr).violations.size();
+    out.violations += harness::run_seed(scenario, static_cast<std::uint64_t>(s), nullptr).violations.size();
   }
   out.judged_runs_per_s = seeds / seconds_since(start);
 
@@ -236,12 +223,49 @@ FanoutFigures measure_fanout(const BenchOptions& o, bool zero_agent_latency, std
   return out;
 }
 
+void add_throughput_rows(const BenchOptions& o, int tabs, Problems& problems, Table& table) {
+  std::cout << "throughput: " << o.connections << " connections (" << o.users << " users x " << tabs << " tabs), "
+            << o.duration_s << " s, agent latency 0..." << std::endl;
+  FanoutFigures fast = measure_fanout(o, true, std::chrono::microseconds(0), problems, "throughput");
+  const auto& fr = fast.result;
+  table.add("connect " + std::to_string(o.connections) + " WebSockets", millis(fr.connect_seconds),
+            "JWT handshake each, all at once");
+  table.add("fan-out events/s to " + std::to_string(o.connections) + " connections",
+            fixed(fr.event_frames_per_second(), 0),
+            "lifecycle frames received, all tabs; closed loop, agent latency 0");
+  table.add("  runs/s (5 events x " + std::to_string(tabs) + " tabs each)",
+            fixed(fr.load_seconds > 0 ? static_cast<double>(fr.requests_completed) / fr.load_seconds : 0, 0),
+            std::to_string(fr.requests_completed) + " runs in " + fixed(fr.load_seconds, 2) + " s");
+  const double wall_s = fr.connect_seconds + fr.load_seconds + fr.leave_seconds;
+  table.add("  CPU used (server + client threads)", fixed(fast.cpu_s, 2) + " s",
+            "of " + fixed(wall_s, 2) + " s wall x 2 threads; " +
+                fixed(fast.cpu_s > 0 ? static_cast<double>(fr.event_frames) / fast.cpu_s : 0, 0) +
+                " events per CPU-second");
+  table.add("  emit-to-receive p50 / p99 (saturated)", micros(fast.p50) + " / " + micros(fast.p99),
+            "relay publish -> client read, " + std::to_string(fast.samples) + " samples; max " + micros(fast.max));
+}
+
+void add_latency_rows(const BenchOptions& o, Problems& problems, Table& table) {
+  const double think_s = o.users / o.paced_rate;
+  std::cout << "latency: " << o.paced_rate << " requests/s, scripted agent latencies, " << o.duration_s << " s..."
+            << std::endl;
+  FanoutFigures paced =
+      measure_fanout(o, false, std::chrono::microseconds(static_cast<std::int64_t>(think_s * 1e6)), problems, "paced");
+  const auto& pr = paced.result;
+  table.add(
+      "emit-to-receive p50 (paced)", micros(paced.p50),
+      fixed(pr.event_frames_per_second(), 0) + " events/s delivered, " + std::to_string(paced.samples) + " samples");
+  table.add("emit-to-receive p99 (paced)", micros(paced.p99),
+            "p99.9 " + micros(paced.p999) + ", max " + micros(paced.max));
+}
+
 }  // namespace
 
-CLI::App* register_bench_command(CLI::App& app) {
-  auto* cmd =
+BenchCommand::BenchCommand(CLI::App& app) {
+  command_ =
       app.add_subcommand("bench", "Measure simulated and real-mode (Beast, loopback) performance; prints a table");
-  auto& o = options();
+  auto* cmd = command_;
+  BenchOptions& o = options_;
   cmd->add_option("--connections", o.connections, "Real mode: WebSocket connections (users x tabs)")
       ->check(CLI::Range(1, 20'000))
       ->capture_default_str();
@@ -266,11 +290,12 @@ CLI::App* register_bench_command(CLI::App& app) {
       "  bridgesim bench                                   # 1000 connections, 100 users, 5 s per phase (~12 s)\n"
       "  bridgesim bench --connections 200 --users 20 --duration-s 2\n"
       "Exit: 0 measured cleanly; 1 a violation (isolation, delivery, protocol) showed up while measuring.");
-  return cmd;
 }
 
-int run_bench_command() {
-  const BenchOptions& o = options();
+bool BenchCommand::parsed() const { return command_->parsed(); }
+
+int BenchCommand::run() const {
+  const BenchOptions& o = options_;
   if (o.connections % o.users != 0) {
     std::fprintf(stderr, "error: --connections (%d) must be a multiple of --users (%d)\n", o.connections, o.users);
     return kExitUsage;
@@ -309,37 +334,9 @@ int run_bench_command() {
             "first connect -> last agent_completed, median of " + std::to_string(o.golden_reps));
   table.add("golden path wall time, real, incl. server start/stop", millis(real.total_s), "median");
 
-  std::cout << "throughput: " << o.connections << " connections (" << o.users << " users x " << tabs << " tabs), "
-            << o.duration_s << " s, agent latency 0..." << std::endl;
-  FanoutFigures fast = measure_fanout(o, true, std::chrono::microseconds(0), problems, "throughput");
-  const auto& fr = fast.result;
-  table.add("connect " + std::to_string(o.connections) + " WebSockets", millis(fr.connect_seconds),
-            "JWT handshake each, all at once");
-  table.add("fan-out events/s to " + std::to_string(o.connections) + " connections",
-            fixed(fr.event_frames_per_second(), 0),
-            "lifecycle frames received, all tabs; closed loop, agent latency 0");
-  table.add("  runs/s (5 events x " + std::to_string(tabs) + " tabs each)",
-            fixed(fr.load_seconds > 0 ? static_cast<double>(fr.requests_completed) / fr.load_seconds : 0, 0),
-            std::to_string(fr.requests_completed) + " runs in " + fixed(fr.load_seconds, 2) + " s");
-  const double wall_s = fr.connect_seconds + fr.load_seconds + fr.leave_seconds;
-  table.add("  CPU used (server + client threads)", fixed(fast.cpu_s, 2) + " s",
-            "of " + fixed(wall_s, 2) + " s wall x 2 threads; " +
-                fixed(fast.cpu_s > 0 ? static_cast<double>(fr.event_frames) / fast.cpu_s : 0, 0) +
-                " events per CPU-second");
-  table.add("  emit-to-receive p50 / p99 (saturated)", micros(fast.p50) + " / " + micros(fast.p99),
-            "relay publish -> client read, " + std::to_string(fast.samples) + " samples; max " + micros(fast.max));
+  add_throughput_rows(o, tabs, problems, table);
 
-  const double think_s = o.users / o.paced_rate;
-  std::cout << "latency: " << o.paced_rate << " requests/s, scripted agent latencies, " << o.duration_s << " s..."
-            << std::endl;
-  FanoutFigures paced =
-      measure_fanout(o, false, std::chrono::microseconds(static_cast<std::int64_t>(think_s * 1e6)), problems, "paced");
-  const auto& pr = paced.result;
-  table.add(
-      "emit-to-receive p50 (paced)", micros(paced.p50),
-      fixed(pr.event_frames_per_second(), 0) + " events/s delivered, " + std::to_string(paced.samples) + " samples");
-  table.add("emit-to-receive p99 (paced)", micros(paced.p99),
-            "p99.9 " + micros(paced.p999) + ", max " + micros(paced.max));
+  add_latency_rows(o, problems, table);
 
   const std::string load_after = load_average();
   table.add("load average before / after", load_before + " / " + load_after, "/proc/loadavg (1 5 15 min)");

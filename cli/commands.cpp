@@ -4,19 +4,22 @@
 
 #include <chrono>
 #include <cstdio>
-#include <optional>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
 
 #include <CLI/CLI.hpp>
 
-#include "cli/harness.hpp"
-#include "cli/shrink.hpp"
+#include "cli/bench_command.hpp"
+#include "cli/bench_regressions_command.hpp"
+#include "cli/probe_command.hpp"
+#include "harness/harness.hpp"
 #include "reports/reports.hpp"
+#include "scenarios/world.hpp"
 #include "sim/fault_plan.hpp"
 #include "sim/trace.hpp"
 
@@ -38,7 +41,6 @@ void check_property_names(const scenarios::Scenario& s) {
   }
 }
 
-
 std::string command_line(int argc, char** argv) {
   std::string out = "bridgesim";
   for (int i = 1; i < argc; ++i) out += std::string(" ") + argv[i];
@@ -49,7 +51,7 @@ std::string command_line(int argc, char** argv) {
 
 struct RunArgs {
   std::vector<std::string> scenarios;
-  std::string scenario_dir = default_scenario_dir();
+  std::string scenario_dir = harness::default_scenario_dir();
   std::uint64_t seeds = 100;
   std::uint64_t seed_start = 1;
   std::string seed_range;  // "A..B", inclusive
@@ -107,6 +109,19 @@ std::pair<std::uint64_t, std::uint64_t> parse_pair(const std::string& text, cons
   }
 }
 
+// The named scenarios, or every one in the directory; properties checked by name.
+std::vector<scenarios::Scenario> scenarios_to_run(const RunArgs& args) {
+  std::vector<scenarios::Scenario> list;
+  if (args.scenarios.empty()) {
+    list = scenarios::load_scenario_dir(args.scenario_dir);
+    if (list.empty()) throw UsageError("no scenario files (*.toml) in " + args.scenario_dir);
+  } else {
+    for (const auto& s : args.scenarios) list.push_back(scenarios::find_scenario(s, args.scenario_dir));
+  }
+  for (const auto& s : list) check_property_names(s);
+  return list;
+}
+
 int do_run(RunArgs args, const std::string& cmdline) {
   const auto* variant = variant_or_throw(args.variant);
   if (!args.seed_range.empty()) {
@@ -118,35 +133,29 @@ int do_run(RunArgs args, const std::string& cmdline) {
   if (!args.shard.empty()) {
     const auto [k, n] = parse_pair(args.shard, "/", "--shard");
     if (n == 0 || k == 0 || k > n) throw UsageError("--shard K/N needs 1 <= K <= N, got " + args.shard);
-    const auto [first, count] = shard_range(args.seed_start, args.seeds, k, n);
+    const auto [first, count] = harness::shard_range(args.seed_start, args.seeds, k, n);
     args.seed_start = first;
     args.seeds = count;
     std::fprintf(stderr, "shard %s: seeds %llu..%llu\n", args.shard.c_str(), static_cast<unsigned long long>(first),
                  static_cast<unsigned long long>(first + count - 1));
   }
-  std::vector<scenarios::Scenario> list;
-  if (args.scenarios.empty()) {
-    list = scenarios::load_scenario_dir(args.scenario_dir);
-    if (list.empty()) throw UsageError("no scenario files (*.toml) in " + args.scenario_dir);
-  } else {
-    for (const auto& s : args.scenarios) list.push_back(scenarios::find_scenario(s, args.scenario_dir));
-  }
-  for (const auto& s : list) check_property_names(s);
+  const std::vector<scenarios::Scenario> list = scenarios_to_run(args);
 
   const bool tty = isatty(STDERR_FILENO) != 0;
   reports::SweepReport report;
   report.command = cmdline;
   double wall = 0;
   for (const auto& scenario : list) {
-    SweepSpec spec{scenario, args.seed_start, args.seeds, variant, args.jobs, args.fail_fast, args.swarm};
+    harness::SweepSpec spec{scenario, args.seed_start, args.seeds, variant, args.jobs, args.fail_fast, args.swarm};
     Progress progress(scenario.name, tty);
-    const SweepOutcome outcome = sweep(spec, std::ref(progress));
+    const harness::SweepOutcome outcome = harness::sweep(spec, std::ref(progress));
     wall += outcome.wall_seconds;
-    const auto result = to_report(spec, outcome);
+    const auto result = harness::to_report(spec, outcome);
     std::printf("%-24s runs=%llu failures=%llu wall=%.3fs (%.0f runs/s)\n",
                 (scenario.name + (variant ? "[" + variant->name + "]" : "")).c_str(),
-                static_cast<unsigned long long>(result.seeds_run), static_cast<unsigned long long>(result.failing_seeds),
-                outcome.wall_seconds, outcome.wall_seconds > 0 ? result.seeds_run / outcome.wall_seconds : 0.0);
+                static_cast<unsigned long long>(result.seeds_run),
+                static_cast<unsigned long long>(result.failing_seeds), outcome.wall_seconds,
+                outcome.wall_seconds > 0 ? result.seeds_run / outcome.wall_seconds : 0.0);
     if (args.fault_stats) {
       for (const auto& [kind, count] : result.faults) {
         std::printf("  fault %-18s planned in %5.1f%% of seeds, took effect in %5.1f%%\n", kind.c_str(),
@@ -156,7 +165,8 @@ int do_run(RunArgs args, const std::string& cmdline) {
     std::size_t printed = 0;
     for (const auto& f : result.failures) {
       if (printed++ == args.max_failures_printed) {
-        std::printf("  ... %zu more violations (see the reports)\n", result.failures.size() - args.max_failures_printed);
+        std::printf("  ... %zu more violations (see the reports)\n",
+                    result.failures.size() - args.max_failures_printed);
         break;
       }
       std::printf("  FAIL seed=%llu property=%s: %s\n    replay: %s\n", static_cast<unsigned long long>(f.seed),
@@ -182,7 +192,7 @@ int do_run(RunArgs args, const std::string& cmdline) {
 
 struct ReplayArgs {
   std::string scenario;
-  std::string scenario_dir = default_scenario_dir();
+  std::string scenario_dir = harness::default_scenario_dir();
   std::uint64_t seed = 1;
   std::string variant;
   std::string trace_out;
@@ -219,7 +229,7 @@ int do_replay(const ReplayArgs& args) {
 
 struct ShrinkArgs {
   std::string scenario;
-  std::string scenario_dir = default_scenario_dir();
+  std::string scenario_dir = harness::default_scenario_dir();
   std::uint64_t seed = 1;
   std::string variant;
   std::string out;
@@ -229,14 +239,14 @@ struct ShrinkArgs {
 int do_shrink(const ShrinkArgs& args) {
   const auto* variant = variant_or_throw(args.variant);
   const auto scenario = scenarios::find_scenario(args.scenario, args.scenario_dir);
-  const auto result = shrink(scenario, args.seed, variant, args.swarm);
+  const auto result = harness::shrink(scenario, args.seed, variant, args.swarm);
   if (!result) {
-    std::printf("seed %llu of %s passes every property: nothing to shrink\n", static_cast<unsigned long long>(args.seed),
-                scenario.name.c_str());
+    std::printf("seed %llu of %s passes every property: nothing to shrink\n",
+                static_cast<unsigned long long>(args.seed), scenario.name.c_str());
     return kExitPass;
   }
   const std::string path = args.out.empty() ? "out/" + result->scenario.name + ".toml" : args.out;
-  write_file(path, shrunk_scenario_file(*result, variant, path));
+  write_file(path, harness::shrunk_scenario_file(*result, variant, path));
   std::printf("%s seed %llu: %s\n  %s\n", scenario.name.c_str(), static_cast<unsigned long long>(args.seed),
               result->property.c_str(), result->message.c_str());
   std::printf("shrunk in %d runs: faults %zu -> %zu, users %d -> %d, tabs %d, attackers %d, messages/user %d\n",
@@ -246,67 +256,6 @@ int do_shrink(const ShrinkArgs& args) {
   std::printf("wrote %s\nreplay: bridgesim replay --scenario %s --seed %llu%s\n", path.c_str(), path.c_str(),
               static_cast<unsigned long long>(args.seed), variant ? (" --variant " + variant->name).c_str() : "");
   return kExitViolation;
-}
-
-// ---- bench-regressions --------------------------------------------------
-
-struct BenchArgs {
-  std::string scenario_dir = default_scenario_dir();
-  std::uint64_t max_seeds = 200;
-  std::string markdown;
-};
-
-int do_bench_regressions(const BenchArgs& args) {
-  const auto all = scenarios::load_scenario_dir(args.scenario_dir);
-  std::string table =
-      "| incident variant | caught | property | runs to detect | seed | scenario | detect ms | shrunk faults | shrunk users | "
-      "shrunk messages | shrink ms |\n|---|---|---|---:|---:|---|---:|---:|---:|---:|---:|\n";
-  std::printf("%-28s %-6s %-10s %6s %6s %-16s %9s %7s %6s %5s %9s\n", "variant", "caught", "property", "runs", "seed",
-              "scenario", "detect_ms", "faults", "users", "msgs", "shrink_ms");
-  bool all_caught = true;
-  for (const auto& variant : scenarios::variant_catalog()) {
-    // The default sweep's order, seed-major: seed 1 of every scenario, then seed 2, ...
-    const auto started = std::chrono::steady_clock::now();
-    std::optional<std::pair<const scenarios::Scenario*, SeedOutcome>> caught;
-    std::uint64_t runs = 0;
-    for (std::uint64_t seed = 1; seed <= args.max_seeds && !caught; ++seed) {
-      for (const auto& scenario : all) {
-        ++runs;
-        auto outcome = run_seed(scenario, seed, &variant);
-        if (!outcome.violations.empty()) {
-          caught.emplace(&scenario, std::move(outcome));
-          break;
-        }
-      }
-    }
-    const double detect_ms =
-        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
-    if (!caught) {
-      all_caught = false;
-      std::printf("%-28s %-6s\n", variant.name.c_str(), "NO");
-      table += "| " + variant.name + " | **no** | | " + std::to_string(runs) + " | | | | | | | |\n";
-      continue;
-    }
-    const auto& [scenario, outcome] = *caught;
-    const auto shrink_started = std::chrono::steady_clock::now();
-    const auto shrunk = shrink(*scenario, outcome.seed, &variant);
-    const double shrink_ms =
-        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - shrink_started).count();
-    const auto& s = shrunk->scenario;
-    std::printf("%-28s %-6s %-10s %6llu %6llu %-16s %9.1f %7zu %6d %5d %9.1f\n", variant.name.c_str(), "yes",
-                shrunk->property.c_str(), static_cast<unsigned long long>(runs),
-                static_cast<unsigned long long>(outcome.seed), scenario->name.c_str(), detect_ms, s.faults.faults.size(),
-                s.users, s.messages_per_user, shrink_ms);
-    char row[512];
-    std::snprintf(row, sizeof row, "| %s | yes | %s | %llu | %llu | %s | %.1f | %zu | %d | %d | %.1f |\n",
-                  variant.name.c_str(), shrunk->property.c_str(), static_cast<unsigned long long>(runs),
-                  static_cast<unsigned long long>(outcome.seed), scenario->name.c_str(), detect_ms,
-                  s.faults.faults.size(), s.users, s.messages_per_user, shrink_ms);
-    table += row;
-  }
-  write_file(args.markdown, table);
-  if (!args.markdown.empty()) std::printf("wrote %s\n", args.markdown.c_str());
-  return all_caught ? kExitPass : kExitViolation;
 }
 
 // ---- report -------------------------------------------------------------
@@ -348,11 +297,13 @@ int do_list(const std::string& scenario_dir) {
     std::printf("  %-22s %s\n", s.name.c_str(), s.description.c_str());
   }
   std::printf("\nProperties:\n");
-  for (const auto& p : properties::property_catalog()) std::printf("  %-22s %s\n", p.name.c_str(), p.description.c_str());
+  for (const auto& p : properties::property_catalog())
+    std::printf("  %-22s %s\n", p.name.c_str(), p.description.c_str());
   std::printf("\nFault kinds ([[fault]] kind = ..., or drawn by --swarm):\n");
   for (const auto& k : sim::fault_kinds()) {
     std::string params;
-    for (const auto& p : k.params) params += (params.empty() ? "" : ", ") + std::string(p.name) + "=" + std::string(p.fallback);
+    for (const auto& p : k.params)
+      params += (params.empty() ? "" : ", ") + std::string(p.name) + "=" + std::string(p.fallback);
     std::printf("  %-22s %-11s %s%s%s\n", std::string(k.name).c_str(), std::string(k.group).c_str(),
                 std::string(k.description).c_str(), k.targeted ? " [target = \"user:<id>\"]" : "",
                 params.empty() ? "" : (" {" + params + "}").c_str());
@@ -362,6 +313,85 @@ int do_list(const std::string& scenario_dir) {
     std::printf("  %-22s %s (caught by: %s)\n", v.name.c_str(), v.incident.c_str(), v.expected_property.c_str());
   }
   return kExitPass;
+}
+
+CLI::App* add_run_command(CLI::App& app, RunArgs& run) {
+  auto* run_cmd = app.add_subcommand("run", "Run scenarios over many seeds and check every property");
+  run_cmd->add_option("-s,--scenario", run.scenarios, "Scenario name or .toml path (repeatable; default: all)");
+  run_cmd->add_option("--scenario-dir", run.scenario_dir, "Where scenario names are looked up")->capture_default_str();
+  run_cmd->add_option("-n,--seeds", run.seeds, "Seeds per scenario")
+      ->capture_default_str()
+      ->check(CLI::Range(1ull, 100'000'000ull));
+  run_cmd->add_option("--seed-start", run.seed_start, "First seed")->capture_default_str();
+  run_cmd->add_option("--seed-range", run.seed_range, "Seeds A..B inclusive (instead of --seed-start/--seeds)");
+  run_cmd->add_option("--shard", run.shard,
+                      "Run shard K of N (1-based) of the seed range; the N shards partition it exactly (CI matrix, "
+                      "Kubernetes Indexed Job: --shard $((JOB_COMPLETION_INDEX+1))/N)");
+  run_cmd->add_option("--variant", run.variant, "Swap in an incident-regression component (see list)");
+  run_cmd->add_option("-j,--jobs", run.jobs, "Runs in parallel; results identical to --jobs 1")
+      ->capture_default_str()
+      ->check(CLI::Range(1u, 256u));
+  run_cmd->add_flag("--fail-fast", run.fail_fast, "Stop a scenario at its first failing seed");
+  run_cmd->add_flag("--swarm", run.swarm, "Every seed also draws its own random faults (swarm testing)");
+  run_cmd->add_flag("--fault-stats", run.fault_stats,
+                    "Print, per fault kind, the share of seeds that planned and hit it");
+  run_cmd->add_option("--junit", run.junit, "Write JUnit XML here");
+  run_cmd->add_option("--json", run.json, "Write the JSON summary here");
+  run_cmd->add_option("--markdown", run.markdown, "Write a Markdown summary here");
+  run_cmd->add_option("--html", run.html, "Write the HTML readiness report here");
+  run_cmd->footer("Example: bridgesim run --scenario golden_path --seeds 10000 --jobs 2 --junit out/junit.xml");
+  return run_cmd;
+}
+
+CLI::App* add_replay_command(CLI::App& app, ReplayArgs& replay) {
+  auto* replay_cmd = app.add_subcommand("replay", "Re-run one seed exactly: timeline, violations, trace hash");
+  replay_cmd->add_option("-s,--scenario", replay.scenario, "Scenario name or .toml path")->required();
+  replay_cmd->add_option("--scenario-dir", replay.scenario_dir, "Where scenario names are looked up")
+      ->capture_default_str();
+  replay_cmd->add_option("--seed", replay.seed, "The seed to replay")->required();
+  replay_cmd->add_option("--variant", replay.variant, "The incident-regression component the failing run used");
+  replay_cmd->add_option("--trace", replay.trace_out, "Also write the trace as JSON lines here");
+  replay_cmd->add_option("--perfetto", replay.perfetto_out,
+                         "Also write a Chrome trace-event file (open in ui.perfetto.dev or chrome://tracing)");
+  replay_cmd->add_flag("--no-color", replay.no_color, "No colour even on a terminal");
+  replay_cmd->add_flag("--log", replay.log, "Print the system's own log lines (virtual time) to stderr");
+  replay_cmd->footer("Example: bridgesim replay --scenario golden_path --seed 17 --trace out/seed17.jsonl");
+  return replay_cmd;
+}
+
+CLI::App* add_list_command(CLI::App& app, std::string& list_dir) {
+  auto* list_cmd = app.add_subcommand("list", "List scenarios, properties and incident variants");
+  list_cmd->add_option("--scenario-dir", list_dir, "Where scenarios are")->capture_default_str();
+  return list_cmd;
+}
+
+CLI::App* add_shrink_command(CLI::App& app, ShrinkArgs& shrink_args) {
+  auto* shrink_cmd = app.add_subcommand("shrink", "Shrink a failing seed to a minimal scenario file that replays it");
+  shrink_cmd->add_option("-s,--scenario", shrink_args.scenario, "Scenario name or .toml path")->required();
+  shrink_cmd->add_option("--scenario-dir", shrink_args.scenario_dir, "Where scenario names are looked up")
+      ->capture_default_str();
+  shrink_cmd->add_option("--seed", shrink_args.seed, "The failing seed")->required();
+  shrink_cmd->add_option("--variant", shrink_args.variant, "The incident-regression component the failing run used");
+  shrink_cmd->add_flag("--swarm", shrink_args.swarm, "The failing run used --swarm");
+  shrink_cmd->add_option("-o,--out", shrink_args.out,
+                         "Where to write the scenario (default out/<name>_shrunk_seed<S>.toml)");
+  shrink_cmd->footer("Example: bridgesim shrink --scenario swarm --seed 11 --variant permissive_auth");
+  return shrink_cmd;
+}
+
+CLI::App* add_report_command(CLI::App& app, ReportArgs& report_args) {
+  auto* report_cmd = app.add_subcommand("report", "Merge JSON result files (shards, jobs) into one set of reports");
+  report_cmd->add_option("inputs", report_args.inputs, "JSON files written by `run --json`")
+      ->required()
+      ->check(CLI::ExistingFile);
+  report_cmd->add_option("--junit", report_args.junit, "Write merged JUnit XML here");
+  report_cmd->add_option("--json", report_args.json, "Write the merged JSON here");
+  report_cmd->add_option("--markdown", report_args.markdown, "Write a merged Markdown summary here");
+  report_cmd->add_option("--html", report_args.html, "Write the merged HTML readiness report here");
+  report_cmd->footer(
+      "Example:\n  bridgesim run --shard 1/2 --json out/s1.json && bridgesim run --shard 2/2 --json out/s2.json\n"
+      "  bridgesim report out/s1.json out/s2.json --html out/readiness.html");
+  return report_cmd;
 }
 
 }  // namespace
@@ -387,79 +417,26 @@ int main_with_args(int argc, char** argv) {
       "  bridgesim run --scenario golden_path --seeds 100 --jobs 2\n"
       "  bridgesim replay --scenario golden_path --seed 17 --perfetto out/seed17.json\n"
       "  bridgesim shrink --scenario swarm --seed 11 --variant permissive_auth\n"
-      "  bridgesim run --shard 1/4 --json out/shard1.json   # then: bridgesim report out/shard*.json --html out/r.html\n"
+      "  bridgesim run --shard 1/4 --json out/shard1.json   # then: bridgesim report out/shard*.json --html "
+      "out/r.html\n"
       "  bridgesim list\n"
       "Exit codes: 0 pass, 1 property violated, 2 usage or input error.");
 
   RunArgs run;
-  auto* run_cmd = app.add_subcommand("run", "Run scenarios over many seeds and check every property");
-  run_cmd->add_option("-s,--scenario", run.scenarios, "Scenario name or .toml path (repeatable; default: all)");
-  run_cmd->add_option("--scenario-dir", run.scenario_dir, "Where scenario names are looked up")->capture_default_str();
-  run_cmd->add_option("-n,--seeds", run.seeds, "Seeds per scenario")->capture_default_str()->check(CLI::Range(1ull, 100'000'000ull));
-  run_cmd->add_option("--seed-start", run.seed_start, "First seed")->capture_default_str();
-  run_cmd->add_option("--seed-range", run.seed_range, "Seeds A..B inclusive (instead of --seed-start/--seeds)");
-  run_cmd->add_option("--shard", run.shard,
-                      "Run shard K of N (1-based) of the seed range; the N shards partition it exactly (CI matrix, "
-                      "Kubernetes Indexed Job: --shard $((JOB_COMPLETION_INDEX+1))/N)");
-  run_cmd->add_option("--variant", run.variant, "Swap in an incident-regression component (see list)");
-  run_cmd->add_option("-j,--jobs", run.jobs, "Runs in parallel; results identical to --jobs 1")->capture_default_str()->check(CLI::Range(1u, 256u));
-  run_cmd->add_flag("--fail-fast", run.fail_fast, "Stop a scenario at its first failing seed");
-  run_cmd->add_flag("--swarm", run.swarm, "Every seed also draws its own random faults (swarm testing)");
-  run_cmd->add_flag("--fault-stats", run.fault_stats, "Print, per fault kind, the share of seeds that planned and hit it");
-  run_cmd->add_option("--junit", run.junit, "Write JUnit XML here");
-  run_cmd->add_option("--json", run.json, "Write the JSON summary here");
-  run_cmd->add_option("--markdown", run.markdown, "Write a Markdown summary here");
-  run_cmd->add_option("--html", run.html, "Write the HTML readiness report here");
-  run_cmd->footer("Example: bridgesim run --scenario golden_path --seeds 10000 --jobs 2 --junit out/junit.xml");
-
+  auto* run_cmd = add_run_command(app, run);
   ReplayArgs replay;
-  auto* replay_cmd = app.add_subcommand("replay", "Re-run one seed exactly: timeline, violations, trace hash");
-  replay_cmd->add_option("-s,--scenario", replay.scenario, "Scenario name or .toml path")->required();
-  replay_cmd->add_option("--scenario-dir", replay.scenario_dir, "Where scenario names are looked up")->capture_default_str();
-  replay_cmd->add_option("--seed", replay.seed, "The seed to replay")->required();
-  replay_cmd->add_option("--variant", replay.variant, "The incident-regression component the failing run used");
-  replay_cmd->add_option("--trace", replay.trace_out, "Also write the trace as JSON lines here");
-  replay_cmd->add_option("--perfetto", replay.perfetto_out,
-                         "Also write a Chrome trace-event file (open in ui.perfetto.dev or chrome://tracing)");
-  replay_cmd->add_flag("--no-color", replay.no_color, "No colour even on a terminal");
-  replay_cmd->add_flag("--log", replay.log, "Print the system's own log lines (virtual time) to stderr");
-  replay_cmd->footer("Example: bridgesim replay --scenario golden_path --seed 17 --trace out/seed17.jsonl");
-
-  std::string list_dir = default_scenario_dir();
-  auto* list_cmd = app.add_subcommand("list", "List scenarios, properties and incident variants");
-  list_cmd->add_option("--scenario-dir", list_dir, "Where scenarios are")->capture_default_str();
-
+  auto* replay_cmd = add_replay_command(app, replay);
+  std::string list_dir = harness::default_scenario_dir();
+  auto* list_cmd = add_list_command(app, list_dir);
   ShrinkArgs shrink_args;
-  auto* shrink_cmd = app.add_subcommand("shrink", "Shrink a failing seed to a minimal scenario file that replays it");
-  shrink_cmd->add_option("-s,--scenario", shrink_args.scenario, "Scenario name or .toml path")->required();
-  shrink_cmd->add_option("--scenario-dir", shrink_args.scenario_dir, "Where scenario names are looked up")->capture_default_str();
-  shrink_cmd->add_option("--seed", shrink_args.seed, "The failing seed")->required();
-  shrink_cmd->add_option("--variant", shrink_args.variant, "The incident-regression component the failing run used");
-  shrink_cmd->add_flag("--swarm", shrink_args.swarm, "The failing run used --swarm");
-  shrink_cmd->add_option("-o,--out", shrink_args.out, "Where to write the scenario (default out/<name>_shrunk_seed<S>.toml)");
-  shrink_cmd->footer("Example: bridgesim shrink --scenario swarm --seed 11 --variant permissive_auth");
-
-  BenchArgs bench;
-  auto* bench_cmd = app.add_subcommand("bench-regressions",
-                                       "For every incident variant: caught?, runs and wall time to detect, shrunk repro size");
-  bench_cmd->add_option("--scenario-dir", bench.scenario_dir, "Scenarios of the default sweep")->capture_default_str();
-  bench_cmd->add_option("--max-seeds", bench.max_seeds, "Give up on a variant after this many seeds")->capture_default_str();
-  bench_cmd->add_option("--markdown", bench.markdown, "Also write the table as Markdown here");
-
+  auto* shrink_cmd = add_shrink_command(app, shrink_args);
+  const BenchRegressionsCommand bench_cmd(app);
   ReportArgs report_args;
-  auto* report_cmd = app.add_subcommand("report", "Merge JSON result files (shards, jobs) into one set of reports");
-  report_cmd->add_option("inputs", report_args.inputs, "JSON files written by `run --json`")->required()->check(CLI::ExistingFile);
-  report_cmd->add_option("--junit", report_args.junit, "Write merged JUnit XML here");
-  report_cmd->add_option("--json", report_args.json, "Write the merged JSON here");
-  report_cmd->add_option("--markdown", report_args.markdown, "Write a merged Markdown summary here");
-  report_cmd->add_option("--html", report_args.html, "Write the merged HTML readiness report here");
-  report_cmd->footer(
-      "Example:\n  bridgesim run --shard 1/2 --json out/s1.json && bridgesim run --shard 2/2 --json out/s2.json\n"
-      "  bridgesim report out/s1.json out/s2.json --html out/readiness.html");
+  auto* report_cmd = add_report_command(app, report_args);
 
   auto* serve_cmd = register_serve_command(app);
-  auto* probe_cmd = register_probe_command(app);
-  auto* bench_real_cmd = register_bench_command(app);
+  const ProbeCommand probe_cmd(app);
+  const BenchCommand bench_real_cmd(app);
 
   try {
     app.parse(argc, argv);
@@ -472,11 +449,11 @@ int main_with_args(int argc, char** argv) {
     if (replay_cmd->parsed()) return do_replay(replay);
     if (list_cmd->parsed()) return do_list(list_dir);
     if (shrink_cmd->parsed()) return do_shrink(shrink_args);
-    if (bench_cmd->parsed()) return do_bench_regressions(bench);
+    if (bench_cmd.parsed()) return bench_cmd.run();
     if (report_cmd->parsed()) return do_report(report_args);
     if (serve_cmd->parsed()) return run_serve_command();
-    if (probe_cmd->parsed()) return run_probe_command();
-    if (bench_real_cmd->parsed()) return run_bench_command();
+    if (probe_cmd.parsed()) return probe_cmd.run();
+    if (bench_real_cmd.parsed()) return bench_real_cmd.run();
     return kExitUsage;
   } catch (const scenarios::ScenarioError& e) {
     std::fprintf(stderr, "error: %s\n", e.what());

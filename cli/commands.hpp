@@ -29,11 +29,9 @@ class App;
 namespace bridgesim::cli {
 // Commands that touch the real transport live in their own files (Beast
 // stays out of the rest of the CLI). Each registers its subcommand and runs
-// it once parsed.
+// it once parsed; probe, bench and bench-regressions are command objects
+// (cli/probe_command.hpp, cli/bench_command.hpp,
+// cli/bench_regressions_command.hpp).
 CLI::App* register_serve_command(CLI::App& app);
 int run_serve_command();
-CLI::App* register_probe_command(CLI::App& app);
-int run_probe_command();
-CLI::App* register_bench_command(CLI::App& app);
-int run_bench_command();
 }  // namespace bridgesim::cli

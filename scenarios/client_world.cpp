@@ -18,7 +18,8 @@ class SimClientConnection final : public ClientConnection {
 
 }  // namespace
 
-std::unique_ptr<ClientConnection> SimClientTransport::connect(std::string client_name, runtime::HandshakeRequest request,
+std::unique_ptr<ClientConnection> SimClientTransport::connect(std::string client_name,
+                                                              runtime::HandshakeRequest request,
                                                               ClientCallbacks callbacks) {
   return std::make_unique<SimClientConnection>(
       network_.connect(std::move(client_name), std::move(request), std::move(callbacks)));

@@ -5,13 +5,12 @@
 #include <vector>
 
 #include "scenarios/app_faults.hpp"
-#include "scenarios/workloads.hpp"
+#include "scenarios/population.hpp"
 #include "sim/scheduler.hpp"
 #include "sim/sim_auth_service.hpp"
 #include "sim/sim_network.hpp"
 #include "sim/sim_relay.hpp"
 #include "system/app.hpp"
-#include "system/auth.hpp"
 
 namespace bridgesim::scenarios {
 namespace {
@@ -35,6 +34,20 @@ void record_plan(sim::Trace& trace, const sim::FaultPlan& plan, runtime::Nanos l
   }
   trace.add({0, "faults", "heal_by",
              {{"at_ns", std::to_string(plan.heal_by_ns)}, {"liveness_bound_ns", std::to_string(liveness_bound_ns)}}});
+}
+
+void record_end(sim::Trace& trace, sim::Scheduler& scheduler, sim::SimNetwork& network, system::App& app) {
+  const auto& state = app.state();
+  trace.add({scheduler.elapsed_ns(),
+             "world",
+             "end",
+             {{"open_connections", std::to_string(network.open_server_sides())},
+              {"manager_connections", std::to_string(state.manager ? state.manager->connection_count() : 0)},
+              {"active_runs", std::to_string(state.engine->active_runs())},
+              {"run_log_runs", std::to_string(state.run_log->runs())},
+              {"receiver_runs", std::to_string(state.receiver ? state.receiver->runs_tracked() : 0)},
+              {"sessions", std::to_string(state.session ? state.session->open_sessions() : 0)},
+              {"pending_events", std::to_string(scheduler.pending())}}});
 }
 
 }  // namespace
@@ -101,44 +114,12 @@ RunResult run_scenario(const Scenario& scenario, const RunConfig& config) {
 
   SimClientTransport transport(network);
   const ClientWorld client_world{scheduler, scheduler, scheduler.now_ns(), trace, transport};
-  sim::Rng start_rng = root.fork("starts");
-  const std::int64_t now_s = scheduler.now_ns() / runtime::kNanosPerSecond;
-  auto draw_start = [&] {
-    return static_cast<runtime::Nanos>(start_rng.uniform(0, static_cast<std::uint64_t>(scenario.start_spread_ns)));
-  };
-  std::vector<std::unique_ptr<UserClient>> clients;
-  for (int i = 1; i <= scenario.users; ++i) {
-    const std::string user = "u" + std::to_string(i);
-    ClientPlan base;
-    base.user_id = user;
-    base.messages = scenario.messages_per_user;
-    base.faults = &plan;
-    base.token = system::mint_hs256(kSimJwtSecret, user, now_s + 24 * 3600);
-    if (plan.find(sim::FaultKind::kExpiredToken, user)) {
-      base.token = system::mint_hs256(kSimJwtSecret, user, now_s - 60);
-      base.token_kind = "expired";
-    } else if (plan.find(sim::FaultKind::kForgedToken, user)) {
-      base.token = system::mint_hs256("not-the-server-secret", user, now_s + 24 * 3600);
-      base.token_kind = "forged";
-    } else if (plan.find(sim::FaultKind::kMissingToken, user)) {
-      base.token.clear();
-      base.token_kind = "missing";
-    }
-    for (int tab = 1; tab <= scenario.tabs; ++tab) {
-      ClientPlan p = base;
-      p.tab = tab;
-      clients.push_back(std::make_unique<UserClient>(client_world, p, root.fork("client:" + user + "/" + std::to_string(tab))));
-      clients.back()->start_at(draw_start());
-    }
-  }
-  std::vector<std::unique_ptr<HostileClient>> hostiles;
-  for (int i = 1; i <= scenario.hostile_clients; ++i) {
-    const std::string user = "h" + std::to_string(i);
-    hostiles.push_back(std::make_unique<HostileClient>(
-        client_world, user, system::mint_hs256(kSimJwtSecret, user, now_s + 24 * 3600),
-        system::mint_hs256("attacker-key", "u1", now_s + 24 * 3600), root.fork("hostile:" + user)));
-    hostiles.back()->start_at(draw_start());
-  }
+  PopulationSpec population_spec;
+  population_spec.jwt_secret = kSimJwtSecret;
+  population_spec.now_unix_s = scheduler.now_ns() / runtime::kNanosPerSecond;
+  population_spec.token_faults = &plan;
+  population_spec.client_faults = &plan;
+  const Population population = populate(scenario, client_world, root, population_spec);
 
   try {
     scheduler.run_until(scenario.deadline_ns);
@@ -148,17 +129,7 @@ RunResult run_scenario(const Scenario& scenario, const RunConfig& config) {
     trace.add({scheduler.elapsed_ns(), "world", "crash", {{"what", e.what()}}});
   }
 
-  const auto& state = app.state();
-  trace.add({scheduler.elapsed_ns(),
-             "world",
-             "end",
-             {{"open_connections", std::to_string(network.open_server_sides())},
-              {"manager_connections", std::to_string(state.manager ? state.manager->connection_count() : 0)},
-              {"active_runs", std::to_string(state.engine->active_runs())},
-              {"run_log_runs", std::to_string(state.run_log->runs())},
-              {"receiver_runs", std::to_string(state.receiver ? state.receiver->runs_tracked() : 0)},
-              {"sessions", std::to_string(state.session ? state.session->open_sessions() : 0)},
-              {"pending_events", std::to_string(scheduler.pending())}}});
+  record_end(trace, scheduler, network, app);
   result.virtual_end_ns = scheduler.elapsed_ns();
   result.scheduler_events = scheduler.events_run();
   return result;

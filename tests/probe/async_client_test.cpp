@@ -8,9 +8,9 @@
 #include <string>
 #include <vector>
 
+#include <gtest/gtest.h>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
-#include <gtest/gtest.h>
 
 #include "system/auth.hpp"
 #include "system/net/async_client.hpp"
@@ -186,8 +186,9 @@ TEST_F(AsyncClient, AbortWhenOpenCutsWithoutACloseFrame) {
   settle();
   EXPECT_EQ(log.calls.front(), "open");
   EXPECT_EQ(log.calls.back(), "closed 1006");
-  EXPECT_EQ(std::count_if(log.calls.begin(), log.calls.end(), [](const std::string& c) { return c.rfind("closed", 0) == 0; }),
-            1);
+  EXPECT_EQ(
+      std::count_if(log.calls.begin(), log.calls.end(), [](const std::string& c) { return c.rfind("closed", 0) == 0; }),
+      1);
 }
 
 TEST_F(AsyncClient, DestroyingTheHandleDetachesItsCallbacks) {

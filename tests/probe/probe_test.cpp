@@ -7,9 +7,9 @@
 #include <string>
 #include <vector>
 
+#include <gtest/gtest.h>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
-#include <gtest/gtest.h>
 
 #include "cli/probe.hpp"
 #include "properties/client_view.hpp"
@@ -49,7 +49,8 @@ std::string violations_text(const ProbeOutcome& outcome) {
 }
 
 // thread -> event types in the order the client received them (first receipt per seq).
-std::map<std::string, std::vector<std::string>> events_by_thread(const ProbeOutcome& outcome, const std::string& actor) {
+std::map<std::string, std::vector<std::string>> events_by_thread(const ProbeOutcome& outcome,
+                                                                 const std::string& actor) {
   const auto view = properties::build_client_view(outcome.trace);
   std::map<std::string, std::vector<std::string>> out;
   for (const auto& f : view.received) {
@@ -88,6 +89,27 @@ TEST(Probe, GoldenPathThreeUsersTwoMessagesHoldsEveryPropertyAndEachUserGetsAllF
   EXPECT_GT(outcome.max_event_gap_ns, 0);
   EXPECT_LT(outcome.wall_seconds, 10.0);
   EXPECT_EQ(server.protocol_violations(), 0u);
+}
+
+// The probe records only what it did and saw: the server's real /health
+// answer, its own start and end; never a record only the simulator can make
+// (a fault plan, the server's startup, a relay).
+TEST(Probe, RecordsOnlyWhatItSawNeverTheSimulatorsOwnRecords) {
+  LoopbackServer server;
+  const ProbeOutcome outcome = probe(spec_for(server.port(), 1, 1));
+  ASSERT_TRUE(outcome.passed()) << violations_text(outcome);
+  std::size_t health = 0;
+  for (const auto& r : outcome.trace.records()) {
+    SCOPED_TRACE(r.actor + " " + r.kind);
+    EXPECT_TRUE(r.actor == "probe" || r.actor.rfind("user:", 0) == 0);
+    if (r.actor == "probe" && r.kind == "health") {
+      ++health;
+      EXPECT_EQ(r.field("status"), "200");
+      EXPECT_EQ(r.field("body"), outcome.health_body);
+    }
+  }
+  EXPECT_EQ(health, 1u);
+  EXPECT_NE(outcome.health_body.find("ok"), std::string::npos) << outcome.health_body;
 }
 
 TEST(Probe, LeakyManagerIsCaughtAsAnIsolationViolation) {
@@ -163,6 +185,8 @@ heal_ms = 500
   EXPECT_EQ(report.results[0].faults.at("expired_token").planned, 1u);
   EXPECT_EQ(report.results[0].faults.at("expired_token").hit, 1u);
   EXPECT_EQ(report.results[0].faults.count("partition"), 0u);
+  ASSERT_EQ(outcome.applied_faults.size(), 3u);
+  EXPECT_EQ(outcome.applied_faults[0].target, "user:u2");
 }
 
 TEST(Probe, HostileClientsOnlyEverGetErrors) {
@@ -211,6 +235,12 @@ TEST(Probe, AServerThatNeverAnswersTheUpgradeFailsDeliveryAtTheDeadline) {
   EXPECT_EQ(outcome.violations[0].property, "delivery");
   EXPECT_NE(outcome.violations[0].message.find("not admitted before the probe's deadline (1.5 s)"), std::string::npos)
       << outcome.violations[0].message;
+  // The probe says so in its own record; it does not write a client's
+  // gave_up for a client that never gave up.
+  const auto& at = outcome.trace.records().at(outcome.violations[0].record_index);
+  EXPECT_EQ(at.actor, "probe");
+  EXPECT_EQ(at.kind, "not_admitted");
+  for (const auto& r : outcome.trace.records()) EXPECT_NE(r.kind, "gave_up") << r.actor;
 }
 
 TEST(Probe, AnUnreachableServerIsAnInputError) {

@@ -6,8 +6,7 @@
 
 #include <gtest/gtest.h>
 
-#include "cli/harness.hpp"
-#include "cli/shrink.hpp"
+#include "harness/harness.hpp"
 #include "scenarios/scenario.hpp"
 #include "scenarios/variants.hpp"
 
@@ -31,10 +30,10 @@ TEST_P(RegressionsCatalog, CaughtByTheDefaultSweepAndShrunkToAReplayableRepro) {
   ASSERT_NE(variant, nullptr);
   const auto all = scenarios::load_scenario_dir(BRIDGESIM_SCENARIO_DIR);
   // The default sweep, seed-major, until the first failure.
-  std::optional<std::pair<scenarios::Scenario, cli::SeedOutcome>> caught;
+  std::optional<std::pair<scenarios::Scenario, harness::SeedOutcome>> caught;
   for (std::uint64_t seed = 1; seed <= 100 && !caught; ++seed) {
     for (const auto& scenario : all) {
-      auto outcome = cli::run_seed(scenario, seed, variant);
+      auto outcome = harness::run_seed(scenario, seed, variant);
       if (!outcome.violations.empty()) {
         caught.emplace(scenario, std::move(outcome));
         break;
@@ -51,25 +50,25 @@ TEST_P(RegressionsCatalog, CaughtByTheDefaultSweepAndShrunkToAReplayableRepro) {
   if (!named) {
     for (const auto& s : all) {
       for (std::uint64_t seed = 1; seed <= 20 && !named; ++seed) {
-        for (const auto& v : cli::run_seed(s, seed, variant).violations) named |= v.property == variant->expected_property;
+        for (const auto& v : harness::run_seed(s, seed, variant).violations) named |= v.property == variant->expected_property;
       }
     }
   }
   EXPECT_TRUE(named) << variant->name << " never fired " << variant->expected_property;
 
-  const auto shrunk = cli::shrink(scenario, outcome.seed, variant);
+  const auto shrunk = harness::shrink(scenario, outcome.seed, variant);
   ASSERT_TRUE(shrunk);
   EXPECT_LE(shrunk->scenario.faults.faults.size(), 2u);
   EXPECT_LE(shrunk->scenario.users, 2);
   // The file it writes loads and replays the same violation.
-  const std::string file = cli::shrunk_scenario_file(*shrunk, variant, "repro.toml");
+  const std::string file = harness::shrunk_scenario_file(*shrunk, variant, "repro.toml");
   const auto reloaded = scenarios::parse_scenario(file, "repro.toml");
-  const auto replay = cli::run_seed(reloaded, shrunk->seed, variant);
+  const auto replay = harness::run_seed(reloaded, shrunk->seed, variant);
   ASSERT_FALSE(replay.violations.empty()) << file;
   EXPECT_EQ(replay.violations.front().property, shrunk->property);
   EXPECT_EQ(replay.violations.front().message, shrunk->message);
   // And the production components pass it.
-  EXPECT_TRUE(cli::run_seed(reloaded, shrunk->seed, nullptr).violations.empty()) << file;
+  EXPECT_TRUE(harness::run_seed(reloaded, shrunk->seed, nullptr).violations.empty()) << file;
 }
 
 INSTANTIATE_TEST_SUITE_P(Incidents, RegressionsCatalog, ::testing::ValuesIn([] {

@@ -9,7 +9,7 @@
 
 #include <gtest/gtest.h>
 
-#include "cli/harness.hpp"
+#include "harness/harness.hpp"
 #include "scenarios/scenario.hpp"
 #include "scenarios/variants.hpp"
 #include "scenarios/world.hpp"
@@ -21,11 +21,11 @@ namespace {
 std::vector<scenarios::Scenario> shipped() { return scenarios::load_scenario_dir(BRIDGESIM_SCENARIO_DIR); }
 scenarios::Scenario load(const std::string& name) { return scenarios::find_scenario(name, BRIDGESIM_SCENARIO_DIR); }
 
-std::string describe(const cli::SweepOutcome& outcome, const scenarios::Scenario& s, const scenarios::Variant* v) {
+std::string describe(const harness::SweepOutcome& outcome, const scenarios::Scenario& s, const scenarios::Variant* v) {
   std::string out;
   for (const auto& seed : outcome.seeds) {
     for (const auto& violation : seed.violations) {
-      out += violation.property + ": " + violation.message + "\n  " + cli::replay_command(s, seed.seed, v) + "\n";
+      out += violation.property + ": " + violation.message + "\n  " + harness::replay_command(s, seed.seed, v) + "\n";
       if (out.size() > 4000) return out;
     }
   }
@@ -40,7 +40,7 @@ TEST(FaultsCoverage, EveryKindHasAScenarioWhereItTakesEffect) {
     for (const auto& f : scenario.faults.faults) planned.insert(std::string(sim::info(f.kind).name));
     if (planned.empty()) continue;
     for (std::uint64_t seed = 1; seed <= 10; ++seed) {
-      const auto outcome = cli::run_seed(scenario, seed, nullptr);
+      const auto outcome = harness::run_seed(scenario, seed, nullptr);
       for (const auto& kind : outcome.faults_hit) {
         EXPECT_TRUE(planned.count(kind)) << scenario.name << " shows " << kind << " it did not plan";
         where.emplace(kind, scenario.name);
@@ -54,7 +54,7 @@ TEST(FaultsCoverage, EveryKindHasAScenarioWhereItTakesEffect) {
 
 TEST(FaultsSurvival, EveryShippedScenarioHoldsForThreeHundredSeeds) {
   for (const auto& scenario : shipped()) {
-    const auto outcome = cli::sweep({scenario, 1, 300, nullptr, 2, false});
+    const auto outcome = harness::sweep({scenario, 1, 300, nullptr, 2, false});
     EXPECT_EQ(outcome.failing_seeds(), 0u) << scenario.name << "\n" << describe(outcome, scenario, nullptr);
   }
 }
@@ -63,7 +63,7 @@ TEST(FaultsSurvival, SwarmOverAllKindsHoldsForTwoThousandSeeds) {
   const auto scenario = load("swarm");
   ASSERT_TRUE(scenario.swarm);
   EXPECT_TRUE(scenario.swarm_config.kinds.empty()) << "the swarm draws from every fault kind";
-  const auto outcome = cli::sweep({scenario, 1, 2000, nullptr, 2, false});
+  const auto outcome = harness::sweep({scenario, 1, 2000, nullptr, 2, false});
   EXPECT_EQ(outcome.failing_seeds(), 0u) << describe(outcome, scenario, nullptr);
   std::set<std::string> hit;
   for (const auto& s : outcome.seeds) hit.insert(s.faults_hit.begin(), s.faults_hit.end());
@@ -114,18 +114,18 @@ TEST_P(FaultsRegressions, CaughtByTheSweepAndReplayable) {
   ASSERT_NE(variant, nullptr);
   for (const std::string& name : {GetParam().scenario, std::string("swarm")}) {
     const auto scenario = load(name);
-    const auto outcome = cli::sweep({scenario, 1, 2000, variant, 2, true});
+    const auto outcome = harness::sweep({scenario, 1, 2000, variant, 2, true});
     ASSERT_FALSE(outcome.seeds.empty());
     const auto& failing = outcome.seeds.back();
     ASSERT_FALSE(failing.violations.empty()) << variant->name << " survived 2000 seeds of " << name;
-    const auto replayed = cli::run_seed(scenario, failing.seed, variant);
+    const auto replayed = harness::run_seed(scenario, failing.seed, variant);
     EXPECT_EQ(replayed.trace_hash, failing.trace_hash);
     if (name == GetParam().scenario) {
       bool expected = false;
       for (const auto& v : failing.violations) expected |= v.property == variant->expected_property;
       EXPECT_TRUE(expected) << variant->name << " should fire " << variant->expected_property << "; got "
                             << failing.violations.front().property << ": " << failing.violations.front().message;
-      EXPECT_TRUE(cli::run_seed(scenario, failing.seed, nullptr).violations.empty())
+      EXPECT_TRUE(harness::run_seed(scenario, failing.seed, nullptr).violations.empty())
           << "the production components pass the seed that catches " << variant->name;
     }
   }

@@ -7,7 +7,7 @@
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
 
-#include "cli/harness.hpp"
+#include "harness/harness.hpp"
 #include "scenarios/variants.hpp"
 #include "tests/support/generators.hpp"
 
@@ -15,8 +15,9 @@ namespace bridgesim {
 namespace {
 
 std::string first_violation(const scenarios::Scenario& s, std::uint64_t seed, const scenarios::Variant* variant) {
-  const auto outcome = cli::run_seed(s, seed, variant);
-  return outcome.violations.empty() ? "" : outcome.violations.front().property + ": " + outcome.violations.front().message;
+  const auto outcome = harness::run_seed(s, seed, variant);
+  return outcome.violations.empty() ? ""
+                                    : outcome.violations.front().property + ": " + outcome.violations.front().message;
 }
 
 RC_GTEST_PROP(RcSweep, GeneratedWorkloadsAndFaultPlansHoldEveryProperty, ()) {
@@ -24,7 +25,8 @@ RC_GTEST_PROP(RcSweep, GeneratedWorkloadsAndFaultPlansHoldEveryProperty, ()) {
   const auto seed = *rc::gen::arbitrary<std::uint64_t>();
   const std::string violation = first_violation(s, seed, nullptr);
   if (!violation.empty()) {
-    RC_FAIL(violation + "\nscenario (replay with --seed " + std::to_string(seed) + "):\n" + scenarios::to_toml(s, s.faults));
+    RC_FAIL(violation + "\nscenario (replay with --seed " + std::to_string(seed) + "):\n" +
+            scenarios::to_toml(s, s.faults));
   }
 }
 
@@ -43,15 +45,17 @@ TEST(RcSweep, FindsAndShrinksTheNoResumeIncidentToAReplayableScenario) {
   rc::detail::TestParams params;
   params.seed = 20261123;
   params.maxSuccess = 2000;
-  const auto result = rc::detail::checkTestable([variant] {
-    auto s = *testgen::scenario(3);
-    const auto seed = *rc::gen::inRange<std::uint64_t>(1, 1000);
-    if (!first_violation(s, seed, variant).empty()) {
-      last_counterexample = scenarios::to_toml(s, s.faults);
-      last_seed = seed;
-      RC_FAIL("violated");
-    }
-  }, metadata, params);
+  const auto result = rc::detail::checkTestable(
+      [variant] {
+        auto s = *testgen::scenario(3);
+        const auto seed = *rc::gen::inRange<std::uint64_t>(1, 1000);
+        if (!first_violation(s, seed, variant).empty()) {
+          last_counterexample = scenarios::to_toml(s, s.faults);
+          last_seed = seed;
+          RC_FAIL("violated");
+        }
+      },
+      metadata, params);
   rc::detail::printResultMessage(result, std::cerr);
   rc::detail::FailureResult failure;
   ASSERT_TRUE(result.match(failure)) << "RapidCheck did not find the missing resume";

@@ -7,7 +7,7 @@
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
 
-#include "cli/harness.hpp"
+#include "harness/harness.hpp"
 #include "scenarios/scenario.hpp"
 #include "scenarios/variants.hpp"
 #include "scenarios/world.hpp"
@@ -17,12 +17,12 @@ namespace {
 
 scenarios::Scenario load(const std::string& name) { return scenarios::find_scenario(name, BRIDGESIM_SCENARIO_DIR); }
 
-std::string failure_text(const cli::SweepOutcome& outcome, const scenarios::Scenario& s) {
+std::string failure_text(const harness::SweepOutcome& outcome, const scenarios::Scenario& s) {
   std::string out;
   for (const auto& seed : outcome.seeds) {
     for (const auto& v : seed.violations) {
       out += "seed " + std::to_string(seed.seed) + " " + v.property + ": " + v.message + "\n  " +
-             cli::replay_command(s, seed.seed, nullptr) + "\n";
+             harness::replay_command(s, seed.seed, nullptr) + "\n";
     }
   }
   return out;
@@ -30,14 +30,14 @@ std::string failure_text(const cli::SweepOutcome& outcome, const scenarios::Scen
 
 TEST(SweepGoldenPath, HoldsForTwoThousandSeeds) {
   const auto scenario = load("golden_path");
-  const auto outcome = cli::sweep({scenario, 1, 2000, nullptr, 1, false});
+  const auto outcome = harness::sweep({scenario, 1, 2000, nullptr, 1, false});
   ASSERT_EQ(outcome.seeds.size(), 2000u);
   EXPECT_EQ(outcome.failing_seeds(), 0u) << failure_text(outcome, scenario);
 }
 
 TEST(SweepGoldenPath, BusyUsersHoldForOneThousandSeeds) {
   const auto scenario = load("busy_users");
-  const auto outcome = cli::sweep({scenario, 1, 1000, nullptr, 1, false});
+  const auto outcome = harness::sweep({scenario, 1, 1000, nullptr, 1, false});
   EXPECT_EQ(outcome.failing_seeds(), 0u) << failure_text(outcome, scenario);
 }
 
@@ -76,8 +76,8 @@ TEST(SweepDeterminism, DifferentSeedsExploreDifferentInterleavings) {
 
 TEST(SweepDeterminism, JobCountDoesNotChangeResults) {
   const auto scenario = load("golden_path");
-  const auto one = cli::sweep({scenario, 100, 60, nullptr, 1, false});
-  const auto two = cli::sweep({scenario, 100, 60, nullptr, 2, false});
+  const auto one = harness::sweep({scenario, 100, 60, nullptr, 1, false});
+  const auto two = harness::sweep({scenario, 100, 60, nullptr, 2, false});
   ASSERT_EQ(one.seeds.size(), two.seeds.size());
   for (std::size_t i = 0; i < one.seeds.size(); ++i) {
     EXPECT_EQ(one.seeds[i].seed, two.seeds[i].seed);
@@ -92,7 +92,7 @@ TEST(SweepRegressions, LeakyManagerIsCaughtByIsolationWithReplayCommand) {
   const auto scenario = load("golden_path");
   const auto* leaky = scenarios::find_variant("leaky_manager");
   ASSERT_NE(leaky, nullptr);
-  const auto outcome = cli::sweep({scenario, 1, 200, leaky, 1, true});
+  const auto outcome = harness::sweep({scenario, 1, 200, leaky, 1, true});
   ASSERT_FALSE(outcome.seeds.empty());
   const auto& failing = outcome.seeds.back();
   ASSERT_FALSE(failing.violations.empty()) << "200 seeds did not catch the leaky manager";
@@ -100,15 +100,15 @@ TEST(SweepRegressions, LeakyManagerIsCaughtByIsolationWithReplayCommand) {
   for (const auto& v : failing.violations) isolation |= v.property == "isolation";
   EXPECT_TRUE(isolation) << "the isolation property must be among the violations";
 
-  const std::string cmd = cli::replay_command(scenario, failing.seed, leaky);
+  const std::string cmd = harness::replay_command(scenario, failing.seed, leaky);
   EXPECT_EQ(cmd, "bridgesim replay --scenario golden_path --seed " + std::to_string(failing.seed) +
                      " --variant leaky_manager");
-  const auto replayed = cli::run_seed(scenario, failing.seed, leaky);
+  const auto replayed = harness::run_seed(scenario, failing.seed, leaky);
   EXPECT_EQ(replayed.trace_hash, failing.trace_hash);
   ASSERT_EQ(replayed.violations.size(), failing.violations.size());
   EXPECT_EQ(replayed.violations.front().message, failing.violations.front().message);
 
-  const auto production = cli::run_seed(scenario, failing.seed, nullptr);
+  const auto production = harness::run_seed(scenario, failing.seed, nullptr);
   EXPECT_TRUE(production.violations.empty()) << production.violations.front().message;
 }
 
@@ -122,11 +122,12 @@ RC_GTEST_PROP(SweepProperty, GeneratedGoldenPathWorkloadsHoldAndReplay, ()) {
   s.messages_per_user = *rc::gen::inRange(1, 4);
   s.start_spread_ns = *rc::gen::inRange<std::int64_t>(0, 200) * runtime::kNanosPerMilli;
   s.network.latency_min_ns = *rc::gen::inRange<std::int64_t>(0, 5) * runtime::kNanosPerMilli;
-  s.network.latency_max_ns = s.network.latency_min_ns + *rc::gen::inRange<std::int64_t>(0, 50) * runtime::kNanosPerMilli;
+  s.network.latency_max_ns =
+      s.network.latency_min_ns + *rc::gen::inRange<std::int64_t>(0, 50) * runtime::kNanosPerMilli;
   const auto seed = *rc::gen::arbitrary<std::uint64_t>();
-  const auto outcome = cli::run_seed(s, seed, nullptr);
+  const auto outcome = harness::run_seed(s, seed, nullptr);
   for (const auto& v : outcome.violations) RC_FAIL(v.property + ": " + v.message);
-  RC_ASSERT(cli::run_seed(s, seed, nullptr).trace_hash == outcome.trace_hash);
+  RC_ASSERT(harness::run_seed(s, seed, nullptr).trace_hash == outcome.trace_hash);
 }
 
 }  // namespace

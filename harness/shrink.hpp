@@ -11,7 +11,7 @@
 #include "scenarios/scenario.hpp"
 #include "scenarios/variants.hpp"
 
-namespace bridgesim::cli {
+namespace bridgesim::harness {
 
 struct ShrinkResult {
   scenarios::Scenario scenario;  // swarm off, faults fixed, properties = {property}
@@ -30,4 +30,4 @@ std::optional<ShrinkResult> shrink(const scenarios::Scenario& scenario, std::uin
 std::string shrunk_scenario_file(const ShrinkResult& result, const scenarios::Variant* variant,
                                  const std::string& path);
 
-}  // namespace bridgesim::cli
+}  // namespace bridgesim::harness

@@ -1,16 +1,16 @@
-#include "cli/shrink.hpp"
+#include "harness/shrink.hpp"
 
 #include <functional>
 #include <vector>
 
-#include "cli/harness.hpp"
+#include "harness/run_seed.hpp"
 #include "scenarios/world.hpp"
 
-namespace bridgesim::cli {
+namespace bridgesim::harness {
 namespace {
 
-std::optional<std::string> violates(const scenarios::Scenario& s, std::uint64_t seed,
-                                    const scenarios::Variant* variant, const std::string& property) {
+std::optional<std::string> violates(const scenarios::Scenario& s, std::uint64_t seed, const scenarios::Variant* variant,
+                                    const std::string& property) {
   const auto outcome = run_seed(s, seed, variant);
   for (const auto& v : outcome.violations) {
     if (v.property == property) return v.message;
@@ -26,6 +26,15 @@ void keep_users(scenarios::Scenario& s, int users) {
     if (f.target.rfind("user:u", 0) != 0) return false;
     return std::stoi(f.target.substr(6)) > users;
   });
+}
+
+// heal_by stays the latest heal of what is left.
+void reset_heal_by(scenarios::Scenario& s) {
+  runtime::Nanos heal_by = 0;
+  for (const auto& f : s.faults.faults) {
+    if (!sim::info(f.kind).whole_run) heal_by = std::max(heal_by, f.heal_ns);
+  }
+  s.faults.heal_by_ns = heal_by;
 }
 
 }  // namespace
@@ -65,7 +74,10 @@ std::optional<ShrinkResult> shrink(const scenarios::Scenario& scenario, std::uin
   for (bool progress = true; progress;) {
     progress = false;
     for (int users = 1; users < result.scenario.users; users = users * 2) {
-      if (attempt([users](scenarios::Scenario& s) { keep_users(s, users); return true; })) {
+      if (attempt([users](scenarios::Scenario& s) {
+            keep_users(s, users);
+            return true;
+          })) {
         progress = true;
         break;
       }
@@ -78,21 +90,20 @@ std::optional<ShrinkResult> shrink(const scenarios::Scenario& scenario, std::uin
     }
     progress |= attempt([](scenarios::Scenario& s) { return s.hostile_clients > 0 && (s.hostile_clients = 0, true); });
     progress |= attempt([](scenarios::Scenario& s) { return s.tabs > 1 && (s.tabs = 1, true); });
-    progress |= attempt([](scenarios::Scenario& s) { return s.messages_per_user > 1 && (s.messages_per_user = 1, true); });
+    progress |=
+        attempt([](scenarios::Scenario& s) { return s.messages_per_user > 1 && (s.messages_per_user = 1, true); });
     if (result.scenario.users > 1) {
-      progress |= attempt([](scenarios::Scenario& s) { keep_users(s, s.users - 1); return true; });
+      progress |= attempt([](scenarios::Scenario& s) {
+        keep_users(s, s.users - 1);
+        return true;
+      });
     }
   }
-  // heal_by stays the latest heal of what is left.
-  runtime::Nanos heal_by = 0;
-  for (const auto& f : result.scenario.faults.faults) {
-    if (!sim::info(f.kind).whole_run) heal_by = std::max(heal_by, f.heal_ns);
-  }
-  result.scenario.faults.heal_by_ns = heal_by;
+  reset_heal_by(result.scenario);
   result.message = violates(result.scenario, seed, variant, result.property).value_or(*current);
   result.scenario.name = scenario.name + "_shrunk_seed" + std::to_string(seed);
-  result.scenario.description = "shrunk from " + scenario.name + " seed " + std::to_string(seed) + ": " + result.property +
-                                " violated";
+  result.scenario.description =
+      "shrunk from " + scenario.name + " seed " + std::to_string(seed) + ": " + result.property + " violated";
   return result;
 }
 
@@ -103,7 +114,8 @@ std::string shrunk_scenario_file(const ShrinkResult& result, const scenarios::Va
   out += "# replay: bridgesim replay --scenario " + path + " --seed " + std::to_string(result.seed);
   if (variant != nullptr) out += " --variant " + variant->name;
   out += "\n";
-  return out + scenarios::to_toml(result.scenario, result.scenario.faults.faults.empty() ? sim::FaultPlan{} : result.scenario.faults);
+  return out + scenarios::to_toml(result.scenario,
+                                  result.scenario.faults.faults.empty() ? sim::FaultPlan{} : result.scenario.faults);
 }
 
-}  // namespace bridgesim::cli
+}  // namespace bridgesim::harness

@@ -1,0 +1,165 @@
+#include "cli/probe.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <optional>
+#include <set>
+
+#include "cli/probe_live_loop.hpp"
+#include "cli/probe_metrics.hpp"
+#include "properties/client_view.hpp"
+#include "system/net/client.hpp"
+
+namespace bridgesim::cli {
+
+const std::vector<std::string>& client_side_properties() {
+  static const std::vector<std::string> names{"delivery", "isolation", "protocol", "auth"};
+  return names;
+}
+
+namespace {
+
+constexpr std::chrono::milliseconds kHealthTimeout{5'000};
+
+bool is_token_fault(sim::FaultKind kind) {
+  return kind == sim::FaultKind::kExpiredToken || kind == sim::FaultKind::kForgedToken ||
+         kind == sim::FaultKind::kMissingToken;
+}
+
+std::vector<std::string> effective_properties(const ProbeSpec& spec) {
+  std::vector<std::string> names = spec.properties;
+  if (names.empty()) {
+    for (const auto& p : spec.scenario.properties) {
+      const auto& client_side = client_side_properties();
+      if (std::find(client_side.begin(), client_side.end(), p) != client_side.end()) names.push_back(p);
+    }
+  }
+  if (names.empty()) names = client_side_properties();
+  for (const auto& name : names) {
+    if (properties::find_property(name) == nullptr) {
+      throw ProbeInputError("unknown property '" + name + "' (see `bridgesim list`)");
+    }
+  }
+  return names;
+}
+
+void check_scenario(const ProbeSpec& spec, ProbeOutcome& out) {
+  const scenarios::Scenario& s = spec.scenario;
+  if (s.users < 0 || s.tabs < 1 || s.messages_per_user < 0 || s.hostile_clients < 0) {
+    throw ProbeInputError("scenario " + s.name + ": users, messages and hostile clients must be >= 0, tabs >= 1");
+  }
+  if (!(spec.deadline_s > 0)) throw ProbeInputError("--deadline-s must be positive");
+  std::set<std::string> ignored;
+  for (const auto& f : s.faults.faults) {
+    if (is_token_fault(f.kind)) {
+      out.applied_faults.push_back(f);
+    } else {
+      ignored.insert(std::string(sim::info(f.kind).name));
+    }
+  }
+  if (s.swarm) ignored.insert("swarm");
+  out.ignored_faults.assign(ignored.begin(), ignored.end());
+}
+
+// The server's real /health answer, recorded as the probe saw it.
+void check_health(const ProbeSpec& spec, ProbeOutcome& out, const std::function<void(const std::string&)>& say) {
+  try {
+    const auto health = net::http_get(spec.url.host, spec.url.port, "/health", kHealthTimeout);
+    out.health_status = health.status;
+    out.health_body = health.body;
+  } catch (const net::ClientError& e) {
+    throw ProbeInputError("cannot reach " + spec.url.text() + ": " + e.what());
+  }
+  say("GET /health -> " + std::to_string(out.health_status) + " " + out.health_body);
+  out.trace.add({0, "probe", "health", {{"status", std::to_string(out.health_status)}, {"body", out.health_body}}});
+}
+
+// The probe's own records of what it does: the token faults its clients
+// enact, then what it is about to run.
+void record_start(const ProbeSpec& spec, ProbeOutcome& out) {
+  const scenarios::Scenario& s = spec.scenario;
+  for (const auto& f : out.applied_faults) {
+    out.trace.add({0, "probe", "token_fault", {{"kind", std::string(sim::info(f.kind).name)}, {"target", f.target}}});
+  }
+  out.trace.add({0,
+                 "probe",
+                 "start",
+                 {{"url", spec.url.text()},
+                  {"scenario", s.name},
+                  {"users", std::to_string(s.users)},
+                  {"tabs", std::to_string(s.tabs)},
+                  {"messages_per_user", std::to_string(s.messages_per_user)},
+                  {"hostile_clients", std::to_string(s.hostile_clients)},
+                  {"seed", std::to_string(spec.seed)},
+                  {"health", std::to_string(out.health_status)}}});
+}
+
+// A user client still trying to get in when the probe stopped (its
+// not_admitted record) has, in effect, given up: with a valid token that is
+// a delivery failure, judged as `delivery` judges a client that ran out of
+// attempts. The probe judges it from its own record rather than writing a
+// client record the client never made.
+std::optional<properties::Violation> not_admitted_violation(const sim::Trace& trace,
+                                                            const properties::ClientView& view) {
+  const auto& records = trace.records();
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    const auto& r = records[i];
+    if (r.actor != "probe" || r.kind != "not_admitted") continue;
+    const std::string client(r.field("client"));
+    const auto kind = view.token_kind.find(client);
+    if (kind == view.token_kind.end() || kind->second != "valid") continue;
+    return properties::Violation{
+        "delivery", i, r.at_ns,
+        client.substr(5) + " holds a valid token and was never admitted: " + std::string(r.field("why"))};
+  }
+  return std::nullopt;
+}
+
+// The checkers' verdict, plus the probe's own delivery judgement when the
+// checkers found none; violations stay in the order of `out.properties`.
+void judge(ProbeOutcome& out, const properties::ClientView& view) {
+  out.violations = properties::check_properties(out.trace, out.properties, &view);
+  const auto& names = out.properties;
+  const auto delivery = std::find(names.begin(), names.end(), "delivery");
+  if (delivery == names.end()) return;
+  const auto is_delivery = [](const properties::Violation& v) { return v.property == "delivery"; };
+  if (std::any_of(out.violations.begin(), out.violations.end(), is_delivery)) return;
+  auto v = not_admitted_violation(out.trace, view);
+  if (!v) return;
+  const auto rank = [&names](const std::string& p) { return std::find(names.begin(), names.end(), p) - names.begin(); };
+  const auto before = std::find_if(out.violations.begin(), out.violations.end(),
+                                   [&](const properties::Violation& o) { return rank(o.property) > rank("delivery"); });
+  out.violations.insert(before, std::move(*v));
+}
+
+}  // namespace
+
+ProbeOutcome probe(const ProbeSpec& spec) {
+  const auto say = [&spec](const std::string& line) {
+    if (spec.progress) spec.progress(line);
+  };
+  ProbeOutcome out;
+  out.properties = effective_properties(spec);
+  check_scenario(spec, out);
+  if (spec.check_health) check_health(spec, out, say);
+  record_start(spec, out);
+
+  const auto started = std::chrono::steady_clock::now();
+  const LiveRun run = run_live(spec, out.trace, say);
+  out.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  out.all_finished = run.all_finished;
+
+  properties::ClientView view = properties::build_client_view(out.trace);
+  // The probe injects no timed fault, so every request is judged against the
+  // scenario's liveness bound from its own send (the bound is given to the
+  // judge here, not written into the trace as if a fault plan had said so).
+  view.heal_by_ns = 0;
+  view.liveness_bound_ns = spec.scenario.liveness_bound_ns;
+  judge(out, view);
+  out.clients = summarize(out.trace, view, run.actors, run.finished);
+  measure_gaps(view, out);
+  measure_requests(view, out);
+  return out;
+}
+
+}  // namespace bridgesim::cli

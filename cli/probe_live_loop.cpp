@@ -1,0 +1,146 @@
+#include "cli/probe_live_loop.hpp"
+
+#include <map>
+
+#include <boost/asio/io_context.hpp>
+
+#include "cli/duration_text.hpp"
+#include "cli/live_transport.hpp"
+#include "scenarios/client_world.hpp"
+#include "scenarios/population.hpp"
+#include "sim/rng.hpp"
+#include "system/net/async_client.hpp"
+#include "system/net/real_runtime.hpp"
+
+namespace bridgesim::cli {
+namespace {
+
+using runtime::Nanos;
+
+constexpr Nanos kPollNs = 20 * runtime::kNanosPerMilli;
+constexpr Nanos kHeartbeatNs = runtime::kNanosPerSecond;
+
+// Follows the trace as it grows: which clients are done, how many frames arrived.
+class Watcher {
+ public:
+  Watcher(const sim::Trace& trace, const scenarios::Population& clients) : trace_(trace), clients_(clients) {
+    for (std::size_t i = clients.users.size(); i < clients.actors.size(); ++i) hostile_.emplace(clients.actors[i], 0);
+  }
+
+  // New "actor finished" lines since the last call.
+  std::vector<std::string> scan() {
+    const auto& records = trace_.records();
+    for (; seen_ < records.size(); ++seen_) {
+      const auto& r = records[seen_];
+      if (r.kind == "recv") ++frames_received_;
+      const auto h = hostile_.find(r.actor);
+      if (h == hostile_.end()) continue;
+      // A hostile client is done once it left, or once both its tokens were refused.
+      if (r.kind == "done") h->second = 2;
+      if (r.kind == "rejected") ++h->second;
+    }
+    std::vector<std::string> newly;
+    for (std::size_t i = 0; i < clients_.actors.size(); ++i) {
+      const std::string& actor = clients_.actors[i];
+      if (done_.count(actor) != 0) continue;
+      const bool finished = i < clients_.users.size() ? clients_.users[i]->finished() : hostile_.at(actor) >= 2;
+      if (!finished) continue;
+      done_.insert(actor);
+      newly.push_back(actor);
+    }
+    return newly;
+  }
+
+  bool all_done() const { return done_.size() == clients_.actors.size(); }
+  bool done(const std::string& actor) const { return done_.count(actor) != 0; }
+  std::size_t done_count() const { return done_.size(); }
+  std::size_t frames_received() const { return frames_received_; }
+
+ private:
+  const sim::Trace& trace_;
+  const scenarios::Population& clients_;
+  std::map<std::string, int> hostile_;  // actor -> 2 when done
+  std::set<std::string> done_;
+  std::size_t seen_ = 0;
+  std::size_t frames_received_ = 0;
+};
+
+// What the probe saw when it stopped: who never got in, and why it stopped.
+void record_stop(const ProbeSpec& spec, const scenarios::ClientWorld& world, const scenarios::Population& clients,
+                 const Watcher& watcher, LiveRun& run) {
+  run.actors = clients.actors;
+  for (const auto& actor : clients.actors) {
+    if (watcher.done(actor)) run.finished.insert(actor);
+  }
+  std::set<std::string> opened;
+  for (const auto& r : world.trace.records()) {
+    if (r.kind == "open") opened.insert(r.actor);
+  }
+  for (const auto& c : clients.users) {
+    if (c->finished() || opened.count(c->actor()) != 0) continue;
+    world.record("probe", "not_admitted",
+                 {{"client", c->actor()},
+                  {"why", "not admitted before the probe's deadline (" + seconds_text(spec.deadline_s) + ")"}});
+  }
+  world.record("probe", "end",
+               {{"reason", run.all_finished ? "finished" : "deadline"},
+                {"clients", std::to_string(clients.actors.size())},
+                {"finished", std::to_string(run.finished.size())}});
+}
+
+scenarios::Population populate_live(const ProbeSpec& spec, const scenarios::ClientWorld& world) {
+  scenarios::PopulationSpec population;
+  population.jwt_secret = spec.token_secret;
+  population.now_unix_s = world.start_ns / runtime::kNanosPerSecond;
+  population.token_faults = &spec.scenario.faults;  // a live server gets no other fault
+  return scenarios::populate(spec.scenario, world, sim::Rng(spec.seed), population);
+}
+
+}  // namespace
+
+LiveRun run_live(const ProbeSpec& spec, sim::Trace& trace, const std::function<void(const std::string&)>& say) {
+  // Declared first, destroyed last: everything below holds its objects.
+  // Destroying the clients detaches their sockets; the io_context then drops
+  // the handlers still pending (timers of clients that are gone) unrun.
+  boost::asio::io_context io{1};
+  net::RealClock clock;
+  net::AsioTimers asio_timers(io);
+  NonNegativeTimers timers(asio_timers);
+  net::AsyncClientTransport network(io, spec.url.host, spec.url.port);
+  LiveTransport transport(network, spec.url.target);
+  const scenarios::ClientWorld world{clock, timers, clock.now_ns(), trace, transport};
+  const scenarios::Population clients = populate_live(spec, world);
+  Watcher watcher(trace, clients);
+  const auto progress = [&](const std::string& what) {
+    say(sim::format_virtual_time(world.elapsed_ns()) + " " + what);
+  };
+  const auto count = [&] { return std::to_string(watcher.done_count()) + "/" + std::to_string(clients.actors.size()); };
+
+  LiveRun run;
+  Nanos next_heartbeat_ns = kHeartbeatNs;
+  std::function<void()> poll = [&] {
+    for (const auto& actor : watcher.scan()) progress(actor + " finished (" + count() + ")");
+    if (watcher.all_done()) {
+      run.all_finished = true;
+      return io.stop();
+    }
+    if (world.elapsed_ns() >= next_heartbeat_ns) {
+      next_heartbeat_ns += kHeartbeatNs;
+      progress(count() + " clients finished, " + std::to_string(watcher.frames_received()) + " frames received");
+    }
+    timers.call_after(kPollNs, poll);
+  };
+  timers.call_after(kPollNs, poll);
+  const Nanos deadline_ns = static_cast<Nanos>(spec.deadline_s * static_cast<double>(runtime::kNanosPerSecond));
+  timers.call_after(deadline_ns, [&] {
+    progress("deadline (" + seconds_text(spec.deadline_s) + "): stopping with " +
+             std::to_string(clients.actors.size() - watcher.done_count()) + " client(s) unfinished");
+    io.stop();
+  });
+  io.run();
+  watcher.scan();
+  record_stop(spec, world, clients, watcher, run);
+  return run;
+}
+
+}  // namespace bridgesim::cli

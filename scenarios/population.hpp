@@ -1,0 +1,50 @@
+#pragma once
+// The clients of one run, as a scenario names them: users u1..uN with `tabs`
+// tabs each, hostile clients h1..hM, and the tokens they hold. The simulated
+// world and `bridgesim probe` build them here, so a scenario means the same
+// clients in both worlds.
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "scenarios/client_world.hpp"
+#include "scenarios/scenario.hpp"
+#include "scenarios/workloads.hpp"
+#include "sim/fault_plan.hpp"
+#include "sim/rng.hpp"
+
+namespace bridgesim::scenarios {
+
+// How long a valid token lives, from the population's "now".
+inline constexpr std::int64_t kTokenLifetimeS = 24 * 3600;
+
+struct PopulationSpec {
+  std::string_view jwt_secret;  // the server's: valid tokens are signed with it
+  std::int64_t now_unix_s = 0;  // token lifetimes count from here
+  // Token faults (expired / forged / missing) are looked up here, by user.
+  const sim::FaultPlan* token_faults = nullptr;
+  // Handed to every user client for the faults it enacts itself
+  // (client_close); nullptr: none.
+  const sim::FaultPlan* client_faults = nullptr;
+};
+
+struct Population {
+  std::vector<std::string> actors;  // users' clients in creation order, then the hostile ones
+  std::vector<std::unique_ptr<UserClient>> users;
+  std::vector<std::unique_ptr<HostileClient>> hostiles;
+};
+
+// The token a user holds given the token faults aimed at it; sets
+// plan.token and plan.token_kind.
+void assign_user_token(ClientPlan& plan, const PopulationSpec& spec);
+
+// Builds and starts every client. RNG streams are forked from `root`
+// ("client:<user>/<tab>", "hostile:<user>", "starts"); start times are drawn
+// from "starts" in creation order, so the same seed starts the same clients
+// at the same offsets in either world.
+Population populate(const Scenario& scenario, const ClientWorld& world, const sim::Rng& root,
+                    const PopulationSpec& spec);
+
+}  // namespace bridgesim::scenarios
