@@ -22,7 +22,7 @@
 #include "scenarios/workloads.hpp"
 #include "system/app.hpp"
 #include "system/auth.hpp"
-#include "system/events.hpp"
+#include "protocol/message_types.hpp"
 #include "system/net/async_client.hpp"
 #include "system/net/client.hpp"
 #include "system/net/real_runtime.hpp"
@@ -113,8 +113,8 @@ bool is_token_fault(sim::FaultKind kind) {
 
 bool is_run_event(std::string_view type) {
   return type == "agent_error" ||
-         std::find(std::begin(properties::kLifecycle), std::end(properties::kLifecycle), type) !=
-             std::end(properties::kLifecycle);
+         std::find(std::begin(protocol::event_type::kLifecycle), std::end(protocol::event_type::kLifecycle), type) !=
+             std::end(protocol::event_type::kLifecycle);
 }
 
 
@@ -441,7 +441,7 @@ void measure_requests(const properties::ClientView& view, ProbeOutcome& out) {
   }
   std::set<std::pair<std::string, std::string>> ended;
   for (const auto& f : view.received) {
-    if (!system::event_type::is_terminal(properties::string_field(f.body, "type"))) continue;
+    if (!protocol::event_type::is_terminal(properties::string_field(f.body, "type"))) continue;
     const auto key = std::make_pair(f.actor, properties::string_field(f.body, "thread_id"));
     const auto sent = first_send.find(key);
     if (sent != first_send.end() && ended.insert(key).second) out.request_to_terminal_ns.push_back(f.at_ns - sent->second);
