@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include "properties/properties.hpp"
+#include "protocol/message_types.hpp"
 
 namespace bridgesim::properties {
 namespace {
@@ -46,7 +47,7 @@ class TraceBuilder {
   TraceBuilder& five(const std::string& user, const std::string& conn, const std::string& thread,
                      const std::string& run = "run-1") {
     std::uint64_t seq = 1;
-    for (const auto type : kLifecycle) event(user, conn, std::string(type), seq++, user, thread, run);
+    for (const auto type : protocol::event_type::kLifecycle) event(user, conn, std::string(type), seq++, user, thread, run);
     return *this;
   }
   TraceBuilder& add(const std::string& user, const std::string& kind, std::vector<sim::Field> fields) {
@@ -103,7 +104,7 @@ TEST(PropertiesDelivery, AGapFilledByResumeCompletesTheRun) {
   b.open("u1", "1").ask("u1", "1", "t1");
   b.event("u1", "1", "agent_started", 1, "u1", "t1").event("u1", "1", "tool_executing", 3, "u1", "t1");
   // The client asked to resume after seq 1: the replay fills the gap.
-  for (std::uint64_t seq = 2; seq <= 5; ++seq) b.event("u1", "1", std::string(kLifecycle[seq - 1]), seq, "u1", "t1");
+  for (std::uint64_t seq = 2; seq <= 5; ++seq) b.event("u1", "1", std::string(protocol::event_type::kLifecycle[seq - 1]), seq, "u1", "t1");
   EXPECT_FALSE(check_delivery(b.trace));
 }
 
