@@ -125,6 +125,34 @@ TEST(PropertiesDelivery, AgentErrorWithReasonIsATerminalOutcome) {
   EXPECT_FALSE(check_protocol(b.trace));
 }
 
+TEST(PropertiesDelivery, AValidClientThatNeverGotInIsNamedWithItsTab) {
+  TraceBuilder b;
+  b.trace.add({1, "user:u1/tab2", "connect", {{"attempt", "16"}, {"token", "valid"}}});
+  b.trace.add({2, "user:u1/tab2", "gave_up", {{"why", "refused with 503 after 16 attempts"}}});
+  const auto v = check_delivery(b.trace);
+  ASSERT_TRUE(v);
+  EXPECT_EQ(v->record_index, 1u);
+  EXPECT_EQ(v->message, "u1/tab2 holds a valid token and was never admitted: refused with 503 after 16 attempts");
+}
+
+TEST(PropertiesDelivery, ASystemThatIsDownExcusesAClientThatNeverGotIn) {
+  TraceBuilder b;
+  b.trace.add({0, "system", "health", {{"status", "503"}, {"body", "{}"}}});
+  b.trace.add({1, "user:u1", "connect", {{"attempt", "1"}, {"token", "valid"}}});
+  b.trace.add({2, "user:u1", "gave_up", {{"why", "refused with 503"}}});
+  EXPECT_FALSE(check_delivery(b.trace));
+}
+
+TEST(PropertiesAuth, AnAcceptedForgedTokenIsNamedWithItsTab) {
+  TraceBuilder b;
+  b.trace.add({1, "user:u3/tab2", "connect", {{"attempt", "1"}, {"token", "forged"}}});
+  b.trace.add({2, "user:u3/tab2", "open", {{"conn", "4"}}});
+  const auto v = check_auth(b.trace);
+  ASSERT_TRUE(v);
+  EXPECT_EQ(v->record_index, 1u);
+  EXPECT_EQ(v->message, "u3/tab2 connected with a forged token and was accepted");
+}
+
 TEST(PropertiesIsolation, CatchesAnEventOfAnotherUser) {
   TraceBuilder b;
   b.open("u1", "1").open("u2", "2").ask("u1", "1", "t1").ask("u2", "2", "t2");
