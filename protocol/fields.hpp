@@ -48,6 +48,9 @@ constexpr std::string_view kUnknownRun = "unknown_run";         // give up on th
 constexpr std::string_view kRunFinished = "run_finished";
 }  // namespace error_codes
 
+// agent_completed's status.
+constexpr std::string_view kStatusSuccess = "success";
+
 // agent_error reasons a checker must tell apart.
 namespace reasons {
 constexpr std::string_view kCancelledByTheUser = "cancelled by the user";

@@ -9,6 +9,7 @@
 #include "protocol/fields.hpp"
 #include "protocol/frames.hpp"
 #include "protocol/message_types.hpp"
+#include "protocol/payloads.hpp"
 #include "protocol/schema.hpp"
 
 namespace bridgesim::protocol {
@@ -16,15 +17,12 @@ namespace {
 
 namespace json = boost::json;
 
-// The payload the production emitter gives each type (system/bridge.cpp).
 json::object payload_of(std::string_view type) {
-  if (type == event_type::kAgentThinking) return {{"reasoning", "because"}};
-  if (type == event_type::kToolExecuting) return {{"tool_name", "search"}, {"parameters", json::object{{"q", "x"}}}};
-  if (type == event_type::kToolCompleted) {
-    return {{"tool_name", "search"}, {"results", json::array{1, 2}}, {"duration", 0.25}};
-  }
-  if (type == event_type::kAgentCompleted) return {{"status", "success"}, {"final_response", "done"}};
-  if (type == event_type::kAgentError) return {{"reason", "tool failed"}};
+  if (type == event_type::kAgentThinking) return thinking_payload("because");
+  if (type == event_type::kToolExecuting) return tool_executing_payload("search", {{"q", "x"}});
+  if (type == event_type::kToolCompleted) return tool_completed_payload("search", json::array{1, 2}, 0.25);
+  if (type == event_type::kAgentCompleted) return agent_completed_payload("done");
+  if (type == event_type::kAgentError) return agent_error_payload("tool failed");
   return {};
 }
 
@@ -41,6 +39,18 @@ std::vector<std::string_view> run_event_types() {
 
 TEST(ProtocolSchema, EveryBuiltRunEventIsValid) {
   for (const auto type : run_event_types()) EXPECT_EQ(run_event_schema_error(built(type)), "") << type;
+}
+
+TEST(ProtocolSchema, PayloadsCarryTheWiresFieldsInOrder) {
+  const RunEventHeader header{event_type::kToolCompleted, "r", "t", "u", "a", 4, 9};
+  EXPECT_EQ(make_run_event(header, tool_completed_payload("search", json::array{}, 0.5)),
+            R"({"type":"tool_completed","run_id":"r","thread_id":"t","user_id":"u","agent_name":"a","seq":4,)"
+            R"("timestamp":9,"tool_name":"search","results":[],"duration":5E-1})");
+  EXPECT_EQ(json::serialize(agent_completed_payload("done")), R"({"status":"success","final_response":"done"})");
+  EXPECT_EQ(json::serialize(tool_executing_payload("search", {{"q", "x"}})),
+            R"({"tool_name":"search","parameters":{"q":"x"}})");
+  EXPECT_EQ(json::serialize(thinking_payload("r")), R"({"reasoning":"r"})");
+  EXPECT_EQ(json::serialize(agent_error_payload("x")), R"({"reason":"x"})");
 }
 
 TEST(ProtocolSchema, RejectsEachMissingCommonField) {
