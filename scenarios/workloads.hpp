@@ -4,7 +4,7 @@
 // made by sim/trace_records.hpp:
 //   connect {attempt, token}  open {conn}  rejected {status, body}
 //   send {conn, frame}  recv {conn, frame}  closed {conn, code}
-//   client_close {how, after}  gave_up {why}  done {}
+//   stalled {thread}  fault_hit {fault, ...}  gave_up {why}  done {}
 // Properties judge those records: what a user saw is what matters.
 #include <cstdint>
 #include <map>
