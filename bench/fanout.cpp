@@ -14,6 +14,9 @@
 #include <boost/json.hpp>
 
 #include "bench/loopback_system.hpp"
+#include "protocol/fields.hpp"
+#include "protocol/message_types.hpp"
+#include "protocol/seq.hpp"
 #include "system/net/async_client.hpp"
 #include "system/runtime/connection.hpp"
 
@@ -24,9 +27,10 @@ namespace asio = boost::asio;
 using Clock = std::chrono::steady_clock;
 using boost::system::error_code;
 
-// The default scripted agent's run, in seq order (DESIGN.md).
-constexpr std::string_view kLifecycle[] = {"agent_started", "agent_thinking", "tool_executing", "tool_completed",
-                                           "agent_completed"};
+namespace field = protocol::field;
+namespace event_type = protocol::event_type;
+// The default scripted agent's run is the lifecycle, in seq order (DESIGN.md).
+using event_type::kLifecycle;
 constexpr std::uint64_t kEventsPerRun = std::size(kLifecycle);
 constexpr auto kTick = std::chrono::milliseconds(20);
 constexpr auto kLeaveTimeout = std::chrono::seconds(10);
@@ -121,25 +125,23 @@ class Workload {
     if (ec || !parsed.is_object())
       return violation(user.id + ": a frame that is not a JSON object: " + std::string(text));
     const auto& body = parsed.get_object();
-    const std::string_view type = string_field(body, "type");
-    const std::string_view user_id = string_field(body, "user_id");
-    if (body.contains("user_id") && user_id != user.id) {
+    const std::string_view type = string_field(body, field::kType);
+    const std::string_view user_id = string_field(body, field::kUserId);
+    if (body.contains(field::kUserId) && user_id != user.id) {
       return violation("isolation: a connection of " + user.id + " received " + std::string(type) + " naming user '" +
                        std::string(user_id) + "'");
     }
-    if (type == "connection_established") return on_established(u, t);
-    if (type == "pong") return;
-    if (type == "error" || type == "agent_error") {
+    if (type == event_type::kConnectionEstablished) return on_established(u, t);
+    if (type == event_type::kPong) return;
+    if (type == event_type::kError || type == event_type::kAgentError) {
       return violation(user.id + ": " + std::string(type) + " frame: " + std::string(text));
     }
     const auto lifecycle = std::find(std::begin(kLifecycle), std::end(kLifecycle), type);
     if (lifecycle == std::end(kLifecycle)) return violation(user.id + ": unexpected frame: " + std::string(text));
     ++result_.event_frames;
-    const std::string run_id(string_field(body, "run_id"));
-    const std::string_view thread_id = string_field(body, "thread_id");
-    const auto* seq_value = body.if_contains("seq");
-    const std::uint64_t seq =
-        seq_value != nullptr && seq_value->is_number() ? seq_value->to_number<std::uint64_t>() : 0;
+    const std::string run_id(string_field(body, field::kRunId));
+    const std::string_view thread_id = string_field(body, field::kThreadId);
+    const std::uint64_t seq = protocol::seq_of(body);
     const auto [owner, first_seen] = run_owner_.try_emplace(run_id, user.id);
     if (!first_seen && owner->second != user.id) {
       return violation("isolation: run " + run_id + " of " + owner->second + " reached a connection of " + user.id);
@@ -225,7 +227,9 @@ class Workload {
   void leave(net::AsyncClientConnection& connection, Leave how) {
     switch (how) {
       case Leave::kCloseFrame: return connection.close(runtime::close_code::kNormal, "bye");
-      case Leave::kDisconnectMessage: return connection.send_text(R"({"type":"disconnect"})");
+      case Leave::kDisconnectMessage:
+        return connection.send_text(
+            boost::json::serialize(boost::json::object{{field::kType, protocol::client_type::kDisconnect}}));
       case Leave::kTcpClose: return connection.abort();
     }
   }
@@ -316,8 +320,11 @@ class Workload {
     user.in_flight = true;
     user.sent_at = Clock::now();
     ++result_.requests_sent;
-    asking.connection->send_text(R"({"type":"user_message","thread_id":")" + user.thread_id +
-                                 R"(","text":"what is the weather?","client_msg_id":")" + user.thread_id + R"("})");
+    asking.connection->send_text(boost::json::serialize(boost::json::object{
+        {field::kType, protocol::client_type::kUserMessage},
+        {field::kThreadId, user.thread_id},
+        {field::kText, "what is the weather?"},
+        {field::kClientMsgId, user.thread_id}}));
     if (!churn) return;
     for (int t = stable_tabs; t < options_.tabs; ++t) {
       Tab& tab = user.tabs[static_cast<std::size_t>(t)];

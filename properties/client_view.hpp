@@ -16,7 +16,7 @@ namespace bridgesim::properties {
 struct Frame {
   std::size_t record_index;
   runtime::Nanos at_ns;
-  std::string actor;  // "user:u1" or "user:u1/tab2": one client
+  std::string actor;  // one client: see sim/client_actor.hpp
   std::string user;   // "u1": whose identity the client holds
   std::string conn;
   boost::json::object body;  // empty when the text was not a JSON object
@@ -28,16 +28,14 @@ struct ClientView {
   std::map<std::string, std::string> token_kind;  // actor -> valid | expired | forged | missing
   std::vector<Frame> received;
   std::vector<Frame> sent;
-  std::vector<std::size_t> opens;  // record indices of "open"
+  std::vector<std::size_t> opens;                 // record indices of "open"
   std::map<std::size_t, std::string> open_token;  // "open" record index -> token kind of that attempt
-  runtime::Nanos heal_by_ns = 0;   // from the faults' heal_by record
-  runtime::Nanos liveness_bound_ns = 0;  // likewise; 0: no bound
+  runtime::Nanos heal_by_ns = 0;                  // from the faults' heal_by record
+  runtime::Nanos liveness_bound_ns = 0;           // likewise; 0: no bound
 };
 
 ClientView build_client_view(const sim::Trace& trace);
 // "" when absent or not a string.
 std::string string_field(const boost::json::object& body, std::string_view key);
-// The user part of a client actor ("user:u1/tab2" -> "u1"); "" when not a client.
-std::string user_of_actor(std::string_view actor);
 
 }  // namespace bridgesim::properties

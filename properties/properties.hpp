@@ -1,6 +1,6 @@
 #pragma once
 // Properties judge a run by its trace alone, mostly by what users saw
-// (records of actor "user:<id>"). Each checker reports the first violating
+// (the records of client actors, sim/client_actor.hpp). Each checker reports the first violating
 // record with its position and a sentence a person can act on.
 #include <cstddef>
 #include <functional>
@@ -39,10 +39,6 @@ const Property* find_property(std::string_view name);
 // `view`, when given, is build_client_view(trace) made by the caller.
 std::vector<Violation> check_properties(const sim::Trace& trace, const std::vector<std::string>& names,
                                         const ClientView* view = nullptr);
-
-// The five lifecycle events, in the order a user must see them.
-inline constexpr std::string_view kLifecycle[] = {"agent_started", "agent_thinking", "tool_executing", "tool_completed",
-                                                  "agent_completed"};
 
 std::optional<Violation> check_delivery(const sim::Trace& trace);
 std::optional<Violation> check_isolation(const sim::Trace& trace);

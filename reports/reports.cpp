@@ -6,6 +6,9 @@
 
 #include <boost/json.hpp>
 
+#include "protocol/message_types.hpp"
+#include "sim/trace_records.hpp"
+
 namespace bridgesim::reports {
 namespace {
 
@@ -413,18 +416,18 @@ std::string to_perfetto(const sim::Trace& trace) {
     const double ts_us = static_cast<double>(r.at_ns) / 1000.0;
     events.push_back(boost::json::object{{"name", r.kind}, {"ph", "i"}, {"s", "t"}, {"ts", ts_us}, {"pid", 1},
                                          {"tid", tid(r.actor)}, {"args", std::move(args)}});
-    if (r.actor == "relay" && r.kind == "publish") {
-      const std::string run(r.field("run"));
-      const std::string_view type = r.field("type");
-      if (type == "agent_started") run_start_ns[run] = r.at_ns;
-      if ((type == "agent_completed" || type == "agent_error") && run_start_ns.count(run)) {
+    if (const auto publish = sim::as_publish(r)) {
+      const std::string run(publish->run);
+      const std::string_view type = publish->type;
+      if (type == protocol::event_type::kAgentStarted) run_start_ns[run] = r.at_ns;
+      if (protocol::event_type::is_terminal(type) && run_start_ns.count(run)) {
         const auto start = run_start_ns[run];
-        events.push_back(boost::json::object{{"name", run + " (" + std::string(r.field("user")) + ")"},
+        events.push_back(boost::json::object{{"name", run + " (" + std::string(publish->user) + ")"},
                                              {"ph", "X"},
                                              {"ts", static_cast<double>(start) / 1000.0},
                                              {"dur", static_cast<double>(r.at_ns - start) / 1000.0},
                                              {"pid", 1},
-                                             {"tid", tid("runs:" + std::string(r.field("user")))},
+                                             {"tid", tid("runs:" + std::string(publish->user))},
                                              {"args", boost::json::object{{"outcome", type}}}});
       }
     }

@@ -4,7 +4,12 @@
 
 #include <boost/json.hpp>
 
-#include "system/events.hpp"
+#include "protocol/fields.hpp"
+#include "protocol/message_types.hpp"
+#include "protocol/seq.hpp"
+#include "sim/client_actor.hpp"
+#include "sim/trace_records.hpp"
+#include "sim/trace_schema.hpp"
 
 namespace bridgesim::scenarios {
 namespace {
@@ -14,24 +19,21 @@ std::string str(const boost::json::object& o, std::string_view key) {
   return v != nullptr && v->is_string() ? std::string(v->as_string()) : std::string();
 }
 
-std::uint64_t seq_of(const boost::json::object& o) {
-  const auto* v = o.if_contains("seq");
-  if (v == nullptr) return 0;
-  if (v->is_uint64()) return v->as_uint64();
-  if (v->is_int64() && v->as_int64() > 0) return static_cast<std::uint64_t>(v->as_int64());
-  return 0;
-}
+namespace field = protocol::field;
+namespace event_type = protocol::event_type;
+namespace client_type = protocol::client_type;
 
+std::string to_frame(const boost::json::object& frame) { return boost::json::serialize(frame); }
+
+std::string disconnect_frame() { return to_frame({{field::kType, client_type::kDisconnect}}); }
 
 }  // namespace
 
 UserClient::UserClient(const ClientWorld& world, ClientPlan plan, sim::Rng rng)
     : world_(world), plan_(std::move(plan)), rng_(std::move(rng)),
-      actor_("user:" + plan_.user_id + (plan_.tab > 1 ? "/tab" + std::to_string(plan_.tab) : "")) {}
+      actor_(sim::ClientActor{plan_.user_id, plan_.tab}.to_string()) {}
 
-void UserClient::record(std::string kind, std::vector<sim::Field> fields) {
-  world_.record(actor_, std::move(kind), std::move(fields));
-}
+void UserClient::record(sim::TraceRecord record) { world_.trace.add(std::move(record)); }
 
 runtime::Nanos UserClient::draw(runtime::Nanos lo, runtime::Nanos hi) {
   return static_cast<runtime::Nanos>(rng_.uniform(static_cast<std::uint64_t>(lo), static_cast<std::uint64_t>(hi)));
@@ -44,18 +46,22 @@ void UserClient::start_at(runtime::Nanos at_ns) {
 
 void UserClient::connect() {
   ++attempts_;
-  record("connect", {{"attempt", std::to_string(attempts_)}, {"token", plan_.token_kind}});
-  if (plan_.token_kind != "valid") record("fault_hit", {{"fault", plan_.token_kind + "_token"}});
+  record(sim::make_connect_record(now(), actor_, attempts_, plan_.token_kind));
+  if (plan_.token_kind != sim::token_kind::kValid) {
+    record(sim::make_fault_hit_record(now(), actor_, plan_.token_kind + "_token"));
+  }
   runtime::HandshakeRequest request{"/ws", plan_.token.empty() ? "" : "Bearer " + plan_.token, {}};
   // One connection at a time: a link stops calling back once it is closed
   // or refused, and only then is the next connect scheduled.
   sim::ClientCallbacks callbacks;
-  callbacks.on_open = [this](std::string) { record("open", {{"conn", std::to_string(socket_->id())}}); };
+  callbacks.on_open = [this](std::string) {
+    record(sim::make_open_record(now(), actor_, std::to_string(socket_->id())));
+  };
   callbacks.on_rejected = [this](int status, std::string body) {
-    record("rejected", {{"status", std::to_string(status)}, {"body", body}});
+    record(sim::make_rejected_record(now(), actor_, status, body));
     socket_.reset();
     if (status == 401 || status == 403 || status == 404) {
-      record("gave_up", {{"why", "refused with " + std::to_string(status)}});
+      record(sim::make_gave_up_record(now(), actor_, "refused with " + std::to_string(status)));
       finished_ = true;
       return;
     }
@@ -63,10 +69,10 @@ void UserClient::connect() {
   };
   callbacks.on_text = [this](std::string text) { on_text(text); };
   callbacks.on_closed = [this](std::uint16_t code, std::string) {
-    record("closed", {{"conn", socket_ ? std::to_string(socket_->id()) : ""}, {"code", std::to_string(code)}});
+    record(sim::make_closed_record(now(), actor_, socket_ ? std::to_string(socket_->id()) : "", code));
     socket_.reset();
     if (leaving_) {
-      record("done", {});
+      record(sim::make_done_record(now(), actor_));
       finished_ = true;
       return;
     }
@@ -78,7 +84,7 @@ void UserClient::connect() {
 
 void UserClient::schedule_reconnect(const std::string& why) {
   if (attempts_ >= plan_.max_attempts) {
-    record("gave_up", {{"why", why + " after " + std::to_string(attempts_) + " attempts"}});
+    record(sim::make_gave_up_record(now(), actor_, why + " after " + std::to_string(attempts_) + " attempts"));
     finished_ = true;
     return;
   }
@@ -88,27 +94,27 @@ void UserClient::schedule_reconnect(const std::string& why) {
 }
 
 void UserClient::on_text(const std::string& text) {
-  record("recv", {{"conn", std::to_string(socket_->id())}, {"frame", text}});
+  record(sim::make_recv_record(now(), actor_, std::to_string(socket_->id()), text));
   boost::system::error_code ec;
   const auto parsed = boost::json::parse(text, ec);
   if (ec || !parsed.is_object()) return;  // the protocol property judges it; a client carries on
   const auto& frame = parsed.as_object();
-  const std::string type = str(frame, "type");
-  if (type == "connection_established") {
+  const std::string type = str(frame, field::kType);
+  if (type == event_type::kConnectionEstablished) {
     attempts_ = 0;
     after_connected();
-  } else if (type == "error") {
-    const std::string code = str(frame, "code");
-    if (current_ && current_->run_id.empty() && code == "internal_error") {
+  } else if (type == event_type::kError) {
+    const std::string code = str(frame, field::kCode);
+    if (current_ && current_->run_id.empty() && code == protocol::error_codes::kInternalError) {
       // The server failed the request; it is idempotent by client_msg_id.
       world_.timers.call_after(plan_.backoff_base_ns + draw(0, plan_.backoff_base_ns), [this] {
         if (current_ && current_->run_id.empty()) send_request();
       });
-    } else if (current_ && code == "unknown_run") {
+    } else if (current_ && code == protocol::error_codes::kUnknownRun) {
       request_done();  // the server forgot the run: nothing left to wait for
     }
-  } else if (current_ && str(frame, "thread_id") == current_->thread_id && !str(frame, "run_id").empty()) {
-    on_run_event(type, str(frame, "run_id"), seq_of(frame));
+  } else if (current_ && str(frame, field::kThreadId) == current_->thread_id && !str(frame, field::kRunId).empty()) {
+    on_run_event(type, str(frame, field::kRunId), protocol::seq_of(frame));
   }
   if (socket_) maybe_close_early(type);
 }
@@ -122,7 +128,7 @@ void UserClient::on_run_event(const std::string& type, const std::string& run_id
     return;
   }
   r.accepted_seq = seq;
-  if (system::event_type::is_terminal(type)) return request_done();
+  if (event_type::is_terminal(type)) return request_done();
   arm_stall_timer();
 }
 
@@ -130,7 +136,7 @@ void UserClient::arm_stall_timer() {
   stall_timer_.cancel();
   stall_timer_ = world_.timers.call_after(plan_.stall_timeout_ns, [this] {
     if (!current_ || !socket_ || !socket_->is_open()) return;  // the reconnect path asks again
-    record("stalled", {{"thread", current_->thread_id}});
+    record(sim::make_stalled_record(now(), actor_, current_->thread_id));
     if (current_->run_id.empty()) {
       send_request();
     } else {
@@ -141,7 +147,7 @@ void UserClient::arm_stall_timer() {
 }
 
 void UserClient::after_connected() {
-  if (leaving_) return send(boost::json::serialize(boost::json::object{{"type", "disconnect"}}));
+  if (leaving_) return send(disconnect_frame());
   if (!current_) return next_or_leave();
   current_->resumed_after = UINT64_MAX;
   if (current_->run_id.empty()) return send_request();  // the server may never have seen it
@@ -150,17 +156,18 @@ void UserClient::after_connected() {
 
 void UserClient::resume() {
   current_->resumed_after = current_->accepted_seq;
-  send(boost::json::serialize(
-      boost::json::object{{"type", "resume"}, {"run_id", current_->run_id}, {"after_seq", current_->accepted_seq}}));
+  send(to_frame({{field::kType, client_type::kResume},
+                  {field::kRunId, current_->run_id},
+                  {field::kAfterSeq, current_->accepted_seq}}));
 }
 
 void UserClient::send_request() {
   arm_stall_timer();
   const Request& r = *current_;
-  send(boost::json::serialize(boost::json::object{{"type", "user_message"},
-                                                  {"thread_id", r.thread_id},
-                                                  {"text", "question " + std::to_string(r.index) + " from " + actor_},
-                                                  {"client_msg_id", r.client_msg_id}}));
+  send(to_frame({{field::kType, client_type::kUserMessage},
+                  {field::kThreadId, r.thread_id},
+                  {field::kText, "question " + std::to_string(r.index) + " from " + actor_},
+                  {field::kClientMsgId, r.client_msg_id}}));
 }
 
 void UserClient::request_done() {
@@ -183,7 +190,7 @@ void UserClient::next_or_leave() {
     return send_request();
   }
   leaving_ = true;
-  send(boost::json::serialize(boost::json::object{{"type", "disconnect"}}));
+  send(disconnect_frame());
 }
 
 void UserClient::maybe_close_early(const std::string& seen) {
@@ -195,9 +202,11 @@ void UserClient::maybe_close_early(const std::string& seen) {
     if (f.kind != sim::FaultKind::kClientClose || !f.active_at(now) || !f.targets(plan_.user_id)) continue;
     if (f.string_param("after", "") != seen || !close_faults_fired_.insert(i).second) continue;
     const std::string how = f.string_param("how", "abort");
-    record("fault_hit", {{"fault", "client_close"}, {"how", how}, {"after", seen}});
+    record(sim::make_fault_hit_record(now, actor_, "client_close",
+                                      {{std::string(sim::record_field::kHow), how},
+                                       {std::string(sim::record_field::kAfter), seen}}));
     if (how == "disconnect_message") {
-      send(boost::json::serialize(boost::json::object{{"type", "disconnect"}}));
+      send(disconnect_frame());
     } else if (how == "close_frame") {
       socket_->close(runtime::close_code::kNormal, "client closed early");
     } else {
@@ -209,7 +218,7 @@ void UserClient::maybe_close_early(const std::string& seen) {
 
 void UserClient::send(std::string frame) {
   if (!socket_ || !socket_->is_open()) return;  // resent after the next connect
-  record("send", {{"conn", std::to_string(socket_->id())}, {"frame", frame}});
+  record(sim::make_send_record(now(), actor_, std::to_string(socket_->id()), frame));
   socket_->send_text(std::move(frame));
 }
 
@@ -219,36 +228,37 @@ HostileClient::HostileClient(const ClientWorld& world, std::string user_id, std:
                              std::string forged_token_for_victim, sim::Rng rng)
     : world_(world), user_id_(std::move(user_id)),
       valid_token_(std::move(valid_token)), forged_token_(std::move(forged_token_for_victim)), rng_(std::move(rng)),
-      actor_("user:" + user_id_) {}
+      actor_(sim::ClientActor{user_id_, 1}.to_string()) {}
 
-void HostileClient::record(std::string kind, std::vector<sim::Field> fields) {
-  world_.record(actor_, std::move(kind), std::move(fields));
-}
+void HostileClient::record(sim::TraceRecord record) { world_.trace.add(std::move(record)); }
 
 void HostileClient::start_at(runtime::Nanos at_ns) {
   world_.timers.call_after(std::max<runtime::Nanos>(0, at_ns - world_.elapsed_ns()),
-                           [this] { connect(forged_token_, "forged"); });
+                           [this] { connect(forged_token_, std::string(sim::token_kind::kForged)); });
 }
 
 void HostileClient::connect(const std::string& token, const std::string& token_kind) {
-  record("connect", {{"attempt", "1"}, {"token", token_kind}});
+  record(sim::make_connect_record(now(), actor_, 1, token_kind));
   sim::ClientCallbacks callbacks;
-  callbacks.on_open = [this](std::string) { record("open", {{"conn", std::to_string(socket_->id())}}); };
+  callbacks.on_open = [this](std::string) {
+    record(sim::make_open_record(now(), actor_, std::to_string(socket_->id())));
+  };
   callbacks.on_rejected = [this](int status, std::string body) {
-    record("rejected", {{"status", std::to_string(status)}, {"body", body}});
+    record(sim::make_rejected_record(now(), actor_, status, body));
     socket_.reset();
     if (step_++ == 0) {
       world_.timers.call_after(static_cast<runtime::Nanos>(rng_.uniform(50, 300)) * runtime::kNanosPerMilli,
-                            [this] { connect(valid_token_, "valid"); });
+                            [this] { connect(valid_token_, std::string(sim::token_kind::kValid)); });
     }
   };
   callbacks.on_text = [this](std::string text) {
-    record("recv", {{"conn", std::to_string(socket_->id())}, {"frame", text}});
-    if (text.find("\"connection_established\"") != std::string::npos) attack();
+    record(sim::make_recv_record(now(), actor_, std::to_string(socket_->id()), text));
+    // The attacker does not parse: any frame naming the type will do.
+    if (text.find('"' + std::string(event_type::kConnectionEstablished) + '"') != std::string::npos) attack();
   };
   callbacks.on_closed = [this](std::uint16_t code, std::string) {
-    record("closed", {{"conn", socket_ ? std::to_string(socket_->id()) : ""}, {"code", std::to_string(code)}});
-    record("done", {});
+    record(sim::make_closed_record(now(), actor_, socket_ ? std::to_string(socket_->id()) : "", code));
+    record(sim::make_done_record(now(), actor_));
     socket_.reset();
   };
   socket_ = world_.transport.connect(actor_, {"/ws", "Bearer " + token, {}}, std::move(callbacks));
@@ -258,26 +268,34 @@ void HostileClient::attack() {
   // Real run ids of other users, as far as they exist yet (an attacker who
   // guessed them): read from what the relay carried so far.
   for (const auto& r : world_.trace.records()) {
-    if (r.actor == "relay" && r.kind == "publish" && r.field("user") != user_id_ && r.field("seq") == "1") {
-      learn_run_id(std::string(r.field("run")));
-    }
+    const auto publish = sim::as_publish(r);
+    if (publish && publish->user != user_id_ && publish->seq == 1) learn_run_id(std::string(publish->run));
   }
+  std::string truncated =
+      to_frame({{field::kType, client_type::kUserMessage}, {field::kThreadId, "t"}, {field::kText, "hi"}});
+  truncated.pop_back();  // the closing brace
   std::vector<std::string> frames{"not json", "[]", "{}", R"({"type":42})", R"({"type":"nope"})",
-                                  R"({"type":"user_message"})", R"({"type":"resume","run_id":"run-0000000000000000","after_seq":0})",
-                                  R"({"type":"resume","run_id":"x","after_seq":-1})", std::string(70 * 1024, 'A'),
-                                  R"({"type":"user_message","thread_id":"t","text":"hi")"};
+                                  to_frame({{field::kType, client_type::kUserMessage}}),
+                                  to_frame({{field::kType, client_type::kResume},
+                                            {field::kRunId, "run-0000000000000000"},
+                                            {field::kAfterSeq, 0}}),
+                                  to_frame({{field::kType, client_type::kResume},
+                                            {field::kRunId, "x"},
+                                            {field::kAfterSeq, -1}}),
+                                  std::string(70 * 1024, 'A'), truncated};
   for (const auto& run : known_runs_) {
-    frames.push_back(boost::json::serialize(boost::json::object{{"type", "resume"}, {"run_id", run}, {"after_seq", 0}}));
-    frames.push_back(boost::json::serialize(boost::json::object{{"type", "cancel"}, {"run_id", run}}));
+    frames.push_back(to_frame({{field::kType, client_type::kResume}, {field::kRunId, run}, {field::kAfterSeq, 0}}));
+    frames.push_back(to_frame({{field::kType, client_type::kCancel}, {field::kRunId, run}}));
   }
-  frames.push_back(R"({"type":"ping"})");
-  frames.push_back(R"({"type":"disconnect"})");
+  frames.push_back(to_frame({{field::kType, client_type::kPing}}));
+  frames.push_back(disconnect_frame());
   runtime::Nanos at = 0;
   for (auto& frame : frames) {
     at += static_cast<runtime::Nanos>(rng_.uniform(1, 20)) * runtime::kNanosPerMilli;
     world_.timers.call_after(at, [this, f = std::move(frame)]() mutable {
       if (!socket_ || !socket_->is_open()) return;
-      record("send", {{"conn", std::to_string(socket_->id())}, {"frame", f.size() > 256 ? "<" + std::to_string(f.size()) + " bytes>" : f}});
+      record(sim::make_send_record(now(), actor_, std::to_string(socket_->id()),
+                                   f.size() > 256 ? "<" + std::to_string(f.size()) + " bytes>" : f));
       socket_->send_text(std::move(f));
     });
   }

@@ -1,9 +1,10 @@
 #pragma once
 // Simulated clients that behave like real ones. Each records what it does
-// and sees as trace records with actor "user:<id>" (or "user:<id>/tab<n>"):
+// and sees as trace records of its client actor (sim/client_actor.hpp),
+// made by sim/trace_records.hpp:
 //   connect {attempt, token}  open {conn}  rejected {status, body}
 //   send {conn, frame}  recv {conn, frame}  closed {conn, code}
-//   client_close {how, after}  gave_up {why}  done {}
+//   stalled {thread}  fault_hit {fault, ...}  gave_up {why}  done {}
 // Properties judge those records: what a user saw is what matters.
 #include <cstdint>
 #include <map>
@@ -71,7 +72,8 @@ class UserClient {
   void arm_stall_timer();
   void maybe_close_early(const std::string& seen);
   void send(std::string frame);
-  void record(std::string kind, std::vector<sim::Field> fields);
+  void record(sim::TraceRecord record);
+  runtime::Nanos now() const { return world_.elapsed_ns(); }
   runtime::Nanos draw(runtime::Nanos lo, runtime::Nanos hi);
 
   const ClientWorld& world_;
@@ -103,7 +105,8 @@ class HostileClient {
  private:
   void connect(const std::string& token, const std::string& token_kind);
   void attack();
-  void record(std::string kind, std::vector<sim::Field> fields);
+  void record(sim::TraceRecord record);
+  runtime::Nanos now() const { return world_.elapsed_ns(); }
 
   const ClientWorld& world_;
   std::string user_id_;

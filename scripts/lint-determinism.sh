@@ -22,7 +22,7 @@ src() {  # the C++ files of the given folders that exist
   for d in "$@"; do [ -d "$d" ] && echo "$d"; done
 }
 
-deterministic=$(src sim system scenarios properties)
+deterministic=$(src protocol sim system scenarios properties)
 if [ -n "$deterministic" ]; then
   forbidden='(system_clock|steady_clock|high_resolution_clock|utc_clock|tai_clock|file_clock)::now|(^|[^_a-zA-Z0-9.>])(std::)?(time|rand|srand|random|drand48|localtime|gmtime|getenv|secure_getenv|sleep|usleep|nanosleep)\(|std::random_device|std::(mt19937|default_random_engine|minstd_rand|ranlux)|_distribution<|std::(thread|jthread|async)\b|this_thread::|#include <(thread|random|future)>|unordered_(map|set)<[^,>]*\*'
   hits=$(grep -rnE "$forbidden" $deterministic --include='*.cpp' --include='*.hpp' --include='*.h' --include='*.cc' \
@@ -34,7 +34,7 @@ fi
 # scenarios/, properties/ or cli/; properties never include system/ (except
 # the runtime time types) or scenarios/; nothing but cli includes cli/.
 if [ -d system ]; then
-  hits=$(grep -rnE '#include <boost/(asio|beast)' system sim scenarios properties reports 2>/dev/null | grep -v '^system/net/' || true)
+  hits=$(grep -rnE '#include <boost/(asio|beast)' system sim scenarios properties reports protocol 2>/dev/null | grep -v '^system/net/' || true)
   report "Asio/Beast outside system/net/" "$hits"
   hits=$(grep -rnE '#include "(sim|scenarios|properties|cli|reports)/' system 2>/dev/null || true)
   report "system/ includes a harness folder" "$hits"
@@ -46,6 +46,11 @@ fi
 if [ -d sim ]; then
   hits=$(grep -rnE '#include "(scenarios|properties|cli|reports)/|#include "system/[^r]' sim 2>/dev/null || true)
   report "sim/ includes something other than system/runtime/" "$hits"
+fi
+# protocol/ is plain values and JSON: nothing else of the project.
+if [ -d protocol ]; then
+  hits=$(grep -rnE '#include "' protocol 2>/dev/null | grep -v '#include "protocol/' || true)
+  report "protocol/ includes another folder" "$hits"
 fi
 hits=$(grep -rnE '#include "cli/' $(src sim system scenarios properties reports) 2>/dev/null || true)
 report "a library includes cli/" "$hits"

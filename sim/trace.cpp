@@ -5,6 +5,7 @@
 #include <boost/json.hpp>
 
 #include "sim/rng.hpp"
+#include "sim/trace_schema.hpp"
 
 namespace bridgesim::sim {
 
@@ -74,7 +75,7 @@ std::string format_timeline(const Trace& trace, bool colour) {
   std::string out;
   char head[160];
   for (const auto& r : trace.records()) {
-    const bool bad = r.kind == "violation";
+    const bool bad = r.kind == record::kViolation;
     std::snprintf(head, sizeof head, "%s%12s%s  %-14s %s%-16s%s", dim, format_virtual_time(r.at_ns).c_str(), reset,
                   r.actor.c_str(), bad ? red : bold, r.kind.c_str(), reset);
     out += head;

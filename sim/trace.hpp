@@ -1,7 +1,8 @@
 #pragma once
 // A run's record of what happened: every record has a virtual time, an actor
 // (who), a kind (what) and ordered fields. The 64-bit hash over the canonical
-// form is how two runs are compared byte for byte.
+// form is how two runs are compared byte for byte. Which actors record which
+// kinds with which fields is declared in sim/trace_schema.hpp.
 #include <cstdint>
 #include <optional>
 #include <string>

@@ -5,7 +5,7 @@
 
 #include <boost/json.hpp>
 
-#include "system/events.hpp"
+#include "protocol/frames.hpp"
 
 namespace bridgesim::system {
 
@@ -210,7 +210,7 @@ void App::admit(std::shared_ptr<runtime::Connection> connection, const AuthDecis
   state_.manager->accept(id, decision.subprotocol, std::move(events));
   std::string session_id;
   if (state_.session) session_id = state_.session->open(id, decision.user_id);
-  state_.manager->send_to_connection(id, make_connection_established(id, decision.user_id, session_id));
+  state_.manager->send_to_connection(id, protocol::make_connection_established(id, decision.user_id, session_id));
 }
 
 void App::on_closed(runtime::ConnectionId id) {
@@ -219,7 +219,7 @@ void App::on_closed(runtime::ConnectionId id) {
 }
 
 void App::send_error(runtime::ConnectionId id, std::string_view code, std::string_view message) {
-  state_.manager->send_to_connection(id, make_error_frame(code, message));
+  state_.manager->send_to_connection(id, protocol::make_error_frame(code, message));
 }
 
 void App::on_text(runtime::ConnectionId id, std::string text) {
@@ -325,7 +325,7 @@ void register_default_handlers(MessageRouter& router, App& app) {
     app.start_run(request, thread_id, request_id, agent, required_string(body, "input"));
   });
   router.add_handler("ping", [&app](const RequestContext& request, const boost::json::object&) {
-    app.state().manager->send_to_connection(request.connection_id, make_pong());
+    app.state().manager->send_to_connection(request.connection_id, protocol::make_pong());
   });
   router.add_handler("disconnect", [&app](const RequestContext& request, const boost::json::object&) {
     app.state().manager->close(request.connection_id, runtime::close_code::kNormal, "client requested disconnect");

@@ -2,6 +2,7 @@
 
 #include <stdexcept>
 
+#include "protocol/message_types.hpp"
 #include "system/events.hpp"
 
 namespace bridgesim::system {
@@ -14,37 +15,37 @@ UserEmitter::UserEmitter(AgentWebSocketBridge& bridge, UserExecutionContext ctx,
 void UserEmitter::emit(std::string_view type, boost::json::object payload) {
   // Check before changing anything: a refused event leaves the emitter as it was.
   if (finished_) throw std::logic_error("UserEmitter: event after the run's terminal event");
-  if ((next_seq_ == 1) != (type == event_type::kAgentStarted)) {
+  if ((next_seq_ == 1) != (type == protocol::event_type::kAgentStarted)) {
     throw std::logic_error("UserEmitter: agent_started must come first, and only once");
   }
   const std::uint64_t seq = next_seq_++;
-  if (event_type::is_terminal(type)) finished_ = true;
+  if (protocol::event_type::is_terminal(type)) finished_ = true;
   const AgentEvent event{type, ctx_, agent_name_, seq, bridge_.clock().now_ns(), std::move(payload)};
   bridge_.deliver(ctx_, seq, type, serialize(event));
 }
 
-void UserEmitter::notify_agent_started() { emit(event_type::kAgentStarted, {}); }
+void UserEmitter::notify_agent_started() { emit(protocol::event_type::kAgentStarted, {}); }
 
 void UserEmitter::notify_agent_thinking(std::string_view reasoning) {
-  emit(event_type::kAgentThinking, {{"reasoning", reasoning}});
+  emit(protocol::event_type::kAgentThinking, {{"reasoning", reasoning}});
 }
 
 void UserEmitter::notify_tool_executing(std::string_view tool_name, boost::json::object parameters) {
-  emit(event_type::kToolExecuting, {{"tool_name", tool_name}, {"parameters", std::move(parameters)}});
+  emit(protocol::event_type::kToolExecuting, {{"tool_name", tool_name}, {"parameters", std::move(parameters)}});
 }
 
 void UserEmitter::notify_tool_completed(std::string_view tool_name, boost::json::value results,
                                         runtime::Nanos duration_ns) {
-  emit(event_type::kToolCompleted, {{"tool_name", tool_name},
+  emit(protocol::event_type::kToolCompleted, {{"tool_name", tool_name},
                                     {"results", std::move(results)},
                                     {"duration", static_cast<double>(duration_ns) / runtime::kNanosPerSecond}});
 }
 
 void UserEmitter::notify_agent_completed(std::string_view final_response) {
-  emit(event_type::kAgentCompleted, {{"status", "success"}, {"final_response", final_response}});
+  emit(protocol::event_type::kAgentCompleted, {{"status", "success"}, {"final_response", final_response}});
 }
 
-void UserEmitter::notify_agent_error(std::string_view reason) { emit(event_type::kAgentError, {{"reason", reason}}); }
+void UserEmitter::notify_agent_error(std::string_view reason) { emit(protocol::event_type::kAgentError, {{"reason", reason}}); }
 
 AgentWebSocketBridge::AgentWebSocketBridge(BridgeWiring wiring) : wiring_(wiring) {}
 
@@ -57,7 +58,7 @@ void AgentWebSocketBridge::deliver(const UserExecutionContext& ctx, std::uint64_
                                    std::string frame) {
   ++frames_delivered_;
   runtime::RelayMessage message{ctx.user_id, ctx.run_id, seq, std::string(type), std::move(frame)};
-  const bool terminal = event_type::is_terminal(type);
+  const bool terminal = protocol::event_type::is_terminal(type);
   // A full log only costs resume for this run; the live path still delivers.
   (void)wiring_.run_log.append(message, terminal);
   wiring_.relay.publish(std::move(message));

@@ -1,5 +1,7 @@
 #pragma once
-// The wire protocol's server -> client frames (DESIGN.md, "Wire protocol").
+// The system's side of a run event: what the emitter knows (the run's
+// context, virtual time) turned into protocol values. The frames themselves
+// are built in protocol/.
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -10,20 +12,6 @@
 #include "system/runtime/clock.hpp"
 
 namespace bridgesim::system {
-
-namespace event_type {
-constexpr std::string_view kAgentStarted = "agent_started";
-constexpr std::string_view kAgentThinking = "agent_thinking";
-constexpr std::string_view kToolExecuting = "tool_executing";
-constexpr std::string_view kToolCompleted = "tool_completed";
-constexpr std::string_view kAgentCompleted = "agent_completed";
-constexpr std::string_view kAgentError = "agent_error";
-constexpr std::string_view kConnectionEstablished = "connection_established";
-constexpr std::string_view kPong = "pong";
-constexpr std::string_view kError = "error";
-// A run's last event: exactly one of these ends every started run.
-constexpr bool is_terminal(std::string_view type) { return type == kAgentCompleted || type == kAgentError; }
-}  // namespace event_type
 
 // An agent lifecycle event: the common fields every such event carries, plus
 // the type's own payload fields (`payload` is merged flat into the frame).
@@ -37,10 +25,5 @@ struct AgentEvent {
 };
 
 std::string serialize(const AgentEvent& event);
-std::string make_error_frame(std::string_view code, std::string_view message);
-// `session_id` is left out when empty (session middleware missing).
-std::string make_connection_established(std::uint64_t connection_id, std::string_view user_id,
-                                        std::string_view session_id = {});
-std::string make_pong();
 
 }  // namespace bridgesim::system

@@ -1,6 +1,6 @@
 #include "system/ordered_receiver.hpp"
 
-#include "system/events.hpp"
+#include "protocol/message_types.hpp"
 
 namespace bridgesim::system {
 
@@ -16,7 +16,7 @@ std::size_t OrderedReceiver::runs_waiting() const {
 void OrderedReceiver::forward(RunState& run, const runtime::RelayMessage& message) {
   run.next_seq = message.seq + 1;
   run.idle_timer.cancel();
-  if (event_type::is_terminal(message.type)) {
+  if (protocol::event_type::is_terminal(message.type)) {
     run.finished = true;
   } else {
     run.idle_timer = timers_.call_after(limits_.idle_poll_ns, [this, id = message.run_id] { poll_idle(id); });

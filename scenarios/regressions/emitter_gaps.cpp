@@ -2,7 +2,7 @@
 // their payload, an emitter that dropped the tool events, a bridge without
 // the handler that forwards events towards the sockets.
 #include "scenarios/regressions/regressions.hpp"
-#include "system/events.hpp"
+#include "protocol/message_types.hpp"
 
 namespace bridgesim::scenarios::regressions {
 namespace {
@@ -11,12 +11,12 @@ namespace {
 class PayloadlessEmitter final : public system::UserEmitter {
  public:
   using UserEmitter::UserEmitter;
-  void notify_agent_thinking(std::string_view) override { emit(system::event_type::kAgentThinking, {}); }
+  void notify_agent_thinking(std::string_view) override { emit(protocol::event_type::kAgentThinking, {}); }
   void notify_tool_executing(std::string_view, boost::json::object) override {
-    emit(system::event_type::kToolExecuting, {});
+    emit(protocol::event_type::kToolExecuting, {});
   }
   void notify_tool_completed(std::string_view, boost::json::value, runtime::Nanos) override {
-    emit(system::event_type::kToolCompleted, {});
+    emit(protocol::event_type::kToolCompleted, {});
   }
 };
 

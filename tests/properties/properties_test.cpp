@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include "properties/properties.hpp"
+#include "protocol/message_types.hpp"
 
 namespace bridgesim::properties {
 namespace {
@@ -46,7 +47,7 @@ class TraceBuilder {
   TraceBuilder& five(const std::string& user, const std::string& conn, const std::string& thread,
                      const std::string& run = "run-1") {
     std::uint64_t seq = 1;
-    for (const auto type : kLifecycle) event(user, conn, std::string(type), seq++, user, thread, run);
+    for (const auto type : protocol::event_type::kLifecycle) event(user, conn, std::string(type), seq++, user, thread, run);
     return *this;
   }
   TraceBuilder& add(const std::string& user, const std::string& kind, std::vector<sim::Field> fields) {
@@ -103,7 +104,7 @@ TEST(PropertiesDelivery, AGapFilledByResumeCompletesTheRun) {
   b.open("u1", "1").ask("u1", "1", "t1");
   b.event("u1", "1", "agent_started", 1, "u1", "t1").event("u1", "1", "tool_executing", 3, "u1", "t1");
   // The client asked to resume after seq 1: the replay fills the gap.
-  for (std::uint64_t seq = 2; seq <= 5; ++seq) b.event("u1", "1", std::string(kLifecycle[seq - 1]), seq, "u1", "t1");
+  for (std::uint64_t seq = 2; seq <= 5; ++seq) b.event("u1", "1", std::string(protocol::event_type::kLifecycle[seq - 1]), seq, "u1", "t1");
   EXPECT_FALSE(check_delivery(b.trace));
 }
 
@@ -122,6 +123,34 @@ TEST(PropertiesDelivery, AgentErrorWithReasonIsATerminalOutcome) {
   b.event("u1", "1", "agent_started", 1, "u1", "t1").event("u1", "1", "agent_error", 2, "u1", "t1");
   EXPECT_FALSE(check_delivery(b.trace));
   EXPECT_FALSE(check_protocol(b.trace));
+}
+
+TEST(PropertiesDelivery, AValidClientThatNeverGotInIsNamedWithItsTab) {
+  TraceBuilder b;
+  b.trace.add({1, "user:u1/tab2", "connect", {{"attempt", "16"}, {"token", "valid"}}});
+  b.trace.add({2, "user:u1/tab2", "gave_up", {{"why", "refused with 503 after 16 attempts"}}});
+  const auto v = check_delivery(b.trace);
+  ASSERT_TRUE(v);
+  EXPECT_EQ(v->record_index, 1u);
+  EXPECT_EQ(v->message, "u1/tab2 holds a valid token and was never admitted: refused with 503 after 16 attempts");
+}
+
+TEST(PropertiesDelivery, ASystemThatIsDownExcusesAClientThatNeverGotIn) {
+  TraceBuilder b;
+  b.trace.add({0, "system", "health", {{"status", "503"}, {"body", "{}"}}});
+  b.trace.add({1, "user:u1", "connect", {{"attempt", "1"}, {"token", "valid"}}});
+  b.trace.add({2, "user:u1", "gave_up", {{"why", "refused with 503"}}});
+  EXPECT_FALSE(check_delivery(b.trace));
+}
+
+TEST(PropertiesAuth, AnAcceptedForgedTokenIsNamedWithItsTab) {
+  TraceBuilder b;
+  b.trace.add({1, "user:u3/tab2", "connect", {{"attempt", "1"}, {"token", "forged"}}});
+  b.trace.add({2, "user:u3/tab2", "open", {{"conn", "4"}}});
+  const auto v = check_auth(b.trace);
+  ASSERT_TRUE(v);
+  EXPECT_EQ(v->record_index, 1u);
+  EXPECT_EQ(v->message, "u3/tab2 connected with a forged token and was accepted");
 }
 
 TEST(PropertiesIsolation, CatchesAnEventOfAnotherUser) {

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "reports/reports.hpp"
+#include "sim/trace_records.hpp"
 
 namespace bridgesim::reports {
 namespace {
@@ -116,6 +117,21 @@ TEST(ReportsPerfetto, OneTrackPerActorAndASlicePerRun) {
   }
   EXPECT_EQ(threads, 3);  // relay, user:u1, runs:u1
   EXPECT_EQ(instants, 3);
+  EXPECT_EQ(slices, 1);
+}
+
+TEST(ReportsPerfetto, ARunEndedByAgentErrorIsASliceToo) {
+  sim::Trace trace;
+  trace.add(sim::make_publish_record(1000, "u1", "r1", 1, "agent_started"));
+  trace.add(sim::make_publish_record(4000, "u1", "r1", 2, "agent_error"));
+  const auto doc = boost::json::parse(to_perfetto(trace)).as_object();
+  int slices = 0;
+  for (const auto& e : doc.at("traceEvents").as_array()) {
+    if (e.as_object().at("ph").as_string() != "X") continue;
+    ++slices;
+    EXPECT_EQ(e.as_object().at("name").as_string(), "r1 (u1)");
+    EXPECT_EQ(e.as_object().at("args").as_object().at("outcome").as_string(), "agent_error");
+  }
   EXPECT_EQ(slices, 1);
 }
 

@@ -1,0 +1,73 @@
+// The property catalog: names, descriptions and checkers, run by name.
+#include <optional>
+#include <stdexcept>
+
+#include "properties/client_view.hpp"
+#include "properties/properties.hpp"
+
+namespace bridgesim::properties {
+
+using ViewCheck = std::optional<Violation> (*)(const sim::Trace&, const ClientView&);
+// Picks the overload that takes the prebuilt view.
+constexpr ViewCheck with_view(ViewCheck check) { return check; }
+
+template <std::optional<Violation> (*Check)(const sim::Trace&)>
+std::optional<Violation> ignore_view(const sim::Trace& trace, const ClientView&) {
+  return Check(trace);
+}
+
+const std::vector<Property>& property_catalog() {
+  static const std::vector<Property> catalog{
+      {"delivery",
+       "a client with a valid token gets in, and every user_message yields all five lifecycle events in seq order as "
+       "the client accepts them (or agent_error with a reason), within the liveness bound after faults heal",
+       with_view(check_delivery)},
+      {"isolation",
+       "no event of one user reaches a connection of another; every event names the right user, thread and run",
+       with_view(check_isolation)},
+      {"protocol", "no send before accept or after close; every run event is valid against the schema",
+       with_view(check_protocol)},
+      {"auth", "no connection, event or run for an identity without a valid token, degraded auth service or not",
+       with_view(check_auth)},
+      {"health",
+       "/health is 503, naming the component, exactly when a critical component is missing; then nothing is admitted",
+       ignore_view<check_health>},
+      {"runs",
+       "every run the system starts emits agent_started first, seq gapless, and exactly one terminal event, last",
+       ignore_view<check_runs>},
+      {"resources", "after everyone left: no connection, run, buffer or session is still held",
+       ignore_view<check_resources>},
+      {"no_crash", "no exception escapes the system (the run records it as a crash)", ignore_view<check_no_crash>},
+  };
+  return catalog;
+}
+
+const Property* find_property(std::string_view name) {
+  for (const auto& p : property_catalog()) {
+    if (p.name == name) return &p;
+  }
+  return nullptr;
+}
+
+std::vector<Violation> check_properties(const sim::Trace& trace, const std::vector<std::string>& names,
+                                        const ClientView* prebuilt) {
+  std::optional<ClientView> own;
+  if (prebuilt == nullptr) own.emplace(build_client_view(trace));
+  const ClientView& view = prebuilt ? *prebuilt : *own;
+  std::vector<Violation> out;
+  auto run = [&](const Property& p) {
+    if (auto v = p.check(trace, view)) out.push_back(std::move(*v));
+  };
+  if (names.empty()) {
+    for (const auto& p : property_catalog()) run(p);
+    return out;
+  }
+  for (const auto& name : names) {
+    const Property* p = find_property(name);
+    if (p == nullptr) throw std::invalid_argument("unknown property '" + name + "'");
+    run(*p);
+  }
+  return out;
+}
+
+}  // namespace bridgesim::properties

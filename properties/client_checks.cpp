@@ -1,0 +1,236 @@
+// The checkers of what clients saw: delivery, isolation, protocol, auth.
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "properties/checker_support.hpp"
+#include "properties/client_view.hpp"
+#include "properties/properties.hpp"
+#include "protocol/fields.hpp"
+#include "protocol/message_types.hpp"
+#include "protocol/schema.hpp"
+#include "protocol/seq.hpp"
+#include "sim/client_actor.hpp"
+#include "sim/trace_records.hpp"
+#include "sim/trace_schema.hpp"
+
+namespace bridgesim::properties {
+namespace {
+
+namespace field = protocol::field;
+namespace rf = sim::record_field;
+namespace rec = sim::record;
+using protocol::event_type::is_run_event;
+using protocol::event_type::kLifecycle;
+
+// One request (a user_message), judged as its client accepts events: the
+// next seq only; lower is a duplicate, higher a gap the client asks to have
+// resumed.
+std::optional<Violation> judge_request(const sim::Trace& trace, const ClientView& view, const Frame& request,
+                                       const std::set<std::pair<std::string, std::string>>& cancels) {
+  const std::string thread = string_field(request.body, field::kThreadId);
+  const std::string msg = string_field(request.body, field::kClientMsgId);
+  const std::string who = sim::client_label(request.actor);
+  std::vector<std::string> accepted;
+  std::string run;
+  std::uint64_t expected = 1;
+  const Frame* terminal = nullptr;
+  for (const auto& f : view.received) {
+    if (f.actor != request.actor || f.record_index < request.record_index) continue;
+    const std::string type = string_field(f.body, field::kType);
+    if (!is_run_event(type) || string_field(f.body, field::kThreadId) != thread) continue;
+    const std::string this_run = string_field(f.body, field::kRunId);
+    if (run.empty()) run = this_run;
+    if (this_run != run) {
+      return violation_at("delivery", trace, f.record_index,
+                          who + "'s message " + msg + " started more than one run (" + run + ", " + this_run + ")");
+    }
+    const std::uint64_t seq = protocol::seq_of(f.body);
+    if (seq != expected) continue;
+    if (type == protocol::event_type::kAgentError) {
+      if (string_field(f.body, field::kReason) == protocol::reasons::kCancelledByTheUser &&
+          cancels.count({request.user, run}) == 0) {
+        return violation_at(
+            "delivery", trace, f.record_index,
+            "run " + run + " of " + who + " was cancelled, but " + request.user + " never asked to cancel it");
+      }
+    } else if (expected > std::size(kLifecycle) || type != kLifecycle[expected - 1]) {
+      return violation_at(
+          "delivery", trace, f.record_index,
+          who + "'s message " + msg + " got " + type + " as seq " + std::to_string(seq) + "; expected " +
+              (expected <= std::size(kLifecycle) ? std::string(kLifecycle[expected - 1]) : "nothing more") +
+              " (accepted so far: " + join(accepted) + ")");
+    }
+    accepted.push_back(type);
+    ++expected;
+    if (protocol::event_type::is_terminal(type)) {
+      terminal = &f;
+      break;
+    }
+  }
+  if (terminal == nullptr) {
+    std::vector<std::string> missing;
+    for (std::size_t i = accepted.size(); i < std::size(kLifecycle); ++i) missing.emplace_back(kLifecycle[i]);
+    return violation_at("delivery", trace, request.record_index,
+                        who + "'s message " + msg + " (thread " + thread + ") received " + join(accepted) +
+                            " and never " + join(missing));
+  }
+  if (view.liveness_bound_ns > 0) {
+    const runtime::Nanos bound = std::max(request.at_ns, view.heal_by_ns) + view.liveness_bound_ns;
+    if (terminal->at_ns > bound) {
+      return violation_at("delivery", trace, terminal->record_index,
+                          who + "'s message " + msg + " ended at " + sim::format_virtual_time(terminal->at_ns) +
+                              ", later than its liveness bound " + sim::format_virtual_time(bound));
+    }
+  }
+  return std::nullopt;
+}
+
+// A client holding a valid token must get in once faults heal, unless the
+// system itself is down (a planned missing component: see `health`).
+std::optional<Violation> judge_admission(const sim::Trace& trace, const ClientView& view) {
+  const auto& records = trace.records();
+  for (const auto& r : records) {
+    if (sim::is_record(r, sim::actor::kSystem, rec::kHealth) && r.field(rf::kStatus) == "503") return std::nullopt;
+  }
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    const auto& r = records[i];
+    if (r.kind != rec::kGaveUp || sim::user_of_actor(r.actor).empty()) continue;
+    const auto kind = view.token_kind.find(r.actor);
+    if (kind != view.token_kind.end() && kind->second == sim::token_kind::kValid) {
+      return violation_at("delivery", trace, i,
+                          sim::client_label(r.actor) +
+                              " holds a valid token and was never admitted: " + std::string(r.field(rf::kWhy)));
+    }
+  }
+  return std::nullopt;
+}
+}  // namespace
+
+std::optional<Violation> check_isolation(const sim::Trace& trace) {
+  return check_isolation(trace, build_client_view(trace));
+}
+
+std::optional<Violation> check_isolation(const sim::Trace& trace, const ClientView& view) {
+  std::map<std::string, std::set<std::string>> threads_of;  // user -> threads they asked in
+  for (const auto& f : view.sent) {
+    if (const auto t = string_field(f.body, field::kThreadId); !t.empty()) threads_of[f.user].insert(t);
+  }
+  std::map<std::string, std::string> run_owner;  // run_id -> the user who first received it
+  for (const auto& f : view.received) {
+    if (!f.parsed) continue;
+    const auto owner = view.conn_owner.find(f.conn);
+    const std::string& conn_user = owner == view.conn_owner.end() ? f.user : owner->second;
+    const std::string type = string_field(f.body, field::kType);
+    const std::string event_user = string_field(f.body, field::kUserId);
+    if (!event_user.empty() && event_user != conn_user) {
+      return violation_at("isolation", trace, f.record_index,
+                          "user " + conn_user + " received " + type + " of user " + event_user + " (run " +
+                              string_field(f.body, field::kRunId) + ", thread " +
+                              string_field(f.body, field::kThreadId) + ") on connection " + f.conn);
+    }
+    if (!is_run_event(type)) continue;
+    const std::string thread = string_field(f.body, field::kThreadId);
+    if (threads_of[conn_user].count(thread) == 0) {
+      return violation_at("isolation", trace, f.record_index,
+                          "user " + conn_user + " received " + type + " for thread '" + thread +
+                              "', which is not one of theirs, on connection " + f.conn);
+    }
+    const std::string run = string_field(f.body, field::kRunId);
+    const auto [it, first] = run_owner.emplace(run, conn_user);
+    if (!first && it->second != conn_user) {
+      return violation_at("isolation", trace, f.record_index,
+                          "run " + run + " reached both user " + it->second + " and user " + conn_user);
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<Violation> check_delivery(const sim::Trace& trace) {
+  return check_delivery(trace, build_client_view(trace));
+}
+
+std::optional<Violation> check_delivery(const sim::Trace& trace, const ClientView& view) {
+  if (auto v = judge_admission(trace, view)) return v;
+  std::set<std::pair<std::string, std::string>> cancels;  // (user, run_id) the user itself cancelled
+  std::set<std::pair<std::string, std::string>> judged;   // (actor, client_msg_id): retries are one request
+  for (const auto& f : view.sent) {
+    if (string_field(f.body, field::kType) == protocol::client_type::kCancel) {
+      cancels.insert({f.user, string_field(f.body, field::kRunId)});
+    }
+  }
+  for (const auto& request : view.sent) {
+    if (string_field(request.body, field::kType) != protocol::client_type::kUserMessage) continue;
+    const std::string msg = string_field(request.body, field::kClientMsgId);
+    // A malformed request is answered with an error, not a run.
+    if (string_field(request.body, field::kThreadId).empty() || msg.empty() ||
+        string_field(request.body, field::kText).empty()) {
+      continue;
+    }
+    if (!judged.insert({request.actor, msg}).second) continue;
+    if (auto v = judge_request(trace, view, request, cancels)) return v;
+  }
+  return std::nullopt;
+}
+
+std::optional<Violation> check_auth(const sim::Trace& trace) { return check_auth(trace, build_client_view(trace)); }
+
+std::optional<Violation> check_auth(const sim::Trace& trace, const ClientView& view) {
+  std::set<std::string> valid_users;  // users with at least one client holding a valid token
+  for (const auto& [actor, kind] : view.token_kind) {
+    if (kind == sim::token_kind::kValid) valid_users.insert(sim::user_of_actor(actor));
+  }
+  const auto& records = trace.records();
+  // Judged per connection attempt: the token kind of the attempt that opened
+  // it. Frames reach only opened connections, so the opens are enough.
+  for (const std::size_t i : view.opens) {
+    const auto& r = records[i];
+    const std::string& kind = view.open_token.at(i);
+    if (kind != sim::token_kind::kValid && !kind.empty()) {
+      return violation_at("auth", trace, i,
+                          sim::client_label(r.actor) + " connected with a " + kind + " token and was accepted");
+    }
+  }
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    const auto publish = sim::as_publish(records[i]);
+    if (publish && valid_users.count(std::string(publish->user)) == 0) {
+      return violation_at("auth", trace, i,
+                          "a run (" + std::string(publish->run) + ") ran for " + std::string(publish->user) +
+                              ", an identity that never presented a valid token");
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<Violation> check_protocol(const sim::Trace& trace) {
+  return check_protocol(trace, build_client_view(trace));
+}
+
+std::optional<Violation> check_protocol(const sim::Trace& trace, const ClientView& view) {
+  const auto& records = trace.records();
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    const auto& r = records[i];
+    if (r.kind == rec::kViolation) {
+      return violation_at("protocol", trace, i,
+                          "the server broke the WebSocket state machine on connection " +
+                              std::string(r.field(rf::kConn)) + ": " + std::string(r.field(rf::kWhat)));
+    }
+  }
+  for (const auto& f : view.received) {
+    if (!f.parsed) {
+      return violation_at("protocol", trace, f.record_index,
+                          "user " + f.user + " received a frame that is not a JSON object");
+    }
+    const std::string type = string_field(f.body, field::kType);
+    if (type.empty())
+      return violation_at("protocol", trace, f.record_index, "user " + f.user + " received a frame without 'type'");
+    if (!is_run_event(type)) continue;
+    if (const std::string error = protocol::run_event_schema_error(f.body); !error.empty()) {
+      return violation_at("protocol", trace, f.record_index,
+                          "user " + f.user + " received an invalid " + type + ": " + error);
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace bridgesim::properties

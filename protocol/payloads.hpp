@@ -1,0 +1,21 @@
+#pragma once
+// Each run event type's own payload (DESIGN.md, "Wire protocol"), built in
+// the field order the wire carries; protocol/schema.hpp checks exactly these
+// fields. make_run_event merges a payload after the common fields.
+#include <string_view>
+
+#include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
+
+namespace bridgesim::protocol {
+
+// agent_started carries no payload: an empty object.
+boost::json::object thinking_payload(std::string_view reasoning);
+boost::json::object tool_executing_payload(std::string_view tool_name, boost::json::object parameters);
+boost::json::object tool_completed_payload(std::string_view tool_name, boost::json::value results,
+                                           double duration_seconds);
+// status "success": the only status a completed run reports.
+boost::json::object agent_completed_payload(std::string_view final_response);
+boost::json::object agent_error_payload(std::string_view reason);
+
+}  // namespace bridgesim::protocol

@@ -1,0 +1,96 @@
+#include "sim/trace_records.hpp"
+
+#include <utility>
+
+#include "sim/trace_schema.hpp"
+
+namespace bridgesim::sim {
+namespace {
+
+TraceRecord client_record(runtime::Nanos at_ns, std::string actor, std::string_view kind, std::vector<Field> fields) {
+  return TraceRecord{at_ns, std::move(actor), std::string(kind), std::move(fields)};
+}
+
+Field field(std::string_view name, std::string value) { return {std::string(name), std::move(value)}; }
+
+}  // namespace
+
+bool is_record(const TraceRecord& r, std::string_view actor, std::string_view kind) {
+  return r.actor == actor && r.kind == kind;
+}
+
+TraceRecord make_publish_record(runtime::Nanos at_ns, std::string user, std::string run, std::uint64_t seq,
+                                std::string type) {
+  return TraceRecord{at_ns,
+                     std::string(actor::kRelay),
+                     std::string(record::kPublish),
+                     {field(record_field::kUser, std::move(user)), field(record_field::kRun, std::move(run)),
+                      field(record_field::kSeq, std::to_string(seq)), field(record_field::kType, std::move(type))}};
+}
+
+std::optional<PublishRecord> as_publish(const TraceRecord& r) {
+  if (!is_record(r, actor::kRelay, record::kPublish)) return std::nullopt;
+  return PublishRecord{r.field(record_field::kUser), r.field(record_field::kRun),
+                       std::stoull(std::string(r.field(record_field::kSeq))), r.field(record_field::kType)};
+}
+
+std::optional<HealByRecord> as_heal_by(const TraceRecord& r) {
+  if (!is_record(r, actor::kFaults, record::kHealBy)) return std::nullopt;
+  HealByRecord out{std::stoll(std::string(r.field(record_field::kAtNs))), std::nullopt};
+  if (r.has_field(record_field::kLivenessBoundNs)) {
+    out.liveness_bound_ns = std::stoll(std::string(r.field(record_field::kLivenessBoundNs)));
+  }
+  return out;
+}
+
+TraceRecord make_connect_record(runtime::Nanos at_ns, std::string actor, int attempt, std::string token_kind) {
+  return client_record(
+      at_ns, std::move(actor), record::kConnect,
+      {field(record_field::kAttempt, std::to_string(attempt)), field(record_field::kToken, std::move(token_kind))});
+}
+
+TraceRecord make_open_record(runtime::Nanos at_ns, std::string actor, std::string conn) {
+  return client_record(at_ns, std::move(actor), record::kOpen, {field(record_field::kConn, std::move(conn))});
+}
+
+TraceRecord make_rejected_record(runtime::Nanos at_ns, std::string actor, int status, std::string body) {
+  return client_record(
+      at_ns, std::move(actor), record::kRejected,
+      {field(record_field::kStatus, std::to_string(status)), field(record_field::kBody, std::move(body))});
+}
+
+TraceRecord make_closed_record(runtime::Nanos at_ns, std::string actor, std::string conn, int code) {
+  return client_record(at_ns, std::move(actor), record::kClosed,
+                       {field(record_field::kConn, std::move(conn)), field(record_field::kCode, std::to_string(code))});
+}
+
+TraceRecord make_send_record(runtime::Nanos at_ns, std::string actor, std::string conn, std::string frame) {
+  return client_record(at_ns, std::move(actor), record::kSend,
+                       {field(record_field::kConn, std::move(conn)), field(record_field::kFrame, std::move(frame))});
+}
+
+TraceRecord make_recv_record(runtime::Nanos at_ns, std::string actor, std::string conn, std::string frame) {
+  return client_record(at_ns, std::move(actor), record::kRecv,
+                       {field(record_field::kConn, std::move(conn)), field(record_field::kFrame, std::move(frame))});
+}
+
+TraceRecord make_stalled_record(runtime::Nanos at_ns, std::string actor, std::string thread) {
+  return client_record(at_ns, std::move(actor), record::kStalled, {field(record_field::kThread, std::move(thread))});
+}
+
+TraceRecord make_gave_up_record(runtime::Nanos at_ns, std::string actor, std::string why) {
+  return client_record(at_ns, std::move(actor), record::kGaveUp, {field(record_field::kWhy, std::move(why))});
+}
+
+TraceRecord make_done_record(runtime::Nanos at_ns, std::string actor) {
+  return client_record(at_ns, std::move(actor), record::kDone, {});
+}
+
+TraceRecord make_fault_hit_record(runtime::Nanos at_ns, std::string actor, std::string fault,
+                                  std::vector<Field> details) {
+  std::vector<Field> fields{field(record_field::kFault, std::move(fault))};
+  for (auto& d : details) fields.push_back(std::move(d));
+  return client_record(at_ns, std::move(actor), record::kFaultHit, std::move(fields));
+}
+
+}  // namespace bridgesim::sim

@@ -1,0 +1,52 @@
+#pragma once
+// Typed makers and readers for the records whose fields are read back
+// (sim/trace_schema.hpp names them all). A maker writes the fields in the
+// schema's order, which the trace hash depends on; a reader returns nullopt
+// for a record of another actor or kind.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "sim/trace.hpp"
+
+namespace bridgesim::sim {
+
+bool is_record(const TraceRecord& r, std::string_view actor, std::string_view kind);
+
+// --- relay publish: one event as the relay carried it -----------------------
+struct PublishRecord {
+  std::string_view user;
+  std::string_view run;
+  std::uint64_t seq = 0;
+  std::string_view type;
+};
+TraceRecord make_publish_record(runtime::Nanos at_ns, std::string user, std::string run, std::uint64_t seq,
+                                std::string type);
+// Throws std::invalid_argument / std::out_of_range for a seq that is not a number.
+std::optional<PublishRecord> as_publish(const TraceRecord& r);
+
+// --- faults heal_by: when every fault has healed, and the liveness bound ----
+struct HealByRecord {
+  runtime::Nanos at_ns = 0;
+  std::optional<runtime::Nanos> liveness_bound_ns;
+};
+std::optional<HealByRecord> as_heal_by(const TraceRecord& r);
+
+// --- clients ----------------------------------------------------------------
+TraceRecord make_connect_record(runtime::Nanos at_ns, std::string actor, int attempt, std::string token_kind);
+TraceRecord make_open_record(runtime::Nanos at_ns, std::string actor, std::string conn);
+TraceRecord make_rejected_record(runtime::Nanos at_ns, std::string actor, int status, std::string body);
+// `conn` is "" when the client no longer knows its connection.
+TraceRecord make_closed_record(runtime::Nanos at_ns, std::string actor, std::string conn, int code);
+TraceRecord make_send_record(runtime::Nanos at_ns, std::string actor, std::string conn, std::string frame);
+TraceRecord make_recv_record(runtime::Nanos at_ns, std::string actor, std::string conn, std::string frame);
+TraceRecord make_stalled_record(runtime::Nanos at_ns, std::string actor, std::string thread);
+TraceRecord make_gave_up_record(runtime::Nanos at_ns, std::string actor, std::string why);
+TraceRecord make_done_record(runtime::Nanos at_ns, std::string actor);
+// `details` follow the fault's name (e.g. how, after).
+TraceRecord make_fault_hit_record(runtime::Nanos at_ns, std::string actor, std::string fault,
+                                  std::vector<Field> details = {});
+
+}  // namespace bridgesim::sim

@@ -1,0 +1,97 @@
+#pragma once
+// The trace's declared schema: who records (actors), what they record
+// (record kinds) and the fields each kind carries, in the order written.
+// Producers and consumers share these names; the typed makers and readers in
+// sim/trace_records.hpp and the client actor ids in sim/client_actor.hpp are
+// built on them.
+#include <string_view>
+
+namespace bridgesim::sim {
+
+namespace actor {
+constexpr std::string_view kFaults = "faults";             // planned, heal_by
+constexpr std::string_view kSystem = "system";             // startup, health, fault_hit
+constexpr std::string_view kNet = "net";                   // the simulated network: connect ... close, violation
+constexpr std::string_view kRelay = "relay";               // publish, fault_hit
+constexpr std::string_view kAuthService = "auth_service";  // call, fault_hit
+constexpr std::string_view kWorld = "world";               // crash, end
+constexpr std::string_view kProbe = "probe";               // start, end (real-mode runs)
+// Clients are "user:<id>" or "user:<id>/tab<n>": see sim/client_actor.hpp.
+}  // namespace actor
+
+namespace record {
+// faults
+constexpr std::string_view kPlanned = "planned";  // kind, target, at, heal, params
+constexpr std::string_view kHealBy = "heal_by";   // at_ns, liveness_bound_ns
+// system
+constexpr std::string_view kStartup = "startup";  // ok, failing
+constexpr std::string_view kHealth = "health";    // status, body
+// any actor: a fault took effect
+constexpr std::string_view kFaultHit = "fault_hit";  // fault, then the fault's own details
+// net: the server side of one link (every record starts with conn)
+constexpr std::string_view kAccept = "accept";                          // conn, subprotocol
+constexpr std::string_view kReject = "reject";                          // conn, status
+constexpr std::string_view kClose = "close";                            // conn, by, code
+constexpr std::string_view kAbort = "abort";                            // conn, by
+constexpr std::string_view kClientSendDropped = "client_send_dropped";  // conn, why
+constexpr std::string_view kViolation = "violation";                    // conn, what
+// relay
+constexpr std::string_view kPublish = "publish";  // user, run, seq, type
+// auth_service
+constexpr std::string_view kCall = "call";  // user, state
+// world
+constexpr std::string_view kCrash = "crash";  // what
+constexpr std::string_view kEnd = "end";      // what is still held, by name (also probe: reason, ...)
+// probe
+constexpr std::string_view kStart = "start";
+// clients (also net: connect {conn, client, target})
+constexpr std::string_view kConnect = "connect";    // attempt, token
+constexpr std::string_view kOpen = "open";          // conn
+constexpr std::string_view kRejected = "rejected";  // status, body
+constexpr std::string_view kSend = "send";          // conn, frame
+constexpr std::string_view kRecv = "recv";          // conn, frame
+constexpr std::string_view kClosed = "closed";      // conn, code
+constexpr std::string_view kStalled = "stalled";    // thread
+constexpr std::string_view kGaveUp = "gave_up";     // why
+constexpr std::string_view kDone = "done";          // (none)
+}  // namespace record
+
+namespace record_field {
+constexpr std::string_view kConn = "conn";
+constexpr std::string_view kFrame = "frame";
+constexpr std::string_view kAttempt = "attempt";
+constexpr std::string_view kToken = "token";
+constexpr std::string_view kStatus = "status";
+constexpr std::string_view kBody = "body";
+constexpr std::string_view kCode = "code";
+constexpr std::string_view kWhy = "why";
+constexpr std::string_view kThread = "thread";
+constexpr std::string_view kFault = "fault";
+constexpr std::string_view kHow = "how";
+constexpr std::string_view kAfter = "after";
+constexpr std::string_view kUser = "user";
+constexpr std::string_view kRun = "run";
+constexpr std::string_view kSeq = "seq";
+constexpr std::string_view kType = "type";
+constexpr std::string_view kKind = "kind";
+constexpr std::string_view kTarget = "target";
+constexpr std::string_view kAt = "at";
+constexpr std::string_view kHeal = "heal";
+constexpr std::string_view kParams = "params";
+constexpr std::string_view kAtNs = "at_ns";
+constexpr std::string_view kLivenessBoundNs = "liveness_bound_ns";
+constexpr std::string_view kOk = "ok";
+constexpr std::string_view kFailing = "failing";
+constexpr std::string_view kWhat = "what";
+constexpr std::string_view kPendingEvents = "pending_events";  // world end: the scheduler's, not a leak
+}  // namespace record_field
+
+// The token a client presented (connect's `token`): what `auth` judges.
+namespace token_kind {
+constexpr std::string_view kValid = "valid";
+constexpr std::string_view kExpired = "expired";
+constexpr std::string_view kForged = "forged";
+constexpr std::string_view kMissing = "missing";
+}  // namespace token_kind
+
+}  // namespace bridgesim::sim
