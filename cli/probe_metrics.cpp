@@ -7,16 +7,11 @@
 #include <utility>
 
 #include "properties/properties.hpp"
-#include "system/events.hpp"
+#include "protocol/message_types.hpp"
 
 namespace bridgesim::cli {
 namespace {
-
-bool is_run_event(std::string_view type) {
-  return type == "agent_error" || std::find(std::begin(properties::kLifecycle), std::end(properties::kLifecycle),
-                                            type) != std::end(properties::kLifecycle);
-}
-
+using protocol::event_type::is_run_event;
 }  // namespace
 
 std::vector<ClientSummary> summarize(const sim::Trace& trace, const properties::ClientView& view,
@@ -97,7 +92,7 @@ void measure_requests(const properties::ClientView& view, ProbeOutcome& out) {
   }
   std::set<std::pair<std::string, std::string>> ended;
   for (const auto& f : view.received) {
-    if (!system::event_type::is_terminal(properties::string_field(f.body, "type"))) continue;
+    if (!protocol::event_type::is_terminal(properties::string_field(f.body, "type"))) continue;
     const auto key = std::make_pair(f.actor, properties::string_field(f.body, "thread_id"));
     const auto sent = first_send.find(key);
     if (sent != first_send.end() && ended.insert(key).second)
