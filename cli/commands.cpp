@@ -17,6 +17,7 @@
 #include "cli/harness.hpp"
 #include "cli/shrink.hpp"
 #include "reports/reports.hpp"
+#include "scenarios/fault_catalog.hpp"
 #include "sim/fault_plan.hpp"
 #include "sim/trace.hpp"
 
@@ -350,7 +351,7 @@ int do_list(const std::string& scenario_dir) {
   std::printf("\nProperties:\n");
   for (const auto& p : properties::property_catalog()) std::printf("  %-22s %s\n", p.name.c_str(), p.description.c_str());
   std::printf("\nFault kinds ([[fault]] kind = ..., or drawn by --swarm):\n");
-  for (const auto& k : sim::fault_kinds()) {
+  for (const auto& k : scenarios::fault_catalog()) {
     std::string params;
     for (const auto& p : k.params) params += (params.empty() ? "" : ", ") + std::string(p.name) + "=" + std::string(p.fallback);
     std::printf("  %-22s %-11s %s%s%s\n", std::string(k.name).c_str(), std::string(k.group).c_str(),

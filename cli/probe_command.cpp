@@ -18,6 +18,7 @@
 #include "cli/harness.hpp"
 #include "cli/probe.hpp"
 #include "properties/client_view.hpp"
+#include "scenarios/client_faults.hpp"
 #include "scenarios/client_world.hpp"
 #include "scenarios/workloads.hpp"
 #include "system/app.hpp"
@@ -106,10 +107,7 @@ constexpr Nanos kHeartbeatNs = runtime::kNanosPerSecond;
 constexpr std::int64_t kTokenLifetimeS = 3600;
 constexpr std::chrono::milliseconds kHealthTimeout{5'000};
 
-bool is_token_fault(sim::FaultKind kind) {
-  return kind == sim::FaultKind::kExpiredToken || kind == sim::FaultKind::kForgedToken ||
-         kind == sim::FaultKind::kMissingToken;
-}
+bool is_token_fault(sim::FaultKind kind) { return sim::info(kind).injector == sim::Injector::kClientToken; }
 
 bool is_run_event(std::string_view type) {
   return type == "agent_error" ||
@@ -211,16 +209,7 @@ LiveClients make_clients(const ProbeSpec& spec, const scenarios::ClientWorld& wo
     base.user_id = user;
     base.messages = s.messages_per_user;
     base.token = system::mint_hs256(spec.token_secret, user, now_unix_s + kTokenLifetimeS);
-    if (s.faults.find(sim::FaultKind::kExpiredToken, user)) {
-      base.token = system::mint_hs256(spec.token_secret, user, now_unix_s - 60);
-      base.token_kind = "expired";
-    } else if (s.faults.find(sim::FaultKind::kForgedToken, user)) {
-      base.token = system::mint_hs256("not-the-server-secret", user, now_unix_s + kTokenLifetimeS);
-      base.token_kind = "forged";
-    } else if (s.faults.find(sim::FaultKind::kMissingToken, user)) {
-      base.token.clear();
-      base.token_kind = "missing";
-    }
+    scenarios::apply_token_fault(base, s.faults, spec.token_secret, now_unix_s, kTokenLifetimeS);
     for (int tab = 1; tab <= s.tabs; ++tab) {
       scenarios::ClientPlan plan = base;
       plan.tab = tab;

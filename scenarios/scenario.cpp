@@ -109,7 +109,7 @@ sim::Fault read_fault(const std::string& source, const toml::table& table) {
   sim::FaultPlan one;
   one.faults.push_back(f);
   try {
-    one.validate();
+    one.validate(fault_catalog());
   } catch (const std::invalid_argument& e) {
     std::string message = e.what();
     message = message.substr(message.find(": ") + 2);

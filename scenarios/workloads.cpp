@@ -4,6 +4,8 @@
 
 #include <boost/json.hpp>
 
+#include "scenarios/client_faults.hpp"
+#include "sim/fault_hit.hpp"
 #include "system/events.hpp"
 
 namespace bridgesim::scenarios {
@@ -45,7 +47,7 @@ void UserClient::start_at(runtime::Nanos at_ns) {
 void UserClient::connect() {
   ++attempts_;
   record("connect", {{"attempt", std::to_string(attempts_)}, {"token", plan_.token_kind}});
-  if (plan_.token_kind != "valid") record("fault_hit", {{"fault", plan_.token_kind + "_token"}});
+  if (const auto fault = token_fault_of(plan_.token_kind)) record(std::string(sim::kFaultHitKind), sim::fault_hit_fields(*fault));
   runtime::HandshakeRequest request{"/ws", plan_.token.empty() ? "" : "Bearer " + plan_.token, {}};
   // One connection at a time: a link stops calling back once it is closed
   // or refused, and only then is the next connect scheduled.
@@ -195,7 +197,7 @@ void UserClient::maybe_close_early(const std::string& seen) {
     if (f.kind != sim::FaultKind::kClientClose || !f.active_at(now) || !f.targets(plan_.user_id)) continue;
     if (f.string_param("after", "") != seen || !close_faults_fired_.insert(i).second) continue;
     const std::string how = f.string_param("how", "abort");
-    record("fault_hit", {{"fault", "client_close"}, {"how", how}, {"after", seen}});
+    record(std::string(sim::kFaultHitKind), sim::fault_hit_fields(f.kind, {{"how", how}, {"after", seen}}));
     if (how == "disconnect_message") {
       send(boost::json::serialize(boost::json::object{{"type", "disconnect"}}));
     } else if (how == "close_frame") {

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "scenarios/app_faults.hpp"
+#include "scenarios/client_faults.hpp"
 #include "scenarios/workloads.hpp"
 #include "sim/scheduler.hpp"
 #include "sim/sim_auth_service.hpp"
@@ -84,20 +85,10 @@ RunResult run_scenario(const Scenario& scenario, const RunConfig& config) {
   trace.add({0, "system", "startup", {{"ok", app.health().ok ? "true" : "false"}, {"failing", join(app.health().failing)}}});
   const auto health = app.handle_http("GET", "/health");
   trace.add({0, "system", "health", {{"status", std::to_string(health.status)}, {"body", health.body}}});
-  // Whole-run application faults take effect at startup.
-  for (const auto& f : plan.faults) {
-    if (f.kind == sim::FaultKind::kSessionMissing || f.kind == sim::FaultKind::kComponentMissing) {
-      trace.add({0, "system", "fault_hit", {{"fault", std::string(sim::info(f.kind).name)}}});
-    }
-  }
+  record_startup_fault_hits(plan, trace);
   network.set_acceptor([&app](std::shared_ptr<runtime::Connection> c) { app.on_connection(std::move(c)); });
 
-  for (const auto& f : plan.faults) {
-    if (f.kind != sim::FaultKind::kServerClose && f.kind != sim::FaultKind::kReset) continue;
-    const std::string user = f.target.substr(5);
-    const bool frame = f.kind == sim::FaultKind::kServerClose && f.string_param("frame", "true") == "true";
-    scheduler.post_after(f.at_ns, [&network, user, frame] { network.drop_user_connections(user, frame); });
-  }
+  network.schedule_server_drops();
 
   SimClientTransport transport(network);
   const ClientWorld client_world{scheduler, scheduler, scheduler.now_ns(), trace, transport};
@@ -114,16 +105,7 @@ RunResult run_scenario(const Scenario& scenario, const RunConfig& config) {
     base.messages = scenario.messages_per_user;
     base.faults = &plan;
     base.token = system::mint_hs256(kSimJwtSecret, user, now_s + 24 * 3600);
-    if (plan.find(sim::FaultKind::kExpiredToken, user)) {
-      base.token = system::mint_hs256(kSimJwtSecret, user, now_s - 60);
-      base.token_kind = "expired";
-    } else if (plan.find(sim::FaultKind::kForgedToken, user)) {
-      base.token = system::mint_hs256("not-the-server-secret", user, now_s + 24 * 3600);
-      base.token_kind = "forged";
-    } else if (plan.find(sim::FaultKind::kMissingToken, user)) {
-      base.token.clear();
-      base.token_kind = "missing";
-    }
+    apply_token_fault(base, plan, kSimJwtSecret, now_s, 24 * 3600);
     for (int tab = 1; tab <= scenario.tabs; ++tab) {
       ClientPlan p = base;
       p.tab = tab;
