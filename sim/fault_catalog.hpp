@@ -1,8 +1,9 @@
 #pragma once
 // The fault kinds, one row each: name, group, params and the injector that
-// applies it. Adding a kind is one enum value, one row here, and its effect
-// in the injector the row names; tests/scenarios/fault_registry_test.cpp
-// fails until the injector also lists the kind among the ones it applies.
+// applies it. Adding a kind is an enum value and a row here, then its effect
+// and its entry in the `kFaultKinds` list of the injector the row names
+// (tests/scenarios/fault_registry_test.cpp fails until both agree), and a
+// shipped scenario where it takes effect (tests/sweep/faults_test.cpp).
 //
 // sim/ knows nothing of the system under test: a param whose values name
 // parts of it (which component startup lacks) has no choices here; the world
