@@ -1,8 +1,10 @@
 #include "scenarios/app_faults.hpp"
 
+#include <iterator>
 #include <stdexcept>
 
 #include "sim/fault_hit.hpp"
+#include "system/critical_path.hpp"
 
 namespace bridgesim::scenarios {
 namespace {
@@ -33,6 +35,7 @@ class FaultyTool final : public system::Tool {
   sim::Trace& trace_;
 };
 
+// Every value component_choices() offers; validation keeps others out.
 void remove_component(system::Components& c, const std::string& component) {
   if (component == "bridge") {
     c.bridge = [](system::BridgeWiring, system::Runtime&) { return nullptr; };
@@ -44,6 +47,8 @@ void remove_component(system::Components& c, const std::string& component) {
       if (inner) inner(router, app);
       router.remove_handler(type);
     };
+  } else {
+    throw std::logic_error("component_missing: no way to remove '" + component + "'");
   }
 }
 
@@ -79,7 +84,11 @@ void make_handler_throw(system::Components& c, const sim::FaultPlan& plan, sim::
 }  // namespace
 
 std::vector<std::string> component_choices() {
-  return {"bridge", "llm", "handler:user_message", "handler:start_agent", "handler:disconnect", "handler:ping"};
+  // The system's own lists: a component or handler it adds to its critical
+  // path is one the swarm can take away.
+  std::vector<std::string> choices(std::begin(system::kCriticalComponents), std::end(system::kCriticalComponents));
+  for (const auto type : system::kRequiredHandlers) choices.push_back(std::string(kHandlerPrefix) + std::string(type));
+  return choices;
 }
 
 void apply_application_faults(system::Components& c, const sim::FaultPlan& plan, sim::Scheduler& scheduler,

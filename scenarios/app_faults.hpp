@@ -19,8 +19,10 @@ inline constexpr sim::FaultKind kApplicationFaultKinds[] = {
     sim::FaultKind::kSessionMissing, sim::FaultKind::kComponentMissing, sim::FaultKind::kToolThrows,
     sim::FaultKind::kHandlerThrows};
 
-// What a component_missing fault may take away: every value is one
-// apply_application_faults can remove and startup validation reports.
+// What a component_missing fault may take away: the system's critical
+// components and "handler:<type>" for each required handler
+// (system/critical_path.hpp), each one apply_application_faults removes and
+// startup validation reports.
 std::vector<std::string> component_choices();
 
 // `rng` and `scheduler` must outlive the App built from `components`.

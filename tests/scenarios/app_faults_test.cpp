@@ -8,6 +8,8 @@
 #include "scenarios/fault_catalog.hpp"
 #include "scenarios/scenario.hpp"
 #include "scenarios/world.hpp"
+#include "sim/scheduler.hpp"
+#include "system/critical_path.hpp"
 
 namespace bridgesim::scenarios {
 namespace {
@@ -59,6 +61,22 @@ TEST(ScenariosAppFaults, CatalogOffersExactlyTheChoicesTheInjectorRemoves) {
   ASSERT_EQ(row.params.size(), 1u);
   EXPECT_EQ(row.params[0].choices, component_choices());
   EXPECT_EQ(row.params[0].fallback, component_choices().front());
+}
+
+TEST(ScenariosAppFaults, ChoicesAreTheSystemsCriticalComponentsAndRequiredHandlers) {
+  std::vector<std::string> expected(std::begin(system::kCriticalComponents), std::end(system::kCriticalComponents));
+  for (const auto type : system::kRequiredHandlers) expected.push_back("handler:" + std::string(type));
+  EXPECT_EQ(component_choices(), expected);
+}
+
+TEST(ScenariosAppFaults, AComponentTheInjectorCannotRemoveIsALogicError) {
+  sim::FaultPlan plan;
+  plan.faults.push_back({0, 1, sim::FaultKind::kComponentMissing, "*", {{"component", "gpu"}}});
+  system::Components components = system::Components::defaults();
+  sim::Scheduler scheduler(sim::Rng(1));
+  sim::Rng rng(2);
+  sim::Trace trace;
+  EXPECT_THROW(apply_application_faults(components, plan, scheduler, rng, trace), std::logic_error);
 }
 
 TEST(ScenariosAppFaults, ScenarioNamingAnUnknownComponentIsRejected) {
