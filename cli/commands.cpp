@@ -20,6 +20,7 @@
 #include "harness/harness.hpp"
 #include "reports/reports.hpp"
 #include "scenarios/world.hpp"
+#include "scenarios/fault_catalog.hpp"
 #include "sim/fault_plan.hpp"
 #include "sim/trace.hpp"
 
@@ -300,7 +301,7 @@ int do_list(const std::string& scenario_dir) {
   for (const auto& p : properties::property_catalog())
     std::printf("  %-22s %s\n", p.name.c_str(), p.description.c_str());
   std::printf("\nFault kinds ([[fault]] kind = ..., or drawn by --swarm):\n");
-  for (const auto& k : sim::fault_kinds()) {
+  for (const auto& k : scenarios::fault_catalog()) {
     std::string params;
     for (const auto& p : k.params)
       params += (params.empty() ? "" : ", ") + std::string(p.name) + "=" + std::string(p.fallback);

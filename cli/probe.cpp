@@ -21,10 +21,7 @@ namespace {
 
 constexpr std::chrono::milliseconds kHealthTimeout{5'000};
 
-bool is_token_fault(sim::FaultKind kind) {
-  return kind == sim::FaultKind::kExpiredToken || kind == sim::FaultKind::kForgedToken ||
-         kind == sim::FaultKind::kMissingToken;
-}
+bool is_token_fault(sim::FaultKind kind) { return sim::info(kind).injector == sim::Injector::kClientToken; }
 
 std::vector<std::string> effective_properties(const ProbeSpec& spec) {
   std::vector<std::string> names = spec.properties;

@@ -2,34 +2,21 @@
 
 #include <algorithm>
 
+#include "scenarios/client_faults.hpp"
 #include "system/auth.hpp"
 
 namespace bridgesim::scenarios {
 namespace {
 
-// Secrets the server does not hold: tokens signed with them are forgeries.
-constexpr std::string_view kForgerySecret = "not-the-server-secret";
+// A secret the server does not hold: the attacker's forgeries of u1's token.
 constexpr std::string_view kAttackerSecret = "attacker-key";
-constexpr std::int64_t kExpiredAgoS = 60;
-
-bool has_fault(const PopulationSpec& spec, sim::FaultKind kind, const std::string& user) {
-  return spec.token_faults != nullptr && spec.token_faults->find(kind, user) != nullptr;
-}
 
 }  // namespace
 
 void assign_user_token(ClientPlan& plan, const PopulationSpec& spec) {
-  const std::string& user = plan.user_id;
-  plan.token = system::mint_hs256(spec.jwt_secret, user, spec.now_unix_s + kTokenLifetimeS);
-  if (has_fault(spec, sim::FaultKind::kExpiredToken, user)) {
-    plan.token = system::mint_hs256(spec.jwt_secret, user, spec.now_unix_s - kExpiredAgoS);
-    plan.token_kind = "expired";
-  } else if (has_fault(spec, sim::FaultKind::kForgedToken, user)) {
-    plan.token = system::mint_hs256(kForgerySecret, user, spec.now_unix_s + kTokenLifetimeS);
-    plan.token_kind = "forged";
-  } else if (has_fault(spec, sim::FaultKind::kMissingToken, user)) {
-    plan.token.clear();
-    plan.token_kind = "missing";
+  plan.token = system::mint_hs256(spec.jwt_secret, plan.user_id, spec.now_unix_s + kTokenLifetimeS);
+  if (spec.token_faults != nullptr) {
+    apply_token_fault(plan, *spec.token_faults, spec.jwt_secret, spec.now_unix_s, kTokenLifetimeS);
   }
 }
 

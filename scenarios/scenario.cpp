@@ -109,7 +109,7 @@ sim::Fault read_fault(const std::string& source, const toml::table& table) {
   sim::FaultPlan one;
   one.faults.push_back(f);
   try {
-    one.validate();
+    one.validate(fault_catalog());
   } catch (const std::invalid_argument& e) {
     std::string message = e.what();
     message = message.substr(message.find(": ") + 2);
@@ -183,6 +183,102 @@ const std::vector<std::string>& workload_names() {
   return names;
 }
 
+namespace {
+
+// A key about who runs and for how long; false when `k` is none of them.
+bool read_run_key(const std::string& source, const std::string& k, const toml::node& node, Scenario& s) {
+  if (k == "name") {
+    s.name = read_string(source, node, k);
+  } else if (k == "description") {
+    s.description = read_string(source, node, k);
+  } else if (k == "users") {
+    s.users = static_cast<int>(read_int(source, node, k, 1, 10'000));
+  } else if (k == "tabs") {
+    s.tabs = static_cast<int>(read_int(source, node, k, 1, 16));
+  } else if (k == "hostile_clients") {
+    s.hostile_clients = static_cast<int>(read_int(source, node, k, 0, 100));
+  } else if (k == "liveness_bound_s") {
+    s.liveness_bound_ns = read_int(source, node, k, 1, 86'400) * runtime::kNanosPerSecond;
+  } else if (k == "messages_per_user") {
+    s.messages_per_user = static_cast<int>(read_int(source, node, k, 1, 1'000));
+  } else if (k == "workload") {
+    s.workload = read_string(source, node, k);
+    const auto& known = workload_names();
+    if (std::find(known.begin(), known.end(), s.workload) == known.end()) {
+      fail(source, node, "unknown workload '" + s.workload + "'");
+    }
+  } else if (k == "start_spread_ms") {
+    s.start_spread_ns = read_int(source, node, k, 0, 3'600'000) * runtime::kNanosPerMilli;
+  } else if (k == "deadline_s") {
+    s.deadline_ns = read_int(source, node, k, 1, 86'400) * runtime::kNanosPerSecond;
+  } else {
+    return false;
+  }
+  return true;
+}
+
+void read_system(const std::string& source, const toml::node& node, Scenario& s) {
+  if (!node.is_table()) fail(source, node, "'system' must be a table: write [system]");
+  for (const auto& [skey, snode] : *node.as_table()) {
+    if (skey == "outbound_queue_max") {
+      s.outbound_queue_max = static_cast<std::size_t>(read_int(source, snode, "system.outbound_queue_max", 1, 1'000'000));
+    } else {
+      fail(source, snode, "unknown key 'system." + std::string(skey.str()) + "' (known: outbound_queue_max)");
+    }
+  }
+}
+
+// A key naming faults, the system, the network or the properties; false
+// when `k` is none of them.
+bool read_section_key(const std::string& source, const std::string& k, const toml::node& node, Scenario& s) {
+  if (k == "heal_by_ms") {
+    s.faults.heal_by_ns = read_int(source, node, k, 0, 86'400'000) * runtime::kNanosPerMilli;
+  } else if (k == "fault") {
+    const auto* list = node.as_array();
+    if (list == nullptr) fail(source, node, "'fault' must be an array of tables: write [[fault]]");
+    for (const auto& item : *list) {
+      if (!item.is_table()) fail(source, item, "each [[fault]] must be a table");
+      s.faults.faults.push_back(read_fault(source, *item.as_table()));
+    }
+  } else if (k == "system") {
+    read_system(source, node, s);
+  } else if (k == "swarm") {
+    if (!node.is_table()) fail(source, node, "'swarm' must be a table: write [swarm]");
+    read_swarm(source, *node.as_table(), s);
+  } else if (k == "network") {
+    if (!node.is_table()) fail(source, node, "'network' must be a table");
+    read_network(source, *node.as_table(), s);
+  } else if (k == "properties") {
+    const auto* list = node.as_array();
+    if (list == nullptr) fail(source, node, "'properties' must be an array of strings");
+    for (const auto& item : *list) s.properties.push_back(read_string(source, item, "properties[]"));
+  } else {
+    return false;
+  }
+  return true;
+}
+
+// Fixed faults heal by heal_by (default: the latest heal among them) and aim
+// at users the scenario has.
+void finish_faults(const std::string& source, Scenario& s) {
+  for (const auto& f : s.faults.faults) {
+    if (!sim::info(f.kind).whole_run) s.faults.heal_by_ns = std::max(s.faults.heal_by_ns, f.heal_ns);
+  }
+  for (std::size_t i = 0; i < s.faults.faults.size(); ++i) {
+    const auto& f = s.faults.faults[i];
+    if (f.target.rfind("user:u", 0) == 0) {
+      const std::string n = f.target.substr(6);
+      const bool numeric = !n.empty() && n.find_first_not_of("0123456789") == std::string::npos;
+      if (!numeric || std::stoll(n) < 1 || std::stoll(n) > s.users) {
+        throw ScenarioError(source + ":1: fault #" + std::to_string(i + 1) + " targets '" + f.target +
+                            "', but users are u1..u" + std::to_string(s.users));
+      }
+    }
+  }
+}
+
+}  // namespace
+
 Scenario parse_scenario(std::string_view toml_text, const std::string& source_name) {
   toml::table root;
   try {
@@ -195,80 +291,14 @@ Scenario parse_scenario(std::string_view toml_text, const std::string& source_na
   bool has_name = false;
   for (const auto& [key, node] : root) {
     const std::string k(key.str());
-    if (k == "name") {
-      s.name = read_string(source_name, node, k);
-      has_name = true;
-    } else if (k == "description") {
-      s.description = read_string(source_name, node, k);
-    } else if (k == "users") {
-      s.users = static_cast<int>(read_int(source_name, node, k, 1, 10'000));
-    } else if (k == "tabs") {
-      s.tabs = static_cast<int>(read_int(source_name, node, k, 1, 16));
-    } else if (k == "hostile_clients") {
-      s.hostile_clients = static_cast<int>(read_int(source_name, node, k, 0, 100));
-    } else if (k == "liveness_bound_s") {
-      s.liveness_bound_ns = read_int(source_name, node, k, 1, 86'400) * runtime::kNanosPerSecond;
-    } else if (k == "heal_by_ms") {
-      s.faults.heal_by_ns = read_int(source_name, node, k, 0, 86'400'000) * runtime::kNanosPerMilli;
-    } else if (k == "fault") {
-      const auto* list = node.as_array();
-      if (list == nullptr) fail(source_name, node, "'fault' must be an array of tables: write [[fault]]");
-      for (const auto& item : *list) {
-        if (!item.is_table()) fail(source_name, item, "each [[fault]] must be a table");
-        s.faults.faults.push_back(read_fault(source_name, *item.as_table()));
-      }
-    } else if (k == "system") {
-      if (!node.is_table()) fail(source_name, node, "'system' must be a table: write [system]");
-      for (const auto& [skey, snode] : *node.as_table()) {
-        if (skey == "outbound_queue_max") {
-          s.outbound_queue_max = static_cast<std::size_t>(read_int(source_name, snode, "system.outbound_queue_max", 1, 1'000'000));
-        } else {
-          fail(source_name, snode, "unknown key 'system." + std::string(skey.str()) + "' (known: outbound_queue_max)");
-        }
-      }
-    } else if (k == "swarm") {
-      if (!node.is_table()) fail(source_name, node, "'swarm' must be a table: write [swarm]");
-      read_swarm(source_name, *node.as_table(), s);
-    } else if (k == "messages_per_user") {
-      s.messages_per_user = static_cast<int>(read_int(source_name, node, k, 1, 1'000));
-    } else if (k == "workload") {
-      s.workload = read_string(source_name, node, k);
-      const auto& known = workload_names();
-      if (std::find(known.begin(), known.end(), s.workload) == known.end()) {
-        fail(source_name, node, "unknown workload '" + s.workload + "'");
-      }
-    } else if (k == "start_spread_ms") {
-      s.start_spread_ns = read_int(source_name, node, k, 0, 3'600'000) * runtime::kNanosPerMilli;
-    } else if (k == "deadline_s") {
-      s.deadline_ns = read_int(source_name, node, k, 1, 86'400) * runtime::kNanosPerSecond;
-    } else if (k == "network") {
-      if (!node.is_table()) fail(source_name, node, "'network' must be a table");
-      read_network(source_name, *node.as_table(), s);
-    } else if (k == "properties") {
-      const auto* list = node.as_array();
-      if (list == nullptr) fail(source_name, node, "'properties' must be an array of strings");
-      for (const auto& item : *list) s.properties.push_back(read_string(source_name, item, "properties[]"));
-    } else {
+    has_name |= k == "name";
+    if (!read_run_key(source_name, k, node, s) && !read_section_key(source_name, k, node, s)) {
       fail(source_name, node, "unknown key '" + k + "'");
     }
   }
   if (!has_name) throw ScenarioError(source_name + ":1: missing required key 'name'");
   if (s.name.empty()) throw ScenarioError(source_name + ":1: 'name' must not be empty");
-  // Fixed faults heal by heal_by (default: the latest heal among them).
-  for (const auto& f : s.faults.faults) {
-    if (!sim::info(f.kind).whole_run) s.faults.heal_by_ns = std::max(s.faults.heal_by_ns, f.heal_ns);
-  }
-  for (std::size_t i = 0; i < s.faults.faults.size(); ++i) {
-    const auto& f = s.faults.faults[i];
-    if (f.target.rfind("user:u", 0) == 0) {
-      const std::string n = f.target.substr(6);
-      const bool numeric = !n.empty() && n.find_first_not_of("0123456789") == std::string::npos;
-      if (!numeric || std::stoll(n) < 1 || std::stoll(n) > s.users) {
-        throw ScenarioError(source_name + ":1: fault #" + std::to_string(i + 1) + " targets '" + f.target +
-                            "', but users are u1..u" + std::to_string(s.users));
-      }
-    }
-  }
+  finish_faults(source_name, s);
   s.swarm_config.users = s.users;
   return s;
 }

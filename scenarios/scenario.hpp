@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "scenarios/fault_catalog.hpp"
 #include "sim/fault_plan.hpp"
 #include "sim/sim_network.hpp"
 #include "system/runtime/clock.hpp"
@@ -29,7 +30,12 @@ struct Scenario {
   std::vector<std::string> properties;  // empty: every property in the catalog
   sim::FaultPlan faults;                // fixed [[fault]] entries
   bool swarm = false;                   // draw extra faults per seed
-  sim::SwarmConfig swarm_config;
+  // Draws from the world's catalog: component_missing's choices are the system's.
+  sim::SwarmConfig swarm_config = [] {
+    sim::SwarmConfig config;
+    config.catalog = &fault_catalog();
+    return config;
+  }();
   // Liveness: every request must end within this much virtual time after
   // max(its first send, the faults' heal_by).
   runtime::Nanos liveness_bound_ns = 30 * runtime::kNanosPerSecond;

@@ -10,6 +10,8 @@
 #include "sim/client_actor.hpp"
 #include "sim/trace_records.hpp"
 #include "sim/trace_schema.hpp"
+#include "scenarios/client_faults.hpp"
+#include "sim/fault_hit.hpp"
 
 namespace bridgesim::scenarios {
 namespace {
@@ -47,9 +49,7 @@ void UserClient::start_at(runtime::Nanos at_ns) {
 void UserClient::connect() {
   ++attempts_;
   record(sim::make_connect_record(now(), actor_, attempts_, plan_.token_kind));
-  if (plan_.token_kind != sim::token_kind::kValid) {
-    record(sim::make_fault_hit_record(now(), actor_, plan_.token_kind + "_token"));
-  }
+  if (const auto fault = token_fault_of(plan_.token_kind)) record(sim::fault_hit(now(), actor_, *fault));
   runtime::HandshakeRequest request{"/ws", plan_.token.empty() ? "" : "Bearer " + plan_.token, {}};
   // One connection at a time: a link stops calling back once it is closed
   // or refused, and only then is the next connect scheduled.
@@ -202,9 +202,8 @@ void UserClient::maybe_close_early(const std::string& seen) {
     if (f.kind != sim::FaultKind::kClientClose || !f.active_at(now) || !f.targets(plan_.user_id)) continue;
     if (f.string_param("after", "") != seen || !close_faults_fired_.insert(i).second) continue;
     const std::string how = f.string_param("how", "abort");
-    record(sim::make_fault_hit_record(now, actor_, "client_close",
-                                      {{std::string(sim::record_field::kHow), how},
-                                       {std::string(sim::record_field::kAfter), seen}}));
+    record(sim::fault_hit(now, actor_, f.kind,
+                          {{std::string(sim::record_field::kHow), how}, {std::string(sim::record_field::kAfter), seen}}));
     if (how == "disconnect_message") {
       send(disconnect_frame());
     } else if (how == "close_frame") {

@@ -97,20 +97,10 @@ RunResult run_scenario(const Scenario& scenario, const RunConfig& config) {
   trace.add({0, "system", "startup", {{"ok", app.health().ok ? "true" : "false"}, {"failing", join(app.health().failing)}}});
   const auto health = app.handle_http("GET", "/health");
   trace.add({0, "system", "health", {{"status", std::to_string(health.status)}, {"body", health.body}}});
-  // Whole-run application faults take effect at startup.
-  for (const auto& f : plan.faults) {
-    if (f.kind == sim::FaultKind::kSessionMissing || f.kind == sim::FaultKind::kComponentMissing) {
-      trace.add({0, "system", "fault_hit", {{"fault", std::string(sim::info(f.kind).name)}}});
-    }
-  }
+  record_startup_fault_hits(plan, trace);
   network.set_acceptor([&app](std::shared_ptr<runtime::Connection> c) { app.on_connection(std::move(c)); });
 
-  for (const auto& f : plan.faults) {
-    if (f.kind != sim::FaultKind::kServerClose && f.kind != sim::FaultKind::kReset) continue;
-    const std::string user = f.target.substr(5);
-    const bool frame = f.kind == sim::FaultKind::kServerClose && f.string_param("frame", "true") == "true";
-    scheduler.post_after(f.at_ns, [&network, user, frame] { network.drop_user_connections(user, frame); });
-  }
+  network.schedule_server_drops();
 
   SimClientTransport transport(network);
   const ClientWorld client_world{scheduler, scheduler, scheduler.now_ns(), trace, transport};

@@ -9,58 +9,6 @@
 namespace bridgesim::sim {
 namespace {
 
-constexpr std::int64_t kStr = 1, kNoMax = 0;  // min > max marks a string param
-
-const std::vector<FaultKindInfo>& catalog() {
-  static const std::vector<FaultKindInfo> kinds{
-      {FaultKind::kLatency, "latency", "network", "frame latency drawn from [min_ms, max_ms]", false, false,
-       {{"min_ms", "20", 0, 60'000}, {"max_ms", "200", 0, 60'000}}},
-      {FaultKind::kLatencySpike, "latency_spike", "network", "a fraction of frames take spike_ms longer", false, false,
-       {{"per_million", "50000", 0, 1'000'000}, {"spike_ms", "500", 1, 60'000}}},
-      {FaultKind::kJitter, "jitter", "network", "every frame gets an extra [0, max_ms]; reorders across connections",
-       false, false, {{"max_ms", "30", 1, 60'000}}},
-      {FaultKind::kReorder, "reorder", "network", "each connection gets its own extra delay, reordering across connections",
-       false, false, {{"window_ms", "100", 1, 60'000}}},
-      {FaultKind::kPartition, "partition", "network", "frames to and from the target are held until heal", true, false, {}},
-      {FaultKind::kSlowConsumer, "slow_consumer", "network", "the target's client reads one frame per interval", true,
-       false, {{"read_interval_ms", "50", 1, 60'000}}},
-      {FaultKind::kClientClose, "client_close", "network",
-       "the target's client closes early (after seeing event `after`), with or without a close frame", true, false,
-       {{"after", "tool_executing", kStr, kNoMax,
-         {"connection_established", "agent_started", "agent_thinking", "tool_executing", "tool_completed", "handshake"}},
-        {"how", "abort", kStr, kNoMax, {"abort", "close_frame", "disconnect_message"}}}},
-      {FaultKind::kServerClose, "server_close", "network", "the server drops the target's connections at `at`", true,
-       false, {{"frame", "true", kStr, kNoMax, {"true", "false"}}}},
-      {FaultKind::kReset, "reset", "network", "abrupt reset of the target's connections: no close frame either way", true,
-       false, {}},
-      {FaultKind::kRelayReorder, "relay_reorder", "relay", "events between agent and socket process overtake each other",
-       false, false, {{"window_ms", "30", 1, 60'000}}},
-      {FaultKind::kRelayDrop, "relay_drop", "relay", "the relay loses events", false, false,
-       {{"per_million", "100000", 0, 1'000'000}}},
-      {FaultKind::kRelayDuplicate, "relay_duplicate", "relay", "the relay delivers events twice", false, false,
-       {{"per_million", "100000", 0, 1'000'000}}},
-      {FaultKind::kSessionMissing, "session_missing", "application", "startup builds no session middleware", false, true, {}},
-      {FaultKind::kAuthDown, "auth_down", "application", "the auth service refuses every call", false, false, {}},
-      {FaultKind::kAuthSlow, "auth_slow", "application", "the auth service answers after delay_ms", false, false,
-       {{"delay_ms", "2000", 1, 60'000}}},
-      {FaultKind::kAuthFlapping, "auth_flapping", "application", "the auth service alternates down and up", false,
-       false, {{"period_ms", "200", 1, 60'000}}},
-      {FaultKind::kExpiredToken, "expired_token", "application", "the target connects with an expired token", true, true, {}},
-      {FaultKind::kForgedToken, "forged_token", "application", "the target's token is signed with another key", true,
-       true, {}},
-      {FaultKind::kMissingToken, "missing_token", "application", "the target connects without a token", true, true, {}},
-      {FaultKind::kComponentMissing, "component_missing", "application", "a critical component is missing at startup",
-       false, true,
-       {{"component", "bridge", kStr, kNoMax,
-         {"bridge", "llm", "handler:user_message", "handler:start_agent", "handler:disconnect", "handler:ping"}}}},
-      {FaultKind::kToolThrows, "tool_throws", "application", "the search tool throws", false, false,
-       {{"per_million", "300000", 0, 1'000'000}}},
-      {FaultKind::kHandlerThrows, "handler_throws", "application", "the user_message handler throws", false, false,
-       {{"per_million", "300000", 0, 1'000'000}}},
-  };
-  return kinds;
-}
-
 std::optional<std::int64_t> parse_int(std::string_view text) {
   std::int64_t v = 0;
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
@@ -68,32 +16,7 @@ std::optional<std::int64_t> parse_int(std::string_view text) {
   return v;
 }
 
-const ParamSpec* spec_of(const FaultKindInfo& kind, std::string_view name) {
-  for (const auto& p : kind.params) {
-    if (p.name == name) return &p;
-  }
-  return nullptr;
-}
-
-bool is_int_param(const ParamSpec& p) { return p.min <= p.max; }
-
 }  // namespace
-
-const std::vector<FaultKindInfo>& fault_kinds() { return catalog(); }
-
-const FaultKindInfo& info(FaultKind kind) {
-  for (const auto& k : catalog()) {
-    if (k.kind == kind) return k;
-  }
-  throw std::logic_error("fault kind without catalog entry");
-}
-
-std::optional<FaultKind> fault_kind_from_name(std::string_view name) {
-  for (const auto& k : catalog()) {
-    if (k.name == name) return k.kind;
-  }
-  return std::nullopt;
-}
 
 std::int64_t Fault::int_param(std::string_view key, std::int64_t fallback) const {
   const auto it = params.find(std::string(key));
@@ -109,7 +32,9 @@ std::int64_t Fault::int_param(std::string_view key, std::int64_t fallback) const
 std::string Fault::string_param(std::string_view key, std::string fallback) const {
   const auto it = params.find(std::string(key));
   if (it != params.end()) return it->second;
-  if (const auto* spec = spec_of(info(kind), key)) return std::string(spec->fallback);
+  // A param whose choices the world supplies has no fallback in sim's rows.
+  const auto* spec = spec_of(info(kind), key);
+  if (spec != nullptr && !spec->fallback.empty()) return spec->fallback;
   return fallback;
 }
 
@@ -133,10 +58,10 @@ const Fault* FaultPlan::find(FaultKind kind, std::string_view user_id) const {
   return nullptr;
 }
 
-void FaultPlan::validate() const {
+void FaultPlan::validate(const FaultCatalog& catalog) const {
   for (std::size_t i = 0; i < faults.size(); ++i) {
     const Fault& f = faults[i];
-    const auto& k = info(f.kind);
+    const auto& k = info(catalog, f.kind);
     const std::string where = "fault #" + std::to_string(i + 1) + " (" + std::string(k.name) + "): ";
     if (f.at_ns < 0) throw std::invalid_argument(where + "'at_ms' must be >= 0");
     if (f.heal_ns < f.at_ns) throw std::invalid_argument(where + "'heal_ms' must be >= 'at_ms'");
@@ -200,9 +125,53 @@ std::string FaultPlan::to_json() const {
   return boost::json::serialize(boost::json::object{{"heal_by_ns", heal_by_ns}, {"faults", std::move(list)}});
 }
 
+namespace {
+
+// Intensity: between a tenth and twice the default, within bounds; a string
+// param one of its choices.
+void draw_params(Rng& rng, const FaultKindInfo& k, Fault& f) {
+  for (const auto& p : k.params) {
+    if (is_int_param(p)) {
+      const auto fallback = *parse_int(p.fallback);
+      const auto lo = std::max(p.min, fallback / 10);
+      const auto hi = std::min(p.max, std::max(lo, fallback * 2));
+      f.params[std::string(p.name)] =
+          std::to_string(rng.uniform(static_cast<std::uint64_t>(lo), static_cast<std::uint64_t>(hi)));
+    } else if (!p.choices.empty()) {
+      f.params[std::string(p.name)] = p.choices[rng.uniform(0, p.choices.size() - 1)];
+    }
+  }
+  if (k.kind == FaultKind::kLatency) {
+    const auto a = f.int_param("min_ms", 0), b = f.int_param("max_ms", 0);
+    f.params["min_ms"] = std::to_string(std::min(a, b));
+    f.params["max_ms"] = std::to_string(std::max(a, b));
+  }
+}
+
+Fault draw_fault(Rng& rng, const FaultKindInfo& k, const SwarmConfig& config) {
+  Fault f;
+  f.kind = k.kind;
+  // Whole milliseconds: a drawn plan written out as [[fault]] entries
+  // (at_ms, heal_ms) must replay exactly.
+  const auto ms = [&](runtime::Nanos lo, runtime::Nanos hi) {
+    return static_cast<runtime::Nanos>(rng.uniform(static_cast<std::uint64_t>(lo / runtime::kNanosPerMilli),
+                                                   static_cast<std::uint64_t>(hi / runtime::kNanosPerMilli))) *
+           runtime::kNanosPerMilli;
+  };
+  f.at_ns = k.whole_run ? 0 : ms(0, config.window_ns);
+  f.heal_ns = f.at_ns + ms(runtime::kNanosPerMilli, config.max_duration_ns);
+  if (k.targeted) {
+    f.target = "user:u" + std::to_string(rng.uniform(1, static_cast<std::uint64_t>(std::max(1, config.users))));
+  }
+  draw_params(rng, k, f);
+  return f;
+}
+
+}  // namespace
+
 FaultPlan draw_swarm_plan(Rng& rng, const SwarmConfig& config) {
   std::vector<const FaultKindInfo*> pool;
-  for (const auto& k : catalog()) {
+  for (const auto& k : config.catalog != nullptr ? *config.catalog : fault_kinds()) {
     if (config.kinds.empty() || std::find(config.kinds.begin(), config.kinds.end(), k.kind) != config.kinds.end()) {
       pool.push_back(&k);
     }
@@ -220,36 +189,7 @@ FaultPlan draw_swarm_plan(Rng& rng, const SwarmConfig& config) {
   if (enabled.empty()) enabled.push_back(pool[rng.uniform(0, pool.size() - 1)]);
   const auto count = static_cast<int>(rng.uniform(1, static_cast<std::uint64_t>(config.max_faults)));
   for (int i = 0; i < count; ++i) {
-    const FaultKindInfo& k = *enabled[rng.uniform(0, enabled.size() - 1)];
-    Fault f;
-    f.kind = k.kind;
-    // Whole milliseconds: a drawn plan written out as [[fault]] entries
-    // (at_ms, heal_ms) must replay exactly.
-    const auto ms = [&](runtime::Nanos lo, runtime::Nanos hi) {
-      return static_cast<runtime::Nanos>(rng.uniform(static_cast<std::uint64_t>(lo / runtime::kNanosPerMilli),
-                                                     static_cast<std::uint64_t>(hi / runtime::kNanosPerMilli))) *
-             runtime::kNanosPerMilli;
-    };
-    f.at_ns = k.whole_run ? 0 : ms(0, config.window_ns);
-    f.heal_ns = f.at_ns + ms(runtime::kNanosPerMilli, config.max_duration_ns);
-    if (k.targeted) f.target = "user:u" + std::to_string(rng.uniform(1, static_cast<std::uint64_t>(std::max(1, config.users))));
-    for (const auto& p : k.params) {
-      if (is_int_param(p)) {
-        const auto fallback = *parse_int(p.fallback);
-        // Intensity: between a tenth and twice the default, within bounds.
-        const auto lo = std::max(p.min, fallback / 10);
-        const auto hi = std::min(p.max, std::max(lo, fallback * 2));
-        f.params[std::string(p.name)] = std::to_string(rng.uniform(static_cast<std::uint64_t>(lo), static_cast<std::uint64_t>(hi)));
-      } else if (!p.choices.empty()) {
-        f.params[std::string(p.name)] = std::string(p.choices[rng.uniform(0, p.choices.size() - 1)]);
-      }
-    }
-    if (k.kind == FaultKind::kLatency) {
-      const auto a = f.int_param("min_ms", 0), b = f.int_param("max_ms", 0);
-      f.params["min_ms"] = std::to_string(std::min(a, b));
-      f.params["max_ms"] = std::to_string(std::max(a, b));
-    }
-    plan.faults.push_back(std::move(f));
+    plan.faults.push_back(draw_fault(rng, *enabled[rng.uniform(0, enabled.size() - 1)], config));
   }
   plan.heal_by_ns = config.window_ns + config.max_duration_ns;
   return plan;

@@ -1,5 +1,7 @@
 #include "sim/sim_auth_service.hpp"
 
+#include "sim/fault_hit.hpp"
+
 namespace bridgesim::sim {
 
 SimAuthService::SimAuthService(Scheduler& scheduler, Rng rng, Trace& trace, const FaultPlan* faults)
@@ -29,9 +31,8 @@ void SimAuthService::check_identity(std::string user_id, std::function<void(runt
     }
   }
   trace_.add({now, "auth_service", "call", {{"user", user_id}, {"state", state}}});
-  for (const auto& [kind, name] : {std::pair{FaultKind::kAuthDown, "auth_down"}, std::pair{FaultKind::kAuthSlow, "auth_slow"},
-                                   std::pair{FaultKind::kAuthFlapping, "auth_flapping"}}) {
-    if (faults_ != nullptr && faults_->active(kind, now)) trace_.add({now, "auth_service", "fault_hit", {{"fault", name}}});
+  for (const FaultKind kind : kFaultKinds) {
+    if (faults_ != nullptr && faults_->active(kind, now)) trace_.add(fault_hit(now, "auth_service", kind));
   }
   scheduler_.post_after(delay, [done = std::move(done), reply] { done(reply); });
 }

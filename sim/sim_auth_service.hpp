@@ -16,6 +16,10 @@ class SimAuthService final : public runtime::AuthServiceTransport {
   SimAuthService(Scheduler& scheduler, Rng rng, Trace& trace, const FaultPlan* faults);
   void check_identity(std::string user_id, std::function<void(runtime::AuthServiceReply)> done) override;
 
+  // The fault kinds this service applies (its rows name Injector::kAuthService),
+  // in the order their fault_hit records are made.
+  static constexpr FaultKind kFaultKinds[] = {FaultKind::kAuthDown, FaultKind::kAuthSlow, FaultKind::kAuthFlapping};
+
  private:
   Scheduler& scheduler_;
   Rng rng_;

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "sim/fault_hit.hpp"
+
 namespace bridgesim::sim {
 
 enum class ServerState { kHandshake, kOpen, kCloseSent, kClosed };
@@ -266,8 +268,7 @@ runtime::Nanos SimNetwork::frame_delay(const Link& link, bool to_server) {
 
 void SimNetwork::hit(const Fault& fault, const Link& link) {
   if (!hits_.insert({&fault, link.id}).second) return;
-  trace_.add({scheduler_.elapsed_ns(), "net", "fault_hit",
-              {{"fault", std::string(info(fault.kind).name)}, {"conn", std::to_string(link.id)}}});
+  trace_.add(fault_hit(scheduler_.elapsed_ns(), "net", fault.kind, {{"conn", std::to_string(link.id)}}));
 }
 
 void SimNetwork::deliver(Link& link, bool to_server, std::function<void()> fn) {
@@ -285,11 +286,22 @@ void SimNetwork::drop_user_connections(const std::string& user_id, bool with_clo
     if (link->user_id != user_id) continue;
     if (link->server_state != ServerState::kOpen && link->server_state != ServerState::kCloseSent) continue;
     const std::uint16_t code = with_close_frame ? runtime::close_code::kGoingAway : runtime::close_code::kAbnormal;
-    link->record("fault_hit", {{"fault", with_close_frame ? "server_close" : "reset"}, {"code", std::to_string(code)}});
+    const FaultKind kind = with_close_frame ? FaultKind::kServerClose : FaultKind::kReset;
+    link->record(std::string(kFaultHitKind), fault_hit_fields(kind, {{"code", std::to_string(code)}}));
     // The transport tells both ends; the server side hears it at once.
     const std::string reason = with_close_frame ? "server going away" : "connection reset";
     deliver(*link, false, [link, code, reason] { link->client_closed(code, reason); });
     link->server_closed(code, reason);
+  }
+}
+
+void SimNetwork::schedule_server_drops() {
+  if (faults_ == nullptr) return;
+  for (const auto& f : faults_->faults) {
+    if (f.kind != FaultKind::kServerClose && f.kind != FaultKind::kReset) continue;
+    const std::string user = f.target.substr(5);
+    const bool frame = f.kind == FaultKind::kServerClose && f.string_param("frame", "true") == "true";
+    scheduler_.post_after(f.at_ns, [this, user, frame] { drop_user_connections(user, frame); });
   }
 }
 

@@ -66,6 +66,15 @@ class SimNetwork {
   // frame (1001, going away) or as an abrupt reset (1006 both ways).
   void drop_user_connections(const std::string& user_id, bool with_close_frame);
 
+  // Schedules the plan's server_close and reset faults (drop_user_connections
+  // at their `at`).
+  void schedule_server_drops();
+
+  // The fault kinds this network applies (its rows name Injector::kNetwork).
+  static constexpr FaultKind kFaultKinds[] = {FaultKind::kLatency,   FaultKind::kLatencySpike, FaultKind::kJitter,
+                                              FaultKind::kReorder,   FaultKind::kPartition,    FaultKind::kSlowConsumer,
+                                              FaultKind::kServerClose, FaultKind::kReset};
+
   // Connections whose server side has not yet seen on_closed.
   std::size_t open_server_sides() const;
 

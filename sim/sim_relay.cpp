@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "sim/fault_hit.hpp"
+
 namespace bridgesim::sim {
 
 SimRelay::SimRelay(Scheduler& scheduler, Rng rng, Trace& trace, const FaultPlan* faults)
@@ -13,17 +15,18 @@ void SimRelay::publish(runtime::RelayMessage message) {
               {{"user", message.user_id}, {"run", message.run_id}, {"seq", std::to_string(message.seq)}, {"type", message.type}}});
   const Fault* drop = faults_ ? faults_->active(FaultKind::kRelayDrop, now) : nullptr;
   if (drop != nullptr && rng_.chance(static_cast<std::uint32_t>(drop->int_param("per_million", 0)))) {
-    trace_.add({now, "relay", "fault_hit", {{"fault", "relay_drop"}, {"run", message.run_id}, {"seq", std::to_string(message.seq)}}});
+    trace_.add(fault_hit(now, "relay", FaultKind::kRelayDrop, {{"run", message.run_id}, {"seq", std::to_string(message.seq)}}));
     return;
   }
   const Fault* reorder = faults_ ? faults_->active(FaultKind::kRelayReorder, now) : nullptr;
   const runtime::Nanos window = reorder ? reorder->int_param("window_ms", 1) * runtime::kNanosPerMilli : 0;
   if (reorder != nullptr && reordered_runs_.insert(message.run_id).second) {
-    trace_.add({now, "relay", "fault_hit", {{"fault", "relay_reorder"}, {"run", message.run_id}}});
+    trace_.add(fault_hit(now, "relay", FaultKind::kRelayReorder, {{"run", message.run_id}}));
   }
   const Fault* dup = faults_ ? faults_->active(FaultKind::kRelayDuplicate, now) : nullptr;
   if (dup != nullptr && rng_.chance(static_cast<std::uint32_t>(dup->int_param("per_million", 0)))) {
-    trace_.add({now, "relay", "fault_hit", {{"fault", "relay_duplicate"}, {"run", message.run_id}, {"seq", std::to_string(message.seq)}}});
+    trace_.add(
+        fault_hit(now, "relay", FaultKind::kRelayDuplicate, {{"run", message.run_id}, {"seq", std::to_string(message.seq)}}));
     send(message, true, std::max<runtime::Nanos>(window, 5 * runtime::kNanosPerMilli));
   }
   send(std::move(message), reorder != nullptr, window);

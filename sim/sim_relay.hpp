@@ -20,6 +20,10 @@ class SimRelay final : public runtime::EventRelay {
   void subscribe(std::function<void(runtime::RelayMessage)> receiver) override { receiver_ = std::move(receiver); }
   void publish(runtime::RelayMessage message) override;
 
+  // The fault kinds this relay applies (its rows name Injector::kRelay).
+  static constexpr FaultKind kFaultKinds[] = {FaultKind::kRelayReorder, FaultKind::kRelayDrop,
+                                              FaultKind::kRelayDuplicate};
+
  private:
   void send(runtime::RelayMessage message, bool reorder, runtime::Nanos window_ns);
 

@@ -86,11 +86,4 @@ TraceRecord make_done_record(runtime::Nanos at_ns, std::string actor) {
   return client_record(at_ns, std::move(actor), record::kDone, {});
 }
 
-TraceRecord make_fault_hit_record(runtime::Nanos at_ns, std::string actor, std::string fault,
-                                  std::vector<Field> details) {
-  std::vector<Field> fields{field(record_field::kFault, std::move(fault))};
-  for (auto& d : details) fields.push_back(std::move(d));
-  return client_record(at_ns, std::move(actor), record::kFaultHit, std::move(fields));
-}
-
 }  // namespace bridgesim::sim

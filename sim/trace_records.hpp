@@ -45,8 +45,6 @@ TraceRecord make_recv_record(runtime::Nanos at_ns, std::string actor, std::strin
 TraceRecord make_stalled_record(runtime::Nanos at_ns, std::string actor, std::string thread);
 TraceRecord make_gave_up_record(runtime::Nanos at_ns, std::string actor, std::string why);
 TraceRecord make_done_record(runtime::Nanos at_ns, std::string actor);
-// `details` follow the fault's name (e.g. how, after).
-TraceRecord make_fault_hit_record(runtime::Nanos at_ns, std::string actor, std::string fault,
-                                  std::vector<Field> details = {});
+// fault_hit records: sim/fault_hit.hpp (named by the fault catalog).
 
 }  // namespace bridgesim::sim

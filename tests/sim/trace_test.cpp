@@ -10,6 +10,7 @@
 #include <boost/json.hpp>
 
 #include "sim/client_actor.hpp"
+#include "sim/fault_hit.hpp"
 #include "sim/trace.hpp"
 #include "sim/trace_records.hpp"
 
@@ -163,7 +164,7 @@ TEST(TraceSchema, ClientRecordMakersWriteTheSchemasFieldsInOrder) {
   expect_record(make_gave_up_record(8, "user:u1", "refused with 401"), 8, "user:u1", "gave_up",
                 {{"why", "refused with 401"}});
   expect_record(make_done_record(9, "user:u1"), 9, "user:u1", "done", {});
-  expect_record(make_fault_hit_record(10, "user:u1", "client_close", {{"how", "abort"}, {"after", "handshake"}}), 10,
+  expect_record(fault_hit(10, "user:u1", FaultKind::kClientClose, {{"how", "abort"}, {"after", "handshake"}}), 10,
                 "user:u1", "fault_hit", {{"fault", "client_close"}, {"how", "abort"}, {"after", "handshake"}});
 }
 

@@ -7,6 +7,7 @@
 
 #include <rapidcheck.h>
 
+#include "scenarios/fault_catalog.hpp"
 #include "scenarios/scenario.hpp"
 #include "sim/fault_plan.hpp"
 
@@ -16,7 +17,7 @@ namespace bridgesim::testgen {
 // with parameters drawn like the swarm's (a tenth to twice the default).
 inline rc::Gen<sim::Fault> fault(int users) {
   return rc::gen::exec([users] {
-    const auto& kinds = sim::fault_kinds();
+    const auto& kinds = scenarios::fault_catalog();
     const auto& k = kinds[*rc::gen::inRange<std::size_t>(0, kinds.size())];
     sim::Fault f;
     f.kind = k.kind;
