@@ -304,15 +304,13 @@ class SendsOutOfTurnManager final : public system::WebSocketManager {
  public:
   using WebSocketManager::WebSocketManager;
   void accept(runtime::ConnectionId id, std::string_view subprotocol, runtime::ConnectionEvents events) override {
-    entries_.at(id).connection->send_text(R"({"type":"too_early"})");
+    send_unchecked(id, R"({"type":"too_early"})");
     WebSocketManager::accept(id, subprotocol, std::move(events));
   }
   void close(runtime::ConnectionId id, std::uint16_t code, std::string_view reason) override {
-    const auto entry = entries_.find(id);
-    if (entry == entries_.end()) return;
-    const auto connection = entry->second.connection;
+    if (!state_of(id)) return;
     WebSocketManager::close(id, code, reason);
-    connection->send_text(R"({"type":"too_late"})");
+    send_unchecked(id, R"({"type":"too_late"})");
   }
 };
 
