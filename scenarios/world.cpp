@@ -148,16 +148,16 @@ RunResult run_scenario(const Scenario& scenario, const RunConfig& config) {
     trace.add({scheduler.elapsed_ns(), "world", "crash", {{"what", e.what()}}});
   }
 
-  const auto& state = app.state();
+  const system::AppCensus census = app.census();
   trace.add({scheduler.elapsed_ns(),
              "world",
              "end",
              {{"open_connections", std::to_string(network.open_server_sides())},
-              {"manager_connections", std::to_string(state.manager ? state.manager->connection_count() : 0)},
-              {"active_runs", std::to_string(state.engine->active_runs())},
-              {"run_log_runs", std::to_string(state.run_log->runs())},
-              {"receiver_runs", std::to_string(state.receiver ? state.receiver->runs_tracked() : 0)},
-              {"sessions", std::to_string(state.session ? state.session->open_sessions() : 0)},
+              {"manager_connections", std::to_string(census.connections)},
+              {"active_runs", std::to_string(census.active_runs)},
+              {"run_log_runs", std::to_string(census.logged_runs)},
+              {"receiver_runs", std::to_string(census.receiver_runs)},
+              {"sessions", std::to_string(census.sessions)},
               {"pending_events", std::to_string(scheduler.pending())}}});
   result.virtual_end_ns = scheduler.elapsed_ns();
   result.scheduler_events = scheduler.events_run();
