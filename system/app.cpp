@@ -93,12 +93,14 @@ void App::build_transport_side(Components& c) {
   state_.run_log = std::make_unique<RunLog>(runtime_.timers, config_.run_log);
   state_.manager = c.manager ? c.manager(config_, runtime_) : nullptr;
   if (state_.manager && c.receiver) {
-    state_.receiver = c.receiver(
-        runtime_.timers, *state_.run_log, config_,
-        [manager = state_.manager.get()](const runtime::RelayMessage& m) { manager->send_to_user(m.user_id, m.frame); });
+    state_.receiver = c.receiver(runtime_.timers, *state_.run_log, config_,
+                                 [manager = state_.manager.get()](const runtime::RelayMessage& m) {
+                                   manager->send_to_user(m.user_id, m.frame);
+                                 });
   }
   if (state_.receiver) {
-    state_.relay->subscribe([receiver = state_.receiver.get()](runtime::RelayMessage m) { receiver->on_message(std::move(m)); });
+    state_.relay->subscribe(
+        [receiver = state_.receiver.get()](runtime::RelayMessage m) { receiver->on_message(std::move(m)); });
   }
 }
 
@@ -106,18 +108,19 @@ void App::build_transport_side(Components& c) {
 // and what they are built from.
 void App::build_agents(Components& c) {
   if (c.bridge) state_.bridge = c.bridge(BridgeWiring{*state_.relay, *state_.run_log, runtime_.clock}, runtime_);
-  state_.registry = std::make_unique<AgentRegistry>(state_.bridge.get(), c.llm ? c.llm(config_, runtime_) : nullptr,
-                                                    runtime_.clock);
+  state_.registry =
+      std::make_unique<AgentRegistry>(state_.bridge.get(), c.llm ? c.llm(config_, runtime_) : nullptr, runtime_.clock);
   if (c.tools_and_agents) c.tools_and_agents(*state_.registry, config_, runtime_);
-  state_.engine = std::make_unique<ExecutionEngine>(*state_.registry, runtime_.timers, config_.max_active_runs_per_user);
+  state_.engine =
+      std::make_unique<ExecutionEngine>(*state_.registry, runtime_.timers, config_.max_active_runs_per_user);
 }
 
 // 4. auth, session, the run service, routing.
 void App::build_serving(Components& c) {
   if (runtime_.auth_service == nullptr) state_.own_auth_service = std::make_unique<runtime::AllowAllAuthService>();
-  state_.auth_service = std::make_unique<AuthServiceClient>(
-      runtime_.auth_service ? *runtime_.auth_service : *state_.own_auth_service, runtime_.clock, runtime_.timers,
-      config_.auth_service);
+  state_.auth_service =
+      std::make_unique<AuthServiceClient>(runtime_.auth_service ? *runtime_.auth_service : *state_.own_auth_service,
+                                          runtime_.clock, runtime_.timers, config_.auth_service);
   state_.auth = c.auth ? c.auth(config_, runtime_, *state_.auth_service) : nullptr;
   state_.session = c.session ? c.session(runtime_) : nullptr;
   messenger_ = std::make_unique<Messenger>(state_.manager.get());
@@ -138,7 +141,8 @@ void App::validate_critical_path() {
   }
   if (!state_.auth) failing.push_back("auth: no authenticator");
   for (const auto type : kRequiredHandlers) {
-    if (!state_.router->has_handler(type)) failing.push_back("message_router: no handler for '" + std::string(type) + "'");
+    if (!state_.router->has_handler(type))
+      failing.push_back("message_router: no handler for '" + std::string(type) + "'");
   }
   if (!state_.session) health_.degraded.push_back("session: middleware not installed (session features off)");
   health_.ok = failing.empty();

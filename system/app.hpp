@@ -21,8 +21,8 @@
 #include "system/messenger.hpp"
 #include "system/ordered_receiver.hpp"
 #include "system/router.hpp"
-#include "system/run_service.hpp"
 #include "system/run_log.hpp"
+#include "system/run_service.hpp"
 #include "system/runtime/auth_service.hpp"
 #include "system/runtime/clock.hpp"
 #include "system/runtime/connection.hpp"
@@ -71,7 +71,8 @@ struct Components {
   std::function<void(AgentRegistry&, const AppConfig&, Runtime&)> tools_and_agents;
   std::function<std::unique_ptr<Authenticator>(const AppConfig&, Runtime&, AuthServiceClient&)> auth;
   std::function<void(MessageRouter&, App&)> handlers;
-  std::function<std::unique_ptr<EventReceiver>(runtime::Timers&, const RunLog&, const AppConfig&, EventReceiver::Deliver)>
+  std::function<std::unique_ptr<EventReceiver>(runtime::Timers&, const RunLog&, const AppConfig&,
+                                               EventReceiver::Deliver)>
       receiver;
   // Optional middleware: nullptr degrades session features only.
   std::function<std::unique_ptr<SessionMiddleware>(Runtime&)> session;
@@ -82,7 +83,7 @@ struct Components {
 // Everything startup made, kept for the life of the process; only the App
 // sees it.
 struct AppState {
-  std::unique_ptr<runtime::EventRelay> own_relay;                 // when the runtime brought none
+  std::unique_ptr<runtime::EventRelay> own_relay;                   // when the runtime brought none
   std::unique_ptr<runtime::AuthServiceTransport> own_auth_service;  // likewise
   runtime::EventRelay* relay = nullptr;
   std::unique_ptr<RunLog> run_log;
@@ -123,7 +124,9 @@ class App {
   void on_connection(std::shared_ptr<runtime::Connection> connection);
   // GET /health and POST /api/agent/v2/execute (see system/http_api.hpp).
   HttpResponse handle_http(const HttpRequest& request);
-  HttpResponse handle_http(std::string_view method, std::string_view target) { return handle_http({method, target, {}, {}}); }
+  HttpResponse handle_http(std::string_view method, std::string_view target) {
+    return handle_http({method, target, {}, {}});
+  }
 
   const HealthReport& health() const { return health_; }
   const AppConfig& config() const { return config_; }

@@ -44,7 +44,8 @@ void WebSocketManager::add(std::shared_ptr<runtime::Connection> connection, std:
 void WebSocketManager::accept(ConnectionId id, std::string_view subprotocol, runtime::ConnectionEvents events) {
   const auto it = entries_.find(id);
   if (it == entries_.end()) throw std::logic_error("WebSocketManager::accept: unknown connection");
-  if (it->second.state != ConnectionState::kConnecting) throw std::logic_error("WebSocketManager::accept: not CONNECTING");
+  if (it->second.state != ConnectionState::kConnecting)
+    throw std::logic_error("WebSocketManager::accept: not CONNECTING");
   it->second.state = ConnectionState::kOpen;
   complete_upgrade(it->second.connection, subprotocol, std::move(events));
 }

@@ -29,7 +29,9 @@ Variant leaky_manager() {
       "a shared manager routed events by connection order (the last one registered), not by user",
       "isolation",
       [](system::Components& c) {
-        c.manager = [](const system::AppConfig&, system::Runtime& rt) { return std::make_unique<LeakyManager>(rt.logger); };
+        c.manager = [](const system::AppConfig&, system::Runtime& rt) {
+          return std::make_unique<LeakyManager>(rt.logger);
+        };
       },
   };
 }

@@ -47,8 +47,8 @@ class UnsequencedReceiver final : public system::EventReceiver {
 }  // namespace
 
 Variant send_before_accept() {
-  return Variant{"send_before_accept", "frames were sent on a connection whose upgrade was not yet accepted", "protocol",
-                 [](system::Components& c) {
+  return Variant{"send_before_accept", "frames were sent on a connection whose upgrade was not yet accepted",
+                 "protocol", [](system::Components& c) {
                    c.manager = [](const system::AppConfig& config, system::Runtime& rt) {
                      return std::make_unique<LazyAcceptManager>(rt.logger, config.outbound_queue_max, rt.timers);
                    };

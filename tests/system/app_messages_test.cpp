@@ -154,12 +154,10 @@ TEST(SystemAppGoldenPath, EachStartAgentOnAThreadStartsItsOwnRun) {
   EXPECT_EQ(AppWorld::types(*conn, before), kFiveEvents);
 }
 
-// Fixed bug, kept as a regression test (system/run_service.cpp, RunService::start): docs/architecture.md says that beyond
-// idempotency_keys_max the *oldest* key is forgotten, but the code erases
-// runs_by_request_.begin(), the lexicographically smallest (user,
-// client_msg_id). Here "a" (newer) is forgotten instead of "b" (oldest), so a
-// retry of "a" starts a duplicate run; and users whose ids sort first always
-// lose their idempotency protection first.
+// Fixed bug, kept as a regression test (system/run_service.cpp, RunService::start): docs/architecture.md says that
+// beyond idempotency_keys_max the *oldest* key is forgotten, but the code erases runs_by_request_.begin(), the
+// lexicographically smallest (user, client_msg_id). Here "a" (newer) is forgotten instead of "b" (oldest), so a retry
+// of "a" starts a duplicate run; and users whose ids sort first always lose their idempotency protection first.
 TEST(SystemAppGoldenPath, IdempotencyForgetsTheOldestKeyFirst) {
   AppConfig config;
   config.idempotency_keys_max = 2;

@@ -174,10 +174,10 @@ TEST_F(SystemWebSocketManager, SendToUserDoesNotCountASlowConsumerItClosed) {
 // runs once the entry is OPEN, and the views list connections in id order.
 class SeamProbe final : public WebSocketManager {
  public:
-  using WebSocketManager::WebSocketManager;
   using WebSocketManager::connection_ids;
   using WebSocketManager::connections_of;
   using WebSocketManager::send_unchecked;
+  using WebSocketManager::WebSocketManager;
   std::optional<ConnectionState> state_at_upgrade;
   std::shared_ptr<runtime::Connection> deferred;
 
