@@ -36,17 +36,17 @@ void record_plan(sim::Trace& trace, const sim::FaultPlan& plan, runtime::Nanos l
              {{"at_ns", std::to_string(plan.heal_by_ns)}, {"liveness_bound_ns", std::to_string(liveness_bound_ns)}}});
 }
 
-void record_end(sim::Trace& trace, sim::Scheduler& scheduler, sim::SimNetwork& network, system::App& app) {
-  const auto& state = app.state();
+void record_end(sim::Trace& trace, sim::Scheduler& scheduler, sim::SimNetwork& network, const system::App& app) {
+  const system::AppCensus census = app.census();
   trace.add({scheduler.elapsed_ns(),
              "world",
              "end",
              {{"open_connections", std::to_string(network.open_server_sides())},
-              {"manager_connections", std::to_string(state.manager ? state.manager->connection_count() : 0)},
-              {"active_runs", std::to_string(state.engine->active_runs())},
-              {"run_log_runs", std::to_string(state.run_log->runs())},
-              {"receiver_runs", std::to_string(state.receiver ? state.receiver->runs_tracked() : 0)},
-              {"sessions", std::to_string(state.session ? state.session->open_sessions() : 0)},
+              {"manager_connections", std::to_string(census.connections)},
+              {"active_runs", std::to_string(census.active_runs)},
+              {"run_log_runs", std::to_string(census.logged_runs)},
+              {"receiver_runs", std::to_string(census.receiver_runs)},
+              {"sessions", std::to_string(census.sessions)},
               {"pending_events", std::to_string(scheduler.pending())}}});
 }
 

@@ -2,22 +2,27 @@
 // The whole system behind one entry point. Startup builds every component
 // through a factory seam (Components), in order, then validates the
 // critical path; transports hand it connections and HTTP requests.
-#include <deque>
+#include <cstddef>
+#include <cstdint>
 #include <functional>
-#include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
-#include <vector>
 
 #include "system/agents.hpp"
 #include "system/auth.hpp"
 #include "system/auth_service_client.hpp"
 #include "system/bridge.hpp"
 #include "system/critical_path.hpp"
+#include "system/health.hpp"
+#include "system/http_api.hpp"
+#include "system/message_loop.hpp"
+#include "system/messenger.hpp"
 #include "system/ordered_receiver.hpp"
 #include "system/router.hpp"
 #include "system/run_log.hpp"
+#include "system/run_service.hpp"
 #include "system/runtime/auth_service.hpp"
 #include "system/runtime/clock.hpp"
 #include "system/runtime/connection.hpp"
@@ -25,6 +30,7 @@
 #include "system/runtime/random.hpp"
 #include "system/runtime/relay.hpp"
 #include "system/session.hpp"
+#include "system/websocket_admission.hpp"
 #include "system/websocket_manager.hpp"
 
 namespace bridgesim::system {
@@ -65,7 +71,8 @@ struct Components {
   std::function<void(AgentRegistry&, const AppConfig&, Runtime&)> tools_and_agents;
   std::function<std::unique_ptr<Authenticator>(const AppConfig&, Runtime&, AuthServiceClient&)> auth;
   std::function<void(MessageRouter&, App&)> handlers;
-  std::function<std::unique_ptr<EventReceiver>(runtime::Timers&, const RunLog&, const AppConfig&, EventReceiver::Deliver)>
+  std::function<std::unique_ptr<EventReceiver>(runtime::Timers&, const RunLog&, const AppConfig&,
+                                               EventReceiver::Deliver)>
       receiver;
   // Optional middleware: nullptr degrades session features only.
   std::function<std::unique_ptr<SessionMiddleware>(Runtime&)> session;
@@ -73,9 +80,10 @@ struct Components {
   static Components defaults();
 };
 
-// Everything startup made, kept for the life of the process.
+// Everything startup made, kept for the life of the process; only the App
+// sees it.
 struct AppState {
-  std::unique_ptr<runtime::EventRelay> own_relay;                 // when the runtime brought none
+  std::unique_ptr<runtime::EventRelay> own_relay;                   // when the runtime brought none
   std::unique_ptr<runtime::AuthServiceTransport> own_auth_service;  // likewise
   runtime::EventRelay* relay = nullptr;
   std::unique_ptr<RunLog> run_log;
@@ -90,26 +98,21 @@ struct AppState {
   std::unique_ptr<MessageRouter> router;
 };
 
-struct HealthReport {
-  bool ok = false;
-  std::vector<std::string> failing;   // "component: why" — critical: 503
-  std::vector<std::string> degraded;  // optional features off: still 200
+// What the app holds right now: for the harness's end-of-run record and for
+// tests. A component startup did not make counts as holding nothing.
+struct AppCensus {
+  std::size_t connections = 0;  // the manager's, CLOSING ones included
+  std::size_t active_runs = 0;
+  std::uint64_t runs_started = 0;
+  std::size_t logged_runs = 0;
+  std::size_t receiver_runs = 0;
+  std::size_t sessions = 0;
 };
 
-struct HttpRequest {
-  std::string_view method;
-  std::string_view target;
-  std::string_view authorization;  // raw Authorization header, may be empty
-  std::string_view body;
-};
-
-struct HttpResponse {
-  int status = 200;
-  std::string content_type = "application/json";
-  std::string body;
-};
-
-
+// The composition root: startup builds every component in phases, validates
+// the critical path and keeps the result; admission, the message loop, the
+// HTTP API and the run service do the serving. After startup nothing can
+// replace a component: callers get read-only views.
 class App {
  public:
   App(AppConfig config, Runtime runtime, Components components);
@@ -117,54 +120,47 @@ class App {
   App(const App&) = delete;
   App& operator=(const App&) = delete;
 
-  // A new WebSocket handshake from a transport.
+  // A new WebSocket handshake from a transport; 503 on a broken critical path.
   void on_connection(std::shared_ptr<runtime::Connection> connection);
-  // GET /health; POST /api/agent/v2/execute (a run whose events go to the
-  // caller's open sockets: 202, 401 without a valid token, 422 naming the
-  // bad field, 503 while the auth service has not confirmed the identity).
+  // GET /health and POST /api/agent/v2/execute (see system/http_api.hpp).
   HttpResponse handle_http(const HttpRequest& request);
-  HttpResponse handle_http(std::string_view method, std::string_view target) { return handle_http({method, target, {}, {}}); }
+  HttpResponse handle_http(std::string_view method, std::string_view target) {
+    return handle_http({method, target, {}, {}});
+  }
 
   const HealthReport& health() const { return health_; }
-  AppState& state() { return state_; }
   const AppConfig& config() const { return config_; }
-  Runtime& runtime() { return runtime_; }
-
-  // Starts a run for the request's user; the context is built here from the
-  // authenticated identity, never from the request body's claims. A request
-  // id seen before replays that run instead (retries are idempotent); an
-  // empty request id starts a run unconditionally.
-  void start_run(const RequestContext& request, std::string thread_id, std::string request_id, std::string_view agent,
-                 std::string input);
-  // An `error` frame to one connection.
-  void send_error(runtime::ConnectionId id, std::string_view code, std::string_view message);
-  // Replays the run's events after `after_seq` to one connection, if the run
-  // is the request user's; otherwise the same error as for an unknown run.
-  void resume(const RequestContext& request, const std::string& run_id, std::uint64_t after_seq);
-  void cancel(const RequestContext& request, const std::string& run_id);
+  const Runtime& runtime() const { return runtime_; }
+  // Who an admitted connection belongs to (nullopt once closed, or without a manager).
+  std::optional<std::string> user_of(runtime::ConnectionId id) const;
+  AppCensus census() const;
 
  private:
-  HttpResponse execute(const HttpRequest& request);
+  // The default handler set talks to the run service and the messenger only.
+  friend void register_default_handlers(MessageRouter& router, App& app);
+
   void run_startup(Components& components);
+  void build_transport_side(Components& c);
+  void build_agents(Components& c);
+  void build_serving(Components& c);
   void validate_critical_path();
-  void authenticate(const std::shared_ptr<runtime::Connection>& connection, std::weak_ptr<bool> alive);
-  void admit(std::shared_ptr<runtime::Connection> connection, const AuthDecision& decision);
-  void on_text(runtime::ConnectionId id, std::string text);
-  void on_closed(runtime::ConnectionId id);
-  std::string next_run_id();
+  void report_startup() const;
 
   AppConfig config_;
   Runtime runtime_;
   AppState state_;
   HealthReport health_;
-  // (user_id, client_msg_id) -> run_id: a retried message resumes its run
-  // instead of starting another. Bounded by idempotency_keys_max.
-  std::map<std::pair<std::string, std::string>, std::string> runs_by_request_;
-  std::deque<std::pair<std::string, std::string>> request_order_;  // oldest first, for eviction
-  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+  std::unique_ptr<Messenger> messenger_;
+  std::unique_ptr<RunService> runs_;
+  std::unique_ptr<HttpApi> http_;
+  // Both only on a valid critical path. Admission is declared last so that
+  // it is destroyed first: an authentication still pending then decides nothing.
+  std::unique_ptr<MessageLoop> loop_;
+  std::unique_ptr<WebSocketAdmission> admission_;
 };
 
-// The production handler set: user_message, start_agent, ping, disconnect, resume, cancel.
+// The production handler set (system/default_handlers.hpp) on the app's run
+// service and messenger: the default Components::handlers.
 void register_default_handlers(MessageRouter& router, App& app);
 
 }  // namespace bridgesim::system

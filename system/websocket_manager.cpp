@@ -44,9 +44,15 @@ void WebSocketManager::add(std::shared_ptr<runtime::Connection> connection, std:
 void WebSocketManager::accept(ConnectionId id, std::string_view subprotocol, runtime::ConnectionEvents events) {
   const auto it = entries_.find(id);
   if (it == entries_.end()) throw std::logic_error("WebSocketManager::accept: unknown connection");
-  if (it->second.state != ConnectionState::kConnecting) throw std::logic_error("WebSocketManager::accept: not CONNECTING");
+  if (it->second.state != ConnectionState::kConnecting)
+    throw std::logic_error("WebSocketManager::accept: not CONNECTING");
   it->second.state = ConnectionState::kOpen;
-  it->second.connection->accept(subprotocol, std::move(events));
+  complete_upgrade(it->second.connection, subprotocol, std::move(events));
+}
+
+void WebSocketManager::complete_upgrade(const std::shared_ptr<runtime::Connection>& connection,
+                                        std::string_view subprotocol, runtime::ConnectionEvents events) {
+  connection->accept(subprotocol, std::move(events));
 }
 
 void WebSocketManager::send_to_connection(ConnectionId id, std::string text) {
@@ -100,6 +106,23 @@ std::optional<ConnectionState> WebSocketManager::state_of(ConnectionId id) const
   const auto it = entries_.find(id);
   if (it == entries_.end()) return std::nullopt;
   return it->second.state;
+}
+
+std::vector<ConnectionId> WebSocketManager::connection_ids() const {
+  std::vector<ConnectionId> ids;
+  ids.reserve(entries_.size());
+  for (const auto& kv : entries_) ids.push_back(kv.first);
+  return ids;
+}
+
+std::vector<ConnectionId> WebSocketManager::connections_of(std::string_view user_id) const {
+  const auto user = by_user_.find(user_id);
+  if (user == by_user_.end()) return {};
+  return {user->second.begin(), user->second.end()};
+}
+
+void WebSocketManager::send_unchecked(ConnectionId id, std::string text) {
+  entries_.at(id).connection->send_text(std::move(text));
 }
 
 }  // namespace bridgesim::system

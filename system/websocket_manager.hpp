@@ -8,6 +8,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "system/runtime/connection.hpp"
 #include "system/runtime/log.hpp"
@@ -58,7 +59,20 @@ class WebSocketManager : public ConnectionManager {
   std::optional<ConnectionState> state_of(ConnectionId id) const;
 
  protected:
+  // Seams for implementations that model a recorded incident
+  // (scenarios/regressions/); production code uses none of them.
 
+  // Completes the upgrade on the transport once the entry is OPEN: at once.
+  virtual void complete_upgrade(const std::shared_ptr<runtime::Connection>& connection, std::string_view subprotocol,
+                                runtime::ConnectionEvents events);
+  // Every known connection, in id order, in any state.
+  std::vector<ConnectionId> connection_ids() const;
+  // One user's connections, in id order, in any state.
+  std::vector<ConnectionId> connections_of(std::string_view user_id) const;
+  // Puts a frame on the wire whatever the state and the outbound queue.
+  void send_unchecked(ConnectionId id, std::string text);
+
+ private:
   struct Entry {
     std::shared_ptr<runtime::Connection> connection;
     std::string user_id;

@@ -11,9 +11,10 @@ class LeakyManager final : public system::WebSocketManager {
   using WebSocketManager::WebSocketManager;
 
   std::size_t send_to_user(std::string_view, const std::string& text) override {
-    for (auto it = entries_.rbegin(); it != entries_.rend(); ++it) {
-      if (it->second.state != system::ConnectionState::kOpen) continue;
-      it->second.connection->send_text(text);
+    const auto ids = connection_ids();
+    for (auto it = ids.rbegin(); it != ids.rend(); ++it) {
+      if (state_of(*it) != system::ConnectionState::kOpen) continue;
+      send_unchecked(*it, text);
       return 1;
     }
     return 0;
@@ -28,7 +29,9 @@ Variant leaky_manager() {
       "a shared manager routed events by connection order (the last one registered), not by user",
       "isolation",
       [](system::Components& c) {
-        c.manager = [](const system::AppConfig&, system::Runtime& rt) { return std::make_unique<LeakyManager>(rt.logger); };
+        c.manager = [](const system::AppConfig&, system::Runtime& rt) {
+          return std::make_unique<LeakyManager>(rt.logger);
+        };
       },
   };
 }

@@ -12,13 +12,10 @@ class SendAfterCloseManager final : public system::WebSocketManager {
   using WebSocketManager::WebSocketManager;
 
   std::size_t send_to_user(std::string_view user_id, const std::string& text) override {
-    const auto user = by_user_.find(user_id);
-    if (user == by_user_.end()) return 0;
     std::size_t sent = 0;
-    for (const auto id : user->second) {
-      auto& entry = entries_.at(id);
-      if (entry.state == system::ConnectionState::kConnecting) continue;
-      entry.connection->send_text(text);  // the bug: CLOSING is treated like OPEN
+    for (const auto id : connections_of(user_id)) {
+      if (state_of(id) == system::ConnectionState::kConnecting) continue;
+      send_unchecked(id, text);  // the bug: CLOSING is treated like OPEN
       ++sent;
     }
     return sent;

@@ -14,7 +14,8 @@ class SessionBoundAuthenticator final : public system::Authenticator {
   SessionBoundAuthenticator(std::unique_ptr<system::Authenticator> inner, std::shared_ptr<bool> session_installed)
       : inner_(std::move(inner)), session_installed_(std::move(session_installed)) {}
   void authenticate(const runtime::HandshakeRequest& request, std::function<void(system::AuthDecision)> done) override {
-    if (!*session_installed_) throw std::runtime_error("'SessionMiddleware' must be installed to access request.session");
+    if (!*session_installed_)
+      throw std::runtime_error("'SessionMiddleware' must be installed to access request.session");
     inner_->authenticate(request, std::move(done));
   }
 
@@ -36,9 +37,9 @@ Variant session_crashes_auth() {
                      *installed = middleware != nullptr;
                      return middleware;
                    };
-                   c.auth = [auth = c.auth, installed](const system::AppConfig& config, system::Runtime& rt,
-                                                      system::AuthServiceClient& service)
-                       -> std::unique_ptr<system::Authenticator> {
+                   c.auth = [auth = c.auth, installed](
+                                const system::AppConfig& config, system::Runtime& rt,
+                                system::AuthServiceClient& service) -> std::unique_ptr<system::Authenticator> {
                      return std::make_unique<SessionBoundAuthenticator>(auth(config, rt, service), installed);
                    };
                  }};

@@ -25,15 +25,15 @@ Variant without_handler(std::string type) {
 }  // namespace
 
 Variant bridge_not_registered() {
-  return Variant{"bridge_not_registered", "startup never registered the agent-WebSocket bridge in AppState", "health",
-                 [](system::Components& c) { c.bridge = [](system::BridgeWiring, system::Runtime&) { return nullptr; }; }};
+  return Variant{
+      "bridge_not_registered", "startup never registered the agent-WebSocket bridge in AppState", "health",
+      [](system::Components& c) { c.bridge = [](system::BridgeWiring, system::Runtime&) { return nullptr; }; }};
 }
 
 Variant registry_without_llm() {
-  return Variant{"registry_without_llm", "the agent registry was built without its LLM client", "health",
-                 [](system::Components& c) {
-                   c.llm = [](const system::AppConfig&, system::Runtime&) { return nullptr; };
-                 }};
+  return Variant{
+      "registry_without_llm", "the agent registry was built without its LLM client", "health",
+      [](system::Components& c) { c.llm = [](const system::AppConfig&, system::Runtime&) { return nullptr; }; }};
 }
 
 Variant router_without_disconnect() { return without_handler("disconnect"); }

@@ -15,10 +15,10 @@ class LazyAcceptManager final : public system::WebSocketManager {
   LazyAcceptManager(runtime::Logger logger, std::size_t queue_max, runtime::Timers& timers)
       : WebSocketManager(std::move(logger), queue_max), timers_(timers) {}
 
-  void accept(system::ConnectionId id, std::string_view subprotocol, runtime::ConnectionEvents events) override {
-    auto& entry = entries_.at(id);
-    entry.state = system::ConnectionState::kOpen;
-    timers_.call_after(0, [connection = entry.connection, sub = std::string(subprotocol), events = std::move(events)] {
+  // The entry is already OPEN, so frames go out before the upgrade completes.
+  void complete_upgrade(const std::shared_ptr<runtime::Connection>& connection, std::string_view subprotocol,
+                        runtime::ConnectionEvents events) override {
+    timers_.call_after(0, [connection, sub = std::string(subprotocol), events = std::move(events)] {
       connection->accept(sub, events);
     });
   }
@@ -47,8 +47,8 @@ class UnsequencedReceiver final : public system::EventReceiver {
 }  // namespace
 
 Variant send_before_accept() {
-  return Variant{"send_before_accept", "frames were sent on a connection whose upgrade was not yet accepted", "protocol",
-                 [](system::Components& c) {
+  return Variant{"send_before_accept", "frames were sent on a connection whose upgrade was not yet accepted",
+                 "protocol", [](system::Components& c) {
                    c.manager = [](const system::AppConfig& config, system::Runtime& rt) {
                      return std::make_unique<LazyAcceptManager>(rt.logger, config.outbound_queue_max, rt.timers);
                    };

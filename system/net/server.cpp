@@ -755,10 +755,7 @@ ServerHandlers handlers_for(system::App& app) {
     app.on_connection(std::move(connection));
   };
   handlers.on_http = [&app](const system::HttpRequest& request) { return app.handle_http(request); };
-  handlers.user_of = [&app](runtime::ConnectionId id) -> std::optional<std::string> {
-    const auto& manager = app.state().manager;
-    return manager ? manager->user_of(id) : std::nullopt;
-  };
+  handlers.user_of = [&app](runtime::ConnectionId id) -> std::optional<std::string> { return app.user_of(id); };
   handlers.logger = app.runtime().logger;
   return handlers;
 }

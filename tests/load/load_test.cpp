@@ -67,9 +67,9 @@ Held held(LoopbackSystem& system) {
   Held h;
   h.sockets = system.server().live_connections();
   system.inspect([&h](system::App& app) {
-    h.connections = app.state().manager->connection_count();
-    h.active_runs = app.state().engine->active_runs();
-    h.logged_runs = app.state().run_log->runs();
+    h.connections = app.census().connections;
+    h.active_runs = app.census().active_runs;
+    h.logged_runs = app.census().logged_runs;
   });
   return h;
 }

@@ -28,14 +28,14 @@ TEST(SystemAppHttp, ExecuteWithoutAValidTokenIs401) {
   EXPECT_EQ(execute(w, "", body).status, 401);
   EXPECT_EQ(execute(w, "Bearer " + mint_hs256("other", "alice", 4'000'000'000), body).status, 401);
   EXPECT_EQ(execute(w, "Bearer " + w.token("alice", 0), body).status, 401);
-  EXPECT_EQ(w.app().state().engine->runs_started(), 0u);
+  EXPECT_EQ(w.app().census().runs_started, 0u);
 }
 
 TEST(SystemAppHttp, ExecuteForAnIdentityNotYetConfirmedIs503) {
   AppWorld w;
   const HttpResponse r = execute(w, "Bearer " + w.token("alice"), R"({"thread_id":"t","input":"x"})");
   EXPECT_EQ(r.status, 503);
-  EXPECT_EQ(w.app().state().engine->runs_started(), 0u);
+  EXPECT_EQ(w.app().census().runs_started, 0u);
 }
 
 TEST(SystemAppHttp, ExecuteStartsARunWhoseEventsReachOnlyTheCallersSockets) {
@@ -76,7 +76,7 @@ TEST(SystemAppHttp, ExecuteWithABadBodyIs422NamingTheField) {
     EXPECT_EQ(r.status, 422) << c.body;
     EXPECT_TRUE(body_of(r).at("fields").as_object().contains(c.field)) << c.body << " -> " << r.body;
   }
-  EXPECT_EQ(w.app().state().engine->runs_started(), 0u);
+  EXPECT_EQ(w.app().census().runs_started, 0u);
 }
 
 TEST(SystemAppHttp, ExecuteOnlyAcceptsPost) {

@@ -48,8 +48,8 @@ TEST(SystemAppAdmission, UnauthenticatedConnectionsAreRejected401AndNeverAccepte
     EXPECT_TRUE(conn->frames.empty());
     EXPECT_EQ(conn->contract_breaches, 0);
   }
-  EXPECT_EQ(w.app().state().manager->connection_count(), 0u);
-  EXPECT_EQ(w.app().state().engine->runs_started(), 0u);
+  EXPECT_EQ(w.app().census().connections, 0u);
+  EXPECT_EQ(w.app().census().runs_started, 0u);
 }
 
 TEST(SystemAppAdmission, WrongTargetIs404) {
@@ -70,7 +70,7 @@ TEST(SystemAppAdmission, AuthenticatedConnectionIsAcceptedThenGreeted) {
   EXPECT_EQ(hello.at("type").as_string(), "connection_established");
   EXPECT_EQ(hello.at("user_id").as_string(), "alice");
   EXPECT_EQ(hello.at("connection_id").to_number<std::uint64_t>(), conn->id());
-  EXPECT_EQ(w.app().state().manager->user_of(conn->id()), "alice");
+  EXPECT_EQ(w.app().user_of(conn->id()), "alice");
 }
 
 TEST(SystemAppAdmission, SubprotocolTokenIsAcceptedWithJwtAuth) {
@@ -96,7 +96,7 @@ TEST(SystemAppGoldenPath, UserMessageYieldsTheFiveEventsInOrder) {
     EXPECT_EQ(f.at("user_id").as_string(), "alice");
     EXPECT_EQ(f.at("thread_id").as_string(), "thread-9");
   }
-  EXPECT_EQ(w.app().state().engine->active_runs(), 0u);
+  EXPECT_EQ(w.app().census().active_runs, 0u);
   EXPECT_EQ(conn->contract_breaches, 0);
 }
 
@@ -119,15 +119,15 @@ TEST(SystemAppGoldenPath, ARetriedMessageDoesNotStartASecondRun) {
   w.run();
   conn->deliver_text(user_message("t", "m1"));
   w.run();
-  EXPECT_EQ(w.app().state().engine->runs_started(), 1u);
+  EXPECT_EQ(w.app().census().runs_started, 1u);
   // The retry replays the same run.
   ASSERT_EQ(conn->frames.size(), 11u);
   EXPECT_EQ(conn->frames[6], conn->frames[1]);
   EXPECT_EQ(conn->frames[10], conn->frames[5]);
 }
 
-// Fixed bug, kept as a regression test (system/app.cpp, register_default_handlers): the `start_agent`
-// handler passes thread_id as start_run's request_id, i.e. as the
+// Fixed bug, kept as a regression test (system/default_handlers.cpp, register_default_handlers): the `start_agent`
+// handler passes thread_id as RunService::start's request_id, i.e. as the
 // idempotency key (user, client_msg_id). So a second start_agent on the same
 // thread -- a new input in the same conversation -- starts no run: it replays
 // the first run (the new input is silently ignored), and once the RunLog has
@@ -145,21 +145,19 @@ TEST(SystemAppGoldenPath, EachStartAgentOnAThreadStartsItsOwnRun) {
   w.run();
   conn->deliver_text(start_agent("second question"));
   w.run();
-  EXPECT_EQ(w.app().state().engine->runs_started(), 2u);
+  EXPECT_EQ(w.app().census().runs_started, 2u);
   w.scheduler().run_until(w.scheduler().elapsed_ns() + runtime::seconds(20));
   const std::size_t before = conn->frames.size();
   conn->deliver_text(start_agent("third question, much later"));
   w.run();
-  EXPECT_EQ(w.app().state().engine->runs_started(), 3u);
+  EXPECT_EQ(w.app().census().runs_started, 3u);
   EXPECT_EQ(AppWorld::types(*conn, before), kFiveEvents);
 }
 
-// Fixed bug, kept as a regression test (system/app.cpp, App::start_run): docs/architecture.md says that beyond
-// idempotency_keys_max the *oldest* key is forgotten, but the code erases
-// runs_by_request_.begin(), the lexicographically smallest (user,
-// client_msg_id). Here "a" (newer) is forgotten instead of "b" (oldest), so a
-// retry of "a" starts a duplicate run; and users whose ids sort first always
-// lose their idempotency protection first.
+// Fixed bug, kept as a regression test (system/run_service.cpp, RunService::start): docs/architecture.md says that
+// beyond idempotency_keys_max the *oldest* key is forgotten, but the code erases runs_by_request_.begin(), the
+// lexicographically smallest (user, client_msg_id). Here "a" (newer) is forgotten instead of "b" (oldest), so a retry
+// of "a" starts a duplicate run; and users whose ids sort first always lose their idempotency protection first.
 TEST(SystemAppGoldenPath, IdempotencyForgetsTheOldestKeyFirst) {
   AppConfig config;
   config.idempotency_keys_max = 2;
@@ -169,10 +167,10 @@ TEST(SystemAppGoldenPath, IdempotencyForgetsTheOldestKeyFirst) {
     conn->deliver_text(user_message("t", id));
     w.run();
   }
-  ASSERT_EQ(w.app().state().engine->runs_started(), 3u);
+  ASSERT_EQ(w.app().census().runs_started, 3u);
   conn->deliver_text(user_message("t", "a"));  // a retry of a key younger than "b"
   w.run();
-  EXPECT_EQ(w.app().state().engine->runs_started(), 3u);
+  EXPECT_EQ(w.app().census().runs_started, 3u);
 }
 
 TEST(SystemAppGoldenPath, ResumeReplaysOnlyToTheRunsOwner) {
@@ -199,7 +197,7 @@ TEST(SystemAppGoldenPath, ResumeAfterTheRunLogForgotTheRunIsUnknownRun) {
   AppWorld w;
   auto conn = w.connect_as("alice");
   const std::string run_id = finished_run(w, *conn);
-  w.scheduler().run_until(w.scheduler().elapsed_ns() + w.app().state().run_log->retention_ns());
+  w.scheduler().run_until(w.scheduler().elapsed_ns() + w.app().config().run_log.retention_ns);
   conn->deliver_text(
       boost::json::serialize(boost::json::object{{"type", "resume"}, {"run_id", run_id}, {"after_seq", 0}}));
   EXPECT_EQ(AppWorld::parse(conn->frames.back()).at("code").as_string(), "unknown_run");
@@ -211,11 +209,11 @@ TEST(SystemAppGoldenPath, ARetryAfterTheRunLogForgotItsRunStartsANewRun) {
   AppWorld w;
   auto conn = w.connect_as("alice");
   finished_run(w, *conn);
-  w.scheduler().run_until(w.scheduler().elapsed_ns() + w.app().state().run_log->retention_ns());
+  w.scheduler().run_until(w.scheduler().elapsed_ns() + w.app().config().run_log.retention_ns);
   const std::size_t before = conn->frames.size();
   conn->deliver_text(user_message("t", "m1"));
   w.run();
-  EXPECT_EQ(w.app().state().engine->runs_started(), 2u);
+  EXPECT_EQ(w.app().census().runs_started, 2u);
   EXPECT_EQ(AppWorld::types(*conn, before), kFiveEvents);
 }
 
@@ -233,7 +231,7 @@ TEST(SystemAppGoldenPath, AFullRunLogEvictsFinishedRunsAndRefusesBeyondRunsInFli
     w.run();
     EXPECT_EQ(AppWorld::types(*conn, before), kFiveEvents) << id;
   }
-  EXPECT_EQ(w.app().state().run_log->runs(), 2u);
+  EXPECT_EQ(w.app().census().logged_runs, 2u);
   const std::size_t before = conn->frames.size();
   for (const char* id : {"d", "e", "f"}) conn->deliver_text(user_message("t", id));  // all at once
   ASSERT_GT(conn->frames.size(), before);
@@ -241,8 +239,8 @@ TEST(SystemAppGoldenPath, AFullRunLogEvictsFinishedRunsAndRefusesBeyondRunsInFli
   EXPECT_EQ(refusal.at("type").as_string(), "error");
   EXPECT_EQ(refusal.at("code").as_string(), "run_not_started");
   w.run();
-  EXPECT_EQ(w.app().state().engine->runs_started(), 5u);
-  EXPECT_LE(w.app().state().run_log->runs(), 2u);
+  EXPECT_EQ(w.app().census().runs_started, 5u);
+  EXPECT_LE(w.app().census().logged_runs, 2u);
 }
 
 TEST(SystemAppGoldenPath, DisconnectClosesNormallyAndTheClosedConnectionIsForgotten) {
@@ -251,10 +249,10 @@ TEST(SystemAppGoldenPath, DisconnectClosesNormallyAndTheClosedConnectionIsForgot
   conn->deliver_text(R"({"type":"disconnect"})");
   ASSERT_EQ(conn->closes.size(), 1u);
   EXPECT_EQ(conn->closes[0].first, runtime::close_code::kNormal);
-  EXPECT_EQ(w.app().state().manager->connection_count(), 1u) << "CLOSING until the transport confirms";
+  EXPECT_EQ(w.app().census().connections, 1u) << "CLOSING until the transport confirms";
   conn->deliver_closed();
-  EXPECT_EQ(w.app().state().manager->connection_count(), 0u);
-  EXPECT_EQ(w.app().state().session->open_sessions(), 0u);
+  EXPECT_EQ(w.app().census().connections, 0u);
+  EXPECT_EQ(w.app().census().sessions, 0u);
   EXPECT_EQ(conn->contract_breaches, 0);
 }
 
@@ -266,7 +264,7 @@ TEST(SystemAppGoldenPath, AConnectionClosedMidRunIsNeverSentTo) {
   w.run();
   EXPECT_EQ(AppWorld::types(*conn, 1), std::vector<std::string>{"agent_started"});
   EXPECT_EQ(conn->contract_breaches, 0);
-  EXPECT_EQ(w.app().state().engine->active_runs(), 0u) << "the run still ends";
+  EXPECT_EQ(w.app().census().active_runs, 0u) << "the run still ends";
 }
 
 struct BadFrame {
@@ -316,7 +314,7 @@ TEST_P(SystemAppBadFrame, GetsExactlyOneErrorAndTheConnectionStaysUsable) {
   EXPECT_EQ(error.at("code").as_string(), GetParam().code);
   EXPECT_FALSE(error.at("message").as_string().empty());
   EXPECT_TRUE(conn->closes.empty());
-  EXPECT_EQ(w.app().state().engine->runs_started(), 0u);
+  EXPECT_EQ(w.app().census().runs_started, 0u);
   conn->deliver_text(R"({"type":"ping"})");
   EXPECT_EQ(AppWorld::types(*conn, before + 1), std::vector<std::string>{"pong"});
   conn->deliver_text(user_message("t", "m1"));

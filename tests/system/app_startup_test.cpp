@@ -56,7 +56,7 @@ TEST(SystemAppStartup, MissingBridgeFailsHealthAndRefusesConnectionsWith503) {
   EXPECT_NE(conn->reject_body.find("agent_websocket_bridge"), std::string::npos);
   EXPECT_FALSE(conn->accepted);
   EXPECT_TRUE(conn->frames.empty());
-  EXPECT_EQ(w.app().state().manager->connection_count(), 0u);
+  EXPECT_EQ(w.app().census().connections, 0u);
 }
 
 TEST(SystemAppStartup, MissingDisconnectHandlerIsNamed) {

@@ -1,8 +1,10 @@
 // WebSocketManager: who is connected as whom, and the connection state
 // machine. Frames go only to OPEN connections of the addressed user.
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -166,6 +168,45 @@ TEST_F(SystemWebSocketManager, SendToUserDoesNotCountASlowConsumerItClosed) {
   slow->buffered = 4;
   EXPECT_EQ(manager_.send_to_user("alice", "event"), 1u);
   EXPECT_TRUE(slow->frames.empty());
+}
+
+// The seams incident variants use (scenarios/regressions/): the upgrade hook
+// runs once the entry is OPEN, and the views list connections in id order.
+class SeamProbe final : public WebSocketManager {
+ public:
+  using WebSocketManager::connection_ids;
+  using WebSocketManager::connections_of;
+  using WebSocketManager::send_unchecked;
+  using WebSocketManager::WebSocketManager;
+  std::optional<ConnectionState> state_at_upgrade;
+  std::shared_ptr<runtime::Connection> deferred;
+
+ protected:
+  void complete_upgrade(const std::shared_ptr<runtime::Connection>& connection, std::string_view,
+                        runtime::ConnectionEvents) override {
+    state_at_upgrade = state_of(connection->id());
+    deferred = connection;
+  }
+};
+
+TEST(SystemWebSocketManagerSeams, TheUpgradeHookRunsOnceOpenAndViewsAreInIdOrder) {
+  sim::Scheduler clock{sim::Rng(1)};
+  SeamProbe manager{runtime::make_logger("wsm", clock, false)};
+  auto bob = std::make_shared<FakeConnection>(3);
+  auto alice = std::make_shared<FakeConnection>(2);
+  auto alice2 = std::make_shared<FakeConnection>(5);
+  manager.add(bob, "bob");
+  manager.add(alice2, "alice");
+  manager.add(alice, "alice");
+  manager.accept(2, "", {});
+  EXPECT_EQ(manager.state_at_upgrade, ConnectionState::kOpen);
+  EXPECT_EQ(manager.deferred, alice);
+  EXPECT_FALSE(alice->accepted) << "the hook decides when the transport completes the upgrade";
+  EXPECT_EQ(manager.connection_ids(), (std::vector<ConnectionId>{2, 3, 5}));
+  EXPECT_EQ(manager.connections_of("alice"), (std::vector<ConnectionId>{2, 5}));
+  EXPECT_TRUE(manager.connections_of("carol").empty());
+  manager.send_unchecked(3, "raw");
+  EXPECT_EQ(bob->contract_breaches, 1) << "unchecked: sent on a connection never accepted";
 }
 
 TEST(SystemWebSocketManagerConfig, ZeroOutboundBoundIsRefused) {

@@ -1,0 +1,49 @@
+#include "system/message_loop.hpp"
+
+#include <exception>
+#include <utility>
+
+#include <boost/json.hpp>
+
+namespace bridgesim::system {
+
+MessageLoop::MessageLoop(const ConnectionManager& manager, const MessageRouter& router, Messenger& messenger,
+                         std::size_t max_frame_bytes, runtime::Logger logger)
+    : manager_(manager),
+      router_(router),
+      messenger_(messenger),
+      max_frame_bytes_(max_frame_bytes),
+      logger_(std::move(logger)) {}
+
+void MessageLoop::on_text(runtime::ConnectionId id, std::string text) {
+  const auto user = manager_.user_of(id);
+  if (!user) return;  // closed meanwhile
+  if (text.size() > max_frame_bytes_) {
+    return messenger_.send_error(
+        id, "frame_too_large",
+        "frame of " + std::to_string(text.size()) + " bytes exceeds the limit of " + std::to_string(max_frame_bytes_));
+  }
+  boost::system::error_code ec;
+  const boost::json::value parsed = boost::json::parse(text, ec);
+  if (ec) return messenger_.send_error(id, "invalid_json", "frame is not valid JSON: " + ec.message());
+  if (!parsed.is_object()) return messenger_.send_error(id, "invalid_message", "frame must be a JSON object");
+  const auto& body = parsed.as_object();
+  const auto* type = body.if_contains("type");
+  if (type == nullptr || !type->is_string()) {
+    return messenger_.send_error(id, "invalid_message", "frame has no string 'type'");
+  }
+  const RequestContext request{id, *user};
+  try {
+    if (!router_.dispatch(type->as_string(), request, body)) {
+      messenger_.send_error(id, "unknown_type", "unknown message type '" + std::string(type->as_string()) + "'");
+    }
+  } catch (const BadRequest& e) {
+    messenger_.send_error(id, e.code(), e.what());
+  } catch (const std::exception& e) {
+    // The message loop never dies from one request.
+    logger_->error("handler for '{}' failed: {}", std::string(type->as_string()), e.what());
+    messenger_.send_error(id, "internal_error", "request failed; retry");
+  }
+}
+
+}  // namespace bridgesim::system

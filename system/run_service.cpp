@@ -1,0 +1,74 @@
+#include "system/run_service.hpp"
+
+#include <algorithm>
+#include <cstdio>
+
+namespace bridgesim::system {
+
+RunService::RunService(const RunLog& run_log, ExecutionEngine& engine, Messenger& messenger, runtime::Random& random,
+                       std::size_t idempotency_keys_max)
+    : run_log_(run_log),
+      engine_(engine),
+      messenger_(messenger),
+      random_(random),
+      idempotency_keys_max_(idempotency_keys_max) {}
+
+std::string RunService::next_run_id() {
+  char buf[24];
+  std::snprintf(buf, sizeof buf, "run-%016llx", static_cast<unsigned long long>(random_.next_u64()));
+  return buf;
+}
+
+RunService::Launched RunService::launch(std::string user_id, std::string thread_id, std::string request_id,
+                                        std::string_view agent, std::string input) {
+  UserExecutionContext ctx{std::move(user_id), std::move(thread_id), next_run_id(), std::move(request_id)};
+  std::string run_id = ctx.run_id;
+  std::string error = engine_.start(std::move(ctx), agent, std::move(input));
+  return {std::move(run_id), std::move(error)};
+}
+
+void RunService::start(const RequestContext& request, std::string thread_id, std::string request_id,
+                       std::string_view agent, std::string input) {
+  const auto key = std::make_pair(request.user_id, request_id);
+  if (!request_id.empty()) {
+    if (const auto seen = runs_by_request_.find(key); seen != runs_by_request_.end()) {
+      // A retried request (the client reconnected before it saw the run):
+      // replay the run it already started instead of starting a second --
+      // while the run log still has it; once forgotten, the retry is new.
+      if (run_log_.owner(seen->second)) return resume(request, seen->second, 0);
+      runs_by_request_.erase(seen);
+      request_order_.erase(std::find(request_order_.begin(), request_order_.end(), key));
+    }
+  }
+  // Every run is logged (resume, gap fill); with the log full of runs in
+  // flight, refuse rather than run one that could not be resumed.
+  if (!run_log_.has_room()) throw BadRequest("run_not_started", "too many runs in flight; retry later");
+  const Launched run = launch(request.user_id, std::move(thread_id), std::move(request_id), agent, std::move(input));
+  if (!run.error.empty()) throw BadRequest("run_not_started", run.error);
+  if (!key.second.empty()) remember(key, run.run_id);
+}
+
+void RunService::remember(const std::pair<std::string, std::string>& key, const std::string& run_id) {
+  if (runs_by_request_.size() >= idempotency_keys_max_) {
+    runs_by_request_.erase(request_order_.front());  // the oldest key
+    request_order_.pop_front();
+  }
+  runs_by_request_.emplace(key, run_id);
+  request_order_.push_back(key);
+}
+
+void RunService::resume(const RequestContext& request, const std::string& run_id, std::uint64_t after_seq) {
+  const auto owner = run_log_.owner(run_id);
+  // Another user's run gets the very same answer as a run that never existed.
+  if (!owner || *owner != request.user_id) throw BadRequest("unknown_run", "no run '" + run_id + "' to resume");
+  for (const auto& m : run_log_.after(run_id, after_seq)) messenger_.send(request.connection_id, m.frame);
+}
+
+void RunService::cancel(const RequestContext& request, const std::string& run_id) {
+  const auto owner = run_log_.owner(run_id);
+  if (!owner || *owner != request.user_id) throw BadRequest("unknown_run", "no run '" + run_id + "' to cancel");
+  if (!engine_.cancel(run_id, "cancelled by the user"))
+    throw BadRequest("run_finished", "run '" + run_id + "' already ended");
+}
+
+}  // namespace bridgesim::system
