@@ -2,7 +2,7 @@
 # Behaviour fingerprint of one bridgesim binary, for "no behaviour change"
 # refactors: the default sweep's summary JSON (200 seeds per scenario) and the
 # replay trace hash of every shipped scenario for seeds 1..100, plus every
-# incident variant on golden_path for seeds 1..20.
+# incident variant on golden_path and swarm for seeds 1..20.
 #
 # Usage: fingerprint.sh BIN OUT_DIR
 #   then: diff -r OUT_DIR_before OUT_DIR_after   (no output = same behaviour)
@@ -24,11 +24,15 @@ for f in "$dir"/*.toml; do
     echo "$name $seed ${hash:-NONE}" >>"$out/hashes.txt"
   done
 done
-for variant in $("$bin" list 2>/dev/null | sed -n '/^incident variants/,$p' | awk 'NR>1 && NF {print $1}'); do
-  for seed in $(seq 1 20); do
-    hash=$("$bin" replay --scenario-dir "$dir" --scenario golden_path --variant "$variant" --seed "$seed" --no-color 2>&1 \
-           | sed -n 's/^trace hash: //p' || true)
-    echo "golden_path[$variant] $seed ${hash:-NONE}" >>"$out/hashes.txt"
+variants=$("$bin" list 2>/dev/null | sed -n '/^Variants/,/^$/p' | awk 'NR>1 && NF {print $1}')
+[ -n "$variants" ] || { echo "fingerprint: no variants listed by $bin list" >&2; exit 2; }
+for variant in $variants; do
+  for scenario in golden_path swarm; do
+    for seed in $(seq 1 20); do
+      hash=$("$bin" replay --scenario-dir "$dir" --scenario "$scenario" --variant "$variant" --seed "$seed" --no-color 2>&1 \
+             | sed -n 's/^trace hash: //p' || true)
+      echo "$scenario[$variant] $seed ${hash:-NONE}" >>"$out/hashes.txt"
+    done
   done
 done
 echo "fingerprint: $(wc -l <"$out/hashes.txt") trace hashes and sweep.json in $out"
