@@ -6,16 +6,10 @@
 
 #include <chrono>
 #include <fstream>
-#include <future>
-#include <thread>
 #include <utility>
 
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/post.hpp>
-
 #include "system/auth.hpp"
-#include "system/net/real_runtime.hpp"
-#include "system/runtime/log.hpp"
+#include "system/net/app_server.hpp"
 #include "system/runtime/relay.hpp"
 
 namespace bridgesim::bench {
@@ -73,56 +67,32 @@ class StampingRelay final : public runtime::EventRelay {
 struct LoopbackSystem::Impl {
   explicit Impl(LoopbackOptions o)
       : options(std::move(o)),
-        random(options.seed),
-        logger(runtime::make_logger("bench-server", clock, options.log_to_stderr)),
         relay(options.stamp_emits ? &stamps : nullptr),
-        app(options.config, system::Runtime{clock, timers, random, logger, &relay}, options.components),
-        server(io, "127.0.0.1", 0, options.limits, app),
-        thread([this] { io.run(); }) {}
+        host({.seed = options.seed, .log_name = "bench-server", .log_to_stderr = options.log_to_stderr}) {
+    host.make_app(options.config, options.components, &relay);
+    host.listen("127.0.0.1", 0, options.limits);
+    host.start_thread();
+  }
 
-  // Declaration order is destruction order reversed: the thread stops first,
-  // then the Server, the App, and last the io_context they all hold.
+  // Declared before the host: the App publishes on the relay until it goes.
   LoopbackOptions options;
-  boost::asio::io_context io{1};
-  net::RealClock clock;
-  net::AsioTimers timers{io};
-  net::SeededRandom random;
-  runtime::Logger logger;
   EmitStamps stamps;
   StampingRelay relay;
-  system::App app;
-  net::Server server;
-  std::thread thread;
+  net::AppServer host;
 };
 
 LoopbackSystem::LoopbackSystem(LoopbackOptions options) : impl_(std::make_unique<Impl>(std::move(options))) {}
 
 LoopbackSystem::~LoopbackSystem() { stop(); }
 
-std::uint16_t LoopbackSystem::port() const { return impl_->server.port(); }
+std::uint16_t LoopbackSystem::port() const { return impl_->host.server().port(); }
 const std::string& LoopbackSystem::jwt_secret() const { return impl_->options.config.jwt_secret; }
-const net::Server& LoopbackSystem::server() const { return impl_->server; }
+const net::Server& LoopbackSystem::server() const { return impl_->host.server(); }
 EmitStamps& LoopbackSystem::emit_stamps() { return impl_->stamps; }
 
-void LoopbackSystem::inspect(const std::function<void(system::App&)>& fn) {
-  if (!impl_->thread.joinable()) return fn(impl_->app);
-  std::promise<void> done;
-  boost::asio::post(impl_->io, [&] {
-    try {
-      fn(impl_->app);
-      done.set_value();
-    } catch (...) {
-      done.set_exception(std::current_exception());
-    }
-  });
-  done.get_future().get();
-}
+void LoopbackSystem::inspect(const std::function<void(system::App&)>& fn) { impl_->host.inspect(fn); }
 
-void LoopbackSystem::stop() {
-  if (!impl_->thread.joinable()) return;
-  impl_->server.stop([this] { impl_->io.stop(); });
-  impl_->thread.join();
-}
+void LoopbackSystem::stop() { impl_->host.stop(); }
 
 std::string mint_token(const std::string& secret, const std::string& user) {
   const auto now_s =

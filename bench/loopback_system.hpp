@@ -1,9 +1,9 @@
 #pragma once
-// The system for real on 127.0.0.1, for benchmarks and load tests: an App,
-// a net::Server on an ephemeral port and the io_context on its own thread
-// (the system's single thread). Optionally stamps the wall time at which
-// each event was emitted, so clients can measure emit-to-receive latency.
-// Asio stays in the .cpp (the io_context is forward-declared by server.hpp).
+// The system for real on 127.0.0.1, for benchmarks and load tests: a
+// net::AppServer (an App and a net::Server on an ephemeral port, the
+// io_context on its own thread, the system's single thread). Optionally
+// stamps the wall time at which each event was emitted, so clients can
+// measure emit-to-receive latency.
 #include <cstddef>
 #include <cstdint>
 #include <functional>

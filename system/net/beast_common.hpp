@@ -1,7 +1,8 @@
 #pragma once
-// Private to the three Beast translation units (server.cpp, client.cpp,
+// Private to system/net's Beast code (the server's parts, client.cpp,
 // async_client.cpp): the Beast headers, the short names they use, and the
-// RFC 6455 details both ends of a WebSocket share. Never include it from a header.
+// RFC 6455 details both ends of a WebSocket share. Never include it from a
+// public header (server.hpp, client.hpp, async_client.hpp, app_server.hpp).
 #include <algorithm>
 #include <cstdint>
 #include <string>

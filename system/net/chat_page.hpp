@@ -23,7 +23,8 @@ struct ChatPageOptions {
   std::int64_t dev_token_ttl_s = 3'600;
 };
 
-// The page itself (text/html).
+// The page itself (text/html): system/net/assets/chat.html, embedded at build
+// time (embed_file.cmake) so it is edited as HTML, not as a C++ literal.
 std::string_view chat_page_html();
 
 // The answer for GET / and GET /dev-token; nullopt for any other target (the

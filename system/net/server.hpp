@@ -30,7 +30,8 @@ struct HttpResponse;
 namespace bridgesim::net {
 
 namespace detail {
-struct ServerCore;
+class ServerState;
+class Listener;
 }  // namespace detail
 
 struct ServerLimits {
@@ -96,7 +97,10 @@ class Server {
   std::uint64_t protocol_violations() const;
 
  private:
-  std::shared_ptr<detail::ServerCore> core_;
+  // Shared with every socket's completion handlers, which may outlive the
+  // Server (they see ServerState::attached false and call nothing).
+  std::shared_ptr<detail::ServerState> state_;
+  std::shared_ptr<detail::Listener> listener_;
 };
 
 }  // namespace bridgesim::net

@@ -1,11 +1,11 @@
-// The contract's real world: net::Server and net::AsyncClientTransport on one
-// io_context, run by the test's thread, over 127.0.0.1 (ephemeral port).
+// The contract's real world: a net::AppServer (raw entry points or the App)
+// and a net::AsyncClientTransport on its io_context, run by the test's
+// thread, over 127.0.0.1 (ephemeral port).
 #include <boost/asio/io_context.hpp>
 
+#include "system/net/app_server.hpp"
 #include "system/net/async_client.hpp"
-#include "system/net/real_runtime.hpp"
 #include "system/net/server.hpp"
-#include "system/runtime/log.hpp"
 #include "tests/contract/worlds.hpp"
 
 namespace bridgesim::contract {
@@ -31,11 +31,9 @@ class BeastClient final : public Client {
 class BeastWorld final : public World {
  public:
   ~BeastWorld() override {
-    // Everything that owns a socket goes while the io_context still exists.
+    // Everything that owns a socket goes while the io_context (host_) still exists.
     servers_.clear();
     transport_.reset();
-    server_.reset();
-    app_.reset();
   }
 
   const char* name() const override { return "beast"; }
@@ -48,14 +46,12 @@ class BeastWorld final : public World {
     handlers.on_http = [](const system::HttpRequest&) {
       return system::HttpResponse{404, "application/json", R"({"error":"not found"})"};
     };
-    handlers.logger = logger_;
+    handlers.logger = host_.logger();
     listen(std::move(handlers));
   }
 
   void serve_app(system::AppConfig config) override {
-    app_ = std::make_unique<system::App>(std::move(config), system::Runtime{clock_, timers_, random_, logger_},
-                                         system::Components::defaults());
-    listen(net::handlers_for(*app_));
+    listen(net::handlers_for(host_.make_app(std::move(config), system::Components::defaults())));
   }
 
   std::unique_ptr<Client> connect(runtime::HandshakeRequest request) override {
@@ -67,8 +63,8 @@ class BeastWorld final : public World {
     while (!done()) {
       const auto now = std::chrono::steady_clock::now();
       if (now >= deadline) return false;
-      if (io_.stopped()) io_.restart();
-      io_.run_one_for(deadline - now);
+      if (io().stopped()) io().restart();
+      io().run_one_for(deadline - now);
     }
     return true;
   }
@@ -76,30 +72,26 @@ class BeastWorld final : public World {
   void settle() override {
     const auto deadline = std::chrono::steady_clock::now() + kSettle;
     while (std::chrono::steady_clock::now() < deadline) {
-      if (io_.stopped()) io_.restart();
-      io_.run_one_until(deadline);
+      if (io().stopped()) io().restart();
+      io().run_one_until(deadline);
     }
   }
 
-  std::uint64_t violations() const override { return server_->protocol_violations(); }
+  std::uint64_t violations() const override { return host_.server().protocol_violations(); }
 
-  void server_going_away() override { server_->stop(); }
+  void server_going_away() override { host_.server().stop(); }
 
-  const runtime::Clock& clock() const override { return clock_; }
+  const runtime::Clock& clock() const override { return host_.clock(); }
 
  private:
   void listen(net::ServerHandlers handlers) {
-    server_ = std::make_unique<net::Server>(io_, kHost, 0, net::ServerLimits{}, std::move(handlers));
-    transport_ = std::make_unique<net::AsyncClientTransport>(io_, kHost, server_->port());
+    const auto& server = host_.listen(kHost, 0, net::ServerLimits{}, std::move(handlers));
+    transport_ = std::make_unique<net::AsyncClientTransport>(io(), kHost, server.port());
   }
 
-  boost::asio::io_context io_{1};  // first: destroyed last
-  net::RealClock clock_;
-  net::AsioTimers timers_{io_};
-  net::SeededRandom random_{6};
-  runtime::Logger logger_ = runtime::make_logger("contract-beast", clock_, false);
-  std::unique_ptr<system::App> app_;
-  std::unique_ptr<net::Server> server_;
+  boost::asio::io_context& io() { return host_.io(); }
+
+  net::AppServer host_{{.seed = 6, .log_name = "contract-beast", .log_to_stderr = false}};  // first: destroyed last
   std::unique_ptr<net::AsyncClientTransport> transport_;
 };
 

@@ -1,4 +1,4 @@
-// The system on real sockets: Beast server on 127.0.0.1 (ephemeral port),
+// The system on real sockets: net::AppServer on 127.0.0.1 (ephemeral port),
 // its io_context on a background thread, driven by the Beast client.
 #include <chrono>
 #include <memory>
@@ -7,16 +7,14 @@
 #include <thread>
 #include <vector>
 
-#include <boost/asio/io_context.hpp>
 #include <boost/json.hpp>
 #include <gtest/gtest.h>
 
 #include "system/app.hpp"
 #include "system/auth.hpp"
+#include "system/net/app_server.hpp"
 #include "system/net/client.hpp"
-#include "system/net/real_runtime.hpp"
 #include "system/net/server.hpp"
-#include "system/runtime/log.hpp"
 #include "system/websocket_manager.hpp"
 
 namespace bridgesim::net {
@@ -54,39 +52,28 @@ std::string type_of(const boost::json::object& frame) {
   return type != nullptr && type->is_string() ? std::string(type->as_string()) : std::string("?");
 }
 
-// A Server with its own App, io_context and io thread; stops by itself.
+// The system on its own io thread (net::AppServer); stops by itself.
 class LoopbackServer {
  public:
   explicit LoopbackServer(system::Components components = system::Components::defaults(), ServerLimits limits = {})
-      : app_(test_config(), system::Runtime{clock_, timers_, random_, logger_}, std::move(components)),
-        server_(io_, kHost, 0, limits, app_),
-        thread_([this] { io_.run(); }) {}
+      : host_({.seed = 42, .log_name = "net-test", .log_to_stderr = false}) {
+    host_.make_app(test_config(), std::move(components));
+    host_.listen(kHost, 0, limits);
+    host_.start_thread();
+  }
 
-  ~LoopbackServer() { stop(); }
-
-  std::uint16_t port() const { return server_.port(); }
-  Server& server() { return server_; }
+  std::uint16_t port() const { return host_.server().port(); }
+  Server& server() { return host_.server(); }
 
   // Graceful stop; afterwards the App may be inspected from the test thread.
-  void stop() {
-    if (!thread_.joinable()) return;
-    server_.stop([this] { io_.stop(); });
-    thread_.join();
-  }
+  void stop() { host_.stop(); }
   system::App& app_after_stop() {
-    EXPECT_FALSE(thread_.joinable()) << "inspect the App only once its thread has stopped";
-    return app_;
+    EXPECT_FALSE(host_.running()) << "inspect the App only once its thread has stopped";
+    return host_.app();
   }
 
  private:
-  boost::asio::io_context io_{1};
-  RealClock clock_;
-  AsioTimers timers_{io_};
-  SeededRandom random_{42};
-  runtime::Logger logger_ = runtime::make_logger("net-test", clock_, false);
-  system::App app_;
-  Server server_;
-  std::thread thread_;  // last: started once everything above exists
+  AppServer host_;
 };
 
 // Connects and consumes connection_established; returns it.

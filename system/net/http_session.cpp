@@ -1,0 +1,129 @@
+#include "system/net/http_session.hpp"
+
+#include <chrono>
+#include <utility>
+
+#include <spdlog/common.h>
+
+#include "system/net/log_field.hpp"
+#include "system/net/websocket_connection.hpp"
+
+namespace bridgesim::net::detail {
+
+namespace {
+
+// A request refused before its body was read (413): the rest of the body is
+// read and discarded for up to this long / this much, so closing the socket
+// does not reset the connection before the client has read the answer.
+constexpr std::chrono::milliseconds kLingerTime{1'000};
+constexpr std::size_t kLingerBytesMax = 1024 * 1024;
+
+std::string peer_of(const tcp::socket& socket) {
+  error_code ec;
+  const auto endpoint = socket.remote_endpoint(ec);
+  if (ec) return "?";
+  const auto address = endpoint.address();
+  return (address.is_v6() ? "[" + address.to_string() + "]" : address.to_string()) + ":" +
+         std::to_string(endpoint.port());
+}
+
+}  // namespace
+
+HttpSession::HttpSession(std::shared_ptr<ServerState> state, std::uint64_t serial, tcp::socket socket, bool over_limit)
+    : state_(std::move(state)),
+      serial_(serial),
+      peer_(peer_of(socket)),
+      stream_(std::move(socket)),
+      over_limit_(over_limit) {}
+
+void HttpSession::start() {
+  parser_.emplace();
+  parser_->body_limit(state_->limits.max_http_body_bytes);
+  stream_.expires_after(ms(state_->limits.request_timeout_ms));
+  http::async_read(stream_, buffer_, *parser_,
+                   [self = shared_from_this()](error_code ec, std::size_t) { self->on_request(ec); });
+}
+
+void HttpSession::on_request(error_code ec) {
+  if (ec == http::error::body_limit) return refuse_too_large();
+  if (ec) {
+    if (ec != http::error::end_of_stream && ec != asio::error::operation_aborted) {
+      state_->logger->debug("http: reading a request failed: {}", ec.message());
+    }
+    return cut();
+  }
+  Request request = parser_->release();
+  const unsigned version = request.version();
+  if (!state_->attached || state_->stopping) {
+    return respond(503, "application/json", R"({"error":"server shutting down"})", version);
+  }
+  if (over_limit_) {
+    state_->logger->warn("refusing a request: {} connections is the limit", state_->limits.max_connections);
+    return respond(503, "application/json", R"({"error":"too many connections"})", version);
+  }
+  if (websocket::is_upgrade(request)) return upgrade(std::move(request));
+  const system::HttpResponse response = ask_handler(request);
+  // Health probes come every few seconds: a healthy answer is not news.
+  const bool routine = request.target() == "/health" && response.status == 200;
+  state_->logger->log(routine ? spdlog::level::debug : spdlog::level::info,
+                      "http method={} target={} status={} peer={}", view_of(request.method_string()),
+                      field(view_of(request.target())), response.status, peer_);
+  respond(response.status, response.content_type, response.body, version);
+}
+
+void HttpSession::refuse_too_large() {
+  const auto& header = parser_->get();
+  state_->logger->info("http method={} target={} status=413 peer={}", view_of(header.method_string()),
+                       field(view_of(header.target())), peer_);
+  respond(413, "application/json",
+          R"({"error":"request too large","limit_bytes":)" + std::to_string(state_->limits.max_http_body_bytes) + "}",
+          header.version() == 10 ? 10 : 11, true);
+}
+
+system::HttpResponse HttpSession::ask_handler(const Request& request) {
+  system::HttpRequest view;
+  view.method = view_of(request.method_string());
+  view.target = view_of(request.target());
+  view.authorization = view_of(request[http::field::authorization]);
+  view.body = request.body();
+  try {
+    return state_->handlers.on_http(view);
+  } catch (const std::exception& e) {
+    state_->logger->error("http: the system threw on {} {}: {}", view.method, view.target, e.what());
+    return {500, "application/json", R"({"error":"internal error"})"};
+  }
+}
+
+void HttpSession::upgrade(Request request) {
+  const runtime::ConnectionId id = state_->next_connection_id++;
+  auto connection =
+      std::make_shared<WebSocketConnection>(state_, serial_, id, stream_.release_socket(), std::move(request), peer_);
+  handed_off_ = true;
+  state_->track(serial_, connection);  // same socket, new owner
+  state_->logger->debug("connection {}: upgrade requested for {}", id, connection->handshake().target);
+  connection->offer_to_app();
+}
+
+void HttpSession::respond(int status, std::string_view content_type, std::string_view body, unsigned version,
+                          bool unread_body) {
+  responding_ = true;
+  auto response = make_response(status, content_type, body, version);
+  stream_.expires_after(ms(state_->limits.request_timeout_ms));
+  http::async_write(stream_, *response, [self = shared_from_this(), response, unread_body](error_code ec, std::size_t) {
+    error_code ignored;
+    self->stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    if (!ec && unread_body) return self->linger();
+    self->cut();
+  });
+}
+
+void HttpSession::linger() {
+  stream_.expires_after(kLingerTime);
+  stream_.async_read_some(asio::buffer(discard_), [self = shared_from_this()](error_code ec, std::size_t n) {
+    self->discarded_ += n;
+    if (ec || self->discarded_ > kLingerBytesMax) return self->cut();
+    self->linger();
+  });
+}
+
+}  // namespace bridgesim::net::detail

@@ -1,0 +1,77 @@
+#pragma once
+// What the server's parts share (Beast's example servers call it the shared
+// state): the limits and entry points, the registry of live sockets that
+// stop() drains, and the counters the Server reports. Only the io thread
+// touches it, except the atomics, which back the Server's any-thread getters.
+// Private to system/net (it carries Asio types).
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string_view>
+#include <vector>
+
+#include <boost/asio/steady_timer.hpp>
+
+#include "system/net/beast_common.hpp"
+#include "system/net/server.hpp"
+#include "system/runtime/connection.hpp"
+#include "system/runtime/log.hpp"
+
+namespace bridgesim::net::detail {
+
+// What the server needs of every socket it tracks, HTTP or WebSocket.
+class Socket {
+ public:
+  virtual ~Socket() = default;
+  // stop(): end politely (a 1001 close frame, or close an idle HTTP socket).
+  virtual void begin_shutdown() = 0;
+  // Close the socket now; pending operations complete with an error.
+  virtual void cut() = 0;
+  // The Server is going away: never call the App again, then cut.
+  virtual void detach() = 0;
+};
+
+class ServerState : public std::enable_shared_from_this<ServerState> {
+ public:
+  ServerState(asio::io_context& io_context, ServerLimits server_limits, ServerHandlers server_handlers);
+
+  // A socket's entry, by serial (accept order). An upgrade re-tracks the
+  // same serial with its new owner.
+  void track(std::uint64_t serial, std::weak_ptr<Socket> socket);
+  void forget(std::uint64_t serial);
+  std::size_t live_sockets() const { return live_.size(); }
+
+  // stop(): every socket is asked to end; `drained` runs (posted) once the
+  // registry is empty or shutdown_grace_ms has cut the rest. Again: only
+  // `drained` is added.
+  void begin_stop(std::function<void()> drained);
+  // The Server is being destroyed: no handler is called from now on.
+  void detach_all();
+  // The system broke the Connection contract: count it, log it.
+  void violation(runtime::ConnectionId id, std::string_view what);
+
+  asio::io_context& io;
+  const ServerLimits limits;
+  const ServerHandlers handlers;
+  const runtime::Logger logger;
+  bool attached = true;  // false once the Server is destroyed: call no handler
+  bool stopping = false;
+  std::uint64_t next_serial = 1;
+  runtime::ConnectionId next_connection_id = 1;
+  std::atomic<std::size_t> live_count{0};
+  std::atomic<std::uint64_t> violations{0};
+
+ private:
+  void check_drained();
+  void cut_the_rest();
+  std::vector<std::shared_ptr<Socket>> snapshot() const;
+
+  asio::steady_timer grace_timer_;  // stop(): how long close handshakes may take
+  std::map<std::uint64_t, std::weak_ptr<Socket>> live_;
+  std::vector<std::function<void()>> on_drained_;
+};
+
+}  // namespace bridgesim::net::detail
