@@ -294,14 +294,10 @@ std::string latency_svg(const LatencyHistogram& h) {
 
 }  // namespace
 
-std::string to_html(const SweepReport& report) {
-  std::set<std::string> property_names, fault_names;
-  LatencyHistogram all_latency;
-  for (const auto& r : report.results) {
-    property_names.insert(r.properties.begin(), r.properties.end());
-    for (const auto& [kind, count] : r.faults) fault_names.insert(kind);
-    all_latency.merge(r.latency);
-  }
+namespace {
+
+// The readiness report, one section per function; to_html concatenates them.
+std::string html_head(const SweepReport& report) {
   const bool ok = report.passed();
   std::string out = R"(<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>)" + xml_escape(report.title) + R"(</title>
@@ -320,55 +316,66 @@ td.heat{text-align:right}code{background:#f3f4f6;padding:.1rem .3rem;border-radi
                     " scenarios; " + std::to_string(report.total_failing_seeds()) + R"( failing seeds.</p>
 )";
   if (!report.command.empty()) out += "<p>Command: <code>" + xml_escape(report.command) + "</code></p>\n";
+  return out;
+}
 
-  out += "<h2>Scenarios &times; properties</h2>\n<table><tr><th>scenario</th><th>seeds</th>";
+std::string html_property_cell(const ScenarioResult& r, const std::string& p) {
+  const bool checked = std::find(r.properties.begin(), r.properties.end(), p) != r.properties.end();
+  std::set<std::uint64_t> failing;
+  for (const auto& f : r.failures) {
+    if (f.property == p) failing.insert(f.seed);
+  }
+  if (!checked) return "<td>&ndash;</td>";
+  if (failing.empty()) return "<td class=\"ok\">pass</td>";
+  return "<td class=\"bad\">" + std::to_string(failing.size()) + " seeds fail</td>";
+}
+
+std::string html_properties(const SweepReport& report, const std::set<std::string>& property_names) {
+  std::string out = "<h2>Scenarios &times; properties</h2>\n<table><tr><th>scenario</th><th>seeds</th>";
   for (const auto& p : property_names) out += "<th>" + xml_escape(p) + "</th>";
   out += "</tr>\n";
   for (const auto& r : report.results) {
     out += "<tr><td title=\"" + xml_escape(r.description) + "\">" + xml_escape(case_name(r)) + "</td><td class=\"num\">" +
            std::to_string(r.seed_first) + "&hellip;" + std::to_string(r.seed_last) + "</td>";
-    for (const auto& p : property_names) {
-      const bool checked = std::find(r.properties.begin(), r.properties.end(), p) != r.properties.end();
-      std::set<std::uint64_t> failing;
-      for (const auto& f : r.failures) {
-        if (f.property == p) failing.insert(f.seed);
-      }
-      if (!checked) out += "<td>&ndash;</td>";
-      else if (failing.empty()) out += "<td class=\"ok\">pass</td>";
-      else out += "<td class=\"bad\">" + std::to_string(failing.size()) + " seeds fail</td>";
-    }
+    for (const auto& p : property_names) out += html_property_cell(r, p);
     out += "</tr>\n";
   }
   out += "</table>\n";
+  return out;
+}
 
-  if (!fault_names.empty()) {
-    out += "<h2>Scenarios &times; fault kinds</h2>\n<p>Share of seeds in which the fault took effect (planned share in "
-           "the tooltip).</p>\n<div style=\"overflow-x:auto\"><table><tr><th>scenario</th>";
-    for (const auto& k : fault_names) out += "<th>" + xml_escape(k) + "</th>";
+std::string html_fault_cell(const ScenarioResult& r, const std::string& k) {
+  const auto it = r.faults.find(k);
+  if (it == r.faults.end() || r.seeds_run == 0) return "<td></td>";
+  const double hit = 100.0 * static_cast<double>(it->second.hit) / static_cast<double>(r.seeds_run);
+  const double planned = 100.0 * static_cast<double>(it->second.planned) / static_cast<double>(r.seeds_run);
+  const int shade = 255 - static_cast<int>(hit * 1.2);
+  return "<td class=\"heat\" style=\"background:rgb(" + std::to_string(shade) + "," + std::to_string(shade) +
+         ",255)\" title=\"planned in " + fixed(planned, 1) + "% of seeds\">" + fixed(hit, 0) + "%</td>";
+}
+
+std::string html_faults(const SweepReport& report, const std::set<std::string>& fault_names) {
+  if (fault_names.empty()) return {};
+  std::string out =
+      "<h2>Scenarios &times; fault kinds</h2>\n<p>Share of seeds in which the fault took effect (planned share in "
+      "the tooltip).</p>\n<div style=\"overflow-x:auto\"><table><tr><th>scenario</th>";
+  for (const auto& k : fault_names) out += "<th>" + xml_escape(k) + "</th>";
+  out += "</tr>\n";
+  for (const auto& r : report.results) {
+    if (r.faults.empty()) continue;
+    out += "<tr><td>" + xml_escape(case_name(r)) + "</td>";
+    for (const auto& k : fault_names) out += html_fault_cell(r, k);
     out += "</tr>\n";
-    for (const auto& r : report.results) {
-      if (r.faults.empty()) continue;
-      out += "<tr><td>" + xml_escape(case_name(r)) + "</td>";
-      for (const auto& k : fault_names) {
-        const auto it = r.faults.find(k);
-        if (it == r.faults.end() || r.seeds_run == 0) {
-          out += "<td></td>";
-          continue;
-        }
-        const double hit = 100.0 * static_cast<double>(it->second.hit) / static_cast<double>(r.seeds_run);
-        const double planned = 100.0 * static_cast<double>(it->second.planned) / static_cast<double>(r.seeds_run);
-        const int shade = 255 - static_cast<int>(hit * 1.2);
-        out += "<td class=\"heat\" style=\"background:rgb(" + std::to_string(shade) + "," + std::to_string(shade) +
-               ",255)\" title=\"planned in " + fixed(planned, 1) + "% of seeds\">" + fixed(hit, 0) + "%</td>";
-      }
-      out += "</tr>\n";
-    }
-    out += "</table></div>\n";
   }
+  out += "</table></div>\n";
+  return out;
+}
 
-  out += "<h2>Event latency (virtual time, emit to receive)</h2>\n<p>" + std::to_string(all_latency.total()) +
-         " lifecycle events; p50 " + latency_text(all_latency.percentile_upper_us(50)) + ", p99 " +
-         latency_text(all_latency.percentile_upper_us(99)) + ".</p>\n" + latency_svg(all_latency);
+std::string html_latency(const SweepReport& report, const LatencyHistogram& all_latency) {
+  std::string out = "<h2>Event latency (virtual time, emit to receive)</h2>\n<p>" +
+                    std::to_string(all_latency.total()) + " lifecycle events; p50 " +
+                    latency_text(all_latency.percentile_upper_us(50)) + ", p99 " +
+                    latency_text(all_latency.percentile_upper_us(99)) + ".</p>\n" + latency_svg(all_latency);
   out += "<table><tr><th>scenario</th><th>events</th><th>p50</th><th>p99</th></tr>\n";
   for (const auto& r : report.results) {
     out += "<tr><td>" + xml_escape(case_name(r)) + "</td><td class=\"num\">" + std::to_string(r.latency.total()) +
@@ -376,26 +383,41 @@ td.heat{text-align:right}code{background:#f3f4f6;padding:.1rem .3rem;border-radi
            latency_text(r.latency.percentile_upper_us(99)) + "</td></tr>\n";
   }
   out += "</table>\n";
-
-  if (!ok) {
-    out += "<h2>Failures</h2>\n<ul>\n";
-    for (const auto& r : report.results) {
-      std::size_t shown = 0;
-      for (const auto& f : r.failures) {
-        if (shown++ == kFailuresShown) {
-          out += "<li>&hellip; " + std::to_string(r.failures.size() - kFailuresShown) + " more in " +
-                 xml_escape(case_name(r)) + " (see the JSON)</li>\n";
-          break;
-        }
-        out += "<li><b>" + xml_escape(case_name(r)) + "</b> seed " + std::to_string(f.seed) + " <b>" +
-               xml_escape(f.property) + "</b>: " + xml_escape(f.message) + "<br>replay: <code>" +
-               xml_escape(f.replay_command) + "</code></li>\n";
-      }
-    }
-    out += "</ul>\n";
-  }
-  out += "</body></html>\n";
   return out;
+}
+
+std::string html_failures(const SweepReport& report) {
+  if (report.passed()) return {};
+  std::string out = "<h2>Failures</h2>\n<ul>\n";
+  for (const auto& r : report.results) {
+    std::size_t shown = 0;
+    for (const auto& f : r.failures) {
+      if (shown++ == kFailuresShown) {
+        out += "<li>&hellip; " + std::to_string(r.failures.size() - kFailuresShown) + " more in " +
+               xml_escape(case_name(r)) + " (see the JSON)</li>\n";
+        break;
+      }
+      out += "<li><b>" + xml_escape(case_name(r)) + "</b> seed " + std::to_string(f.seed) + " <b>" +
+             xml_escape(f.property) + "</b>: " + xml_escape(f.message) + "<br>replay: <code>" +
+             xml_escape(f.replay_command) + "</code></li>\n";
+    }
+  }
+  out += "</ul>\n";
+  return out;
+}
+
+}  // namespace
+
+std::string to_html(const SweepReport& report) {
+  std::set<std::string> property_names, fault_names;
+  LatencyHistogram all_latency;
+  for (const auto& r : report.results) {
+    property_names.insert(r.properties.begin(), r.properties.end());
+    for (const auto& [kind, count] : r.faults) fault_names.insert(kind);
+    all_latency.merge(r.latency);
+  }
+  return html_head(report) + html_properties(report, property_names) + html_faults(report, fault_names) +
+         html_latency(report, all_latency) + html_failures(report) + "</body></html>\n";
 }
 
 std::string to_perfetto(const sim::Trace& trace) {
