@@ -58,6 +58,10 @@ constexpr std::string_view kDone = "done";          // (none)
 
 namespace record_field {
 constexpr std::string_view kConn = "conn";
+constexpr std::string_view kClient = "client";            // net connect: the client's actor id
+constexpr std::string_view kSubprotocol = "subprotocol";  // net accept
+constexpr std::string_view kBy = "by";                    // net close, abort: "server" or "client"
+constexpr std::string_view kState = "state";              // auth_service call
 constexpr std::string_view kFrame = "frame";
 constexpr std::string_view kAttempt = "attempt";
 constexpr std::string_view kToken = "token";
