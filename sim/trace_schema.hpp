@@ -87,6 +87,13 @@ constexpr std::string_view kLivenessBoundNs = "liveness_bound_ns";
 constexpr std::string_view kOk = "ok";
 constexpr std::string_view kFailing = "failing";
 constexpr std::string_view kWhat = "what";
+// world end: what is still held, each a count that must be 0 once all is healed.
+constexpr std::string_view kOpenConnections = "open_connections";
+constexpr std::string_view kManagerConnections = "manager_connections";
+constexpr std::string_view kActiveRuns = "active_runs";
+constexpr std::string_view kRunLogRuns = "run_log_runs";
+constexpr std::string_view kReceiverRuns = "receiver_runs";
+constexpr std::string_view kSessions = "sessions";
 constexpr std::string_view kPendingEvents = "pending_events";  // world end: the scheduler's, not a leak
 }  // namespace record_field
 
