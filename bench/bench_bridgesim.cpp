@@ -14,11 +14,17 @@
 #include "harness/harness.hpp"
 #include "properties/client_view.hpp"
 #include "properties/properties.hpp"
+#include "protocol/fields.hpp"
+#include "protocol/frames.hpp"
+#include "protocol/message_types.hpp"
 #include "scenarios/scenario.hpp"
 #include "scenarios/world.hpp"
+#include "sim/client_actor.hpp"
 #include "sim/rng.hpp"
 #include "sim/scheduler.hpp"
 #include "sim/trace.hpp"
+#include "sim/trace_records.hpp"
+#include "sim/trace_schema.hpp"
 
 namespace bridgesim::bench {
 namespace {
@@ -91,14 +97,18 @@ BENCHMARK(BM_SchedulerPostStep)->Arg(16)->Arg(1'000)->Arg(100'000);
 // ~230-byte event frame): canonical line, FNV-1a, append. The trace is
 // restarted every 100k records so memory stays flat.
 void BM_TraceAppendHash(benchmark::State& state) {
+  const protocol::RunEventHeader header{
+      protocol::event_type::kToolCompleted, "run-590f3356c998fd88", "u2-t1", "u2", "assistant", 4, 1767225600017};
+  // duration an integer, as a client may see it: the same bytes as before.
+  const boost::json::object payload{{protocol::field::kToolName, "search"},
+                                    {protocol::field::kResults, boost::json::object{{"hits", 3}}},
+                                    {protocol::field::kDuration, 7}};
   const sim::TraceRecord record{
       17'615'000,
-      "user:u2",
-      "recv",
-      {{"conn", "3"},
-       {"frame", R"({"type":"tool_completed","run_id":"run-590f3356c998fd88","thread_id":"u2-t1","user_id":"u2",)"
-                 R"("agent_name":"assistant","seq":4,"timestamp":1767225600017,"tool_name":"search",)"
-                 R"("results":{"hits":3},"duration":7})"}}};
+      sim::ClientActor{"u2", 1}.to_string(),
+      std::string(sim::record::kRecv),
+      {sim::make_field(sim::record_field::kConn, "3"),
+       sim::make_field(sim::record_field::kFrame, protocol::make_run_event(header, payload))}};
   std::size_t line_bytes = std::to_string(record.at_ns).size() + record.actor.size() + record.kind.size() + 3;
   for (const auto& [key, value] : record.fields) line_bytes += key.size() + value.size() + 2;
   auto trace = std::make_unique<sim::Trace>();

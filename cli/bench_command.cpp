@@ -23,6 +23,8 @@
 #include "cli/commands.hpp"
 #include "harness/harness.hpp"
 #include "properties/client_view.hpp"
+#include "protocol/fields.hpp"
+#include "protocol/message_types.hpp"
 #include "scenarios/world.hpp"
 
 namespace bridgesim::cli {
@@ -133,7 +135,9 @@ SimGolden measure_sim_golden(int seeds) {
     end_total += static_cast<double>(run.virtual_end_ns) / runtime::kNanosPerSecond;
     runtime::Nanos done = 0;
     for (const auto& frame : properties::build_client_view(run.trace).received) {
-      if (properties::string_field(frame.body, "type") == "agent_completed") done = std::max(done, frame.at_ns);
+      if (properties::string_field(frame.body, protocol::field::kType) == protocol::event_type::kAgentCompleted) {
+        done = std::max(done, frame.at_ns);
+      }
     }
     done_total += static_cast<double>(done) / runtime::kNanosPerSecond;
   }

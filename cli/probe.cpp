@@ -8,6 +8,9 @@
 #include "cli/probe_live_loop.hpp"
 #include "cli/probe_metrics.hpp"
 #include "properties/client_view.hpp"
+#include "sim/client_actor.hpp"
+#include "sim/trace_records.hpp"
+#include "sim/trace_schema.hpp"
 #include "system/net/client.hpp"
 
 namespace bridgesim::cli {
@@ -20,6 +23,14 @@ const std::vector<std::string>& client_side_properties() {
 namespace {
 
 constexpr std::chrono::milliseconds kHealthTimeout{5'000};
+
+namespace rec = sim::record;
+namespace rf = sim::record_field;
+using sim::make_field;
+
+sim::TraceRecord probe_record(std::string_view kind, std::vector<sim::Field> fields) {
+  return {0, std::string(sim::actor::kProbe), std::string(kind), std::move(fields)};
+}
 
 bool is_token_fault(sim::FaultKind kind) { return sim::info(kind).injector == sim::Injector::kClientToken; }
 
@@ -68,7 +79,8 @@ void check_health(const ProbeSpec& spec, ProbeOutcome& out, const std::function<
     throw ProbeInputError("cannot reach " + spec.url.text() + ": " + e.what());
   }
   say("GET /health -> " + std::to_string(out.health_status) + " " + out.health_body);
-  out.trace.add({0, "probe", "health", {{"status", std::to_string(out.health_status)}, {"body", out.health_body}}});
+  out.trace.add(probe_record(rec::kHealth, {make_field(rf::kStatus, std::to_string(out.health_status)),
+                                            make_field(rf::kBody, out.health_body)}));
 }
 
 // The probe's own records of what it does: the token faults its clients
@@ -76,19 +88,16 @@ void check_health(const ProbeSpec& spec, ProbeOutcome& out, const std::function<
 void record_start(const ProbeSpec& spec, ProbeOutcome& out) {
   const scenarios::Scenario& s = spec.scenario;
   for (const auto& f : out.applied_faults) {
-    out.trace.add({0, "probe", "token_fault", {{"kind", std::string(sim::info(f.kind).name)}, {"target", f.target}}});
+    out.trace.add(probe_record(rec::kTokenFault, {make_field(rf::kKind, std::string(sim::info(f.kind).name)),
+                                                  make_field(rf::kTarget, f.target)}));
   }
-  out.trace.add({0,
-                 "probe",
-                 "start",
-                 {{"url", spec.url.text()},
-                  {"scenario", s.name},
-                  {"users", std::to_string(s.users)},
-                  {"tabs", std::to_string(s.tabs)},
-                  {"messages_per_user", std::to_string(s.messages_per_user)},
-                  {"hostile_clients", std::to_string(s.hostile_clients)},
-                  {"seed", std::to_string(spec.seed)},
-                  {"health", std::to_string(out.health_status)}}});
+  out.trace.add(probe_record(
+      rec::kStart,
+      {make_field(rf::kUrl, spec.url.text()), make_field(rf::kScenario, s.name),
+       make_field(rf::kUsers, std::to_string(s.users)), make_field(rf::kTabs, std::to_string(s.tabs)),
+       make_field(rf::kMessagesPerUser, std::to_string(s.messages_per_user)),
+       make_field(rf::kHostileClients, std::to_string(s.hostile_clients)),
+       make_field(rf::kSeed, std::to_string(spec.seed)), make_field(rf::kHealth, std::to_string(out.health_status))}));
 }
 
 // A user client still trying to get in when the probe stopped (its
@@ -101,13 +110,13 @@ std::optional<properties::Violation> not_admitted_violation(const sim::Trace& tr
   const auto& records = trace.records();
   for (std::size_t i = 0; i < records.size(); ++i) {
     const auto& r = records[i];
-    if (r.actor != "probe" || r.kind != "not_admitted") continue;
-    const std::string client(r.field("client"));
+    if (!sim::is_record(r, sim::actor::kProbe, rec::kNotAdmitted)) continue;
+    const std::string client(r.field(rf::kClient));
     const auto kind = view.token_kind.find(client);
-    if (kind == view.token_kind.end() || kind->second != "valid") continue;
+    if (kind == view.token_kind.end() || kind->second != sim::token_kind::kValid) continue;
     return properties::Violation{
         "delivery", i, r.at_ns,
-        client.substr(5) + " holds a valid token and was never admitted: " + std::string(r.field("why"))};
+        sim::client_label(client) + " holds a valid token and was never admitted: " + std::string(r.field(rf::kWhy))};
   }
   return std::nullopt;
 }

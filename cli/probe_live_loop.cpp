@@ -9,6 +9,8 @@
 #include "scenarios/client_world.hpp"
 #include "scenarios/population.hpp"
 #include "sim/rng.hpp"
+#include "sim/trace_records.hpp"
+#include "sim/trace_schema.hpp"
 #include "system/net/async_client.hpp"
 #include "system/net/real_runtime.hpp"
 
@@ -16,6 +18,9 @@ namespace bridgesim::cli {
 namespace {
 
 using runtime::Nanos;
+namespace rec = sim::record;
+namespace rf = sim::record_field;
+using sim::make_field;
 
 constexpr Nanos kPollNs = 20 * runtime::kNanosPerMilli;
 constexpr Nanos kHeartbeatNs = runtime::kNanosPerSecond;
@@ -32,12 +37,12 @@ class Watcher {
     const auto& records = trace_.records();
     for (; seen_ < records.size(); ++seen_) {
       const auto& r = records[seen_];
-      if (r.kind == "recv") ++frames_received_;
+      if (r.kind == rec::kRecv) ++frames_received_;
       const auto h = hostile_.find(r.actor);
       if (h == hostile_.end()) continue;
       // A hostile client is done once it left, or once both its tokens were refused.
-      if (r.kind == "done") h->second = 2;
-      if (r.kind == "rejected") ++h->second;
+      if (r.kind == rec::kDone) h->second = 2;
+      if (r.kind == rec::kRejected) ++h->second;
     }
     std::vector<std::string> newly;
     for (std::size_t i = 0; i < clients_.actors.size(); ++i) {
@@ -72,20 +77,22 @@ void record_stop(const ProbeSpec& spec, const scenarios::ClientWorld& world, con
   for (const auto& actor : clients.actors) {
     if (watcher.done(actor)) run.finished.insert(actor);
   }
+  const std::string probe(sim::actor::kProbe);
   std::set<std::string> opened;
   for (const auto& r : world.trace.records()) {
-    if (r.kind == "open") opened.insert(r.actor);
+    if (r.kind == rec::kOpen) opened.insert(r.actor);
   }
   for (const auto& c : clients.users) {
     if (c->finished() || opened.count(c->actor()) != 0) continue;
-    world.record("probe", "not_admitted",
-                 {{"client", c->actor()},
-                  {"why", "not admitted before the probe's deadline (" + seconds_text(spec.deadline_s) + ")"}});
+    world.record(
+        probe, std::string(rec::kNotAdmitted),
+        {make_field(rf::kClient, c->actor()),
+         make_field(rf::kWhy, "not admitted before the probe's deadline (" + seconds_text(spec.deadline_s) + ")")});
   }
-  world.record("probe", "end",
-               {{"reason", run.all_finished ? "finished" : "deadline"},
-                {"clients", std::to_string(clients.actors.size())},
-                {"finished", std::to_string(run.finished.size())}});
+  world.record(probe, std::string(rec::kEnd),
+               {make_field(rf::kReason, run.all_finished ? "finished" : "deadline"),
+                make_field(rf::kClients, std::to_string(clients.actors.size())),
+                make_field(rf::kFinished, std::to_string(run.finished.size()))});
 }
 
 scenarios::Population populate_live(const ProbeSpec& spec, const scenarios::ClientWorld& world) {

@@ -2,6 +2,8 @@
 
 #include <utility>
 
+#include "sim/trace_schema.hpp"
+
 namespace bridgesim::cli {
 
 reports::SweepReport probe_report(const ProbeSpec& spec, const ProbeOutcome& outcome, const std::string& command) {
@@ -21,7 +23,7 @@ reports::SweepReport probe_report(const ProbeSpec& spec, const ProbeOutcome& out
   for (const auto& v : outcome.violations) r.failures.push_back({spec.seed, v.property, v.message, command});
   for (const auto& f : outcome.applied_faults) r.faults[std::string(sim::info(f.kind).name)].planned = 1;
   for (const auto& rec : outcome.trace.records()) {
-    if (rec.kind == "fault_hit") r.faults[std::string(rec.field("fault"))].hit = 1;
+    if (rec.kind == sim::record::kFaultHit) r.faults[std::string(rec.field(sim::record_field::kFault))].hit = 1;
   }
   report.results.push_back(std::move(r));
   return report;

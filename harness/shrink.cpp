@@ -5,6 +5,7 @@
 
 #include "harness/run_seed.hpp"
 #include "scenarios/world.hpp"
+#include "sim/client_actor.hpp"
 
 namespace bridgesim::harness {
 namespace {
@@ -23,8 +24,9 @@ void keep_users(scenarios::Scenario& s, int users) {
   s.users = users;
   auto& faults = s.faults.faults;
   std::erase_if(faults, [users](const sim::Fault& f) {
-    if (f.target.rfind("user:u", 0) != 0) return false;
-    return std::stoi(f.target.substr(6)) > users;
+    const auto user = sim::user_of_target(f.target);
+    if (!user || !user->starts_with('u')) return false;
+    return std::stoi(std::string(user->substr(1))) > users;
   });
 }
 

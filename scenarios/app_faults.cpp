@@ -3,13 +3,18 @@
 #include <iterator>
 #include <stdexcept>
 
+#include "protocol/message_types.hpp"
 #include "sim/fault_hit.hpp"
+#include "sim/trace_schema.hpp"
 #include "system/critical_path.hpp"
 
 namespace bridgesim::scenarios {
 namespace {
 
 constexpr std::string_view kHandlerPrefix = "handler:";
+
+// Application faults take effect inside the system: its actor records them.
+std::string system_actor() { return std::string(sim::actor::kSystem); }
 
 // Wraps the real search tool; throws while a tool_throws fault is active.
 class FaultyTool final : public system::Tool {
@@ -21,7 +26,7 @@ class FaultyTool final : public system::Tool {
   void run(boost::json::object parameters, std::function<void(boost::json::value)> done) override {
     const sim::Fault* f = plan_.active(sim::FaultKind::kToolThrows, scheduler_.elapsed_ns());
     if (f != nullptr && rng_.chance(static_cast<std::uint32_t>(f->int_param("per_million", 0)))) {
-      trace_.add(sim::fault_hit(scheduler_.elapsed_ns(), "system", sim::FaultKind::kToolThrows));
+      trace_.add(sim::fault_hit(scheduler_.elapsed_ns(), system_actor(), sim::FaultKind::kToolThrows));
       throw std::runtime_error("search backend unavailable (injected tool_throws)");
     }
     inner_->run(std::move(parameters), std::move(done));
@@ -67,13 +72,14 @@ void make_handler_throw(system::Components& c, const sim::FaultPlan& plan, sim::
                         sim::Trace& trace) {
   c.handlers = [inner = c.handlers, &plan, &scheduler, &rng, &trace](system::MessageRouter& router, system::App& app) {
     if (inner) inner(router, app);
-    auto real = router.handler("user_message");
+    auto real = router.handler(protocol::client_type::kUserMessage);
     if (!real) return;
-    router.add_handler("user_message", [real, &plan, &scheduler, &rng, &trace](const system::RequestContext& request,
-                                                                              const boost::json::object& body) {
+    router.add_handler(protocol::client_type::kUserMessage, [real, &plan, &scheduler, &rng, &trace](
+                                                                 const system::RequestContext& request,
+                                                                 const boost::json::object& body) {
       const sim::Fault* f = plan.active(sim::FaultKind::kHandlerThrows, scheduler.elapsed_ns());
       if (f != nullptr && rng.chance(static_cast<std::uint32_t>(f->int_param("per_million", 0)))) {
-        trace.add(sim::fault_hit(scheduler.elapsed_ns(), "system", sim::FaultKind::kHandlerThrows));
+        trace.add(sim::fault_hit(scheduler.elapsed_ns(), system_actor(), sim::FaultKind::kHandlerThrows));
         throw std::runtime_error("injected handler_throws");
       }
       real(request, body);
@@ -106,7 +112,9 @@ void apply_application_faults(system::Components& c, const sim::FaultPlan& plan,
 void record_startup_fault_hits(const sim::FaultPlan& plan, sim::Trace& trace) {
   for (const auto& f : plan.faults) {
     const auto& row = sim::info(f.kind);
-    if (row.injector == sim::Injector::kApplication && row.whole_run) trace.add(sim::fault_hit(0, "system", f.kind));
+    if (row.injector == sim::Injector::kApplication && row.whole_run) {
+      trace.add(sim::fault_hit(0, system_actor(), f.kind));
+    }
   }
 }
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "scenarios/client_faults.hpp"
+#include "sim/client_actor.hpp"
 #include "system/auth.hpp"
 
 namespace bridgesim::scenarios {
@@ -51,7 +52,7 @@ Population populate(const Scenario& scenario, const ClientWorld& world, const si
         world, user, system::mint_hs256(spec.jwt_secret, user, expires),
         system::mint_hs256(kAttackerSecret, "u1", expires), root.fork("hostile:" + user)));
     out.hostiles.back()->start_at(draw_start());
-    out.actors.push_back("user:" + user);
+    out.actors.push_back(sim::ClientActor{user, 1}.to_string());
   }
   return out;
 }

@@ -7,6 +7,8 @@
 
 #include <toml++/toml.h>
 
+#include "sim/client_actor.hpp"
+
 namespace bridgesim::scenarios {
 namespace {
 
@@ -266,8 +268,9 @@ void finish_faults(const std::string& source, Scenario& s) {
   }
   for (std::size_t i = 0; i < s.faults.faults.size(); ++i) {
     const auto& f = s.faults.faults[i];
-    if (f.target.rfind("user:u", 0) == 0) {
-      const std::string n = f.target.substr(6);
+    const auto user = sim::user_of_target(f.target);
+    if (user && user->starts_with('u')) {
+      const std::string n(user->substr(1));
       const bool numeric = !n.empty() && n.find_first_not_of("0123456789") == std::string::npos;
       if (!numeric || std::stoll(n) < 1 || std::stoll(n) > s.users) {
         throw ScenarioError(source + ":1: fault #" + std::to_string(i + 1) + " targets '" + f.target +

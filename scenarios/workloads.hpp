@@ -16,6 +16,7 @@
 #include "scenarios/client_world.hpp"
 #include "sim/fault_plan.hpp"
 #include "sim/rng.hpp"
+#include "sim/trace_schema.hpp"
 
 namespace bridgesim::scenarios {
 
@@ -23,7 +24,7 @@ struct ClientPlan {
   std::string user_id;
   int tab = 1;
   std::string token;
-  std::string token_kind = "valid";  // valid | expired | forged | missing: recorded for the auth property
+  std::string token_kind{sim::token_kind::kValid};  // sim::token_kind: recorded for the auth property
   int messages = 1;
   runtime::Nanos think_min_ns = 10 * runtime::kNanosPerMilli;
   runtime::Nanos think_max_ns = 200 * runtime::kNanosPerMilli;

@@ -10,10 +10,22 @@
 #include "sim/sim_auth_service.hpp"
 #include "sim/sim_network.hpp"
 #include "sim/sim_relay.hpp"
+#include "sim/trace_records.hpp"
+#include "sim/trace_schema.hpp"
 #include "system/app.hpp"
 
 namespace bridgesim::scenarios {
 namespace {
+
+namespace actor = sim::actor;
+namespace rec = sim::record;
+namespace rf = sim::record_field;
+using sim::make_field;
+
+sim::TraceRecord record_of(runtime::Nanos at_ns, std::string_view who, std::string_view kind,
+                           std::vector<sim::Field> fields) {
+  return {at_ns, std::string(who), std::string(kind), std::move(fields)};
+}
 
 std::string join(const std::vector<std::string>& items) {
   std::string out;
@@ -25,29 +37,26 @@ void record_plan(sim::Trace& trace, const sim::FaultPlan& plan, runtime::Nanos l
   for (const auto& f : plan.faults) {
     std::string params;
     for (const auto& [k, v] : f.params) params += (params.empty() ? "" : ",") + k + "=" + v;
-    trace.add({0, "faults", "planned",
-               {{"kind", std::string(sim::info(f.kind).name)},
-                {"target", f.target},
-                {"at", sim::format_virtual_time(f.at_ns)},
-                {"heal", sim::format_virtual_time(f.heal_ns)},
-                {"params", params}}});
+    trace.add(record_of(0, actor::kFaults, rec::kPlanned,
+                        {make_field(rf::kKind, std::string(sim::info(f.kind).name)), make_field(rf::kTarget, f.target),
+                         make_field(rf::kAt, sim::format_virtual_time(f.at_ns)),
+                         make_field(rf::kHeal, sim::format_virtual_time(f.heal_ns)), make_field(rf::kParams, params)}));
   }
-  trace.add({0, "faults", "heal_by",
-             {{"at_ns", std::to_string(plan.heal_by_ns)}, {"liveness_bound_ns", std::to_string(liveness_bound_ns)}}});
+  trace.add(record_of(0, actor::kFaults, rec::kHealBy,
+                      {make_field(rf::kAtNs, std::to_string(plan.heal_by_ns)),
+                       make_field(rf::kLivenessBoundNs, std::to_string(liveness_bound_ns))}));
 }
 
 void record_end(sim::Trace& trace, sim::Scheduler& scheduler, sim::SimNetwork& network, const system::App& app) {
   const system::AppCensus census = app.census();
-  trace.add({scheduler.elapsed_ns(),
-             "world",
-             "end",
-             {{"open_connections", std::to_string(network.open_server_sides())},
-              {"manager_connections", std::to_string(census.connections)},
-              {"active_runs", std::to_string(census.active_runs)},
-              {"run_log_runs", std::to_string(census.logged_runs)},
-              {"receiver_runs", std::to_string(census.receiver_runs)},
-              {"sessions", std::to_string(census.sessions)},
-              {"pending_events", std::to_string(scheduler.pending())}}});
+  trace.add(record_of(scheduler.elapsed_ns(), actor::kWorld, rec::kEnd,
+                      {make_field(rf::kOpenConnections, std::to_string(network.open_server_sides())),
+                       make_field(rf::kManagerConnections, std::to_string(census.connections)),
+                       make_field(rf::kActiveRuns, std::to_string(census.active_runs)),
+                       make_field(rf::kRunLogRuns, std::to_string(census.logged_runs)),
+                       make_field(rf::kReceiverRuns, std::to_string(census.receiver_runs)),
+                       make_field(rf::kSessions, std::to_string(census.sessions)),
+                       make_field(rf::kPendingEvents, std::to_string(scheduler.pending()))}));
 }
 
 }  // namespace
@@ -94,9 +103,12 @@ RunResult run_scenario(const Scenario& scenario, const RunConfig& config) {
                   system::Runtime{scheduler, scheduler, system_rng,
                                   runtime::make_logger("system", scheduler, config.log_to_stderr), &relay, &auth_service},
                   std::move(components));
-  trace.add({0, "system", "startup", {{"ok", app.health().ok ? "true" : "false"}, {"failing", join(app.health().failing)}}});
+  trace.add(record_of(0, actor::kSystem, rec::kStartup,
+                      {make_field(rf::kOk, app.health().ok ? "true" : "false"),
+                       make_field(rf::kFailing, join(app.health().failing))}));
   const auto health = app.handle_http("GET", "/health");
-  trace.add({0, "system", "health", {{"status", std::to_string(health.status)}, {"body", health.body}}});
+  trace.add(record_of(0, actor::kSystem, rec::kHealth,
+                      {make_field(rf::kStatus, std::to_string(health.status)), make_field(rf::kBody, health.body)}));
   record_startup_fault_hits(plan, trace);
   network.set_acceptor([&app](std::shared_ptr<runtime::Connection> c) { app.on_connection(std::move(c)); });
 
@@ -116,7 +128,7 @@ RunResult run_scenario(const Scenario& scenario, const RunConfig& config) {
   } catch (const std::exception& e) {
     // An exception escaping the system is a bug report with a seed, not a
     // harness crash (the simulator's "assertion -> seed" contract).
-    trace.add({scheduler.elapsed_ns(), "world", "crash", {{"what", e.what()}}});
+    trace.add(record_of(scheduler.elapsed_ns(), actor::kWorld, rec::kCrash, {make_field(rf::kWhat, e.what())}));
   }
 
   record_end(trace, scheduler, network, app);

@@ -55,5 +55,19 @@ fi
 hits=$(grep -rnE '#include "cli/' $(src sim system scenarios properties reports) 2>/dev/null || true)
 report "a library includes cli/" "$hits"
 
+# The wire protocol's server event types are spelled once, in protocol/
+# (message_types.hpp); everyone else uses protocol::event_type::*, so a
+# renamed or added event cannot be missed by a grep-and-hope. Allowed:
+# - sim/fault_catalog.cpp, sim/fault_plan.cpp: client_close's `after`
+#   choices; sim/ may not include protocol/ (the dependency rule above);
+# - system/net/assets/ and system/net/chat_page.cpp: the browser chat page's
+#   JavaScript, a client of its own (chat_page.cpp only until the page is
+#   the embedded assets/chat.html).
+events='"(agent_started|agent_thinking|tool_executing|tool_completed|agent_completed|agent_error|connection_established)"'
+hits=$(grep -rnE "$events" $(src sim system scenarios properties reports harness cli bench) \
+         --include='*.cpp' --include='*.hpp' --include='*.h' --include='*.cc' 2>/dev/null \
+       | grep -vE '^(sim/fault_catalog\.cpp|sim/fault_plan\.cpp|system/net/chat_page\.cpp|system/net/assets/)' || true)
+report "a server event type spelled as a string literal outside protocol/ (use protocol::event_type::*)" "$hits"
+
 if [ $status -eq 0 ]; then echo "lint: determinism and dependency rules hold"; fi
 exit $status

@@ -44,7 +44,7 @@ def check(root):
     problems = []
     for top in sorted(os.listdir(root)):
         base = os.path.join(root, top)
-        if not os.path.isdir(base) or top.startswith(".") or top in ("build", "out", "docs", "scripts", "node_modules"):
+        if not os.path.isdir(base) or top.startswith((".", "build")) or top in ("out", "docs", "scripts", "node_modules"):
             continue
         for dirpath, dirnames, filenames in os.walk(base):
             dirnames[:] = sorted(d for d in dirnames if d not in ("node_modules",) and not d.startswith("build"))

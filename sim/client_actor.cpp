@@ -42,4 +42,11 @@ std::string client_label(std::string_view actor) {
   return client ? client->label() : std::string();
 }
 
+std::optional<std::string_view> user_of_target(std::string_view target) {
+  if (target.substr(0, kPrefix.size()) != kPrefix) return std::nullopt;
+  return target.substr(kPrefix.size());
+}
+
+std::string target_of_user(std::string_view user_id) { return std::string(kPrefix) + std::string(user_id); }
+
 }  // namespace bridgesim::sim

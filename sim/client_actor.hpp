@@ -26,4 +26,11 @@ std::string user_of_actor(std::string_view actor);
 // The client's label ("user:u1/tab2" -> "u1/tab2"); "" when not a client.
 std::string client_label(std::string_view actor);
 
+// A fault's target names a user as "user:<id>" (or everyone, "*"): the same
+// prefix as a client's actor id, but the whole rest is the user id.
+// "user:u2" -> "u2"; nullopt when `target` is not "user:...".
+std::optional<std::string_view> user_of_target(std::string_view target);
+// "u2" -> "user:u2".
+std::string target_of_user(std::string_view user_id);
+
 }  // namespace bridgesim::sim

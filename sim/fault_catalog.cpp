@@ -27,6 +27,7 @@ FaultCatalog network_rows() {
        false, {{"read_interval_ms", "50", 1, 60'000}}, kNetwork},
       {FaultKind::kClientClose, "client_close", "network",
        "the target's client closes early (after seeing event `after`), with or without a close frame", true, false,
+       // Event type names spelled here: sim/ may not include protocol/ (the lint allows this list).
        {{"after", "tool_executing", kStr, kNoMax,
          {"connection_established", "agent_started", "agent_thinking", "tool_executing", "tool_completed", "handshake"}},
         {"how", "abort", kStr, kNoMax, {"abort", "close_frame", "disconnect_message"}}},

@@ -6,6 +6,8 @@
 
 #include <boost/json.hpp>
 
+#include "sim/client_actor.hpp"
+
 namespace bridgesim::sim {
 namespace {
 
@@ -40,8 +42,8 @@ std::string Fault::string_param(std::string_view key, std::string fallback) cons
 
 bool Fault::targets(std::string_view user_id) const {
   if (target == "*" || user_id.empty()) return true;
-  return target.size() == user_id.size() + 5 && target.compare(0, 5, "user:") == 0 &&
-         std::string_view(target).substr(5) == user_id;
+  const auto user = user_of_target(target);
+  return user && *user == user_id;
 }
 
 const Fault* FaultPlan::active(FaultKind kind, runtime::Nanos now, std::string_view user_id) const {
@@ -66,10 +68,10 @@ void FaultPlan::validate(const FaultCatalog& catalog) const {
     if (f.at_ns < 0) throw std::invalid_argument(where + "'at_ms' must be >= 0");
     if (f.heal_ns < f.at_ns) throw std::invalid_argument(where + "'heal_ms' must be >= 'at_ms'");
     if (heal_by_ns > 0 && f.heal_ns > heal_by_ns) throw std::invalid_argument(where + "heals after the plan's heal_by");
-    if (k.targeted && f.target.rfind("user:", 0) != 0) {
+    if (k.targeted && !user_of_target(f.target)) {
       throw std::invalid_argument(where + "needs a target \"user:<id>\", got \"" + f.target + "\"");
     }
-    if (!k.targeted && f.target != "*" && f.target.rfind("user:", 0) != 0) {
+    if (!k.targeted && f.target != "*" && !user_of_target(f.target)) {
       throw std::invalid_argument(where + "target must be \"*\" or \"user:<id>\", got \"" + f.target + "\"");
     }
     for (const auto& [key, value] : f.params) {
@@ -161,7 +163,8 @@ Fault draw_fault(Rng& rng, const FaultKindInfo& k, const SwarmConfig& config) {
   f.at_ns = k.whole_run ? 0 : ms(0, config.window_ns);
   f.heal_ns = f.at_ns + ms(runtime::kNanosPerMilli, config.max_duration_ns);
   if (k.targeted) {
-    f.target = "user:u" + std::to_string(rng.uniform(1, static_cast<std::uint64_t>(std::max(1, config.users))));
+    const auto user = rng.uniform(1, static_cast<std::uint64_t>(std::max(1, config.users)));
+    f.target = target_of_user("u" + std::to_string(user));
   }
   draw_params(rng, k, f);
   return f;

@@ -1,6 +1,8 @@
 #include "sim/sim_auth_service.hpp"
 
 #include "sim/fault_hit.hpp"
+#include "sim/trace_records.hpp"
+#include "sim/trace_schema.hpp"
 
 namespace bridgesim::sim {
 
@@ -30,9 +32,11 @@ void SimAuthService::check_identity(std::string user_id, std::function<void(runt
       state += "+slow";
     }
   }
-  trace_.add({now, "auth_service", "call", {{"user", user_id}, {"state", state}}});
+  const std::string self(actor::kAuthService);
+  trace_.add({now, self, std::string(record::kCall),
+              {make_field(record_field::kUser, user_id), make_field(record_field::kState, state)}});
   for (const FaultKind kind : kFaultKinds) {
-    if (faults_ != nullptr && faults_->active(kind, now)) trace_.add(fault_hit(now, "auth_service", kind));
+    if (faults_ != nullptr && faults_->active(kind, now)) trace_.add(fault_hit(now, self, kind));
   }
   scheduler_.post_after(delay, [done = std::move(done), reply] { done(reply); });
 }

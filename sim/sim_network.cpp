@@ -3,7 +3,10 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "sim/client_actor.hpp"
 #include "sim/fault_hit.hpp"
+#include "sim/trace_records.hpp"
+#include "sim/trace_schema.hpp"
 
 namespace bridgesim::sim {
 
@@ -25,10 +28,11 @@ struct Link {
   runtime::Nanos last_to_server_ns = 0;
   runtime::Nanos last_to_client_ns = 0;
 
-  void record(std::string kind, std::vector<Field> extra) {
-    std::vector<Field> fields{{"conn", std::to_string(id)}};
+  void record(std::string_view kind, std::vector<Field> extra) {
+    std::vector<Field> fields{make_field(record_field::kConn, std::to_string(id))};
     for (auto& f : extra) fields.push_back(std::move(f));
-    net->trace().add(TraceRecord{net->scheduler().elapsed_ns(), "net", std::move(kind), std::move(fields)});
+    net->trace().add(
+        TraceRecord{net->scheduler().elapsed_ns(), std::string(actor::kNet), std::string(kind), std::move(fields)});
   }
 
   // Server side closed for good: on_closed exactly once.
@@ -64,7 +68,7 @@ class ServerSide final : public runtime::Connection {
     }
     l.server_state = ServerState::kOpen;
     l.server = std::move(events);
-    l.record("accept", {{"subprotocol", std::string(subprotocol)}});
+    l.record(record::kAccept, {make_field(record_field::kSubprotocol, std::string(subprotocol))});
     if (l.client_gone) {
       // The client left during the handshake: the server learns it now.
       l.net->deliver(l, true, [link = link_] { link->server_closed(runtime::close_code::kAbnormal, "client went away"); });
@@ -84,7 +88,7 @@ class ServerSide final : public runtime::Connection {
       return;
     }
     l.server_state = ServerState::kClosed;
-    l.record("reject", {{"status", std::to_string(http_status)}});
+    l.record(record::kReject, {make_field(record_field::kStatus, std::to_string(http_status))});
     if (l.client_gone) return;  // the client aborted the handshake: it already saw on_closed
     l.net->deliver(l, false, [link = link_, http_status, b = std::string(body)] {
       link->client_state = ClientState::kClosed;
@@ -123,7 +127,8 @@ class ServerSide final : public runtime::Connection {
       return;
     }
     l.server_state = ServerState::kCloseSent;
-    l.record("close", {{"by", "server"}, {"code", std::to_string(code)}});
+    l.record(record::kClose,
+             {make_field(record_field::kBy, "server"), make_field(record_field::kCode, std::to_string(code))});
     // Close frame to the client; the client echoes it; then the server side is closed.
     l.net->deliver(l, false, [link = link_, code, r = std::string(reason)] {
       link->client_closed(code, r);
@@ -144,7 +149,7 @@ bool ClientSocket::is_open() const { return link_->client_state == ClientState::
 void ClientSocket::send_text(std::string text) {
   Link& l = *link_;
   if (l.client_state != ClientState::kOpen) {
-    l.record("client_send_dropped", {{"why", "client socket not open"}});
+    l.record(record::kClientSendDropped, {make_field(record_field::kWhy, "client socket not open")});
     return;
   }
   l.net->deliver(l, true, [link = link_, t = std::move(text)]() mutable {
@@ -156,7 +161,7 @@ void ClientSocket::send_text(std::string text) {
 void ClientSocket::abort() {
   Link& l = *link_;
   if (l.client_state == ClientState::kClosed) return;
-  l.record("abort", {{"by", "client"}});
+  l.record(record::kAbort, {make_field(record_field::kBy, "client")});
   const bool handshaking = l.client_state == ClientState::kConnecting;
   l.client_state = ClientState::kClosed;
   l.net->scheduler().post_after(0, [link = link_] {
@@ -173,7 +178,8 @@ void ClientSocket::close(std::uint16_t code, std::string reason) {
   Link& l = *link_;
   if (l.client_state != ClientState::kOpen) return;
   l.client_state = ClientState::kClosing;
-  l.record("close", {{"by", "client"}, {"code", std::to_string(code)}});
+  l.record(record::kClose,
+           {make_field(record_field::kBy, "client"), make_field(record_field::kCode, std::to_string(code))});
   l.net->deliver(l, true, [link = link_, code, reason] {
     if (link->server_state == ServerState::kHandshake || link->server_state == ServerState::kClosed) return;
     link->server_closed(code, reason);
@@ -202,11 +208,13 @@ ClientSocket SimNetwork::connect(std::string client_name, runtime::HandshakeRequ
   link->net = this;
   link->id = next_id_++;
   link->client_name = std::move(client_name);
-  if (link->client_name.rfind("user:", 0) == 0) link->user_id = link->client_name.substr(5, link->client_name.find('/') - 5);
+  link->user_id = user_of_actor(link->client_name);
   link->request = std::move(request);
   link->client = std::move(callbacks);
   links_.push_back(link);
-  link->record("connect", {{"client", link->client_name}, {"target", link->request.target}});
+  link->record(record::kConnect,
+               {make_field(record_field::kClient, link->client_name),
+                make_field(record_field::kTarget, link->request.target)});
   deliver(*link, true, [this, link] {
     if (!acceptor_) throw std::logic_error("SimNetwork: no acceptor set");
     acceptor_(std::make_shared<ServerSide>(link));
@@ -268,7 +276,8 @@ runtime::Nanos SimNetwork::frame_delay(const Link& link, bool to_server) {
 
 void SimNetwork::hit(const Fault& fault, const Link& link) {
   if (!hits_.insert({&fault, link.id}).second) return;
-  trace_.add(fault_hit(scheduler_.elapsed_ns(), "net", fault.kind, {{"conn", std::to_string(link.id)}}));
+  trace_.add(fault_hit(scheduler_.elapsed_ns(), std::string(actor::kNet), fault.kind,
+                       {make_field(record_field::kConn, std::to_string(link.id))}));
 }
 
 void SimNetwork::deliver(Link& link, bool to_server, std::function<void()> fn) {
@@ -287,7 +296,7 @@ void SimNetwork::drop_user_connections(const std::string& user_id, bool with_clo
     if (link->server_state != ServerState::kOpen && link->server_state != ServerState::kCloseSent) continue;
     const std::uint16_t code = with_close_frame ? runtime::close_code::kGoingAway : runtime::close_code::kAbnormal;
     const FaultKind kind = with_close_frame ? FaultKind::kServerClose : FaultKind::kReset;
-    link->record(std::string(kFaultHitKind), fault_hit_fields(kind, {{"code", std::to_string(code)}}));
+    link->record(kFaultHitKind, fault_hit_fields(kind, {make_field(record_field::kCode, std::to_string(code))}));
     // The transport tells both ends; the server side hears it at once.
     const std::string reason = with_close_frame ? "server going away" : "connection reset";
     deliver(*link, false, [link, code, reason] { link->client_closed(code, reason); });
@@ -299,15 +308,16 @@ void SimNetwork::schedule_server_drops() {
   if (faults_ == nullptr) return;
   for (const auto& f : faults_->faults) {
     if (f.kind != FaultKind::kServerClose && f.kind != FaultKind::kReset) continue;
-    const std::string user = f.target.substr(5);
+    const std::string user(user_of_target(f.target).value_or(std::string_view()));
     const bool frame = f.kind == FaultKind::kServerClose && f.string_param("frame", "true") == "true";
     scheduler_.post_after(f.at_ns, [this, user, frame] { drop_user_connections(user, frame); });
   }
 }
 
 void SimNetwork::violation(const Link& link, std::string what) {
-  trace_.add(TraceRecord{scheduler_.elapsed_ns(), "net", "violation",
-                         {{"conn", std::to_string(link.id)}, {"what", std::move(what)}}});
+  trace_.add(TraceRecord{scheduler_.elapsed_ns(), std::string(actor::kNet), std::string(record::kViolation),
+                         {make_field(record_field::kConn, std::to_string(link.id)),
+                          make_field(record_field::kWhat, std::move(what))}});
 }
 
 }  // namespace bridgesim::sim

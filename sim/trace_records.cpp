@@ -11,9 +11,11 @@ TraceRecord client_record(runtime::Nanos at_ns, std::string actor, std::string_v
   return TraceRecord{at_ns, std::move(actor), std::string(kind), std::move(fields)};
 }
 
-Field field(std::string_view name, std::string value) { return {std::string(name), std::move(value)}; }
+Field field(std::string_view name, std::string value) { return make_field(name, std::move(value)); }
 
 }  // namespace
+
+Field make_field(std::string_view name, std::string value) { return {std::string(name), std::move(value)}; }
 
 bool is_record(const TraceRecord& r, std::string_view actor, std::string_view kind) {
   return r.actor == actor && r.kind == kind;

@@ -14,6 +14,8 @@
 namespace bridgesim::sim {
 
 bool is_record(const TraceRecord& r, std::string_view actor, std::string_view kind);
+// One field named by the schema (record_field::*).
+Field make_field(std::string_view name, std::string value);
 
 // --- relay publish: one event as the relay carried it -----------------------
 struct PublishRecord {

@@ -15,7 +15,7 @@ constexpr std::string_view kNet = "net";                   // the simulated netw
 constexpr std::string_view kRelay = "relay";               // publish, fault_hit
 constexpr std::string_view kAuthService = "auth_service";  // call, fault_hit
 constexpr std::string_view kWorld = "world";               // crash, end
-constexpr std::string_view kProbe = "probe";               // start, end (real-mode runs)
+constexpr std::string_view kProbe = "probe";               // health, token_fault, start, not_admitted, end (real mode)
 // Clients are "user:<id>" or "user:<id>/tab<n>": see sim/client_actor.hpp.
 }  // namespace actor
 
@@ -43,7 +43,11 @@ constexpr std::string_view kCall = "call";  // user, state
 constexpr std::string_view kCrash = "crash";  // what
 constexpr std::string_view kEnd = "end";      // what is still held, by name (also probe: reason, ...)
 // probe
+// start: url, scenario, users, tabs, messages_per_user, hostile_clients, seed, health
 constexpr std::string_view kStart = "start";
+constexpr std::string_view kTokenFault = "token_fault";    // kind, target: a token fault the probe's clients enact
+constexpr std::string_view kNotAdmitted = "not_admitted";  // client, why
+// probe also: health {status, body}, end {reason, clients, finished}
 // clients (also net: connect {conn, client, target})
 constexpr std::string_view kConnect = "connect";    // attempt, token
 constexpr std::string_view kOpen = "open";          // conn
@@ -58,6 +62,22 @@ constexpr std::string_view kDone = "done";          // (none)
 
 namespace record_field {
 constexpr std::string_view kConn = "conn";
+constexpr std::string_view kClient = "client";            // net connect: the client's actor id
+constexpr std::string_view kSubprotocol = "subprotocol";  // net accept
+constexpr std::string_view kBy = "by";                    // net close, abort: "server" or "client"
+constexpr std::string_view kState = "state";              // auth_service call
+// probe start, not_admitted, end
+constexpr std::string_view kUrl = "url";
+constexpr std::string_view kScenario = "scenario";
+constexpr std::string_view kUsers = "users";
+constexpr std::string_view kTabs = "tabs";
+constexpr std::string_view kMessagesPerUser = "messages_per_user";
+constexpr std::string_view kHostileClients = "hostile_clients";
+constexpr std::string_view kSeed = "seed";
+constexpr std::string_view kHealth = "health";  // the /health status code
+constexpr std::string_view kReason = "reason";  // "finished" or "deadline"
+constexpr std::string_view kClients = "clients";
+constexpr std::string_view kFinished = "finished";
 constexpr std::string_view kFrame = "frame";
 constexpr std::string_view kAttempt = "attempt";
 constexpr std::string_view kToken = "token";
@@ -83,6 +103,13 @@ constexpr std::string_view kLivenessBoundNs = "liveness_bound_ns";
 constexpr std::string_view kOk = "ok";
 constexpr std::string_view kFailing = "failing";
 constexpr std::string_view kWhat = "what";
+// world end: what is still held, each a count that must be 0 once all is healed.
+constexpr std::string_view kOpenConnections = "open_connections";
+constexpr std::string_view kManagerConnections = "manager_connections";
+constexpr std::string_view kActiveRuns = "active_runs";
+constexpr std::string_view kRunLogRuns = "run_log_runs";
+constexpr std::string_view kReceiverRuns = "receiver_runs";
+constexpr std::string_view kSessions = "sessions";
 constexpr std::string_view kPendingEvents = "pending_events";  // world end: the scheduler's, not a leak
 }  // namespace record_field
 

@@ -3,6 +3,7 @@
 #include <stdexcept>
 
 #include "protocol/message_types.hpp"
+#include "protocol/payloads.hpp"
 #include "system/events.hpp"
 
 namespace bridgesim::system {
@@ -27,25 +28,27 @@ void UserEmitter::emit(std::string_view type, boost::json::object payload) {
 void UserEmitter::notify_agent_started() { emit(protocol::event_type::kAgentStarted, {}); }
 
 void UserEmitter::notify_agent_thinking(std::string_view reasoning) {
-  emit(protocol::event_type::kAgentThinking, {{"reasoning", reasoning}});
+  emit(protocol::event_type::kAgentThinking, protocol::thinking_payload(reasoning));
 }
 
 void UserEmitter::notify_tool_executing(std::string_view tool_name, boost::json::object parameters) {
-  emit(protocol::event_type::kToolExecuting, {{"tool_name", tool_name}, {"parameters", std::move(parameters)}});
+  emit(protocol::event_type::kToolExecuting, protocol::tool_executing_payload(tool_name, std::move(parameters)));
 }
 
 void UserEmitter::notify_tool_completed(std::string_view tool_name, boost::json::value results,
                                         runtime::Nanos duration_ns) {
-  emit(protocol::event_type::kToolCompleted, {{"tool_name", tool_name},
-                                    {"results", std::move(results)},
-                                    {"duration", static_cast<double>(duration_ns) / runtime::kNanosPerSecond}});
+  emit(protocol::event_type::kToolCompleted,
+       protocol::tool_completed_payload(tool_name, std::move(results),
+                                        static_cast<double>(duration_ns) / runtime::kNanosPerSecond));
 }
 
 void UserEmitter::notify_agent_completed(std::string_view final_response) {
-  emit(protocol::event_type::kAgentCompleted, {{"status", "success"}, {"final_response", final_response}});
+  emit(protocol::event_type::kAgentCompleted, protocol::agent_completed_payload(final_response));
 }
 
-void UserEmitter::notify_agent_error(std::string_view reason) { emit(protocol::event_type::kAgentError, {{"reason", reason}}); }
+void UserEmitter::notify_agent_error(std::string_view reason) {
+  emit(protocol::event_type::kAgentError, protocol::agent_error_payload(reason));
+}
 
 AgentWebSocketBridge::AgentWebSocketBridge(BridgeWiring wiring) : wiring_(wiring) {}
 

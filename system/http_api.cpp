@@ -4,10 +4,13 @@
 
 #include <boost/json.hpp>
 
+#include "protocol/fields.hpp"
 #include "system/auth.hpp"
 
 namespace bridgesim::system {
 namespace {
+
+namespace field = protocol::field;
 
 HttpResponse json_response(int status, const boost::json::object& body) {
   return HttpResponse{status, "application/json", boost::json::serialize(body)};
@@ -51,17 +54,18 @@ HttpResponse HttpApi::health_response() const {
 }
 
 HttpResponse HttpApi::execute(const HttpRequest& request) {
-  if (!health_.ok) return json_response(503, {{"error", "service unavailable"}, {"message", health_.failing.front()}});
+  if (!health_.ok)
+    return json_response(503, {{"error", "service unavailable"}, {field::kMessage, health_.failing.front()}});
   // The same local verification as the WebSocket handshake; the identity
   // must also be one the auth service confirmed (fail closed otherwise).
   const JwtAuthenticator verifier(jwt_secret_, clock_);
   const AuthDecision decision =
       verifier.verify_locally(runtime::HandshakeRequest{"/", std::string(request.authorization), {}});
-  if (!decision.ok) return json_response(401, {{"error", "unauthorized"}, {"message", decision.reason}});
+  if (!decision.ok) return json_response(401, {{"error", "unauthorized"}, {field::kMessage, decision.reason}});
   if (!auth_service_.is_known(decision.user_id)) {
-    return json_response(503,
-                         {{"error", "identity not confirmed"},
-                          {"message", "the auth service has not confirmed this identity yet; open a WebSocket first"}});
+    return json_response(
+        503, {{"error", "identity not confirmed"},
+              {field::kMessage, "the auth service has not confirmed this identity yet; open a WebSocket first"}});
   }
   boost::system::error_code ec;
   const auto parsed = boost::json::parse(request.body, ec);
@@ -83,19 +87,21 @@ HttpResponse HttpApi::execute(const HttpRequest& request) {
     }
     return std::string(v->as_string());
   };
-  std::string agent = text_field("agent_name", false);
-  const std::string thread_id = text_field("thread_id", true);
-  const std::string input = text_field("input", true);
+  std::string agent = text_field(field::kAgentName, false);
+  const std::string thread_id = text_field(field::kThreadId, true);
+  const std::string input = text_field(field::kInput, true);
   if (!fields.empty()) return json_response(422, {{"error", "validation_error"}, {"fields", std::move(fields)}});
   if (agent.empty()) agent = default_agent_;
   if (!registry_.has_agent(agent)) {
     return json_response(422, {{"error", "validation_error"},
-                               {"fields", boost::json::object{{"agent_name", "unknown agent '" + agent + "'"}}}});
+                               {"fields", boost::json::object{{field::kAgentName, "unknown agent '" + agent + "'"}}}});
   }
   // The thread id doubles as the run's request id (no idempotency key here).
   const RunService::Launched run = runs_.launch(decision.user_id, thread_id, thread_id, agent, input);
-  if (!run.error.empty()) return json_response(409, {{"error", "run_not_started"}, {"message", run.error}});
-  return json_response(202, {{"run_id", run.run_id}, {"thread_id", thread_id}, {"user_id", decision.user_id}});
+  if (!run.error.empty())
+    return json_response(409, {{"error", protocol::error_codes::kRunNotStarted}, {field::kMessage, run.error}});
+  return json_response(
+      202, {{field::kRunId, run.run_id}, {field::kThreadId, thread_id}, {field::kUserId, decision.user_id}});
 }
 
 }  // namespace bridgesim::system

@@ -5,6 +5,8 @@
 
 #include <boost/json.hpp>
 
+#include "protocol/fields.hpp"
+
 namespace bridgesim::system {
 
 MessageLoop::MessageLoop(const ConnectionManager& manager, const MessageRouter& router, Messenger& messenger,
@@ -20,29 +22,32 @@ void MessageLoop::on_text(runtime::ConnectionId id, std::string text) {
   if (!user) return;  // closed meanwhile
   if (text.size() > max_frame_bytes_) {
     return messenger_.send_error(
-        id, "frame_too_large",
+        id, protocol::error_codes::kFrameTooLarge,
         "frame of " + std::to_string(text.size()) + " bytes exceeds the limit of " + std::to_string(max_frame_bytes_));
   }
   boost::system::error_code ec;
   const boost::json::value parsed = boost::json::parse(text, ec);
-  if (ec) return messenger_.send_error(id, "invalid_json", "frame is not valid JSON: " + ec.message());
-  if (!parsed.is_object()) return messenger_.send_error(id, "invalid_message", "frame must be a JSON object");
+  if (ec)
+    return messenger_.send_error(id, protocol::error_codes::kInvalidJson, "frame is not valid JSON: " + ec.message());
+  if (!parsed.is_object())
+    return messenger_.send_error(id, protocol::error_codes::kInvalidMessage, "frame must be a JSON object");
   const auto& body = parsed.as_object();
-  const auto* type = body.if_contains("type");
+  const auto* type = body.if_contains(protocol::field::kType);
   if (type == nullptr || !type->is_string()) {
-    return messenger_.send_error(id, "invalid_message", "frame has no string 'type'");
+    return messenger_.send_error(id, protocol::error_codes::kInvalidMessage, "frame has no string 'type'");
   }
   const RequestContext request{id, *user};
   try {
     if (!router_.dispatch(type->as_string(), request, body)) {
-      messenger_.send_error(id, "unknown_type", "unknown message type '" + std::string(type->as_string()) + "'");
+      messenger_.send_error(id, protocol::error_codes::kUnknownType,
+                            "unknown message type '" + std::string(type->as_string()) + "'");
     }
   } catch (const BadRequest& e) {
     messenger_.send_error(id, e.code(), e.what());
   } catch (const std::exception& e) {
     // The message loop never dies from one request.
     logger_->error("handler for '{}' failed: {}", std::string(type->as_string()), e.what());
-    messenger_.send_error(id, "internal_error", "request failed; retry");
+    messenger_.send_error(id, protocol::error_codes::kInternalError, "request failed; retry");
   }
 }
 

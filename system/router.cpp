@@ -1,10 +1,12 @@
 #include "system/router.hpp"
 
+#include "protocol/fields.hpp"
+
 namespace bridgesim::system {
 
-void MessageRouter::add_handler(std::string type, Handler handler) {
-  if (!handler) throw std::invalid_argument("MessageRouter: empty handler for " + type);
-  handlers_[std::move(type)] = std::move(handler);
+void MessageRouter::add_handler(std::string_view type, Handler handler) {
+  if (!handler) throw std::invalid_argument("MessageRouter: empty handler for " + std::string(type));
+  handlers_[std::string(type)] = std::move(handler);
 }
 
 MessageRouter::Handler MessageRouter::handler(std::string_view type) const {
@@ -32,10 +34,11 @@ bool MessageRouter::dispatch(std::string_view type, const RequestContext& reques
 
 std::string required_string(const boost::json::object& body, std::string_view field) {
   const auto* value = body.if_contains(field);
-  if (value == nullptr) throw BadRequest("bad_request", "missing field '" + std::string(field) + "'");
-  if (!value->is_string()) throw BadRequest("bad_request", "field '" + std::string(field) + "' must be a string");
+  constexpr auto kBad = protocol::error_codes::kBadRequest;
+  if (value == nullptr) throw BadRequest(kBad, "missing field '" + std::string(field) + "'");
+  if (!value->is_string()) throw BadRequest(kBad, "field '" + std::string(field) + "' must be a string");
   std::string out(value->as_string());
-  if (out.empty()) throw BadRequest("bad_request", "field '" + std::string(field) + "' must not be empty");
+  if (out.empty()) throw BadRequest(kBad, "field '" + std::string(field) + "' must not be empty");
   return out;
 }
 

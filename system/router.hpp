@@ -22,7 +22,7 @@ struct RequestContext {
 // Thrown by a handler for a request it refuses; becomes an `error` frame.
 class BadRequest : public std::runtime_error {
  public:
-  BadRequest(std::string code, const std::string& message) : std::runtime_error(message), code_(std::move(code)) {}
+  BadRequest(std::string_view code, const std::string& message) : std::runtime_error(message), code_(code) {}
   const std::string& code() const { return code_; }
 
  private:
@@ -33,7 +33,7 @@ class MessageRouter {
  public:
   using Handler = std::function<void(const RequestContext&, const boost::json::object&)>;
 
-  void add_handler(std::string type, Handler handler);
+  void add_handler(std::string_view type, Handler handler);
   bool has_handler(std::string_view type) const { return handlers_.find(type) != handlers_.end(); }
   // The registered handler (empty when none): lets startup wrap one, e.g. with middleware.
   Handler handler(std::string_view type) const;

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "protocol/fields.hpp"
+
 namespace bridgesim::system {
 
 RunService::RunService(const RunLog& run_log, ExecutionEngine& engine, Messenger& messenger, runtime::Random& random,
@@ -42,9 +44,10 @@ void RunService::start(const RequestContext& request, std::string thread_id, std
   }
   // Every run is logged (resume, gap fill); with the log full of runs in
   // flight, refuse rather than run one that could not be resumed.
-  if (!run_log_.has_room()) throw BadRequest("run_not_started", "too many runs in flight; retry later");
+  if (!run_log_.has_room())
+    throw BadRequest(protocol::error_codes::kRunNotStarted, "too many runs in flight; retry later");
   const Launched run = launch(request.user_id, std::move(thread_id), std::move(request_id), agent, std::move(input));
-  if (!run.error.empty()) throw BadRequest("run_not_started", run.error);
+  if (!run.error.empty()) throw BadRequest(protocol::error_codes::kRunNotStarted, run.error);
   if (!key.second.empty()) remember(key, run.run_id);
 }
 
@@ -60,15 +63,17 @@ void RunService::remember(const std::pair<std::string, std::string>& key, const 
 void RunService::resume(const RequestContext& request, const std::string& run_id, std::uint64_t after_seq) {
   const auto owner = run_log_.owner(run_id);
   // Another user's run gets the very same answer as a run that never existed.
-  if (!owner || *owner != request.user_id) throw BadRequest("unknown_run", "no run '" + run_id + "' to resume");
+  if (!owner || *owner != request.user_id)
+    throw BadRequest(protocol::error_codes::kUnknownRun, "no run '" + run_id + "' to resume");
   for (const auto& m : run_log_.after(run_id, after_seq)) messenger_.send(request.connection_id, m.frame);
 }
 
 void RunService::cancel(const RequestContext& request, const std::string& run_id) {
   const auto owner = run_log_.owner(run_id);
-  if (!owner || *owner != request.user_id) throw BadRequest("unknown_run", "no run '" + run_id + "' to cancel");
-  if (!engine_.cancel(run_id, "cancelled by the user"))
-    throw BadRequest("run_finished", "run '" + run_id + "' already ended");
+  if (!owner || *owner != request.user_id)
+    throw BadRequest(protocol::error_codes::kUnknownRun, "no run '" + run_id + "' to cancel");
+  if (!engine_.cancel(run_id, protocol::reasons::kCancelledByTheUser))
+    throw BadRequest(protocol::error_codes::kRunFinished, "run '" + run_id + "' already ended");
 }
 
 }  // namespace bridgesim::system

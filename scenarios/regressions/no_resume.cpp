@@ -2,6 +2,8 @@
 // reconnected mid-run waited forever for the events it missed.
 #include "scenarios/regressions/regressions.hpp"
 
+#include "protocol/message_types.hpp"
+
 namespace bridgesim::scenarios::regressions {
 
 Variant no_resume() {
@@ -12,7 +14,8 @@ Variant no_resume() {
       [](system::Components& c) {
         c.handlers = [inner = c.handlers](system::MessageRouter& router, system::App& app) {
           if (inner) inner(router, app);
-          router.add_handler("resume", [](const system::RequestContext&, const boost::json::object&) {});
+          router.add_handler(protocol::client_type::kResume,
+                             [](const system::RequestContext&, const boost::json::object&) {});
         };
       },
   };

@@ -5,6 +5,8 @@
 // fires because nothing in the scenario planned a missing component.
 #include "scenarios/regressions/regressions.hpp"
 
+#include "protocol/message_types.hpp"
+
 namespace bridgesim::scenarios::regressions {
 namespace {
 
@@ -36,7 +38,7 @@ Variant registry_without_llm() {
       [](system::Components& c) { c.llm = [](const system::AppConfig&, system::Runtime&) { return nullptr; }; }};
 }
 
-Variant router_without_disconnect() { return without_handler("disconnect"); }
-Variant router_without_start_agent() { return without_handler("start_agent"); }
+Variant router_without_disconnect() { return without_handler(std::string(protocol::client_type::kDisconnect)); }
+Variant router_without_start_agent() { return without_handler(std::string(protocol::client_type::kStartAgent)); }
 
 }  // namespace bridgesim::scenarios::regressions

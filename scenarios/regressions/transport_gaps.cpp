@@ -3,6 +3,8 @@
 // no sequence numbers that forwarded events as they came.
 #include <boost/json.hpp>
 
+#include "protocol/fields.hpp"
+
 #include "scenarios/regressions/regressions.hpp"
 
 namespace bridgesim::scenarios::regressions {
@@ -34,7 +36,7 @@ class UnsequencedReceiver final : public system::EventReceiver {
   void on_message(runtime::RelayMessage message) override {
     boost::system::error_code ec;
     auto frame = boost::json::parse(message.frame, ec);
-    if (!ec && frame.is_object()) frame.as_object().erase("seq");
+    if (!ec && frame.is_object()) frame.as_object().erase(protocol::field::kSeq);
     message.frame = boost::json::serialize(frame);
     deliver_(message);
   }

@@ -19,5 +19,19 @@ done
 rm "$tmp/scenarios/bad.cpp"
 printf '#include "sim/trace.hpp"\n' > "$tmp/system/leak.cpp"
 if "$lint" "$tmp" >/dev/null 2>&1; then echo "FAIL: system -> sim not flagged"; fails=$((fails + 1)); fi
-echo "$(( 11 - fails )) passed, $fails failed"
+rm "$tmp/system/leak.cpp"
+# Server event types are spelled in protocol/ only; sim/'s choice list is the
+# allowed exception.
+printf 'auto t = protocol::event_type::kAgentStarted;\n' > "$tmp/scenarios/uses_constant.cpp"
+printf 'const char* after[] = {"agent_started", "tool_completed"};\n' > "$tmp/sim/fault_catalog.cpp"
+mkdir -p "$tmp/protocol"
+printf 'constexpr std::string_view kAgentStarted = "agent_started";\n' > "$tmp/protocol/message_types.hpp"
+if ! "$lint" "$tmp" >/dev/null 2>&1; then echo "FAIL: protocol/, a constant or the sim/ exception flagged"; fails=$((fails + 1)); fi
+mkdir -p "$tmp/cli"
+printf 'if (type == "agent_completed") done();\n' > "$tmp/cli/bad.cpp"
+out=$("$lint" "$tmp" 2>&1)
+if [ $? -eq 0 ] || ! printf '%s' "$out" | grep -q 'cli/bad.cpp:1:'; then
+  echo "FAIL: event type literal not flagged with file:line"; fails=$((fails + 1))
+fi
+echo "$(( 13 - fails )) passed, $fails failed"
 [ "$fails" = 0 ]

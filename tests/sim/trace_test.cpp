@@ -151,6 +151,17 @@ TEST(TraceSchema, OnlyClientActorIdsParse) {
   EXPECT_EQ(client_label("user:u1/tab2"), "u1/tab2");
 }
 
+TEST(TraceSchema, FaultTargetsNameAUserByTheWholeRest) {
+  EXPECT_EQ(user_of_target("user:u2"), std::optional<std::string_view>("u2"));
+  // Unlike a client's actor id, a target's tab suffix is part of the name.
+  EXPECT_EQ(user_of_target("user:u2/tab2"), std::optional<std::string_view>("u2/tab2"));
+  EXPECT_EQ(user_of_target("user:"), std::optional<std::string_view>(""));
+  EXPECT_FALSE(user_of_target("*"));
+  EXPECT_FALSE(user_of_target("users:u2"));
+  EXPECT_EQ(target_of_user("u7"), "user:u7");
+  EXPECT_EQ(user_of_target(target_of_user("h1")), std::optional<std::string_view>("h1"));
+}
+
 TEST(TraceSchema, ClientRecordMakersWriteTheSchemasFieldsInOrder) {
   expect_record(make_connect_record(1, "user:u1", 2, "valid"), 1, "user:u1", "connect",
                 {{"attempt", "2"}, {"token", "valid"}});
