@@ -29,7 +29,7 @@ using boost::system::error_code;
 
 namespace field = protocol::field;
 namespace event_type = protocol::event_type;
-// The default scripted agent's run is the lifecycle, in seq order (DESIGN.md).
+// The default scripted agent's run is the lifecycle, in seq order (docs/protocol.md).
 using event_type::kLifecycle;
 constexpr std::uint64_t kEventsPerRun = std::size(kLifecycle);
 constexpr auto kTick = std::chrono::milliseconds(20);

@@ -8,6 +8,7 @@
 #include "cli/probe_live_loop.hpp"
 #include "cli/probe_metrics.hpp"
 #include "properties/client_view.hpp"
+#include "properties/properties.hpp"
 #include "sim/client_actor.hpp"
 #include "sim/trace_records.hpp"
 #include "sim/trace_schema.hpp"
@@ -16,7 +17,13 @@
 namespace bridgesim::cli {
 
 const std::vector<std::string>& client_side_properties() {
-  static const std::vector<std::string> names{"delivery", "isolation", "protocol", "auth"};
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> out;
+    for (const auto& p : properties::property_catalog()) {
+      if (p.judged_live) out.push_back(p.name);
+    }
+    return out;
+  }();
   return names;
 }
 

@@ -1,6 +1,6 @@
 #pragma once
 // `bridgesim probe` as a function: drive a live server that speaks the wire
-// protocol (DESIGN.md) with the simulated clients' own workload code
+// protocol (docs/protocol.md) with the simulated clients' own workload code
 // (scenarios::UserClient, HostileClient, built by scenarios::populate) over
 // real sockets in real time, record what they do and see in the same trace
 // format, judge it with the same client-side properties.

@@ -23,21 +23,21 @@ CLI::App* register_serve_command(CLI::App& app) {
   cmd->add_option("--jwt-secret", o.jwt_secret,
                   "HS256 secret for tokens (default: the development secret, which also turns on GET /dev-token)");
   cmd->add_option("--seed", o.seed, "Seed for run ids and the scripted agents' latencies")->capture_default_str();
-  cmd->add_option("--max-connections", o.limits.max_connections, "Refuse connections beyond this (HTTP 503)")
+  cmd->add_option("--max-connections", o.limits.connections_max, "Refuse connections beyond this (HTTP 503)")
       ->capture_default_str()
       ->check(CLI::Range(1, 1'000'000));
-  cmd->add_option("--max-frame-bytes", o.limits.max_frame_bytes,
+  cmd->add_option("--max-frame-bytes", o.limits.frame_bytes_max,
                   "Transport cap on one incoming WebSocket message: larger ones are closed 1009")
       ->capture_default_str()
       ->check(CLI::Range(1, 1 << 30));
-  cmd->add_option("--app-max-frame-bytes", o.app_max_frame_bytes,
+  cmd->add_option("--app-max-frame-bytes", o.app_frame_bytes_max,
                   "The system's own frame limit: larger frames get an error frame frame_too_large, the socket stays")
       ->capture_default_str()
       ->check(CLI::Range(1, 1 << 30));
-  cmd->add_option("--max-http-body-bytes", o.limits.max_http_body_bytes, "Larger HTTP request bodies get 413")
+  cmd->add_option("--max-http-body-bytes", o.limits.http_body_bytes_max, "Larger HTTP request bodies get 413")
       ->capture_default_str()
       ->check(CLI::Range(1, 1 << 30));
-  cmd->add_option("--outbound-queue-max", o.limits.outbound_queue_max,
+  cmd->add_option("--outbound-queue-max", o.limits.outbound_frames_max,
                   "Frames queued per connection; beyond: the connection is closed 1013 (slow consumer)")
       ->capture_default_str()
       ->check(CLI::Range(1, 1'000'000));

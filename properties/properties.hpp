@@ -28,6 +28,9 @@ struct Property {
   std::string name;
   std::string description;
   Checker check;
+  // Judged from what clients saw alone, so `probe` can judge it against a
+  // live server; otherwise it needs the simulator's view of the system.
+  bool judged_live = false;
 };
 
 const std::vector<Property>& property_catalog();

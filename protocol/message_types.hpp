@@ -1,5 +1,5 @@
 #pragma once
-// The names of every message type on the wire (DESIGN.md, "Wire protocol"),
+// The names of every message type on the wire (docs/protocol.md),
 // and the run lifecycle they make up.
 #include <algorithm>
 #include <iterator>

@@ -1,5 +1,5 @@
 #pragma once
-// Each run event type's own payload (DESIGN.md, "Wire protocol"), built in
+// Each run event type's own payload (docs/protocol.md), built in
 // the field order the wire carries; protocol/schema.hpp checks exactly these
 // fields. make_run_event merges a payload after the common fields.
 #include <string_view>

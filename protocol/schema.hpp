@@ -1,5 +1,5 @@
 #pragma once
-// The schema of a run event (DESIGN.md, "Wire protocol"): the common fields,
+// The schema of a run event (docs/protocol.md): the common fields,
 // then the type's own payload. Kept next to the builders that must meet it.
 #include <string>
 

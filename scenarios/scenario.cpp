@@ -128,11 +128,11 @@ void read_swarm(const std::string& source, const toml::table& table, Scenario& s
       if (!node.is_boolean()) fail(source, node, "'swarm.enabled' must be true or false");
       s.swarm = *node.value<bool>();
     } else if (k == "max_faults") {
-      s.swarm_config.max_faults = static_cast<int>(read_int(source, node, k, 0, 64));
+      s.swarm_config.faults_max = static_cast<int>(read_int(source, node, k, 0, 64));
     } else if (k == "window_ms") {
       s.swarm_config.window_ns = read_int(source, node, k, 1, 3'600'000) * runtime::kNanosPerMilli;
     } else if (k == "max_duration_ms") {
-      s.swarm_config.max_duration_ns = read_int(source, node, k, 1, 3'600'000) * runtime::kNanosPerMilli;
+      s.swarm_config.duration_max_ns = read_int(source, node, k, 1, 3'600'000) * runtime::kNanosPerMilli;
     } else if (k == "kinds") {
       const auto* list = node.as_array();
       if (list == nullptr) fail(source, node, "'swarm.kinds' must be an array of fault kind names");
@@ -172,7 +172,7 @@ std::string to_toml(const Scenario& s, const sim::FaultPlan& faults) {
   if (faults.heal_by_ns > 0) out += "heal_by_ms = " + std::to_string(faults.heal_by_ns / runtime::kNanosPerMilli) + "\n";
   out += "properties = [";
   for (std::size_t i = 0; i < s.properties.size(); ++i) out += (i ? ", " : "") + quoted(s.properties[i]);
-  out += "]\n\n[system]\noutbound_queue_max = " + std::to_string(s.outbound_queue_max) + "\n\n[network]\n";
+  out += "]\n\n[system]\noutbound_queue_max = " + std::to_string(s.outbound_frames_max) + "\n\n[network]\n";
   // Microseconds: the default latencies are below a millisecond.
   out += "latency_min_us = " + std::to_string(s.network.latency_min_ns / runtime::kNanosPerMicro) + "\n";
   out += "latency_max_us = " + std::to_string(s.network.latency_max_ns / runtime::kNanosPerMicro) + "\n";
@@ -223,7 +223,7 @@ void read_system(const std::string& source, const toml::node& node, Scenario& s)
   if (!node.is_table()) fail(source, node, "'system' must be a table: write [system]");
   for (const auto& [skey, snode] : *node.as_table()) {
     if (skey == "outbound_queue_max") {
-      s.outbound_queue_max = static_cast<std::size_t>(read_int(source, snode, "system.outbound_queue_max", 1, 1'000'000));
+      s.outbound_frames_max = static_cast<std::size_t>(read_int(source, snode, "system.outbound_queue_max", 1, 1'000'000));
     } else {
       fail(source, snode, "unknown key 'system." + std::string(skey.str()) + "' (known: outbound_queue_max)");
     }

@@ -39,7 +39,7 @@ struct Scenario {
   // Liveness: every request must end within this much virtual time after
   // max(its first send, the faults' heal_by).
   runtime::Nanos liveness_bound_ns = 30 * runtime::kNanosPerSecond;
-  std::size_t outbound_queue_max = 256;  // [system] knob: frames a connection may lag
+  std::size_t outbound_frames_max = 256;  // [system] knob: frames a connection may lag
 };
 
 // The scenario as a TOML file that loads back to the same scenario (shrink

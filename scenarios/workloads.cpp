@@ -83,7 +83,7 @@ void UserClient::connect() {
 }
 
 void UserClient::schedule_reconnect(const std::string& why) {
-  if (attempts_ >= plan_.max_attempts) {
+  if (attempts_ >= plan_.attempts_max) {
     record(sim::make_gave_up_record(now(), actor_, why + " after " + std::to_string(attempts_) + " attempts"));
     finished_ = true;
     return;

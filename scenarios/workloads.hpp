@@ -30,7 +30,7 @@ struct ClientPlan {
   runtime::Nanos think_max_ns = 200 * runtime::kNanosPerMilli;
   runtime::Nanos backoff_base_ns = 50 * runtime::kNanosPerMilli;
   runtime::Nanos backoff_max_ns = 2 * runtime::kNanosPerSecond;
-  int max_attempts = 16;  // consecutive failed connects before giving up
+  int attempts_max = 16;  // consecutive failed connects before giving up
   // No event for the request in flight for this long: ask again (resume the
   // run, or resend the request; both are idempotent on the server).
   runtime::Nanos stall_timeout_ns = 2 * runtime::kNanosPerSecond;

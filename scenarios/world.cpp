@@ -98,7 +98,7 @@ RunResult run_scenario(const Scenario& scenario, const RunConfig& config) {
   apply_application_faults(components, plan, scheduler, fault_rng, trace);
   system::AppConfig app_config;
   app_config.jwt_secret = std::string(kSimJwtSecret);
-  app_config.outbound_queue_max = scenario.outbound_queue_max;
+  app_config.outbound_frames_max = scenario.outbound_frames_max;
   system::App app(app_config,
                   system::Runtime{scheduler, scheduler, system_rng,
                                   runtime::make_logger("system", scheduler, config.log_to_stderr), &relay, &auth_service},

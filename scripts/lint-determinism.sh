@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The determinism and dependency lint (DESIGN.md). Fails, naming file:line,
+# The determinism and dependency lint (docs/design.md). Fails, naming file:line,
 # when deterministic code reaches for wall time, OS randomness, threads,
 # sleeping, the environment, non-portable distributions or pointer-keyed hash
 # containers, or when a folder includes what the dependency rule forbids.
@@ -60,13 +60,12 @@ report "a library includes cli/" "$hits"
 # renamed or added event cannot be missed by a grep-and-hope. Allowed:
 # - sim/fault_catalog.cpp, sim/fault_plan.cpp: client_close's `after`
 #   choices; sim/ may not include protocol/ (the dependency rule above);
-# - system/net/assets/ and system/net/chat_page.cpp: the browser chat page's
-#   JavaScript, a client of its own (chat_page.cpp only until the page is
-#   the embedded assets/chat.html).
+# - system/net/assets/: the browser chat page's JavaScript, a client of its own
+#   (only C++ files are searched anyway).
 events='"(agent_started|agent_thinking|tool_executing|tool_completed|agent_completed|agent_error|connection_established)"'
 hits=$(grep -rnE "$events" $(src sim system scenarios properties reports harness cli bench) \
          --include='*.cpp' --include='*.hpp' --include='*.h' --include='*.cc' 2>/dev/null \
-       | grep -vE '^(sim/fault_catalog\.cpp|sim/fault_plan\.cpp|system/net/chat_page\.cpp|system/net/assets/)' || true)
+       | grep -vE '^(sim/fault_catalog\.cpp|sim/fault_plan\.cpp|system/net/assets/)' || true)
 report "a server event type spelled as a string literal outside protocol/ (use protocol::event_type::*)" "$hits"
 
 if [ $status -eq 0 ]; then echo "lint: determinism and dependency rules hold"; fi

@@ -88,9 +88,32 @@ def check_file(root, rel):
     return out
 
 
+OUTSIDE = re.compile(r"\.\./shared|\bDESIGN\.md\b")
+TEXT = (".cpp", ".hpp", ".h", ".cc", ".md", ".sh", ".py", ".txt", ".toml", ".cmake", ".mjs", ".html", ".json")
+
+
+def check_self_contained(root):
+    """The repository carries its own design: no file points outside it."""
+    out = []
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith((".", "build")) and d not in ("node_modules", "out"))
+        for f in sorted(filenames):
+            if not (f.endswith(TEXT) or f == "run"):
+                continue
+            rel = os.path.relpath(os.path.join(dirpath, f), root)
+            if rel == "scripts/lint_deps.py":
+                continue
+            with open(os.path.join(root, rel), encoding="utf-8", errors="replace") as fh:
+                for n, line in enumerate(fh, 1):
+                    if OUTSIDE.search(line):
+                        out.append(f"{rel}:{n}: points outside the repository ({OUTSIDE.search(line).group(0)}); "
+                                   "use docs/design.md or docs/protocol.md")
+    return out
+
+
 def main(argv):
     root = argv[0] if argv else os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    problems = check(root)
+    problems = check(root) + check_self_contained(root)
     if problems:
         print("lint-deps: includes that break the dependency rule:", file=sys.stderr)
         for p in problems:

@@ -161,7 +161,7 @@ Fault draw_fault(Rng& rng, const FaultKindInfo& k, const SwarmConfig& config) {
            runtime::kNanosPerMilli;
   };
   f.at_ns = k.whole_run ? 0 : ms(0, config.window_ns);
-  f.heal_ns = f.at_ns + ms(runtime::kNanosPerMilli, config.max_duration_ns);
+  f.heal_ns = f.at_ns + ms(runtime::kNanosPerMilli, config.duration_max_ns);
   if (k.targeted) {
     const auto user = rng.uniform(1, static_cast<std::uint64_t>(std::max(1, config.users)));
     f.target = target_of_user("u" + std::to_string(user));
@@ -180,7 +180,7 @@ FaultPlan draw_swarm_plan(Rng& rng, const SwarmConfig& config) {
     }
   }
   FaultPlan plan;
-  if (pool.empty() || config.max_faults <= 0) return plan;
+  if (pool.empty() || config.faults_max <= 0) return plan;
   // Swarm: first pick which kinds this seed enables, then how many faults.
   std::vector<const FaultKindInfo*> enabled;
   for (const auto* k : pool) {
@@ -190,11 +190,11 @@ FaultPlan draw_swarm_plan(Rng& rng, const SwarmConfig& config) {
     if (rng.chance(odds)) enabled.push_back(k);
   }
   if (enabled.empty()) enabled.push_back(pool[rng.uniform(0, pool.size() - 1)]);
-  const auto count = static_cast<int>(rng.uniform(1, static_cast<std::uint64_t>(config.max_faults)));
+  const auto count = static_cast<int>(rng.uniform(1, static_cast<std::uint64_t>(config.faults_max)));
   for (int i = 0; i < count; ++i) {
     plan.faults.push_back(draw_fault(rng, *enabled[rng.uniform(0, enabled.size() - 1)], config));
   }
-  plan.heal_by_ns = config.window_ns + config.max_duration_ns;
+  plan.heal_by_ns = config.window_ns + config.duration_max_ns;
   return plan;
 }
 

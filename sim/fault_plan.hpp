@@ -50,9 +50,9 @@ struct FaultPlan {
 // faults may last.
 struct SwarmConfig {
   std::vector<FaultKind> kinds;  // empty: all
-  int max_faults = 4;
+  int faults_max = 4;
   runtime::Nanos window_ns = 2 * runtime::kNanosPerSecond;  // faults start within [0, window)
-  runtime::Nanos max_duration_ns = 2 * runtime::kNanosPerSecond;
+  runtime::Nanos duration_max_ns = 2 * runtime::kNanosPerSecond;
   int users = 3;  // targets are drawn from u1..u<users>
   // Rows drawn from, with the choices the world supplied; nullptr: sim's own.
   const FaultCatalog* catalog = nullptr;

@@ -109,15 +109,15 @@ std::shared_ptr<Agent> AgentRegistry::create(std::string_view name, UserExecutio
   return factory->second(std::move(deps));
 }
 
-ExecutionEngine::ExecutionEngine(AgentRegistry& registry, runtime::Timers& timers, std::size_t max_active_runs_per_user)
-    : registry_(registry), timers_(timers), max_active_runs_per_user_(max_active_runs_per_user) {}
+ExecutionEngine::ExecutionEngine(AgentRegistry& registry, runtime::Timers& timers, std::size_t active_runs_per_user_max)
+    : registry_(registry), timers_(timers), active_runs_per_user_max_(active_runs_per_user_max) {}
 
 std::string ExecutionEngine::start(UserExecutionContext ctx, std::string_view agent_name, std::string input) {
   const std::string run_id = ctx.run_id;
   const std::string user_id = ctx.user_id;
   if (active_.count(run_id) != 0) return "run id already active";
-  if (const auto n = active_per_user_.find(user_id); n != active_per_user_.end() && n->second >= max_active_runs_per_user_) {
-    return "too many active runs (" + std::to_string(max_active_runs_per_user_) + "); wait for one to finish";
+  if (const auto n = active_per_user_.find(user_id); n != active_per_user_.end() && n->second >= active_runs_per_user_max_) {
+    return "too many active runs (" + std::to_string(active_runs_per_user_max_) + "); wait for one to finish";
   }
   auto agent = registry_.create(agent_name, std::move(ctx));
   if (!agent) return "unknown agent '" + std::string(agent_name) + "'";

@@ -128,9 +128,9 @@ class AgentRegistry {
 // Owns the running agents until each reaches its terminal event.
 class ExecutionEngine {
  public:
-  // At most `max_active_runs_per_user` runs of one user at a time: one user
+  // At most `active_runs_per_user_max` runs of one user at a time: one user
   // cannot starve the others.
-  ExecutionEngine(AgentRegistry& registry, runtime::Timers& timers, std::size_t max_active_runs_per_user = 16);
+  ExecutionEngine(AgentRegistry& registry, runtime::Timers& timers, std::size_t active_runs_per_user_max = 16);
   // Empty on success, else why the run could not start.
   std::string start(UserExecutionContext ctx, std::string_view agent_name, std::string input);
   // False when no such run is active.
@@ -147,7 +147,7 @@ class ExecutionEngine {
   };
   std::map<std::string, Active> active_;  // by run_id
   std::map<std::string, std::size_t> active_per_user_;
-  std::size_t max_active_runs_per_user_;
+  std::size_t active_runs_per_user_max_;
   std::uint64_t runs_started_ = 0;
 };
 

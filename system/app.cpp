@@ -40,7 +40,7 @@ std::string missing(std::string_view component) { return std::string(check_for(c
 Components Components::defaults() {
   Components c;
   c.manager = [](const AppConfig& config, Runtime& rt) {
-    return std::make_unique<WebSocketManager>(rt.logger, config.outbound_queue_max);
+    return std::make_unique<WebSocketManager>(rt.logger, config.outbound_frames_max);
   };
   c.bridge = [](BridgeWiring wiring, Runtime&) { return std::make_unique<AgentWebSocketBridge>(wiring); };
   c.llm = [](const AppConfig& config, Runtime& rt) -> std::unique_ptr<LlmClient> {
@@ -80,7 +80,7 @@ void App::run_startup(Components& c) {
   http_ = std::make_unique<HttpApi>(health_, config_.jwt_secret, config_.default_agent, runtime_.clock,
                                     *state_.auth_service, *state_.registry, *runs_);
   if (!health_.ok) return;
-  loop_ = std::make_unique<MessageLoop>(*state_.manager, *state_.router, *messenger_, config_.max_frame_bytes,
+  loop_ = std::make_unique<MessageLoop>(*state_.manager, *state_.router, *messenger_, config_.frame_bytes_max,
                                         runtime_.logger);
   admission_ = std::make_unique<WebSocketAdmission>(*state_.auth, *state_.manager, state_.session.get(), *loop_,
                                                     runtime_.logger);
@@ -112,7 +112,7 @@ void App::build_agents(Components& c) {
       std::make_unique<AgentRegistry>(state_.bridge.get(), c.llm ? c.llm(config_, runtime_) : nullptr, runtime_.clock);
   if (c.tools_and_agents) c.tools_and_agents(*state_.registry, config_, runtime_);
   state_.engine =
-      std::make_unique<ExecutionEngine>(*state_.registry, runtime_.timers, config_.max_active_runs_per_user);
+      std::make_unique<ExecutionEngine>(*state_.registry, runtime_.timers, config_.active_runs_per_user_max);
 }
 
 // 4. auth, session, the run service, routing.

@@ -48,16 +48,16 @@ struct Runtime {
 
 struct AppConfig {
   std::string jwt_secret = "bridgesim-dev-secret";
-  std::size_t max_frame_bytes = 64 * 1024;
+  std::size_t frame_bytes_max = 64 * 1024;
   std::string default_agent = "assistant";
   LatencyRange llm_latency{5 * runtime::kNanosPerMilli, 20 * runtime::kNanosPerMilli};
   LatencyRange tool_latency{2 * runtime::kNanosPerMilli, 15 * runtime::kNanosPerMilli};
-  std::size_t outbound_queue_max = 256;  // frames a connection may lag before it is closed 1013
+  std::size_t outbound_frames_max = 256;  // frames a connection may lag before it is closed 1013
   RunLogLimits run_log;
   ReceiverLimits receiver;
   AuthServiceLimits auth_service;
   std::size_t idempotency_keys_max = 100'000;  // (user, client_msg_id) -> run remembered
-  std::size_t max_active_runs_per_user = 16;
+  std::size_t active_runs_per_user_max = 16;
 };
 
 class App;

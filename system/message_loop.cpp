@@ -10,20 +10,20 @@
 namespace bridgesim::system {
 
 MessageLoop::MessageLoop(const ConnectionManager& manager, const MessageRouter& router, Messenger& messenger,
-                         std::size_t max_frame_bytes, runtime::Logger logger)
+                         std::size_t frame_bytes_max, runtime::Logger logger)
     : manager_(manager),
       router_(router),
       messenger_(messenger),
-      max_frame_bytes_(max_frame_bytes),
+      frame_bytes_max_(frame_bytes_max),
       logger_(std::move(logger)) {}
 
 void MessageLoop::on_text(runtime::ConnectionId id, std::string text) {
   const auto user = manager_.user_of(id);
   if (!user) return;  // closed meanwhile
-  if (text.size() > max_frame_bytes_) {
+  if (text.size() > frame_bytes_max_) {
     return messenger_.send_error(
         id, protocol::error_codes::kFrameTooLarge,
-        "frame of " + std::to_string(text.size()) + " bytes exceeds the limit of " + std::to_string(max_frame_bytes_));
+        "frame of " + std::to_string(text.size()) + " bytes exceeds the limit of " + std::to_string(frame_bytes_max_));
   }
   boost::system::error_code ec;
   const boost::json::value parsed = boost::json::parse(text, ec);

@@ -15,9 +15,9 @@ namespace bridgesim::system {
 
 class MessageLoop {
  public:
-  // Frames longer than `max_frame_bytes` are refused unparsed.
+  // Frames longer than `frame_bytes_max` are refused unparsed.
   MessageLoop(const ConnectionManager& manager, const MessageRouter& router, Messenger& messenger,
-              std::size_t max_frame_bytes, runtime::Logger logger);
+              std::size_t frame_bytes_max, runtime::Logger logger);
 
   // One text frame from connection `id`; ignored once the connection is gone.
   void on_text(runtime::ConnectionId id, std::string text);
@@ -26,7 +26,7 @@ class MessageLoop {
   const ConnectionManager& manager_;
   const MessageRouter& router_;
   Messenger& messenger_;
-  std::size_t max_frame_bytes_;
+  std::size_t frame_bytes_max_;
   runtime::Logger logger_;
 };
 

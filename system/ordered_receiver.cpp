@@ -51,7 +51,7 @@ void OrderedReceiver::on_message(runtime::RelayMessage message) {
   if (run.finished || message.seq < run.next_seq || run.pending.count(message.seq) != 0) return;  // duplicate
   run.pending.emplace(message.seq, std::move(message));
   flush(it->first, run);
-  if (run.pending.size() > limits_.max_pending_per_run) fill_gap(it->first);
+  if (run.pending.size() > limits_.pending_per_run_max) fill_gap(it->first);
 }
 
 void OrderedReceiver::flush(const std::string& run_id, RunState& run) {

@@ -20,7 +20,7 @@ struct ReceiverLimits {
   // A run that went quiet before its terminal event may have lost its tail
   // (nothing later arrives to reveal the gap): look in the log this often.
   runtime::Nanos idle_poll_ns = 250 * runtime::kNanosPerMilli;
-  std::size_t max_pending_per_run = 64;  // beyond it, fill the gap at once
+  std::size_t pending_per_run_max = 64;  // beyond it, fill the gap at once
 };
 
 // The socket side of the relay, as startup sees it (a factory seam).

@@ -10,7 +10,7 @@ RunLog::RunLog(runtime::Timers& timers, RunLogLimits limits) : timers_(timers), 
 bool RunLog::append(const runtime::RelayMessage& message, bool terminal) {
   auto it = runs_.find(message.run_id);
   if (it == runs_.end()) {
-    if (runs_.size() >= limits_.max_runs) {
+    if (runs_.size() >= limits_.runs_max) {
       if (finished_.empty()) return false;
       forget(finished_.front());  // the oldest finished run makes room
     }
@@ -20,7 +20,7 @@ bool RunLog::append(const runtime::RelayMessage& message, bool terminal) {
   assert(run.user_id == message.user_id && "a run belongs to one user");
   assert(!run.terminal && "nothing follows a terminal event");
   assert(message.seq == run.events.size() + 1 && "seq is gapless from 1");
-  if (run.events.size() >= limits_.max_events_per_run) return false;
+  if (run.events.size() >= limits_.events_per_run_max) return false;
   run.events.push_back(message);
   if (terminal) {
     run.terminal = true;

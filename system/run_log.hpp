@@ -1,10 +1,10 @@
 #pragma once
 // Every event of every recent run, by run and seq: what `resume` replays to
 // a reconnecting client and what the socket side fetches to fill a gap the
-// relay left. Bounded: at most max_runs runs, max_events_per_run each; a run
+// relay left. Bounded: at most runs_max runs, events_per_run_max each; a run
 // is forgotten `retention_ns` after its terminal event, or earlier (oldest
 // finished first) when a new run needs the room. Runs still in flight are
-// never evicted: when all max_runs are in flight, has_room() is false and
+// never evicted: when all runs_max are in flight, has_room() is false and
 // the App refuses new runs (run_not_started) instead of running them unlogged.
 #include <cstdint>
 #include <deque>
@@ -19,8 +19,8 @@
 namespace bridgesim::system {
 
 struct RunLogLimits {
-  std::size_t max_runs = 10'000;
-  std::size_t max_events_per_run = 1'024;
+  std::size_t runs_max = 10'000;
+  std::size_t events_per_run_max = 1'024;
   runtime::Nanos retention_ns = 10 * runtime::kNanosPerSecond;
 };
 
@@ -31,7 +31,7 @@ class RunLog {
   // Records the event; false when a bound refused it.
   bool append(const runtime::RelayMessage& message, bool terminal);
   // Whether a new run can be logged now (evicting a finished run if need be).
-  bool has_room() const { return runs_.size() < limits_.max_runs || !finished_.empty(); }
+  bool has_room() const { return runs_.size() < limits_.runs_max || !finished_.empty(); }
   std::optional<std::string> owner(const std::string& run_id) const;
   // Events with seq > after_seq, in seq order.
   std::vector<runtime::RelayMessage> after(const std::string& run_id, std::uint64_t after_seq) const;

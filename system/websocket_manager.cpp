@@ -15,14 +15,14 @@ std::string_view to_string(ConnectionState state) {
   return "?";
 }
 
-WebSocketManager::WebSocketManager(runtime::Logger logger, std::size_t outbound_queue_max)
-    : logger_(std::move(logger)), outbound_queue_max_(outbound_queue_max) {
-  if (outbound_queue_max_ == 0) throw std::invalid_argument("WebSocketManager: outbound_queue_max must be > 0");
+WebSocketManager::WebSocketManager(runtime::Logger logger, std::size_t outbound_frames_max)
+    : logger_(std::move(logger)), outbound_frames_max_(outbound_frames_max) {
+  if (outbound_frames_max_ == 0) throw std::invalid_argument("WebSocketManager: outbound_queue_max must be > 0");
 }
 
 bool WebSocketManager::send_bounded(ConnectionId id, Entry& entry, std::string text) {
   assert(entry.state == ConnectionState::kOpen && "never send before accept or after close");
-  if (entry.connection->buffered_frames() >= outbound_queue_max_) {
+  if (entry.connection->buffered_frames() >= outbound_frames_max_) {
     logger_->warn("connection {} lags {} frames: closing it (slow consumer)", id, entry.connection->buffered_frames());
     entry.state = ConnectionState::kClosing;
     entry.connection->close(runtime::close_code::kTryAgainLater, "slow consumer: reconnect and resume");

@@ -43,9 +43,9 @@ class ConnectionManager {
 
 class WebSocketManager : public ConnectionManager {
  public:
-  // A connection lagging more than `outbound_queue_max` frames is closed
+  // A connection lagging more than `outbound_frames_max` frames is closed
   // with 1013 (try again later): the client reconnects and resumes.
-  explicit WebSocketManager(runtime::Logger logger, std::size_t outbound_queue_max = 256);
+  explicit WebSocketManager(runtime::Logger logger, std::size_t outbound_frames_max = 256);
 
   void add(std::shared_ptr<runtime::Connection> connection, std::string user_id) override;
   void accept(ConnectionId id, std::string_view subprotocol, runtime::ConnectionEvents events) override;
@@ -85,7 +85,7 @@ class WebSocketManager : public ConnectionManager {
   std::map<ConnectionId, Entry> entries_;
   std::map<std::string, std::set<ConnectionId>, std::less<>> by_user_;
   runtime::Logger logger_;
-  std::size_t outbound_queue_max_;
+  std::size_t outbound_frames_max_;
 };
 
 }  // namespace bridgesim::system

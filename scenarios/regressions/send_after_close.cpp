@@ -31,7 +31,7 @@ Variant send_after_close() {
       "protocol",
       [](system::Components& c) {
         c.manager = [](const system::AppConfig& config, system::Runtime& rt) {
-          return std::make_unique<SendAfterCloseManager>(rt.logger, config.outbound_queue_max);
+          return std::make_unique<SendAfterCloseManager>(rt.logger, config.outbound_frames_max);
         };
       },
   };

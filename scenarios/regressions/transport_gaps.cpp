@@ -52,7 +52,7 @@ Variant send_before_accept() {
   return Variant{"send_before_accept", "frames were sent on a connection whose upgrade was not yet accepted",
                  "protocol", [](system::Components& c) {
                    c.manager = [](const system::AppConfig& config, system::Runtime& rt) {
-                     return std::make_unique<LazyAcceptManager>(rt.logger, config.outbound_queue_max, rt.timers);
+                     return std::make_unique<LazyAcceptManager>(rt.logger, config.outbound_frames_max, rt.timers);
                    };
                  }};
 }

@@ -1,6 +1,6 @@
 #pragma once
 // A small blocking WebSocket / HTTP client on Beast, for tests and `probe`:
-// it drives any server that speaks the wire protocol (DESIGN.md). Every call
+// it drives any server that speaks the wire protocol (docs/protocol.md). Every call
 // has a deadline; failures are exceptions that say what went wrong. Beast
 // stays behind this header (pimpl), so users do not compile it.
 #include <chrono>

@@ -38,7 +38,7 @@ HttpSession::HttpSession(std::shared_ptr<ServerState> state, std::uint64_t seria
 
 void HttpSession::start() {
   parser_.emplace();
-  parser_->body_limit(state_->limits.max_http_body_bytes);
+  parser_->body_limit(state_->limits.http_body_bytes_max);
   stream_.expires_after(ms(state_->limits.request_timeout_ms));
   http::async_read(stream_, buffer_, *parser_,
                    [self = shared_from_this()](error_code ec, std::size_t) { self->on_request(ec); });
@@ -58,7 +58,7 @@ void HttpSession::on_request(error_code ec) {
     return respond(503, "application/json", R"({"error":"server shutting down"})", version);
   }
   if (over_limit_) {
-    state_->logger->warn("refusing a request: {} connections is the limit", state_->limits.max_connections);
+    state_->logger->warn("refusing a request: {} connections is the limit", state_->limits.connections_max);
     return respond(503, "application/json", R"({"error":"too many connections"})", version);
   }
   if (websocket::is_upgrade(request)) return upgrade(std::move(request));
@@ -76,7 +76,7 @@ void HttpSession::refuse_too_large() {
   state_->logger->info("http method={} target={} status=413 peer={}", view_of(header.method_string()),
                        field(view_of(header.target())), peer_);
   respond(413, "application/json",
-          R"({"error":"request too large","limit_bytes":)" + std::to_string(state_->limits.max_http_body_bytes) + "}",
+          R"({"error":"request too large","limit_bytes":)" + std::to_string(state_->limits.http_body_bytes_max) + "}",
           header.version() == 10 ? 10 : 11, true);
 }
 

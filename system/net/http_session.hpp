@@ -20,7 +20,7 @@ namespace bridgesim::net::detail {
 
 class HttpSession final : public Socket, public std::enable_shared_from_this<HttpSession> {
  public:
-  // `over_limit`: accepted beyond max_connections; its request gets a 503.
+  // `over_limit`: accepted beyond connections_max; its request gets a 503.
   HttpSession(std::shared_ptr<ServerState> state, std::uint64_t serial, tcp::socket socket, bool over_limit);
   ~HttpSession() override { finish(); }
 

@@ -60,7 +60,7 @@ void Listener::on_accept(error_code ec, tcp::socket socket) {
   error_code nodelay_ec;
   socket.set_option(tcp::no_delay(true), nodelay_ec);
   if (nodelay_ec) state_->logger->debug("TCP_NODELAY not set: {}", nodelay_ec.message());
-  const bool over_limit = state_->live_sockets() >= state_->limits.max_connections;
+  const bool over_limit = state_->live_sockets() >= state_->limits.connections_max;
   const std::uint64_t serial = state_->next_serial++;
   auto session = std::make_shared<HttpSession>(state_, serial, std::move(socket), over_limit);
   state_->track(serial, session);

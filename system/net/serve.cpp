@@ -54,7 +54,7 @@ int serve(const ServeOptions& options) {
     config.jwt_secret = options.jwt_secret;
   }
   // The transport closes larger frames 1009 before the system could answer them.
-  config.max_frame_bytes = std::min(options.app_max_frame_bytes, options.limits.max_frame_bytes);
+  config.frame_bytes_max = std::min(options.app_frame_bytes_max, options.limits.frame_bytes_max);
   system::App& app = host.make_app(config, system::Components::defaults());
   if (!app.health().ok) logger->warn("serving unhealthy: /health answers 503 and upgrades are refused");
 

@@ -23,8 +23,8 @@ struct ServeOptions {
   bool verbose = false;       // debug logging (per connection)
   // Frames larger than this get an `error` frame `frame_too_large` from the
   // system and the connection stays open (as in the simulated world); frames
-  // larger than limits.max_frame_bytes are closed 1009 by the transport.
-  std::size_t app_max_frame_bytes = 64 * 1024;
+  // larger than limits.frame_bytes_max are closed 1009 by the transport.
+  std::size_t app_frame_bytes_max = 64 * 1024;
   ServerLimits limits;
 };
 

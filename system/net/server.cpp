@@ -31,10 +31,10 @@ Server::Server(asio::io_context& io, const std::string& address, std::uint16_t p
 
 Server::Server(asio::io_context& io, const std::string& address, std::uint16_t port, ServerLimits limits,
                ServerHandlers handlers) {
-  if (limits.max_frame_bytes == 0 || limits.max_connections == 0 || limits.outbound_queue_max == 0 ||
-      limits.max_http_body_bytes == 0) {
+  if (limits.frame_bytes_max == 0 || limits.connections_max == 0 || limits.outbound_frames_max == 0 ||
+      limits.http_body_bytes_max == 0) {
     throw std::invalid_argument(
-        "ServerLimits: max_frame_bytes, max_http_body_bytes, max_connections and outbound_queue_max must be > 0");
+        "ServerLimits: frame_bytes_max, http_body_bytes_max, connections_max and outbound_frames_max must be > 0");
   }
   if (!handlers.on_connection || !handlers.on_http || !handlers.logger) {
     throw std::invalid_argument("ServerHandlers: on_connection, on_http and logger are required");
@@ -44,7 +44,7 @@ Server::Server(asio::io_context& io, const std::string& address, std::uint16_t p
   listener_->listen(address, port);
   listener_->accept_next();
   state_->logger->info("listening on {}:{} (max_connections={} max_frame_bytes={} max_http_body_bytes={})", address,
-                       listener_->port(), limits.max_connections, limits.max_frame_bytes, limits.max_http_body_bytes);
+                       listener_->port(), limits.connections_max, limits.frame_bytes_max, limits.http_body_bytes_max);
 }
 
 Server::~Server() {

@@ -37,13 +37,13 @@ class Listener;
 struct ServerLimits {
   // The transport's cap on one incoming WebSocket message: a larger one is
   // closed 1009 (it bounds the memory a connection may hold). Smaller ones
-  // reach the system, whose own limit (AppConfig::max_frame_bytes, 64 KiB by
+  // reach the system, whose own limit (AppConfig::frame_bytes_max, 64 KiB by
   // default) answers an `error` frame `frame_too_large` and keeps the
   // connection, exactly as in the simulated world, which has no transport cap.
-  std::size_t max_frame_bytes = 256 * 1024;
-  std::size_t max_http_body_bytes = 64 * 1024;  // a larger HTTP request body: 413
-  std::size_t max_connections = 10'000;         // live sockets; a request beyond: HTTP 503
-  std::size_t outbound_queue_max = 1024;        // frames queued per connection; beyond: drop them, close 1013
+  std::size_t frame_bytes_max = 256 * 1024;
+  std::size_t http_body_bytes_max = 64 * 1024;  // a larger HTTP request body: 413
+  std::size_t connections_max = 10'000;         // live sockets; a request beyond: HTTP 503
+  std::size_t outbound_frames_max = 1024;        // frames queued per connection; beyond: drop them, close 1013
   std::int64_t request_timeout_ms = 30'000;     // to receive one HTTP request (upgrade or not)
   std::int64_t shutdown_grace_ms = 2'000;       // stop(): wait this long for close handshakes, then cut
 };

@@ -104,7 +104,7 @@ void WebSocketConnection::accept(std::string_view subprotocol, runtime::Connecti
     res.set(http::field::server, kServerName);
     if (!sub.empty()) res.set(http::field::sec_websocket_protocol, sub);
   }));
-  ws_.read_message_max(server_->limits.max_frame_bytes);
+  ws_.read_message_max(server_->limits.frame_bytes_max);
   ws_.async_accept(request_, [self = shared_from_this()](error_code ec) { self->on_handshake(ec); });
 }
 
@@ -154,7 +154,7 @@ void WebSocketConnection::send_text(std::string text) {
     server_->logger->debug("connection {}: frame dropped: closing", id_);
     return;
   }
-  if (buffered_frames() >= server_->limits.outbound_queue_max) {
+  if (buffered_frames() >= server_->limits.outbound_frames_max) {
     server_->logger->error("connection {}: outbound queue full ({} frames): dropping them, closing 1013", id_,
                            buffered_frames());
     queue_.clear();
@@ -275,7 +275,7 @@ void WebSocketConnection::on_read_ended(error_code ec) {
   } else if (ec == websocket::error::message_too_big) {
     code = runtime::close_code::kTooBig;
     closed_by_ = "server";
-    reason = "message larger than " + std::to_string(server_->limits.max_frame_bytes) + " bytes";
+    reason = "message larger than " + std::to_string(server_->limits.frame_bytes_max) + " bytes";
   } else {
     server_->logger->debug("connection {}: read failed: {}", id_, ec.message());
   }

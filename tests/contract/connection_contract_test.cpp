@@ -217,7 +217,7 @@ std::string type_of(const std::string& frame) {
 system::AppConfig app_config() {
   system::AppConfig config;
   config.jwt_secret = kSecret;
-  config.max_frame_bytes = 1024;
+  config.frame_bytes_max = 1024;
   return config;
 }
 
@@ -274,8 +274,8 @@ TYPED_TEST(SystemContract, ForgedTokenIsRefusedWith401BeforeAnyFrame) {
 
 // Fidelity finding (issue 6): Beast used to close 1009 at the system's
 // frame limit while the simulated system answered `frame_too_large` and
-// kept the connection. Now the transport's cap (ServerLimits::max_frame_bytes)
-// is above the system's (AppConfig::max_frame_bytes) so both worlds agree.
+// kept the connection. Now the transport's cap (ServerLimits::frame_bytes_max)
+// is above the system's (AppConfig::frame_bytes_max) so both worlds agree.
 TYPED_TEST(SystemContract, OversizedFrameGetsFrameTooLargeAndTheConnectionStaysOpen) {
   auto client = this->admitted("alice");
   client->send_text(std::string(4096, 'x'));

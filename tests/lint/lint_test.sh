@@ -55,6 +55,10 @@ rm "$tmp/d/tests/sweep/b.cpp"
 mkdir -p "$tmp/d/newfolder" && printf 'int x;\n' >"$tmp/d/newfolder/a.cpp"
 expect "deps: a folder without a row fails" 1 "" -- deps "$tmp/d"
 
+printf '// see ../%s/%s.md\n' shared DESIGN >"$tmp/d/cli/c.cpp"
+expect "deps: a file pointing outside the repository fails" 1 "cli/c.cpp:1: points outside the repository" -- deps "$tmp/d"
+rm "$tmp/d/cli/c.cpp"
+
 # ---- format
 if command -v clang-format >/dev/null; then
   mkdir -p "$tmp/f/sim"

@@ -234,7 +234,7 @@ TEST(NetLoopback, MalformedFrameGetsAnErrorAndTheConnectionKeepsWorking) {
 
 TEST(NetLoopback, OversizedFrameIsClosedWith1009AndTheSystemForgetsTheConnection) {
   ServerLimits limits;
-  limits.max_frame_bytes = 1024;
+  limits.frame_bytes_max = 1024;
   LoopbackServer server(system::Components::defaults(), limits);
   WsClient client;
   open_session(client, server.port(), bearer(token_for("alice")));
@@ -269,7 +269,7 @@ TEST(NetLoopback, ClientDisconnectMessageClosesNormally) {
 
 TEST(NetLoopback, OverTheConnectionLimitRequestsGet503) {
   ServerLimits limits;
-  limits.max_connections = 1;
+  limits.connections_max = 1;
   LoopbackServer server(system::Components::defaults(), limits);
   WsClient client;
   open_session(client, server.port(), bearer(token_for("alice")));
@@ -304,7 +304,7 @@ class SendsOutOfTurnManager final : public system::WebSocketManager {
 TEST(NetLoopback, SendBeforeAcceptAndAfterCloseAreDroppedAndCounted) {
   system::Components components = system::Components::defaults();
   components.manager = [](const system::AppConfig& config, system::Runtime& rt) -> std::unique_ptr<system::ConnectionManager> {
-    return std::make_unique<SendsOutOfTurnManager>(rt.logger, config.outbound_queue_max);
+    return std::make_unique<SendsOutOfTurnManager>(rt.logger, config.outbound_frames_max);
   };
   LoopbackServer server(std::move(components));
   WsClient client;

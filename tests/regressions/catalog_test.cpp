@@ -1,4 +1,4 @@
-// The incident regression catalog (DESIGN.md): every faulty component,
+// The incident regression catalog (README.md, "Incident regressions"): every faulty component,
 // injected through the factory seams, is caught by the default sweep; the
 // property named for it fires; the failure shrinks to a small scenario file
 // that replays it exactly.

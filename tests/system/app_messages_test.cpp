@@ -222,7 +222,7 @@ TEST(SystemAppGoldenPath, ARetryAfterTheRunLogForgotItsRunStartsANewRun) {
 // (it could not be resumed, nor its relay gaps filled).
 TEST(SystemAppGoldenPath, AFullRunLogEvictsFinishedRunsAndRefusesBeyondRunsInFlight) {
   AppConfig config;
-  config.run_log.max_runs = 2;
+  config.run_log.runs_max = 2;
   AppWorld w(Components::defaults(), config);
   auto conn = w.connect_as("alice");
   for (const char* id : {"a", "b", "c"}) {  // each finishes before the next
@@ -274,7 +274,7 @@ struct BadFrame {
 };
 
 std::vector<BadFrame> bad_frames() {
-  const std::size_t limit = AppConfig{}.max_frame_bytes;
+  const std::size_t limit = AppConfig{}.frame_bytes_max;
   std::string oversized = R"({"type":"ping","pad":")";
   oversized += std::string(limit, 'x') + "\"}";
   return {
@@ -338,8 +338,8 @@ TEST(SystemAppMessages, AFrameExactlyAtTheLimitIsServed) {
   AppWorld w;
   auto conn = w.connect_as("alice");
   std::string frame = R"({"type":"ping","pad":")";
-  frame += std::string(w.app().config().max_frame_bytes - frame.size() - 2, 'x') + "\"}";
-  ASSERT_EQ(frame.size(), w.app().config().max_frame_bytes);
+  frame += std::string(w.app().config().frame_bytes_max - frame.size() - 2, 'x') + "\"}";
+  ASSERT_EQ(frame.size(), w.app().config().frame_bytes_max);
   conn->deliver_text(frame);
   EXPECT_EQ(AppWorld::types(*conn, 1), std::vector<std::string>{"pong"});
 }
