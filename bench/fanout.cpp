@@ -320,11 +320,11 @@ class Workload {
     user.in_flight = true;
     user.sent_at = Clock::now();
     ++result_.requests_sent;
-    asking.connection->send_text(boost::json::serialize(boost::json::object{
-        {field::kType, protocol::client_type::kUserMessage},
-        {field::kThreadId, user.thread_id},
-        {field::kText, "what is the weather?"},
-        {field::kClientMsgId, user.thread_id}}));
+    asking.connection->send_text(
+        boost::json::serialize(boost::json::object{{field::kType, protocol::client_type::kUserMessage},
+                                                   {field::kThreadId, user.thread_id},
+                                                   {field::kText, "what is the weather?"},
+                                                   {field::kClientMsgId, user.thread_id}}));
     if (!churn) return;
     for (int t = stable_tabs; t < options_.tabs; ++t) {
       Tab& tab = user.tabs[static_cast<std::size_t>(t)];

@@ -19,8 +19,8 @@
 #include "cli/probe_command.hpp"
 #include "harness/harness.hpp"
 #include "reports/reports.hpp"
-#include "scenarios/world.hpp"
 #include "scenarios/fault_catalog.hpp"
+#include "scenarios/world.hpp"
 #include "sim/fault_plan.hpp"
 #include "sim/trace.hpp"
 

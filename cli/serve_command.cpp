@@ -16,7 +16,8 @@ net::ServeOptions& options() {
 
 CLI::App* register_serve_command(CLI::App& app) {
   auto* cmd = app.add_subcommand(
-      "serve", "Serve the system for real on Boost.Beast: /ws, GET /health, POST /api/agent/v2/execute, a chat page at /");
+      "serve",
+      "Serve the system for real on Boost.Beast: /ws, GET /health, POST /api/agent/v2/execute, a chat page at /");
   auto& o = options();
   cmd->add_option("--address", o.address, "Address to bind")->capture_default_str();
   cmd->add_option("-p,--port", o.port, "Port to bind (0: any free port, printed)")->capture_default_str();

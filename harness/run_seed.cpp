@@ -8,9 +8,9 @@
 #include "properties/client_view.hpp"
 #include "protocol/fields.hpp"
 #include "protocol/seq.hpp"
+#include "scenarios/world.hpp"
 #include "sim/trace_records.hpp"
 #include "sim/trace_schema.hpp"
-#include "scenarios/world.hpp"
 
 namespace bridgesim::harness {
 

@@ -18,7 +18,9 @@ std::string fixed(double value, int decimals) {
   return buf;
 }
 
-std::string case_name(const ScenarioResult& r) { return r.variant.empty() ? r.scenario : r.scenario + "[" + r.variant + "]"; }
+std::string case_name(const ScenarioResult& r) {
+  return r.variant.empty() ? r.scenario : r.scenario + "[" + r.variant + "]";
+}
 
 std::string latency_text(std::int64_t upper_us) {
   if (upper_us < 0) return "n/a";
@@ -62,7 +64,9 @@ std::int64_t LatencyHistogram::percentile_upper_us(double p) const {
 }
 
 std::string LatencyHistogram::bucket_label(std::size_t i) {
-  auto text = [](std::int64_t us) { return us < 1'000'000 ? std::to_string(us / 1000) + "ms" : std::to_string(us / 1'000'000) + "s"; };
+  auto text = [](std::int64_t us) {
+    return us < 1'000'000 ? std::to_string(us / 1000) + "ms" : std::to_string(us / 1'000'000) + "s";
+  };
   if (i < kUpperUs.size()) return "<=" + text(kUpperUs[i]);
   return ">" + text(kUpperUs.back());
 }
@@ -115,7 +119,8 @@ std::string to_junit_xml(const SweepReport& report) {
     if (r.failing_seeds > 0) {
       std::string body;
       for (const auto& f : r.failures) {
-        body += "seed " + std::to_string(f.seed) + " [" + f.property + "] " + f.message + "\n  replay: " + f.replay_command + "\n";
+        body += "seed " + std::to_string(f.seed) + " [" + f.property + "] " + f.message +
+                "\n  replay: " + f.replay_command + "\n";
       }
       out += "      <failure message=\"" + std::to_string(r.failing_seeds) + " of " + std::to_string(r.seeds_run) +
              " seeds violated a property\" type=\"PropertyViolation\">" + xml_escape(body) + "</failure>\n";
@@ -137,7 +142,8 @@ std::string to_json(const SweepReport& report) {
     boost::json::array properties;
     for (const auto& p : r.properties) properties.emplace_back(p);
     boost::json::object faults;
-    for (const auto& [kind, count] : r.faults) faults[kind] = boost::json::object{{"planned", count.planned}, {"hit", count.hit}};
+    for (const auto& [kind, count] : r.faults)
+      faults[kind] = boost::json::object{{"planned", count.planned}, {"hit", count.hit}};
     boost::json::array latency;
     for (auto c : r.latency.counts) latency.emplace_back(c);
     results.push_back(boost::json::object{{"scenario", r.scenario},
@@ -182,10 +188,12 @@ SweepReport from_json(std::string_view text, const std::string& source) {
       r.seed_last = j.at("seed_last").to_number<std::uint64_t>();
       r.failing_seeds = j.at("failing_seeds").to_number<std::uint64_t>();
       for (const auto& [kind, count] : j.at("faults").as_object()) {
-        r.faults[std::string(kind)] = {count.at("planned").to_number<std::uint64_t>(), count.at("hit").to_number<std::uint64_t>()};
+        r.faults[std::string(kind)] = {count.at("planned").to_number<std::uint64_t>(),
+                                       count.at("hit").to_number<std::uint64_t>()};
       }
       const auto& buckets = j.at("latency_buckets").as_array();
-      if (buckets.size() != r.latency.counts.size()) throw ReportError(source + ": latency_buckets has the wrong length");
+      if (buckets.size() != r.latency.counts.size())
+        throw ReportError(source + ": latency_buckets has the wrong length");
       for (std::size_t i = 0; i < buckets.size(); ++i) r.latency.counts[i] = buckets[i].to_number<std::uint64_t>();
       for (const auto& f : j.at("failures").as_array()) {
         const auto& fo = f.as_object();
@@ -233,7 +241,8 @@ SweepReport merge(const std::vector<SweepReport>& parts) {
   std::sort(order.begin(), order.end());
   for (const auto& key : order) {
     ScenarioResult r = by_case.at(key);
-    std::stable_sort(r.failures.begin(), r.failures.end(), [](const Failure& a, const Failure& b) { return a.seed < b.seed; });
+    std::stable_sort(r.failures.begin(), r.failures.end(),
+                     [](const Failure& a, const Failure& b) { return a.seed < b.seed; });
     out.results.push_back(std::move(r));
   }
   return out;
@@ -273,13 +282,15 @@ std::string latency_svg(const LatencyHistogram& h) {
   for (auto c : h.counts) peak = std::max(peak, c);
   const int bar_w = 52, gap = 8, chart_h = 160, top = 20, left = 10;
   const int width = left * 2 + static_cast<int>(h.counts.size()) * (bar_w + gap);
-  std::string svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" aria-label=\"event latency histogram\" width=\"" +
-                    std::to_string(width) + "\" height=\"" + std::to_string(chart_h + top + 40) + "\">\n";
+  std::string svg =
+      "<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" aria-label=\"event latency histogram\" width=\"" +
+      std::to_string(width) + "\" height=\"" + std::to_string(chart_h + top + 40) + "\">\n";
   for (std::size_t i = 0; i < h.counts.size(); ++i) {
     const int x = left + static_cast<int>(i) * (bar_w + gap);
     const int bar_h = static_cast<int>(static_cast<double>(h.counts[i]) / static_cast<double>(peak) * chart_h);
     const int y = top + chart_h - bar_h;
-    const std::string pct = total ? fixed(100.0 * static_cast<double>(h.counts[i]) / static_cast<double>(total), 1) + "%" : "";
+    const std::string pct =
+        total ? fixed(100.0 * static_cast<double>(h.counts[i]) / static_cast<double>(total), 1) + "%" : "";
     svg += "<rect x=\"" + std::to_string(x) + "\" y=\"" + std::to_string(y) + "\" width=\"" + std::to_string(bar_w) +
            "\" height=\"" + std::to_string(std::max(bar_h, 1)) + "\" fill=\"#3a7bd5\"><title>" +
            LatencyHistogram::bucket_label(i) + ": " + std::to_string(h.counts[i]) + " events</title></rect>\n";
@@ -300,7 +311,8 @@ namespace {
 std::string html_head(const SweepReport& report) {
   const bool ok = report.passed();
   std::string out = R"(<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>)" + xml_escape(report.title) + R"(</title>
+<html lang="en"><head><meta charset="utf-8"><title>)" +
+                    xml_escape(report.title) + R"(</title>
 <style>
 body{font-family:system-ui,sans-serif;margin:2rem;color:#1d2430;max-width:80rem}
 .verdict{font-size:2rem;font-weight:700;padding:.6rem 1rem;border-radius:.4rem;display:inline-block}
@@ -309,11 +321,14 @@ table{border-collapse:collapse;margin:1rem 0;font-size:.9rem}td,th{border:1px so
 th{background:#eef1f5}td.ok{background:#e9f7ec}td.bad{background:#fde2e2;font-weight:600}td.num{text-align:right}
 td.heat{text-align:right}code{background:#f3f4f6;padding:.1rem .3rem;border-radius:.2rem;font-size:.85rem}
 </style></head><body>
-<h1>)" + xml_escape(report.title) + R"(</h1>
-<p class="verdict )" + (ok ? "pass\">READY: every property held" : "fail\">NOT READY: properties violated") +
+<h1>)" + xml_escape(report.title) +
+                    R"(</h1>
+<p class="verdict )" +
+                    (ok ? "pass\">READY: every property held" : "fail\">NOT READY: properties violated") +
                     R"(</p>
-<p>)" + std::to_string(report.total_runs()) + " simulated runs across " + std::to_string(report.results.size()) +
-                    " scenarios; " + std::to_string(report.total_failing_seeds()) + R"( failing seeds.</p>
+<p>)" + std::to_string(report.total_runs()) +
+                    " simulated runs across " + std::to_string(report.results.size()) + " scenarios; " +
+                    std::to_string(report.total_failing_seeds()) + R"( failing seeds.</p>
 )";
   if (!report.command.empty()) out += "<p>Command: <code>" + xml_escape(report.command) + "</code></p>\n";
   return out;
@@ -335,8 +350,9 @@ std::string html_properties(const SweepReport& report, const std::set<std::strin
   for (const auto& p : property_names) out += "<th>" + xml_escape(p) + "</th>";
   out += "</tr>\n";
   for (const auto& r : report.results) {
-    out += "<tr><td title=\"" + xml_escape(r.description) + "\">" + xml_escape(case_name(r)) + "</td><td class=\"num\">" +
-           std::to_string(r.seed_first) + "&hellip;" + std::to_string(r.seed_last) + "</td>";
+    out += "<tr><td title=\"" + xml_escape(r.description) + "\">" + xml_escape(case_name(r)) +
+           "</td><td class=\"num\">" + std::to_string(r.seed_first) + "&hellip;" + std::to_string(r.seed_last) +
+           "</td>";
     for (const auto& p : property_names) out += html_property_cell(r, p);
     out += "</tr>\n";
   }
@@ -426,8 +442,11 @@ std::string to_perfetto(const sim::Trace& trace) {
   auto tid = [&](const std::string& actor) {
     const auto [it, added] = tids.emplace(actor, static_cast<int>(tids.size()) + 1);
     if (added) {
-      events.push_back(boost::json::object{
-          {"ph", "M"}, {"name", "thread_name"}, {"pid", 1}, {"tid", it->second}, {"args", boost::json::object{{"name", actor}}}});
+      events.push_back(boost::json::object{{"ph", "M"},
+                                           {"name", "thread_name"},
+                                           {"pid", 1},
+                                           {"tid", it->second},
+                                           {"args", boost::json::object{{"name", actor}}}});
     }
     return it->second;
   };
@@ -436,8 +455,13 @@ std::string to_perfetto(const sim::Trace& trace) {
     boost::json::object args;
     for (const auto& [key, value] : r.fields) args[key] = value;
     const double ts_us = static_cast<double>(r.at_ns) / 1000.0;
-    events.push_back(boost::json::object{{"name", r.kind}, {"ph", "i"}, {"s", "t"}, {"ts", ts_us}, {"pid", 1},
-                                         {"tid", tid(r.actor)}, {"args", std::move(args)}});
+    events.push_back(boost::json::object{{"name", r.kind},
+                                         {"ph", "i"},
+                                         {"s", "t"},
+                                         {"ts", ts_us},
+                                         {"pid", 1},
+                                         {"tid", tid(r.actor)},
+                                         {"args", std::move(args)}});
     if (const auto publish = sim::as_publish(r)) {
       const std::string run(publish->run);
       const std::string_view type = publish->type;
@@ -454,7 +478,8 @@ std::string to_perfetto(const sim::Trace& trace) {
       }
     }
   }
-  return boost::json::serialize(boost::json::object{{"traceEvents", std::move(events)}, {"displayTimeUnit", "ms"}}) + "\n";
+  return boost::json::serialize(boost::json::object{{"traceEvents", std::move(events)}, {"displayTimeUnit", "ms"}}) +
+         "\n";
 }
 
 }  // namespace bridgesim::reports

@@ -31,7 +31,7 @@ struct FaultCount {
 // Emit-to-receive latency of lifecycle events, in virtual time, on fixed
 // log-spaced buckets so histograms from any shard add up exactly.
 struct LatencyHistogram {
-  static constexpr std::array<std::int64_t, 12> kUpperUs{1'000,   2'000,   5'000,     10'000,    20'000,    50'000,
+  static constexpr std::array<std::int64_t, 12> kUpperUs{1'000,   2'000,   5'000,   10'000,    20'000,    50'000,
                                                          100'000, 200'000, 500'000, 1'000'000, 2'000'000, 5'000'000};
   std::array<std::uint64_t, kUpperUs.size() + 1> counts{};  // last: above the largest bound
 

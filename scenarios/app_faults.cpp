@@ -62,9 +62,11 @@ void make_tool_throw(system::Components& c, const sim::FaultPlan& plan, sim::Sch
   c.tools_and_agents = [&plan, &scheduler, &rng, &trace](system::AgentRegistry& registry,
                                                          const system::AppConfig& config, system::Runtime& rt) {
     registry.add_tool(std::make_unique<FaultyTool>(
-        std::make_unique<system::FakeSearchTool>(rt.timers, rt.random, config.tool_latency), plan, scheduler, rng, trace));
-    registry.register_agent(config.default_agent,
-                            [](system::AgentDeps deps) { return std::make_shared<system::ScriptedAgent>(std::move(deps)); });
+        std::make_unique<system::FakeSearchTool>(rt.timers, rt.random, config.tool_latency), plan, scheduler, rng,
+        trace));
+    registry.register_agent(config.default_agent, [](system::AgentDeps deps) {
+      return std::make_shared<system::ScriptedAgent>(std::move(deps));
+    });
   };
 }
 
@@ -75,8 +77,8 @@ void make_handler_throw(system::Components& c, const sim::FaultPlan& plan, sim::
     auto real = router.handler(protocol::client_type::kUserMessage);
     if (!real) return;
     router.add_handler(protocol::client_type::kUserMessage, [real, &plan, &scheduler, &rng, &trace](
-                                                                 const system::RequestContext& request,
-                                                                 const boost::json::object& body) {
+                                                                const system::RequestContext& request,
+                                                                const boost::json::object& body) {
       const sim::Fault* f = plan.active(sim::FaultKind::kHandlerThrows, scheduler.elapsed_ns());
       if (f != nullptr && rng.chance(static_cast<std::uint32_t>(f->int_param("per_million", 0)))) {
         trace.add(sim::fault_hit(scheduler.elapsed_ns(), system_actor(), sim::FaultKind::kHandlerThrows));

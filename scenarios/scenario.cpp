@@ -100,10 +100,14 @@ sim::Fault read_fault(const std::string& source, const toml::table& table) {
         for (const auto& p : info.params) known.push_back(p.name);
         fail(source, node, "unknown key '" + k + "' for fault '" + kind_name + "' (known: " + key_list(known) + ")");
       }
-      if (node.is_integer()) f.params[k] = std::to_string(*node.value<std::int64_t>());
-      else if (node.is_string()) f.params[k] = std::string(*node.value<std::string_view>());
-      else if (node.is_boolean()) f.params[k] = *node.value<bool>() ? "true" : "false";
-      else fail(source, node, "'" + k + "' must be an integer, a string or a boolean");
+      if (node.is_integer())
+        f.params[k] = std::to_string(*node.value<std::int64_t>());
+      else if (node.is_string())
+        f.params[k] = std::string(*node.value<std::string_view>());
+      else if (node.is_boolean())
+        f.params[k] = *node.value<bool>() ? "true" : "false";
+      else
+        fail(source, node, "'" + k + "' must be an integer, a string or a boolean");
     }
   }
   if (!has_heal) f.heal_ns = info.whole_run ? 86'400 * runtime::kNanosPerSecond : f.at_ns + runtime::kNanosPerSecond;
@@ -143,7 +147,8 @@ void read_swarm(const std::string& source, const toml::table& table, Scenario& s
         s.swarm_config.kinds.push_back(*kind);
       }
     } else {
-      fail(source, node, "unknown key 'swarm." + k + "' (known: enabled, kinds, max_faults, window_ms, max_duration_ms)");
+      fail(source, node,
+           "unknown key 'swarm." + k + "' (known: enabled, kinds, max_faults, window_ms, max_duration_ms)");
     }
   }
 }
@@ -169,7 +174,8 @@ std::string to_toml(const Scenario& s, const sim::FaultPlan& faults) {
   out += "start_spread_ms = " + std::to_string(s.start_spread_ns / runtime::kNanosPerMilli) + "\n";
   out += "deadline_s = " + std::to_string(s.deadline_ns / runtime::kNanosPerSecond) + "\n";
   out += "liveness_bound_s = " + std::to_string(s.liveness_bound_ns / runtime::kNanosPerSecond) + "\n";
-  if (faults.heal_by_ns > 0) out += "heal_by_ms = " + std::to_string(faults.heal_by_ns / runtime::kNanosPerMilli) + "\n";
+  if (faults.heal_by_ns > 0)
+    out += "heal_by_ms = " + std::to_string(faults.heal_by_ns / runtime::kNanosPerMilli) + "\n";
   out += "properties = [";
   for (std::size_t i = 0; i < s.properties.size(); ++i) out += (i ? ", " : "") + quoted(s.properties[i]);
   out += "]\n\n[system]\noutbound_queue_max = " + std::to_string(s.outbound_frames_max) + "\n\n[network]\n";
@@ -223,7 +229,8 @@ void read_system(const std::string& source, const toml::node& node, Scenario& s)
   if (!node.is_table()) fail(source, node, "'system' must be a table: write [system]");
   for (const auto& [skey, snode] : *node.as_table()) {
     if (skey == "outbound_queue_max") {
-      s.outbound_frames_max = static_cast<std::size_t>(read_int(source, snode, "system.outbound_queue_max", 1, 1'000'000));
+      s.outbound_frames_max =
+          static_cast<std::size_t>(read_int(source, snode, "system.outbound_queue_max", 1, 1'000'000));
     } else {
       fail(source, snode, "unknown key 'system." + std::string(skey.str()) + "' (known: outbound_queue_max)");
     }
@@ -287,7 +294,8 @@ Scenario parse_scenario(std::string_view toml_text, const std::string& source_na
   try {
     root = toml::parse(toml_text, source_name);
   } catch (const toml::parse_error& e) {
-    throw ScenarioError(source_name + ":" + std::to_string(e.source().begin.line) + ": " + std::string(e.description()));
+    throw ScenarioError(source_name + ":" + std::to_string(e.source().begin.line) + ": " +
+                        std::string(e.description()));
   }
   Scenario s;
   s.source = source_name;

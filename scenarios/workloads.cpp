@@ -7,11 +7,11 @@
 #include "protocol/fields.hpp"
 #include "protocol/message_types.hpp"
 #include "protocol/seq.hpp"
+#include "scenarios/client_faults.hpp"
 #include "sim/client_actor.hpp"
+#include "sim/fault_hit.hpp"
 #include "sim/trace_records.hpp"
 #include "sim/trace_schema.hpp"
-#include "scenarios/client_faults.hpp"
-#include "sim/fault_hit.hpp"
 
 namespace bridgesim::scenarios {
 namespace {
@@ -32,7 +32,9 @@ std::string disconnect_frame() { return to_frame({{field::kType, client_type::kD
 }  // namespace
 
 UserClient::UserClient(const ClientWorld& world, ClientPlan plan, sim::Rng rng)
-    : world_(world), plan_(std::move(plan)), rng_(std::move(rng)),
+    : world_(world),
+      plan_(std::move(plan)),
+      rng_(std::move(rng)),
       actor_(sim::ClientActor{plan_.user_id, plan_.tab}.to_string()) {}
 
 void UserClient::record(sim::TraceRecord record) { world_.trace.add(std::move(record)); }
@@ -157,17 +159,17 @@ void UserClient::after_connected() {
 void UserClient::resume() {
   current_->resumed_after = current_->accepted_seq;
   send(to_frame({{field::kType, client_type::kResume},
-                  {field::kRunId, current_->run_id},
-                  {field::kAfterSeq, current_->accepted_seq}}));
+                 {field::kRunId, current_->run_id},
+                 {field::kAfterSeq, current_->accepted_seq}}));
 }
 
 void UserClient::send_request() {
   arm_stall_timer();
   const Request& r = *current_;
   send(to_frame({{field::kType, client_type::kUserMessage},
-                  {field::kThreadId, r.thread_id},
-                  {field::kText, "question " + std::to_string(r.index) + " from " + actor_},
-                  {field::kClientMsgId, r.client_msg_id}}));
+                 {field::kThreadId, r.thread_id},
+                 {field::kText, "question " + std::to_string(r.index) + " from " + actor_},
+                 {field::kClientMsgId, r.client_msg_id}}));
 }
 
 void UserClient::request_done() {
@@ -202,8 +204,9 @@ void UserClient::maybe_close_early(const std::string& seen) {
     if (f.kind != sim::FaultKind::kClientClose || !f.active_at(now) || !f.targets(plan_.user_id)) continue;
     if (f.string_param("after", "") != seen || !close_faults_fired_.insert(i).second) continue;
     const std::string how = f.string_param("how", "abort");
-    record(sim::fault_hit(now, actor_, f.kind,
-                          {{std::string(sim::record_field::kHow), how}, {std::string(sim::record_field::kAfter), seen}}));
+    record(
+        sim::fault_hit(now, actor_, f.kind,
+                       {{std::string(sim::record_field::kHow), how}, {std::string(sim::record_field::kAfter), seen}}));
     if (how == "disconnect_message") {
       send(disconnect_frame());
     } else if (how == "close_frame") {
@@ -225,8 +228,11 @@ void UserClient::send(std::string frame) {
 
 HostileClient::HostileClient(const ClientWorld& world, std::string user_id, std::string valid_token,
                              std::string forged_token_for_victim, sim::Rng rng)
-    : world_(world), user_id_(std::move(user_id)),
-      valid_token_(std::move(valid_token)), forged_token_(std::move(forged_token_for_victim)), rng_(std::move(rng)),
+    : world_(world),
+      user_id_(std::move(user_id)),
+      valid_token_(std::move(valid_token)),
+      forged_token_(std::move(forged_token_for_victim)),
+      rng_(std::move(rng)),
       actor_(sim::ClientActor{user_id_, 1}.to_string()) {}
 
 void HostileClient::record(sim::TraceRecord record) { world_.trace.add(std::move(record)); }
@@ -247,7 +253,7 @@ void HostileClient::connect(const std::string& token, const std::string& token_k
     socket_.reset();
     if (step_++ == 0) {
       world_.timers.call_after(static_cast<runtime::Nanos>(rng_.uniform(50, 300)) * runtime::kNanosPerMilli,
-                            [this] { connect(valid_token_, std::string(sim::token_kind::kValid)); });
+                               [this] { connect(valid_token_, std::string(sim::token_kind::kValid)); });
     }
   };
   callbacks.on_text = [this](std::string text) {
@@ -273,15 +279,17 @@ void HostileClient::attack() {
   std::string truncated =
       to_frame({{field::kType, client_type::kUserMessage}, {field::kThreadId, "t"}, {field::kText, "hi"}});
   truncated.pop_back();  // the closing brace
-  std::vector<std::string> frames{"not json", "[]", "{}", R"({"type":42})", R"({"type":"nope"})",
-                                  to_frame({{field::kType, client_type::kUserMessage}}),
-                                  to_frame({{field::kType, client_type::kResume},
-                                            {field::kRunId, "run-0000000000000000"},
-                                            {field::kAfterSeq, 0}}),
-                                  to_frame({{field::kType, client_type::kResume},
-                                            {field::kRunId, "x"},
-                                            {field::kAfterSeq, -1}}),
-                                  std::string(70 * 1024, 'A'), truncated};
+  std::vector<std::string> frames{
+      "not json",
+      "[]",
+      "{}",
+      R"({"type":42})",
+      R"({"type":"nope"})",
+      to_frame({{field::kType, client_type::kUserMessage}}),
+      to_frame({{field::kType, client_type::kResume}, {field::kRunId, "run-0000000000000000"}, {field::kAfterSeq, 0}}),
+      to_frame({{field::kType, client_type::kResume}, {field::kRunId, "x"}, {field::kAfterSeq, -1}}),
+      std::string(70 * 1024, 'A'),
+      truncated};
   for (const auto& run : known_runs_) {
     frames.push_back(to_frame({{field::kType, client_type::kResume}, {field::kRunId, run}, {field::kAfterSeq, 0}}));
     frames.push_back(to_frame({{field::kType, client_type::kCancel}, {field::kRunId, run}}));

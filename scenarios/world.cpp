@@ -99,13 +99,14 @@ RunResult run_scenario(const Scenario& scenario, const RunConfig& config) {
   system::AppConfig app_config;
   app_config.jwt_secret = std::string(kSimJwtSecret);
   app_config.outbound_frames_max = scenario.outbound_frames_max;
-  system::App app(app_config,
-                  system::Runtime{scheduler, scheduler, system_rng,
-                                  runtime::make_logger("system", scheduler, config.log_to_stderr), &relay, &auth_service},
-                  std::move(components));
-  trace.add(record_of(0, actor::kSystem, rec::kStartup,
-                      {make_field(rf::kOk, app.health().ok ? "true" : "false"),
-                       make_field(rf::kFailing, join(app.health().failing))}));
+  system::App app(
+      app_config,
+      system::Runtime{scheduler, scheduler, system_rng, runtime::make_logger("system", scheduler, config.log_to_stderr),
+                      &relay, &auth_service},
+      std::move(components));
+  trace.add(record_of(
+      0, actor::kSystem, rec::kStartup,
+      {make_field(rf::kOk, app.health().ok ? "true" : "false"), make_field(rf::kFailing, join(app.health().failing))}));
   const auto health = app.handle_http("GET", "/health");
   trace.add(record_of(0, actor::kSystem, rec::kHealth,
                       {make_field(rf::kStatus, std::to_string(health.status)), make_field(rf::kBody, health.body)}));

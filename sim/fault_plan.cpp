@@ -79,13 +79,14 @@ void FaultPlan::validate(const FaultCatalog& catalog) const {
       if (spec == nullptr) {
         std::string known;
         for (const auto& p : k.params) known += (known.empty() ? "" : ", ") + std::string(p.name);
-        throw std::invalid_argument(where + "unknown param '" + key + "' (known: " + (known.empty() ? "none" : known) + ")");
+        throw std::invalid_argument(where + "unknown param '" + key + "' (known: " + (known.empty() ? "none" : known) +
+                                    ")");
       }
       if (is_int_param(*spec)) {
         const auto v = parse_int(value);
         if (!v || *v < spec->min || *v > spec->max) {
-          throw std::invalid_argument(where + "param '" + key + "' must be an integer in [" + std::to_string(spec->min) +
-                                      ", " + std::to_string(spec->max) + "], got " + value);
+          throw std::invalid_argument(where + "param '" + key + "' must be an integer in [" +
+                                      std::to_string(spec->min) + ", " + std::to_string(spec->max) + "], got " + value);
         }
       } else if (!spec->choices.empty() &&
                  std::find(spec->choices.begin(), spec->choices.end(), value) == spec->choices.end()) {

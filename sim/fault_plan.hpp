@@ -20,7 +20,7 @@ struct Fault {
   runtime::Nanos at_ns = 0;
   runtime::Nanos heal_ns = 0;  // the fault is active in [at, heal)
   FaultKind kind = FaultKind::kLatency;
-  std::string target = "*";  // "*" or "user:<id>"
+  std::string target = "*";                   // "*" or "user:<id>"
   std::map<std::string, std::string> params;  // ordered: serializes the same every time
 
   std::int64_t int_param(std::string_view key, std::int64_t fallback) const;

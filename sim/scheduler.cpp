@@ -18,7 +18,9 @@ runtime::TimerHandle Scheduler::call_after(runtime::Nanos delay_ns, std::functio
   return runtime::TimerHandle(std::move(cancelled));
 }
 
-void Scheduler::post_after(runtime::Nanos delay_ns, std::function<void()> fn) { push(delay_ns, std::move(fn), nullptr); }
+void Scheduler::post_after(runtime::Nanos delay_ns, std::function<void()> fn) {
+  push(delay_ns, std::move(fn), nullptr);
+}
 
 bool Scheduler::step() {
   if (queue_.empty()) return false;

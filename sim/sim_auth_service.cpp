@@ -11,7 +11,8 @@ SimAuthService::SimAuthService(Scheduler& scheduler, Rng rng, Trace& trace, cons
 
 void SimAuthService::check_identity(std::string user_id, std::function<void(runtime::AuthServiceReply)> done) {
   const runtime::Nanos now = scheduler_.elapsed_ns();
-  runtime::Nanos delay = static_cast<runtime::Nanos>(rng_.uniform(runtime::kNanosPerMilli, 3 * runtime::kNanosPerMilli));
+  runtime::Nanos delay =
+      static_cast<runtime::Nanos>(rng_.uniform(runtime::kNanosPerMilli, 3 * runtime::kNanosPerMilli));
   runtime::AuthServiceReply reply = runtime::AuthServiceReply::kAllowed;
   std::string state = "up";
   if (faults_ != nullptr) {
@@ -33,7 +34,9 @@ void SimAuthService::check_identity(std::string user_id, std::function<void(runt
     }
   }
   const std::string self(actor::kAuthService);
-  trace_.add({now, self, std::string(record::kCall),
+  trace_.add({now,
+              self,
+              std::string(record::kCall),
               {make_field(record_field::kUser, user_id), make_field(record_field::kState, state)}});
   for (const FaultKind kind : kFaultKinds) {
     if (faults_ != nullptr && faults_->active(kind, now)) trace_.add(fault_hit(now, self, kind));

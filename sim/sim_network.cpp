@@ -17,7 +17,7 @@ struct Link {
   SimNetwork* net = nullptr;
   runtime::ConnectionId id = 0;
   std::string client_name;
-  std::string user_id;  // from client_name: faults aim at users
+  std::string user_id;       // from client_name: faults aim at users
   bool client_gone = false;  // the client aborted while the server was still deciding
   std::size_t in_flight_to_client = 0;
   runtime::HandshakeRequest request;
@@ -71,7 +71,8 @@ class ServerSide final : public runtime::Connection {
     l.record(record::kAccept, {make_field(record_field::kSubprotocol, std::string(subprotocol))});
     if (l.client_gone) {
       // The client left during the handshake: the server learns it now.
-      l.net->deliver(l, true, [link = link_] { link->server_closed(runtime::close_code::kAbnormal, "client went away"); });
+      l.net->deliver(l, true,
+                     [link = link_] { link->server_closed(runtime::close_code::kAbnormal, "client went away"); });
       return;
     }
     l.net->deliver(l, false, [link = link_, sub = std::string(subprotocol)] {
@@ -171,7 +172,8 @@ void ClientSocket::abort() {
     l.client_gone = true;  // the server finds out when it tries to accept
     return;
   }
-  l.net->deliver(l, true, [link = link_] { link->server_closed(runtime::close_code::kAbnormal, "connection reset by peer"); });
+  l.net->deliver(l, true,
+                 [link = link_] { link->server_closed(runtime::close_code::kAbnormal, "connection reset by peer"); });
 }
 
 void ClientSocket::close(std::uint16_t code, std::string reason) {
@@ -203,7 +205,8 @@ SimNetwork::~SimNetwork() {
   }
 }
 
-ClientSocket SimNetwork::connect(std::string client_name, runtime::HandshakeRequest request, ClientCallbacks callbacks) {
+ClientSocket SimNetwork::connect(std::string client_name, runtime::HandshakeRequest request,
+                                 ClientCallbacks callbacks) {
   auto link = std::make_shared<Link>();
   link->net = this;
   link->id = next_id_++;
@@ -212,9 +215,8 @@ ClientSocket SimNetwork::connect(std::string client_name, runtime::HandshakeRequ
   link->request = std::move(request);
   link->client = std::move(callbacks);
   links_.push_back(link);
-  link->record(record::kConnect,
-               {make_field(record_field::kClient, link->client_name),
-                make_field(record_field::kTarget, link->request.target)});
+  link->record(record::kConnect, {make_field(record_field::kClient, link->client_name),
+                                  make_field(record_field::kTarget, link->request.target)});
   deliver(*link, true, [this, link] {
     if (!acceptor_) throw std::logic_error("SimNetwork: no acceptor set");
     acceptor_(std::make_shared<ServerSide>(link));
@@ -257,7 +259,8 @@ runtime::Nanos SimNetwork::frame_delay(const Link& link, bool to_server) {
     // overtake each other, each stream stays in order.
     hit(*f, link);
     const runtime::Nanos window = f->int_param("window_ms", 1) * runtime::kNanosPerMilli;
-    std::uint64_t h = fnv1a64(std::to_string(link.id) + (to_server ? "s" : "c") + std::to_string(now / window), rng_.seed());
+    std::uint64_t h =
+        fnv1a64(std::to_string(link.id) + (to_server ? "s" : "c") + std::to_string(now / window), rng_.seed());
     delay += static_cast<runtime::Nanos>(splitmix64(h) % static_cast<std::uint64_t>(window));
   }
   if (const Fault* f = faults_->active(FaultKind::kPartition, now, user)) {
@@ -268,7 +271,8 @@ runtime::Nanos SimNetwork::frame_delay(const Link& link, bool to_server) {
   if (!to_server) {
     if (const Fault* f = faults_->active(FaultKind::kSlowConsumer, now, user)) {
       hit(*f, link);
-      delay = std::max(delay, link.last_to_client_ns - now + f->int_param("read_interval_ms", 1) * runtime::kNanosPerMilli);
+      delay =
+          std::max(delay, link.last_to_client_ns - now + f->int_param("read_interval_ms", 1) * runtime::kNanosPerMilli);
     }
   }
   return delay;
@@ -315,9 +319,11 @@ void SimNetwork::schedule_server_drops() {
 }
 
 void SimNetwork::violation(const Link& link, std::string what) {
-  trace_.add(TraceRecord{scheduler_.elapsed_ns(), std::string(actor::kNet), std::string(record::kViolation),
-                         {make_field(record_field::kConn, std::to_string(link.id)),
-                          make_field(record_field::kWhat, std::move(what))}});
+  trace_.add(TraceRecord{
+      scheduler_.elapsed_ns(),
+      std::string(actor::kNet),
+      std::string(record::kViolation),
+      {make_field(record_field::kConn, std::to_string(link.id)), make_field(record_field::kWhat, std::move(what))}});
 }
 
 }  // namespace bridgesim::sim

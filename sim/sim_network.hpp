@@ -71,9 +71,9 @@ class SimNetwork {
   void schedule_server_drops();
 
   // The fault kinds this network applies (its rows name Injector::kNetwork).
-  static constexpr FaultKind kFaultKinds[] = {FaultKind::kLatency,   FaultKind::kLatencySpike, FaultKind::kJitter,
-                                              FaultKind::kReorder,   FaultKind::kPartition,    FaultKind::kSlowConsumer,
-                                              FaultKind::kServerClose, FaultKind::kReset};
+  static constexpr FaultKind kFaultKinds[] = {
+      FaultKind::kLatency,   FaultKind::kLatencySpike, FaultKind::kJitter,      FaultKind::kReorder,
+      FaultKind::kPartition, FaultKind::kSlowConsumer, FaultKind::kServerClose, FaultKind::kReset};
 
   // Connections whose server side has not yet seen on_closed.
   std::size_t open_server_sides() const;

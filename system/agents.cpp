@@ -9,16 +9,16 @@ namespace bridgesim::system {
 
 runtime::Nanos LatencyRange::draw(runtime::Random& random) const {
   if (min_ns < 0 || max_ns < min_ns) throw std::invalid_argument("LatencyRange: need 0 <= min <= max");
-  return static_cast<runtime::Nanos>(random.uniform(static_cast<std::uint64_t>(min_ns), static_cast<std::uint64_t>(max_ns)));
+  return static_cast<runtime::Nanos>(
+      random.uniform(static_cast<std::uint64_t>(min_ns), static_cast<std::uint64_t>(max_ns)));
 }
 
 FakeLlmClient::FakeLlmClient(runtime::Timers& timers, runtime::Random& random, LatencyRange latency)
     : timers_(timers), random_(random), latency_(latency) {}
 
 void FakeLlmClient::complete(std::string prompt, std::function<void(std::string)> done) {
-  timers_.call_after(latency_.draw(random_), [prompt = std::move(prompt), done = std::move(done)] {
-    done("Considered: " + prompt);
-  });
+  timers_.call_after(latency_.draw(random_),
+                     [prompt = std::move(prompt), done = std::move(done)] { done("Considered: " + prompt); });
 }
 
 FakeSearchTool::FakeSearchTool(runtime::Timers& timers, runtime::Random& random, LatencyRange latency)
@@ -26,7 +26,8 @@ FakeSearchTool::FakeSearchTool(runtime::Timers& timers, runtime::Random& random,
 
 void FakeSearchTool::run(boost::json::object parameters, std::function<void(boost::json::value)> done) {
   const auto* query = parameters.if_contains("query");
-  if (query == nullptr || !query->is_string()) throw std::invalid_argument("search: parameter 'query' must be a string");
+  if (query == nullptr || !query->is_string())
+    throw std::invalid_argument("search: parameter 'query' must be a string");
   std::string q(query->as_string());
   timers_.call_after(latency_.draw(random_), [q = std::move(q), done = std::move(done)] {
     done(boost::json::object{{"hits", boost::json::array{boost::json::string("result for " + q)}}, {"count", 1}});
@@ -60,11 +61,12 @@ void ScriptedAgent::call_tool(std::string input) {
   deps_.emitter->notify_tool_executing(tool->first, parameters);
   const runtime::Nanos started_ns = deps_.clock.now_ns();
   try {
-    tool->second->run(std::move(parameters), [self = shared_from_this(), name = tool->first, started_ns](boost::json::value results) {
-      if (self->deps_.emitter->finished()) return;
-      self->deps_.emitter->notify_tool_completed(name, results, self->deps_.clock.now_ns() - started_ns);
-      self->answer(boost::json::serialize(results));
-    });
+    tool->second->run(
+        std::move(parameters), [self = shared_from_this(), name = tool->first, started_ns](boost::json::value results) {
+          if (self->deps_.emitter->finished()) return;
+          self->deps_.emitter->notify_tool_completed(name, results, self->deps_.clock.now_ns() - started_ns);
+          self->answer(boost::json::serialize(results));
+        });
   } catch (const std::exception& e) {
     fail(std::string("tool 'search' failed: ") + e.what());
   }
@@ -92,7 +94,9 @@ void AgentRegistry::add_tool(std::unique_ptr<Tool> tool) {
   tools_[name] = std::move(tool);
 }
 
-void AgentRegistry::register_agent(std::string name, AgentFactory factory) { factories_[std::move(name)] = std::move(factory); }
+void AgentRegistry::register_agent(std::string name, AgentFactory factory) {
+  factories_[std::move(name)] = std::move(factory);
+}
 
 std::vector<std::string> AgentRegistry::agent_names() const {
   std::vector<std::string> names;
@@ -116,7 +120,8 @@ std::string ExecutionEngine::start(UserExecutionContext ctx, std::string_view ag
   const std::string run_id = ctx.run_id;
   const std::string user_id = ctx.user_id;
   if (active_.count(run_id) != 0) return "run id already active";
-  if (const auto n = active_per_user_.find(user_id); n != active_per_user_.end() && n->second >= active_runs_per_user_max_) {
+  if (const auto n = active_per_user_.find(user_id);
+      n != active_per_user_.end() && n->second >= active_runs_per_user_max_) {
     return "too many active runs (" + std::to_string(active_runs_per_user_max_) + "); wait for one to finish";
   }
   auto agent = registry_.create(agent_name, std::move(ctx));

@@ -53,9 +53,12 @@ std::optional<std::string> base64url_decode(std::string_view text) {
   if (text.size() % 4 == 1) return std::nullopt;
   std::string std64(text);
   for (char& c : std64) {
-    if (c == '-') c = '+';
-    else if (c == '_') c = '/';
-    else if (c == '+' || c == '/' || c == '=') return std::nullopt;
+    if (c == '-')
+      c = '+';
+    else if (c == '_')
+      c = '/';
+    else if (c == '+' || c == '/' || c == '=')
+      return std::nullopt;
   }
   const std::size_t padding = (4 - std64.size() % 4) % 4;
   std64.append(padding, '=');
@@ -72,7 +75,8 @@ std::optional<std::string> base64url_decode(std::string_view text) {
 
 std::string mint_hs256(std::string_view secret, std::string_view sub, std::int64_t exp_unix_s) {
   const std::string header = base64url_encode(R"({"alg":"HS256","typ":"JWT"})");
-  const std::string payload = base64url_encode(boost::json::serialize(boost::json::object{{"sub", sub}, {"exp", exp_unix_s}}));
+  const std::string payload =
+      base64url_encode(boost::json::serialize(boost::json::object{{"sub", sub}, {"exp", exp_unix_s}}));
   const std::string signing_input = header + "." + payload;
   return signing_input + "." + base64url_encode(hmac_sha256(secret, signing_input));
 }
@@ -162,8 +166,7 @@ void JwtAuthenticator::authenticate(const runtime::HandshakeRequest& request, st
   const std::string user = local.user_id;
   service_->check(user, [local = std::move(local), done = std::move(done)](IdentityVerdict verdict) mutable {
     switch (verdict) {
-      case IdentityVerdict::kAllowed:
-        return done(std::move(local));
+      case IdentityVerdict::kAllowed: return done(std::move(local));
       case IdentityVerdict::kDenied:
         return done(AuthDecision{false, {}, {}, 401, "identity refused by the auth service"});
       case IdentityVerdict::kUnavailable:

@@ -49,12 +49,8 @@ void AuthServiceClient::check(const std::string& user_id, std::function<void(Ide
         if (known_.size() >= limits_.known_identities_max) known_.erase(known_.begin());
         known_.insert(user_id);
         return call->done(IdentityVerdict::kAllowed);
-      case runtime::AuthServiceReply::kDenied:
-        record(true);
-        return call->done(IdentityVerdict::kDenied);
-      case runtime::AuthServiceReply::kUnavailable:
-        record(false);
-        return call->done(IdentityVerdict::kUnavailable);
+      case runtime::AuthServiceReply::kDenied: record(true); return call->done(IdentityVerdict::kDenied);
+      case runtime::AuthServiceReply::kUnavailable: record(false); return call->done(IdentityVerdict::kUnavailable);
     }
   });
 }

@@ -15,8 +15,8 @@ namespace bridgesim::system {
 
 struct AuthServiceLimits {
   runtime::Nanos timeout_ns = 500 * runtime::kNanosPerMilli;
-  int failures_to_open = 3;                                        // consecutive failures
-  runtime::Nanos open_for_ns = 1 * runtime::kNanosPerSecond;       // then one probe is let through
+  int failures_to_open = 3;                                   // consecutive failures
+  runtime::Nanos open_for_ns = 1 * runtime::kNanosPerSecond;  // then one probe is let through
   std::size_t known_identities_max = 100'000;
 };
 

@@ -10,7 +10,8 @@ namespace bridgesim::system {
 
 UserEmitter::UserEmitter(AgentWebSocketBridge& bridge, UserExecutionContext ctx, std::string agent_name)
     : bridge_(bridge), ctx_(std::move(ctx)), agent_name_(std::move(agent_name)) {
-  if (ctx_.user_id.empty() || ctx_.run_id.empty()) throw std::invalid_argument("UserEmitter: context without user or run");
+  if (ctx_.user_id.empty() || ctx_.run_id.empty())
+    throw std::invalid_argument("UserEmitter: context without user or run");
 }
 
 void UserEmitter::emit(std::string_view type, boost::json::object payload) {

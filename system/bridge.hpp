@@ -29,7 +29,8 @@ class UserEmitter {
   virtual void notify_agent_started();
   virtual void notify_agent_thinking(std::string_view reasoning);
   virtual void notify_tool_executing(std::string_view tool_name, boost::json::object parameters);
-  virtual void notify_tool_completed(std::string_view tool_name, boost::json::value results, runtime::Nanos duration_ns);
+  virtual void notify_tool_completed(std::string_view tool_name, boost::json::value results,
+                                     runtime::Nanos duration_ns);
   virtual void notify_agent_completed(std::string_view final_response);
   virtual void notify_agent_error(std::string_view reason);
 

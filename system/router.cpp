@@ -25,7 +25,8 @@ std::vector<std::string> MessageRouter::types() const {
   return out;
 }
 
-bool MessageRouter::dispatch(std::string_view type, const RequestContext& request, const boost::json::object& body) const {
+bool MessageRouter::dispatch(std::string_view type, const RequestContext& request,
+                             const boost::json::object& body) const {
   const auto it = handlers_.find(type);
   if (it == handlers_.end()) return false;
   it->second(request, body);

@@ -1,8 +1,8 @@
 // Incidents on the path from an agent to the sockets: events built without
 // their payload, an emitter that dropped the tool events, a bridge without
 // the handler that forwards events towards the sockets.
-#include "scenarios/regressions/regressions.hpp"
 #include "protocol/message_types.hpp"
+#include "scenarios/regressions/regressions.hpp"
 
 namespace bridgesim::scenarios::regressions {
 namespace {

@@ -38,8 +38,15 @@ class AsyncSession : public std::enable_shared_from_this<AsyncSession> {
  public:
   AsyncSession(asio::io_context& io, runtime::ConnectionId id, std::string host, std::uint16_t port,
                runtime::HandshakeRequest request, AsyncClientCallbacks callbacks, AsyncClientOptions options)
-      : id_(id), host_(std::move(host)), port_(port), where_(host_header(host_, port_)), request_(std::move(request)),
-        callbacks_(std::move(callbacks)), options_(options), resolver_(io), ws_(io) {}
+      : id_(id),
+        host_(std::move(host)),
+        port_(port),
+        where_(host_header(host_, port_)),
+        request_(std::move(request)),
+        callbacks_(std::move(callbacks)),
+        options_(options),
+        resolver_(io),
+        ws_(io) {}
 
   runtime::ConnectionId id() const { return id_; }
   bool is_open() const { return state_ == State::kOpen; }
@@ -91,9 +98,8 @@ class AsyncSession : public std::enable_shared_from_this<AsyncSession> {
     if (ec) return refuse(0, "cannot resolve " + where_ + ": " + ec.message());
     auto& stream = beast::get_lowest_layer(ws_);
     stream.expires_after(std::chrono::milliseconds(options_.connect_timeout_ms));
-    stream.async_connect(endpoints, [self = shared_from_this()](error_code e, const tcp::endpoint&) {
-      self->on_connected(e);
-    });
+    stream.async_connect(endpoints,
+                         [self = shared_from_this()](error_code e, const tcp::endpoint&) { self->on_connected(e); });
   }
 
   void on_connected(error_code ec) {

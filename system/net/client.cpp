@@ -189,7 +189,8 @@ std::optional<std::string> WsClient::read_text(Duration timeout) {
   Impl& c = *impl_;
   if (c.inbox.empty() && c.open) {
     if (!c.reading) c.start_read();
-    run_until(c.io, [&c] { return !c.inbox.empty() || !c.open; }, timeout);
+    run_until(
+        c.io, [&c] { return !c.inbox.empty() || !c.open; }, timeout);
   }
   if (c.inbox.empty()) return std::nullopt;
   std::string text = std::move(c.inbox.front());

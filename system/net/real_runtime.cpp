@@ -18,7 +18,8 @@ runtime::Nanos RealClock::now_ns() const {
 runtime::TimerHandle AsioTimers::call_after(runtime::Nanos delay_ns, std::function<void()> fn) {
   assert(delay_ns >= 0 && "Timers::call_after: negative delay");
   auto cancelled = std::make_shared<bool>(false);
-  auto timer = std::make_shared<boost::asio::steady_timer>(io_, std::chrono::nanoseconds(std::max<runtime::Nanos>(delay_ns, 0)));
+  auto timer =
+      std::make_shared<boost::asio::steady_timer>(io_, std::chrono::nanoseconds(std::max<runtime::Nanos>(delay_ns, 0)));
   // The handler owns its timer: nothing else needs to keep it alive.
   timer->async_wait([timer, cancelled, fn = std::move(fn)](const boost::system::error_code& ec) {
     if (ec || *cancelled) return;
@@ -26,6 +27,5 @@ runtime::TimerHandle AsioTimers::call_after(runtime::Nanos delay_ns, std::functi
   });
   return runtime::TimerHandle(std::move(cancelled));
 }
-
 
 }  // namespace bridgesim::net

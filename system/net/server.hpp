@@ -43,7 +43,7 @@ struct ServerLimits {
   std::size_t frame_bytes_max = 256 * 1024;
   std::size_t http_body_bytes_max = 64 * 1024;  // a larger HTTP request body: 413
   std::size_t connections_max = 10'000;         // live sockets; a request beyond: HTTP 503
-  std::size_t outbound_frames_max = 1024;        // frames queued per connection; beyond: drop them, close 1013
+  std::size_t outbound_frames_max = 1024;       // frames queued per connection; beyond: drop them, close 1013
   std::int64_t request_timeout_ms = 30'000;     // to receive one HTTP request (upgrade or not)
   std::int64_t shutdown_grace_ms = 2'000;       // stop(): wait this long for close handshakes, then cut
 };

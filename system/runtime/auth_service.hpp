@@ -21,7 +21,9 @@ class AuthServiceTransport {
 // An auth service that knows everyone: the default when none is configured.
 class AllowAllAuthService final : public AuthServiceTransport {
  public:
-  void check_identity(std::string, std::function<void(AuthServiceReply)> done) override { done(AuthServiceReply::kAllowed); }
+  void check_identity(std::string, std::function<void(AuthServiceReply)> done) override {
+    done(AuthServiceReply::kAllowed);
+  }
 };
 
 }  // namespace bridgesim::runtime

@@ -6,10 +6,10 @@
 #include <string>
 #include <vector>
 
-#include <boost/json.hpp>
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
 #include <rapidcheck/state.h>
+#include <boost/json.hpp>
 
 #include "sim/rng.hpp"
 #include "sim/scheduler.hpp"

@@ -164,8 +164,9 @@ struct SendToConnection final : Command {
 
 RC_GTEST_PROP(ModelWebSocketManager, AgreesWithTheModel, ()) {
   Sut sut;
-  rc::state::check(Model{}, sut,
-                   rc::state::gen::execOneOfWithArgs<Connect, Accept, Close, TransportClosed, SendToUser, SendToConnection>());
+  rc::state::check(
+      Model{}, sut,
+      rc::state::gen::execOneOfWithArgs<Connect, Accept, Close, TransportClosed, SendToUser, SendToConnection>());
   std::size_t live = 0;
   for (const auto& [id, c] : sut.conns) live += c->closed && !sut.manager.user_of(id) ? 0 : 1;
   RC_ASSERT(sut.manager.connection_count() <= live);

@@ -7,8 +7,8 @@
 #include <thread>
 #include <vector>
 
-#include <boost/json.hpp>
 #include <gtest/gtest.h>
+#include <boost/json.hpp>
 
 #include "system/app.hpp"
 #include "system/auth.hpp"
@@ -96,7 +96,8 @@ std::vector<boost::json::object> read_until(WsClient& client, std::string_view t
   std::vector<boost::json::object> frames;
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   while (std::chrono::steady_clock::now() < deadline) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
     const auto text = client.read_text(std::max(left, 1ms));
     if (!text) break;
     frames.push_back(parse_object(*text));
@@ -303,7 +304,8 @@ class SendsOutOfTurnManager final : public system::WebSocketManager {
 
 TEST(NetLoopback, SendBeforeAcceptAndAfterCloseAreDroppedAndCounted) {
   system::Components components = system::Components::defaults();
-  components.manager = [](const system::AppConfig& config, system::Runtime& rt) -> std::unique_ptr<system::ConnectionManager> {
+  components.manager = [](const system::AppConfig& config,
+                          system::Runtime& rt) -> std::unique_ptr<system::ConnectionManager> {
     return std::make_unique<SendsOutOfTurnManager>(rt.logger, config.outbound_frames_max);
   };
   LoopbackServer server(std::move(components));

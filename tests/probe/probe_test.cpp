@@ -69,7 +69,8 @@ TEST(Probe, GoldenPathThreeUsersTwoMessagesHoldsEveryPropertyAndEachUserGetsAllF
   EXPECT_TRUE(outcome.all_finished);
   EXPECT_EQ(outcome.properties, client_side_properties());
   EXPECT_EQ(outcome.health_status, 200);
-  const std::vector<std::string> five(std::begin(protocol::event_type::kLifecycle), std::end(protocol::event_type::kLifecycle));
+  const std::vector<std::string> five(std::begin(protocol::event_type::kLifecycle),
+                                      std::end(protocol::event_type::kLifecycle));
   for (const std::string user : {"u1", "u2", "u3"}) {
     SCOPED_TRACE(user);
     const auto& c = client(outcome, "user:" + user);

@@ -3,8 +3,8 @@
 #include <string>
 #include <vector>
 
-#include <boost/json.hpp>
 #include <gtest/gtest.h>
+#include <boost/json.hpp>
 
 #include "properties/properties.hpp"
 #include "protocol/message_types.hpp"
@@ -22,7 +22,7 @@ class TraceBuilder {
   }
   TraceBuilder& event(const std::string& to_user, const std::string& conn, const std::string& type, std::uint64_t seq,
                       const std::string& owner, const std::string& thread, const std::string& run = "run-1") {
-    boost::json::object frame{{"type", type},       {"run_id", run}, {"thread_id", thread}, {"user_id", owner},
+    boost::json::object frame{{"type", type},      {"run_id", run}, {"thread_id", thread}, {"user_id", owner},
                               {"agent_name", "a"}, {"seq", seq},    {"timestamp", 1}};
     if (type == "agent_thinking") frame["reasoning"] = "r";
     if (type == "tool_executing") {
@@ -47,7 +47,8 @@ class TraceBuilder {
   TraceBuilder& five(const std::string& user, const std::string& conn, const std::string& thread,
                      const std::string& run = "run-1") {
     std::uint64_t seq = 1;
-    for (const auto type : protocol::event_type::kLifecycle) event(user, conn, std::string(type), seq++, user, thread, run);
+    for (const auto type : protocol::event_type::kLifecycle)
+      event(user, conn, std::string(type), seq++, user, thread, run);
     return *this;
   }
   TraceBuilder& add(const std::string& user, const std::string& kind, std::vector<sim::Field> fields) {
@@ -76,7 +77,8 @@ TEST(PropertiesDelivery, NamesTheMissingEventsAtTheRequest) {
   ASSERT_TRUE(v);
   EXPECT_EQ(v->property, "delivery");
   EXPECT_EQ(v->record_index, 1u) << "points at the user_message that went unanswered";
-  EXPECT_NE(v->message.find("never [tool_executing, tool_completed, agent_completed]"), std::string::npos) << v->message;
+  EXPECT_NE(v->message.find("never [tool_executing, tool_completed, agent_completed]"), std::string::npos)
+      << v->message;
 }
 
 TEST(PropertiesDelivery, CatchesOutOfOrderEvents) {
@@ -104,7 +106,8 @@ TEST(PropertiesDelivery, AGapFilledByResumeCompletesTheRun) {
   b.open("u1", "1").ask("u1", "1", "t1");
   b.event("u1", "1", "agent_started", 1, "u1", "t1").event("u1", "1", "tool_executing", 3, "u1", "t1");
   // The client asked to resume after seq 1: the replay fills the gap.
-  for (std::uint64_t seq = 2; seq <= 5; ++seq) b.event("u1", "1", std::string(protocol::event_type::kLifecycle[seq - 1]), seq, "u1", "t1");
+  for (std::uint64_t seq = 2; seq <= 5; ++seq)
+    b.event("u1", "1", std::string(protocol::event_type::kLifecycle[seq - 1]), seq, "u1", "t1");
   EXPECT_FALSE(check_delivery(b.trace));
 }
 
@@ -183,7 +186,10 @@ TEST(PropertiesIsolation, CatchesOneRunReachingTwoUsers) {
 
 TEST(PropertiesProtocol, CatchesATransportViolationRecord) {
   TraceBuilder b;
-  b.trace.add({5, "net", "violation", {{"conn", "3"}, {"what", "send after close: Cannot call send once a close message has been sent"}}});
+  b.trace.add({5,
+               "net",
+               "violation",
+               {{"conn", "3"}, {"what", "send after close: Cannot call send once a close message has been sent"}}});
   const auto v = check_protocol(b.trace);
   ASSERT_TRUE(v);
   EXPECT_EQ(v->record_index, 0u);
@@ -193,7 +199,9 @@ TEST(PropertiesProtocol, CatchesATransportViolationRecord) {
 TEST(PropertiesProtocol, CatchesAnEventWithoutItsPayload) {
   TraceBuilder b;
   b.open("u1", "1").ask("u1", "1", "t1");
-  b.raw("u1", "1", R"({"type":"agent_thinking","run_id":"r","thread_id":"t1","user_id":"u1","agent_name":"a","seq":2,"timestamp":1})");
+  b.raw(
+      "u1", "1",
+      R"({"type":"agent_thinking","run_id":"r","thread_id":"t1","user_id":"u1","agent_name":"a","seq":2,"timestamp":1})");
   const auto v = check_protocol(b.trace);
   ASSERT_TRUE(v);
   EXPECT_NE(v->message.find("payload field 'reasoning'"), std::string::npos) << v->message;

@@ -50,7 +50,8 @@ TEST_P(RegressionsCatalog, CaughtByTheDefaultSweepAndShrunkToAReplayableRepro) {
   if (!named) {
     for (const auto& s : all) {
       for (std::uint64_t seed = 1; seed <= 20 && !named; ++seed) {
-        for (const auto& v : harness::run_seed(s, seed, variant).violations) named |= v.property == variant->expected_property;
+        for (const auto& v : harness::run_seed(s, seed, variant).violations)
+          named |= v.property == variant->expected_property;
       }
     }
   }

@@ -1,8 +1,8 @@
 // Reports: what CI, machines, PR comments and release managers read.
 #include <string>
 
-#include <boost/json.hpp>
 #include <gtest/gtest.h>
+#include <boost/json.hpp>
 
 #include "reports/reports.hpp"
 #include "sim/trace_records.hpp"
@@ -28,7 +28,8 @@ ScenarioResult result(std::string name, std::uint64_t first, std::uint64_t count
 
 TEST(ReportsJson, RoundTripsAndLeavesWallTimeOut) {
   SweepReport report;
-  report.results.push_back(result("a", 1, 10, {{3, "isolation", "u2 saw u1's <event> & more", "bridgesim replay --seed 3"}}));
+  report.results.push_back(
+      result("a", 1, 10, {{3, "isolation", "u2 saw u1's <event> & more", "bridgesim replay --seed 3"}}));
   report.results.back().wall_seconds = 12.5;
   const std::string json = to_json(report);
   EXPECT_EQ(json.find("12.5"), std::string::npos);
@@ -66,8 +67,8 @@ TEST(ReportsLatency, PercentilesComeFromFixedBuckets) {
   LatencyHistogram h;
   EXPECT_EQ(h.percentile_upper_us(50), -1);
   for (int i = 0; i < 98; ++i) h.add(1'500'000);  // 1.5 ms -> <=2 ms
-  h.add(150'000'000);                              // 150 ms -> <=200 ms
-  h.add(9'000'000'000);                            // 9 s -> beyond the last bound
+  h.add(150'000'000);                             // 150 ms -> <=200 ms
+  h.add(9'000'000'000);                           // 9 s -> beyond the last bound
   EXPECT_EQ(h.percentile_upper_us(50), 2'000);
   EXPECT_EQ(h.percentile_upper_us(99), 200'000);
   EXPECT_EQ(h.percentile_upper_us(100), -1);
@@ -76,7 +77,8 @@ TEST(ReportsLatency, PercentilesComeFromFixedBuckets) {
 
 TEST(ReportsJunit, OneTestcasePerScenarioBatchWithEscapedReplayCommands) {
   SweepReport report;
-  report.results.push_back(result("a", 1, 10, {{3, "isolation", "u2 saw <x> & \"y\"", "bridgesim replay --scenario a --seed 3"}}));
+  report.results.push_back(
+      result("a", 1, 10, {{3, "isolation", "u2 saw <x> & \"y\"", "bridgesim replay --scenario a --seed 3"}}));
   report.results.push_back(result("b", 1, 10, {}));
   const std::string xml = to_junit_xml(report);
   EXPECT_NE(xml.find("<testsuites name=\"bridgesim\" tests=\"2\" failures=\"1\""), std::string::npos) << xml;
@@ -87,7 +89,8 @@ TEST(ReportsJunit, OneTestcasePerScenarioBatchWithEscapedReplayCommands) {
 
 TEST(ReportsHtml, SelfContainedWithVerdictMatrixChartAndReplayCommands) {
   SweepReport failing;
-  failing.results.push_back(result("a", 1, 10, {{3, "isolation", "<script>alert(1)</script>", "bridgesim replay --seed 3"}}));
+  failing.results.push_back(
+      result("a", 1, 10, {{3, "isolation", "<script>alert(1)</script>", "bridgesim replay --seed 3"}}));
   const std::string html = to_html(failing);
   EXPECT_NE(html.find("NOT READY"), std::string::npos);
   EXPECT_NE(html.find("<svg"), std::string::npos);

@@ -61,8 +61,9 @@ TEST(ScenariosLoader, ErrorsNameFileAndLine) {
   EXPECT_EQ(error_of("description = \"no name\"\n"), "s.toml:1: missing required key 'name'");
   EXPECT_EQ(error_of("name = \"x\"\n[network]\nlatency_min_ms = 5\nlatency_max_ms = 1\n"),
             "s.toml:2: network.latency_max_ms must be >= latency_min_ms");
-  EXPECT_EQ(error_of("name = \"x\"\n[network]\njitter = 1\n"),
-            "s.toml:3: unknown key 'network.jitter' (known: latency_min_ms, latency_max_ms, latency_min_us, latency_max_us)");
+  EXPECT_EQ(
+      error_of("name = \"x\"\n[network]\njitter = 1\n"),
+      "s.toml:3: unknown key 'network.jitter' (known: latency_min_ms, latency_max_ms, latency_min_us, latency_max_us)");
   EXPECT_EQ(error_of("name = \"x\"\nproperties = [1]\n"), "s.toml:2: 'properties[]' must be a string");
   const std::string syntax = error_of("name = \"x\"\nusers = = 3\n");
   EXPECT_EQ(syntax.rfind("s.toml:2: ", 0), 0u) << syntax;
@@ -109,16 +110,20 @@ kind = "session_missing"
   EXPECT_EQ(s.faults.faults[0].kind, sim::FaultKind::kPartition);
   EXPECT_EQ(s.faults.faults[0].heal_ns, 500 * runtime::kNanosPerMilli);
   EXPECT_EQ(s.faults.heal_by_ns, 500 * runtime::kNanosPerMilli) << "heal_by defaults to the latest heal";
-  EXPECT_EQ(error_of("name = \"x\"\n[[fault]]\nkind = \"meteor\"\n").rfind("s.toml:3: unknown fault kind 'meteor'", 0), 0u);
+  EXPECT_EQ(error_of("name = \"x\"\n[[fault]]\nkind = \"meteor\"\n").rfind("s.toml:3: unknown fault kind 'meteor'", 0),
+            0u);
   EXPECT_EQ(error_of("name = \"x\"\n[[fault]]\nkind = \"jitter\"\nmax_ms = 0\n"),
             "s.toml:2: fault 'jitter': param 'max_ms' must be an integer in [1, 60000], got 0");
   EXPECT_EQ(error_of("name = \"x\"\n[[fault]]\nkind = \"partition\"\n"),
             "s.toml:2: fault 'partition': needs a target \"user:<id>\", got \"*\"");
-  EXPECT_EQ(error_of("name = \"x\"\n[[fault]]\nkind = \"jitter\"\nspeed = 3\n").rfind("s.toml:4: unknown key 'speed' for fault 'jitter'", 0), 0u);
+  EXPECT_EQ(error_of("name = \"x\"\n[[fault]]\nkind = \"jitter\"\nspeed = 3\n")
+                .rfind("s.toml:4: unknown key 'speed' for fault 'jitter'", 0),
+            0u);
   EXPECT_EQ(error_of("name = \"x\"\nusers = 2\n[[fault]]\nkind = \"reset\"\ntarget = \"user:u9\"\n"),
             "s.toml:1: fault #1 targets 'user:u9', but users are u1..u2");
-  EXPECT_EQ(error_of("name = \"x\"\n[[fault]]\nkind = \"client_close\"\ntarget = \"user:u1\"\nhow = \"gently\"\n"),
-            "s.toml:2: fault 'client_close': param 'how' must be one of abort, close_frame, disconnect_message, got gently");
+  EXPECT_EQ(
+      error_of("name = \"x\"\n[[fault]]\nkind = \"client_close\"\ntarget = \"user:u1\"\nhow = \"gently\"\n"),
+      "s.toml:2: fault 'client_close': param 'how' must be one of abort, close_frame, disconnect_message, got gently");
 }
 
 TEST(ScenariosFaults, ScenarioWithPlanRoundTripsThroughToml) {

@@ -181,7 +181,8 @@ TEST(TraceSchema, ClientRecordMakersWriteTheSchemasFieldsInOrder) {
 
 TEST(TraceSchema, PublishRecordsRoundTrip) {
   const TraceRecord r = make_publish_record(11, "u1", "run-1", 3, "tool_executing");
-  expect_record(r, 11, "relay", "publish", {{"user", "u1"}, {"run", "run-1"}, {"seq", "3"}, {"type", "tool_executing"}});
+  expect_record(r, 11, "relay", "publish",
+                {{"user", "u1"}, {"run", "run-1"}, {"seq", "3"}, {"type", "tool_executing"}});
   const auto p = as_publish(r);
   ASSERT_TRUE(p);
   EXPECT_EQ(p->user, "u1");

@@ -57,7 +57,8 @@ inline rc::Gen<scenarios::Scenario> scenario(int faults_max) {
     s.messages_per_user = *rc::gen::inRange(1, 4);
     s.start_spread_ns = *rc::gen::inRange<runtime::Nanos>(0, 400) * runtime::kNanosPerMilli;
     s.network.latency_min_ns = *rc::gen::inRange<runtime::Nanos>(0, 5) * runtime::kNanosPerMilli;
-    s.network.latency_max_ns = s.network.latency_min_ns + *rc::gen::inRange<runtime::Nanos>(0, 30) * runtime::kNanosPerMilli;
+    s.network.latency_max_ns =
+        s.network.latency_min_ns + *rc::gen::inRange<runtime::Nanos>(0, 30) * runtime::kNanosPerMilli;
     const int count = *rc::gen::inRange(0, faults_max + 1);
     for (int i = 0; i < count; ++i) s.faults.faults.push_back(*fault(s.users));
     for (const auto& f : s.faults.faults) {

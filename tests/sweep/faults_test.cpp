@@ -67,7 +67,8 @@ TEST(FaultsSurvival, SwarmOverAllKindsHoldsForTwoThousandSeeds) {
   EXPECT_EQ(outcome.failing_seeds(), 0u) << describe(outcome, scenario, nullptr);
   std::set<std::string> hit;
   for (const auto& s : outcome.seeds) hit.insert(s.faults_hit.begin(), s.faults_hit.end());
-  for (const auto& k : sim::fault_kinds()) EXPECT_TRUE(hit.count(std::string(k.name))) << k.name << " never took effect";
+  for (const auto& k : sim::fault_kinds())
+    EXPECT_TRUE(hit.count(std::string(k.name))) << k.name << " never took effect";
 }
 
 TEST(FaultsDeterminism, SwarmSeedsReplayByteForByte) {
@@ -133,7 +134,8 @@ TEST_P(FaultsRegressions, CaughtByTheSweepAndReplayable) {
 
 INSTANTIATE_TEST_SUITE_P(Incidents, FaultsRegressions,
                          ::testing::Values(Catch{"no_resume", "early_close"}, Catch{"permissive_auth", "auth_degraded"},
-                                           Catch{"send_after_close", "early_close"}, Catch{"leaky_manager", "golden_path"}),
+                                           Catch{"send_after_close", "early_close"},
+                                           Catch{"leaky_manager", "golden_path"}),
                          [](const auto& info) { return info.param.variant; });
 
 }  // namespace
