@@ -179,6 +179,7 @@ int do_run(RunArgs args, const std::string& cmdline) {
   std::printf("TOTAL runs=%llu failures=%llu wall=%.3fs verdict=%s\n",
               static_cast<unsigned long long>(report.total_runs()),
               static_cast<unsigned long long>(report.total_failing_seeds()), wall, report.passed() ? "PASS" : "FAIL");
+  std::printf("trace digest: %s\n", sim::hash_hex(report.trace_digest()).c_str());
   write_file(args.junit, reports::to_junit_xml(report));
   write_file(args.json, reports::to_json(report));
   write_file(args.markdown, reports::to_markdown(report));

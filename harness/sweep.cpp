@@ -78,6 +78,7 @@ reports::ScenarioResult to_report(const SweepSpec& spec, const SweepOutcome& out
   r.wall_seconds = outcome.wall_seconds;
   r.failing_seeds = outcome.failing_seeds();
   for (const auto& s : outcome.seeds) {
+    r.trace_digest += reports::trace_digest_term(s.seed, s.trace_hash);
     for (const auto& k : s.faults_planned) ++r.faults[k].planned;
     for (const auto& k : s.faults_hit) ++r.faults[k].hit;
     r.latency.merge(s.latency);

@@ -7,6 +7,7 @@
 #include <boost/json.hpp>
 
 #include "protocol/message_types.hpp"
+#include "sim/trace.hpp"
 #include "sim/trace_records.hpp"
 
 namespace bridgesim::reports {
@@ -154,6 +155,7 @@ std::string to_json(const SweepReport& report) {
                                           {"seed_first", r.seed_first},
                                           {"seed_last", r.seed_last},
                                           {"failing_seeds", r.failing_seeds},
+                                          {"trace_digest", sim::hash_hex(r.trace_digest)},
                                           {"faults", std::move(faults)},
                                           {"latency_buckets", std::move(latency)},
                                           {"failures", std::move(failures)}});
@@ -164,8 +166,43 @@ std::string to_json(const SweepReport& report) {
                                                     {"verdict", report.passed() ? "pass" : "fail"},
                                                     {"runs", report.total_runs()},
                                                     {"failing_seeds", report.total_failing_seeds()},
+                                                    {"trace_digest", sim::hash_hex(report.trace_digest())},
                                                     {"results", std::move(results)}}) +
          "\n";
+}
+
+namespace {
+
+std::uint64_t mix64(std::uint64_t z) {
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+  return z ^ (z >> 31);
+}
+
+std::uint64_t parse_digest(const boost::json::value& v) {
+  const std::string text(v.as_string());
+  std::uint64_t out = 0;
+  if (text.size() != 18 || text.rfind("0x", 0) != 0 ||
+      std::sscanf(text.c_str() + 2, "%16llx", reinterpret_cast<unsigned long long*>(&out)) != 1) {
+    throw std::invalid_argument("trace_digest is not 0x and 16 hex digits");
+  }
+  return out;
+}
+
+}  // namespace
+
+std::uint64_t trace_digest_term(std::uint64_t seed, std::uint64_t trace_hash) {
+  return mix64(mix64(seed) ^ trace_hash);
+}
+
+std::uint64_t SweepReport::trace_digest() const {
+  std::uint64_t out = 0;
+  for (const auto& r : results) {
+    std::uint64_t name = 14695981039346656037ull;  // FNV-1a of "scenario\0variant"
+    for (const char c : r.scenario + '\0' + r.variant) name = (name ^ static_cast<unsigned char>(c)) * 1099511628211ull;
+    out += mix64(name ^ r.trace_digest);
+  }
+  return out;
 }
 
 SweepReport from_json(std::string_view text, const std::string& source) {
@@ -187,6 +224,7 @@ SweepReport from_json(std::string_view text, const std::string& source) {
       r.seed_first = j.at("seed_first").to_number<std::uint64_t>();
       r.seed_last = j.at("seed_last").to_number<std::uint64_t>();
       r.failing_seeds = j.at("failing_seeds").to_number<std::uint64_t>();
+      r.trace_digest = parse_digest(j.at("trace_digest"));
       for (const auto& [kind, count] : j.at("faults").as_object()) {
         r.faults[std::string(kind)] = {count.at("planned").to_number<std::uint64_t>(),
                                        count.at("hit").to_number<std::uint64_t>()};
@@ -229,6 +267,7 @@ SweepReport merge(const std::vector<SweepReport>& parts) {
       m.seed_last = m.seeds_run == 0 ? r.seed_last : std::max(m.seed_last, r.seed_last);
       m.seeds_run += r.seeds_run;
       m.failing_seeds += r.failing_seeds;
+      m.trace_digest += r.trace_digest;
       m.wall_seconds += r.wall_seconds;
       m.failures.insert(m.failures.end(), r.failures.begin(), r.failures.end());
       for (const auto& [kind, count] : r.faults) {
@@ -434,52 +473,6 @@ std::string to_html(const SweepReport& report) {
   }
   return html_head(report) + html_properties(report, property_names) + html_faults(report, fault_names) +
          html_latency(report, all_latency) + html_failures(report) + "</body></html>\n";
-}
-
-std::string to_perfetto(const sim::Trace& trace) {
-  boost::json::array events;
-  std::map<std::string, int> tids;
-  auto tid = [&](const std::string& actor) {
-    const auto [it, added] = tids.emplace(actor, static_cast<int>(tids.size()) + 1);
-    if (added) {
-      events.push_back(boost::json::object{{"ph", "M"},
-                                           {"name", "thread_name"},
-                                           {"pid", 1},
-                                           {"tid", it->second},
-                                           {"args", boost::json::object{{"name", actor}}}});
-    }
-    return it->second;
-  };
-  std::map<std::string, std::int64_t> run_start_ns;
-  for (const auto& r : trace.records()) {
-    boost::json::object args;
-    for (const auto& [key, value] : r.fields) args[key] = value;
-    const double ts_us = static_cast<double>(r.at_ns) / 1000.0;
-    events.push_back(boost::json::object{{"name", r.kind},
-                                         {"ph", "i"},
-                                         {"s", "t"},
-                                         {"ts", ts_us},
-                                         {"pid", 1},
-                                         {"tid", tid(r.actor)},
-                                         {"args", std::move(args)}});
-    if (const auto publish = sim::as_publish(r)) {
-      const std::string run(publish->run);
-      const std::string_view type = publish->type;
-      if (type == protocol::event_type::kAgentStarted) run_start_ns[run] = r.at_ns;
-      if (protocol::event_type::is_terminal(type) && run_start_ns.count(run)) {
-        const auto start = run_start_ns[run];
-        events.push_back(boost::json::object{{"name", run + " (" + std::string(publish->user) + ")"},
-                                             {"ph", "X"},
-                                             {"ts", static_cast<double>(start) / 1000.0},
-                                             {"dur", static_cast<double>(r.at_ns - start) / 1000.0},
-                                             {"pid", 1},
-                                             {"tid", tid("runs:" + std::string(publish->user))},
-                                             {"args", boost::json::object{{"outcome", type}}}});
-      }
-    }
-  }
-  return boost::json::serialize(boost::json::object{{"traceEvents", std::move(events)}, {"displayTimeUnit", "ms"}}) +
-         "\n";
 }
 
 }  // namespace bridgesim::reports

@@ -57,7 +57,15 @@ struct ScenarioResult {
   std::uint64_t failing_seeds = 0;
   std::map<std::string, FaultCount> faults;  // by fault kind
   LatencyHistogram latency;
+  // The sum of trace_digest_term(seed, trace hash) over the seeds run: equal
+  // digests mean equal traces (two builds, compilers or machines compare in
+  // one line), and shards merge by adding.
+  std::uint64_t trace_digest = 0;
 };
+
+// One seed's share of ScenarioResult::trace_digest: its seed and trace hash,
+// mixed (SplitMix64's finalizer) so that swapped hashes do not cancel.
+std::uint64_t trace_digest_term(std::uint64_t seed, std::uint64_t trace_hash);
 
 struct SweepReport {
   std::string title = "bridgesim readiness";
@@ -66,6 +74,8 @@ struct SweepReport {
   bool passed() const;
   std::uint64_t total_runs() const;
   std::uint64_t total_failing_seeds() const;
+  // Every result's digest, mixed with its scenario and variant.
+  std::uint64_t trace_digest() const;
 };
 
 class ReportError : public std::runtime_error {

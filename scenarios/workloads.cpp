@@ -185,10 +185,13 @@ void UserClient::next_or_leave() {
   if (asked_ < plan_.messages) {
     ++asked_;
     const std::string prefix = plan_.user_id + (plan_.tab > 1 ? "-tab" + std::to_string(plan_.tab) : "");
-    current_.emplace();
-    current_->index = asked_;
-    current_->thread_id = prefix + "-t" + std::to_string(asked_);
-    current_->client_msg_id = prefix + "-m" + std::to_string(asked_);
+    // Assigned, not emplace()d: clang cannot default-construct a nested
+    // struct with member initializers through std::optional (CWG 1397).
+    Request request;
+    request.index = asked_;
+    request.thread_id = prefix + "-t" + std::to_string(asked_);
+    request.client_msg_id = prefix + "-m" + std::to_string(asked_);
+    current_ = std::move(request);
     return send_request();
   }
   leaving_ = true;

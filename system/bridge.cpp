@@ -39,8 +39,7 @@ void UserEmitter::notify_tool_executing(std::string_view tool_name, boost::json:
 void UserEmitter::notify_tool_completed(std::string_view tool_name, boost::json::value results,
                                         runtime::Nanos duration_ns) {
   emit(protocol::event_type::kToolCompleted,
-       protocol::tool_completed_payload(tool_name, std::move(results),
-                                        static_cast<double>(duration_ns) / runtime::kNanosPerSecond));
+       protocol::tool_completed_payload(tool_name, std::move(results), protocol::seconds_from_nanos(duration_ns)));
 }
 
 void UserEmitter::notify_agent_completed(std::string_view final_response) {

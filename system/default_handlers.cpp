@@ -31,8 +31,13 @@ void register_default_handlers(MessageRouter& router, RunService& runs, Messenge
                                std::string default_agent) {
   router.add_handler(client::kUserMessage, [&runs, default_agent = std::move(default_agent)](
                                                const RequestContext& request, const boost::json::object& body) {
-    runs.start(request, required_string(body, field::kThreadId), required_string(body, field::kClientMsgId),
-               default_agent, required_string(body, field::kText));
+    // Validated in a fixed order (a call's arguments are evaluated in an
+    // unspecified one, so the missing field named would differ by compiler):
+    // the order g++ happened to use, so traces stay as they were.
+    std::string text = required_string(body, field::kText);
+    std::string client_msg_id = required_string(body, field::kClientMsgId);
+    std::string thread_id = required_string(body, field::kThreadId);
+    runs.start(request, std::move(thread_id), std::move(client_msg_id), default_agent, std::move(text));
   });
   router.add_handler(client::kStartAgent, [&runs](const RequestContext& request, const boost::json::object& body) {
     const std::string agent = required_string(body, field::kAgent);
@@ -50,7 +55,8 @@ void register_default_handlers(MessageRouter& router, RunService& runs, Messenge
     messenger.close(request.connection_id, runtime::close_code::kNormal, "client requested disconnect");
   });
   router.add_handler(client::kResume, [&runs](const RequestContext& request, const boost::json::object& body) {
-    runs.resume(request, required_string(body, field::kRunId), required_seq(body, field::kAfterSeq));
+    const std::uint64_t after_seq = required_seq(body, field::kAfterSeq);  // first, as above
+    runs.resume(request, required_string(body, field::kRunId), after_seq);
   });
   router.add_handler(client::kCancel, [&runs](const RequestContext& request, const boost::json::object& body) {
     runs.cancel(request, required_string(body, field::kRunId));

@@ -63,6 +63,35 @@ TEST(ReportsMerge, ShardsAddUpToTheWhole) {
   EXPECT_FALSE(merged.passed());
 }
 
+// The trace digest: what two builds compare in one line. A shard's digest
+// adds up to the whole; a different trace, seed or order of hashes changes it.
+TEST(ReportsDigest, ShardsAddUpAndAnyChangedTraceShows) {
+  EXPECT_NE(trace_digest_term(1, 0xaa) + trace_digest_term(2, 0xbb),
+            trace_digest_term(1, 0xbb) + trace_digest_term(2, 0xaa))
+      << "swapping two seeds' traces must change the digest";
+  EXPECT_NE(trace_digest_term(1, 0xaa), trace_digest_term(1, 0xab));
+  SweepReport one, two, whole;
+  one.results.push_back(result("a", 1, 2, {}));
+  one.results[0].trace_digest = trace_digest_term(1, 0x11) + trace_digest_term(2, 0x22);
+  two.results.push_back(result("a", 3, 1, {}));
+  two.results[0].trace_digest = trace_digest_term(3, 0x33);
+  whole.results.push_back(result("a", 1, 3, {}));
+  whole.results[0].trace_digest = trace_digest_term(1, 0x11) + trace_digest_term(2, 0x22) + trace_digest_term(3, 0x33);
+  const auto merged = merge({two, one});
+  EXPECT_EQ(merged.results[0].trace_digest, whole.results[0].trace_digest);
+  EXPECT_EQ(merged.trace_digest(), whole.trace_digest());
+  SweepReport renamed = whole;
+  renamed.results[0].scenario = "b";
+  EXPECT_NE(renamed.trace_digest(), whole.trace_digest()) << "the digest names the scenario";
+  const std::string json = to_json(whole);
+  EXPECT_NE(json.find("\"trace_digest\":\"0x"), std::string::npos) << json;
+  EXPECT_EQ(from_json(json, "w.json").results[0].trace_digest, whole.results[0].trace_digest);
+  boost::json::value v = boost::json::parse(json);
+  v.at("results").as_array()[0].as_object().erase("trace_digest");
+  EXPECT_THROW(from_json(boost::json::serialize(v), "old.json"), ReportError)
+      << "a result without a digest cannot merge";
+}
+
 TEST(ReportsLatency, PercentilesComeFromFixedBuckets) {
   LatencyHistogram h;
   EXPECT_EQ(h.percentile_upper_us(50), -1);

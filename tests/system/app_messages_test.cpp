@@ -334,6 +334,21 @@ TEST(SystemAppMessages, MissingFieldErrorNamesTheField) {
   EXPECT_NE(message.find("thread_id"), std::string::npos) << message;
 }
 
+// With several fields missing, the error names the same one whatever the
+// compiler: validation is sequenced, not left to argument evaluation order
+// (a clang build once named another field than a g++ build, and so traced
+// other bytes).
+TEST(SystemAppMessages, SeveralMissingFieldsNameTheSameFieldOnEveryCompiler) {
+  AppWorld w;
+  auto conn = w.connect_as("alice");
+  conn->deliver_text(R"({"type":"user_message"})");
+  EXPECT_EQ(AppWorld::parse(conn->frames.back()).at("message").as_string(), "missing field 'text'");
+  conn->deliver_text(R"({"type":"user_message","text":"hi"})");
+  EXPECT_EQ(AppWorld::parse(conn->frames.back()).at("message").as_string(), "missing field 'client_msg_id'");
+  conn->deliver_text(R"({"type":"resume"})");
+  EXPECT_EQ(AppWorld::parse(conn->frames.back()).at("message").as_string(), "missing field 'after_seq'");
+}
+
 TEST(SystemAppMessages, AFrameExactlyAtTheLimitIsServed) {
   AppWorld w;
   auto conn = w.connect_as("alice");
