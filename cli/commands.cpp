@@ -2,12 +2,14 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <optional>
+#include <set>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -17,6 +19,7 @@
 #include "cli/bench_command.hpp"
 #include "cli/bench_regressions_command.hpp"
 #include "cli/probe_command.hpp"
+#include "harness/determinism.hpp"
 #include "harness/harness.hpp"
 #include "reports/reports.hpp"
 #include "scenarios/fault_catalog.hpp"
@@ -61,10 +64,30 @@ struct RunArgs {
   unsigned jobs = 1;
   bool fail_fast = false;
   bool swarm = false;
+  bool check_determinism = false;
   bool fault_stats = false;
   std::string junit, json, markdown, html;
   std::size_t max_failures_printed = 10;
 };
+
+// --check-determinism: every seed once more, on a disturbed heap; a trace
+// that differs is a failure of its own ("determinism"), naming the first
+// record that differs in either run.
+void add_divergences(const harness::SweepSpec& spec, reports::ScenarioResult& result) {
+  std::set<std::uint64_t> failing;
+  for (const auto& f : result.failures) failing.insert(f.seed);
+  for (std::uint64_t seed = spec.seed_first; seed < spec.seed_first + result.seeds_run; ++seed) {
+    const auto d = harness::check_determinism(spec.scenario, seed, spec.variant, spec.force_swarm);
+    if (!d) continue;
+    result.failures.push_back({seed, "determinism",
+                               "the trace differs between two runs at record #" + std::to_string(d->record_index) +
+                                   ": first run '" + d->first + "', second run '" + d->second + "'",
+                               harness::replay_command(spec.scenario, seed, spec.variant)});
+    if (failing.insert(seed).second) ++result.failing_seeds;
+  }
+  std::stable_sort(result.failures.begin(), result.failures.end(),
+                   [](const reports::Failure& a, const reports::Failure& b) { return a.seed < b.seed; });
+}
 
 class Progress {
  public:
@@ -151,7 +174,8 @@ int do_run(RunArgs args, const std::string& cmdline) {
     Progress progress(scenario.name, tty);
     const harness::SweepOutcome outcome = harness::sweep(spec, std::ref(progress));
     wall += outcome.wall_seconds;
-    const auto result = harness::to_report(spec, outcome);
+    auto result = harness::to_report(spec, outcome);
+    if (args.check_determinism) add_divergences(spec, result);
     std::printf("%-24s runs=%llu failures=%llu wall=%.3fs (%.0f runs/s)\n",
                 (scenario.name + (variant ? "[" + variant->name + "]" : "")).c_str(),
                 static_cast<unsigned long long>(result.seeds_run),
@@ -335,6 +359,9 @@ CLI::App* add_run_command(CLI::App& app, RunArgs& run) {
       ->check(CLI::Range(1u, 256u));
   run_cmd->add_flag("--fail-fast", run.fail_fast, "Stop a scenario at its first failing seed");
   run_cmd->add_flag("--swarm", run.swarm, "Every seed also draws its own random faults (swarm testing)");
+  run_cmd->add_flag("--check-determinism", run.check_determinism,
+                    "Run every seed a second time, on a disturbed heap, and fail a seed whose trace differs, naming "
+                    "the first record that differs");
   run_cmd->add_flag("--fault-stats", run.fault_stats,
                     "Print, per fault kind, the share of seeds that planned and hit it");
   run_cmd->add_option("--junit", run.junit, "Write JUnit XML here");

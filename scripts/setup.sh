@@ -5,7 +5,7 @@
 set -euo pipefail
 
 packages=(
-  g++ cmake ninja-build ccache pkg-config git clang-format
+  g++ clang cmake ninja-build ccache pkg-config git clang-format
   libboost1.81-dev libboost-json1.81-dev
   librapidcheck-dev libgtest-dev libgmock-dev libbenchmark-dev
   libspdlog-dev libtomlplusplus-dev libcli11-dev libssl-dev

@@ -9,17 +9,23 @@ started=$(date +%s)
 
 "$top/scripts/setup.sh"
 
+# RapidCheck: a fixed seed unless RC_PARAMS says otherwise (e.g.
+# RC_PARAMS="max_success=2000" bash scripts/test.sh: random seeds, more cases).
+rc=(-DBRIDGESIM_RC_PARAMS="${RC_PARAMS:-seed=20261201}")
 echo "== build (Release)"
-"$top/scripts/build.sh" build
+"$top/scripts/build.sh" build "${rc[@]}"
 echo "== test (Release)"
 ctest --test-dir "$top/build" -j "$jobs" --output-on-failure --timeout 900
+
+echo "== determinism across compilers (clang -O1 vs g++ -O3)"
+"$top/scripts/compare-compilers.sh" "$top/build/cli/bridgesim"
 
 if [ "${SANITIZE:-1}" != 0 ]; then
   echo "== build (ASan+UBSan)"
   # Debug (asserts on) at -Og -g1: line tables for ASan's stack traces, and a
   # third of RelWithDebInfo's (-O2 -g) compile time on the Beast TUs
   # (server.cpp: 49 s vs 183 s), which dominates a clean CI build.
-  BUILD_TYPE=Debug "$top/scripts/build.sh" build-asan -DBRIDGESIM_SANITIZE=ON "-DCMAKE_CXX_FLAGS_DEBUG=-Og -g1"
+  BUILD_TYPE=Debug "$top/scripts/build.sh" build-asan -DBRIDGESIM_SANITIZE=ON "-DCMAKE_CXX_FLAGS_DEBUG=-Og -g1" "${rc[@]}"
   echo "== test (ASan+UBSan)"
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     ctest --test-dir "$top/build-asan" -j "$jobs" --output-on-failure --timeout 1800 -LE load

@@ -26,6 +26,10 @@ expect "golden path passes" 0 "golden_path +runs=20 failures=0" -- "$bin" run --
 grep -q "READY" "$tmp/r.html" && grep -q "<testsuites" "$tmp/j.xml" && grep -q '"verdict":"pass"' "$tmp/s.json" \
   && passes=$((passes + 1)) || { echo "FAIL reports not written as expected"; fails=$((fails + 1)); }
 
+expect "check determinism passes" 0 "trace digest: 0x[0-9a-f]{16}" -- "$bin" run --scenario hostile --seeds 20 \
+  --check-determinism
+expect "the digest is the JSON's" 0 "" -- grep -qE '"trace_digest":"0x[0-9a-f]{16}"' "$tmp/s.json"
+
 out=$("$bin" run --scenario golden_path --seeds 50 --variant leaky_manager 2>&1)
 code=$?
 replay=$(grep -m1 -oE 'bridgesim replay --scenario golden_path --seed [0-9]+ --variant leaky_manager' <<<"$out")
