@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The whole test suite: set up, build, run every test (ctest), then the same
+# The whole test suite: set up, build, run every test (ctest), compare the
+# traces of a clang build with the g++ build's, then the same
 # suite under AddressSanitizer + UndefinedBehaviorSanitizer.
 # SANITIZE=0 skips the sanitizer pass (for a quick local loop only).
 set -euo pipefail
