@@ -28,7 +28,7 @@ ALLOWED = {
             "protocol"},
 }
 EXTENSIONS = (".cpp", ".hpp", ".h", ".cc")
-INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"')
+INCLUDE = re.compile(r'^\s*#\s*include\s+(?:"([^"]+)"|<([^>]+)>)')
 GENERATED_OK = {"generated"}  # build-time generated headers under a folder
 
 
@@ -77,14 +77,19 @@ def check_file(root, rel):
     with open(os.path.join(root, rel), encoding="utf-8", errors="replace") as fh:
         for n, line in enumerate(fh, 1):
             m = INCLUDE.match(line)
-            if not m or "/" not in m.group(1):
+            if not m:
                 continue
-            target = folder_of(m.group(1))
+            included = m.group(1) or m.group(2)
+            if included.startswith("."):  # relative: resolve against the including file
+                included = os.path.normpath(os.path.join(os.path.dirname(rel), included))
+            if "/" not in included:
+                continue
+            target = folder_of(included)
             if target is None or target in GENERATED_OK or target.split("/")[0] not in {k.split("/")[0] for k in ALLOWED} | {"tests"}:
                 continue
             if target not in allowed:
                 out.append(f"{rel}:{n}: {folder_of(rel) if not rel.startswith('tests/') else 'tests'} may not include "
-                           f"{target}/ ({m.group(1)})")
+                           f"{target}/ ({included})")
     return out
 
 

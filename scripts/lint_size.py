@@ -58,7 +58,8 @@ def blank_comments_and_strings(text):
             out.append('""' + re.sub(r"[^\n]", " ", text[i + 2 : j]))
             i = j
         elif c in "\"'":
-            if c == "'" and i > 0 and text[i - 1].isalnum():  # digit separator 1'000
+            prefixed = c == "'" and re.search(r"(^|[^\w])(u8|[LuU])$", text[max(0, i - 3) : i]) is not None
+            if c == "'" and i > 0 and text[i - 1].isalnum() and not prefixed:  # digit separator 1'000
                 out.append(c)
                 i += 1
                 continue
@@ -85,12 +86,19 @@ def classify(header):
         return "other"
     if CONTROL.search(h.split("(")[0] if "(" in h else h):
         return "other"
+    # A constructor's initializer list reaching a member's brace initializer:
+    # `A::A() : x_{1}` -- that brace belongs to the header, not the body.
+    if re.search(r"\)\s*(noexcept\s*)?:\s*([\w:<>]+\s*(\([^()]*\)|\{[^{}]*\})\s*,\s*)*[\w:<>]+\s*$", h):
+        return "init"
     # A parameter list, then qualifiers: const, noexcept, override, -> T, a
     # constructor's initializer list.
-    if re.search(r"\)\s*(const|noexcept|override|final|mutable|&|&&|\s)*(->[^{;]*)?$", h) or re.search(
-        r"\)\s*(noexcept\s*)?:\s*[\w:<>]+\s*[({]", h
+    if re.search(r"\)\s*(const|noexcept|override|final|mutable|&|&&|\s)*(->[^{;]*)?(\s+requires\b.*)?(\s*try)?$", h) or re.search(
+        r"\)\s*(noexcept\s*)?:\s*.*[)}]\s*(try)?$", h
     ):
-        if "=" in h.split("(")[0] and "operator" not in h:
+        # `=` before the parameter list: an initializer, unless it is a
+        # template's default argument (`template <typename T = X>`).
+        before = re.sub(r"template\s*<.*>", "", h.split("(")[0])
+        if "=" in before and "operator" not in h:
             return "other"  # an initializer: `auto x = f(...) {` cannot happen, `T v = {`
         return "function"
     return "other"
@@ -123,17 +131,21 @@ def functions(text):
             enclosing = stack[-1] if stack else "namespace"
             header = clean[header_start:i]
             kind = classify(header) if enclosing in ("namespace", "class") else "inner"
+            if enclosing == "init":
+                kind = "init"  # braces inside a member's brace initializer
             if kind == "function":
                 first = header_start + (len(header) - len(header.lstrip()))
                 open_at.append((first, function_name(header)))
             stack.append(kind)
-            header_start = i + 1
+            if kind != "init":
+                header_start = i + 1
         elif ch == "}":
             kind = stack.pop() if stack else "namespace"
             if kind == "function" and open_at:
                 first, name = open_at.pop()
                 found.append((name, line_of[first], line_of[i] - line_of[first] + 1))
-            header_start = i + 1
+            if kind != "init":  # after `x_{1}` the constructor's header goes on
+                header_start = i + 1
         elif ch == ";":
             if not stack or stack[-1] in ("namespace", "class"):
                 header_start = i + 1

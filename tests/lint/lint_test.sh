@@ -27,8 +27,17 @@ expect "size: a listed violator that grew fails" 1 "" -- size "$tmp/s"
 function_of long 10 >"$tmp/s/sim/a.cpp"
 expect "size: a listed violator that shrank under the limit fails (delete its line)" 1 "" -- size "$tmp/s"
 rm "$tmp/s/scripts/size-ratchet.txt"
-{ echo 'const char* k = R"(' ; for _ in $(seq 1 80); do echo '{ not code }'; done; echo ')";'; function_of f 3; } >"$tmp/s/sim/a.cpp"
-expect "size: braces inside a raw string are not a function" 0 "" -- size "$tmp/s"
+{ echo 'int f() {'; echo '  const char* k = R"({ " })";'; for _ in $(seq 1 75); do echo '  x++;'; done; echo '}'; } \
+  >"$tmp/s/sim/a.cpp"
+expect "size: a brace inside a raw string does not end its function" 1 "function sim/a.cpp f: 78 lines" -- size "$tmp/s"
+body75() { for _ in $(seq 1 75); do echo "  x++;"; done; }
+for shape in 'A::A() : x_{1}, y_(2) {' 'template <typename T, typename = int> void t(T v) {' 'void h() try {' \
+             'template <typename T> void r(T) requires true {'; do
+  { echo "$shape"; body75; echo '}'; } >"$tmp/s/sim/a.cpp"
+  expect "size: a long function of shape '$shape' fails" 1 "" -- size "$tmp/s"
+done
+{ echo "char c = L'{';"; echo 'void g() {'; body75; echo '}'; } >"$tmp/s/sim/a.cpp"
+expect "size: a prefixed character literal is not a brace" 1 "function sim/a.cpp g: 77 lines" -- size "$tmp/s"
 { echo 'namespace n {'; echo 'struct S {'; echo '  void m() const {'; for _ in $(seq 1 70); do echo '    if (x) { y(); }'; done; echo '  }'; echo '};'; echo '}'; } >"$tmp/s/sim/a.cpp"
 expect "size: a 72-line member function inside a namespace and a class fails" 1 "" -- size "$tmp/s"
 for _ in $(seq 1 501); do echo "int v$RANDOM;"; done >"$tmp/s/sim/a.cpp"
@@ -52,6 +61,11 @@ rm "$tmp/d/properties/b.cpp"
 printf '#include "cli/commands.hpp"\n' >"$tmp/d/tests/sweep/b.cpp"
 expect "deps: tests/sweep -> cli fails" 1 "" -- deps "$tmp/d"
 rm "$tmp/d/tests/sweep/b.cpp"
+printf '#include <system/app.hpp>\n' >"$tmp/d/properties/b.cpp"
+expect "deps: an angle-bracket include of a project folder is checked too" 1 "properties may not include system/" -- deps "$tmp/d"
+printf '#include "../system/app.hpp"\n' >"$tmp/d/properties/b.cpp"
+expect "deps: a relative include is resolved and checked" 1 "properties may not include system/" -- deps "$tmp/d"
+rm "$tmp/d/properties/b.cpp"
 mkdir -p "$tmp/d/newfolder" && printf 'int x;\n' >"$tmp/d/newfolder/a.cpp"
 expect "deps: a folder without a row fails" 1 "" -- deps "$tmp/d"
 

@@ -46,6 +46,8 @@ TEST(ProtocolSeq, OnlyAPositiveIntegerIsASeq) {
   EXPECT_EQ(seq_in(R"({"seq":"2"})"), 0u);
   EXPECT_TRUE(is_seq(boost::json::value(1)));
   EXPECT_FALSE(is_seq(boost::json::value(0)));
+  EXPECT_FALSE(is_seq(boost::json::value(std::uint64_t{0}))) << "a built frame holds seq as uint64";
+  EXPECT_TRUE(is_seq(boost::json::value(std::uint64_t{7})));
   EXPECT_FALSE(is_seq(boost::json::value(-4)));
   EXPECT_FALSE(is_seq(boost::json::value(1.0)));
 }
