@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Determinism across compilers and build types: builds bridgesim a second
-# time with Debian's clang (libstdc++, -O1) and compares the summary JSON of
+# time with Debian's clang (libstdc++, -O0) and compares the summary JSON of
 # every shipped scenario, swarm included (each seed's trace hash is in its
 # trace_digest), with the g++ Release build's. Same bytes or exit 1, naming
 # the scenarios whose digests differ.
@@ -12,9 +12,9 @@ seeds=${2:-${DETERMINISM_SEEDS:-100}}
 command -v clang++ >/dev/null || { echo "compare-compilers: clang++ not found (scripts/setup.sh installs clang)" >&2; exit 2; }
 [ -x "$gxx_bin" ] || { echo "compare-compilers: no g++ binary at $gxx_bin (build first)" >&2; exit 2; }
 
-echo "== build (clang, -O1)"
+echo "== build (clang, -O0, asserts on)"
 CXX=clang++ cmake -S "$top" -B "$top/build-clang" -G Ninja -DCMAKE_BUILD_TYPE=Release \
-  "-DCMAKE_CXX_FLAGS_RELEASE=-O1" -DBRIDGESIM_TESTS=OFF >/dev/null
+  "-DCMAKE_CXX_FLAGS_RELEASE=-O0" -DBRIDGESIM_TESTS=OFF >/dev/null
 ninja -C "$top/build-clang" -j "${JOBS:-$(nproc)}" bridgesim
 clang_bin=$top/build-clang/cli/bridgesim
 
@@ -30,7 +30,7 @@ d=json.load(open(sys.argv[1]))
 print("total", d["trace_digest"])
 for r in d["results"]: print(r["scenario"] + ("[" + r["variant"] + "]" if r["variant"] else ""), r["trace_digest"])' "$1"; }
 if cmp -s "$out/gxx.json" "$out/clang.json"; then
-  echo "compare-compilers: g++ -O3 and clang -O1 agree on $seeds seeds of every scenario: trace digest $(digests "$out/gxx.json" | head -1 | cut -d' ' -f2)"
+  echo "compare-compilers: g++ -O3 and clang -O0 agree on $seeds seeds of every scenario: trace digest $(digests "$out/gxx.json" | head -1 | cut -d' ' -f2)"
   exit 0
 fi
 echo "compare-compilers: g++ and clang builds differ:" >&2

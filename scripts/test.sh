@@ -18,7 +18,7 @@ echo "== build (Release)"
 echo "== test (Release)"
 ctest --test-dir "$top/build" -j "$jobs" --output-on-failure --timeout 900
 
-echo "== determinism across compilers (clang -O1 vs g++ -O3)"
+echo "== determinism across compilers (clang -O0 vs g++ -O3)"
 "$top/scripts/compare-compilers.sh" "$top/build/cli/bridgesim"
 
 if [ "${SANITIZE:-1}" != 0 ]; then
