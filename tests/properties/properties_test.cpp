@@ -8,6 +8,7 @@
 
 #include "properties/properties.hpp"
 #include "protocol/message_types.hpp"
+#include "sim/trace_records.hpp"
 
 namespace bridgesim::properties {
 namespace {
@@ -154,6 +155,120 @@ TEST(PropertiesAuth, AnAcceptedForgedTokenIsNamedWithItsTab) {
   ASSERT_TRUE(v);
   EXPECT_EQ(v->record_index, 1u);
   EXPECT_EQ(v->message, "u3/tab2 connected with a forged token and was accepted");
+}
+
+TEST(PropertiesAuth, AValidTokenThatWasAcceptedPasses) {
+  TraceBuilder b;
+  b.trace.add({1, "user:u3/tab2", "connect", {{"attempt", "1"}, {"token", "valid"}}});
+  b.trace.add({2, "user:u3/tab2", "open", {{"conn", "4"}}});
+  EXPECT_TRUE(check_properties(b.trace, {"auth"}).empty());
+}
+
+TEST(PropertiesAuth, AnAcceptedMissingTokenIsAViolation) {
+  TraceBuilder b;
+  b.trace.add({1, "user:u3/tab2", "connect", {{"attempt", "1"}, {"token", "missing"}}});
+  b.trace.add({2, "user:u3/tab2", "open", {{"conn", "4"}}});
+  const auto v = check_properties(b.trace, {"auth"});
+  ASSERT_EQ(v.size(), 1u);
+  EXPECT_EQ(v[0].property, "auth");
+  EXPECT_EQ(v[0].message, "u3/tab2 connected with a missing token and was accepted");
+}
+
+// A client that presented `token` (and was not let in), then a run the relay
+// published for that user.
+sim::Trace run_for_client_with(const std::string& token) {
+  sim::Trace trace;
+  trace.add({1, "user:u3", "connect", {{"attempt", "1"}, {"token", token}}});
+  trace.add(sim::make_publish_record(2, "u3", "run-7", 1, "agent_started"));
+  return trace;
+}
+
+TEST(PropertiesAuth, ARunForAnIdentityWithAValidTokenPasses) {
+  EXPECT_TRUE(check_properties(run_for_client_with("valid"), {"auth"}).empty());
+}
+
+TEST(PropertiesAuth, ARunForAnIdentityWithoutAValidTokenIsAViolation) {
+  const auto v = check_properties(run_for_client_with("expired"), {"auth"});
+  ASSERT_EQ(v.size(), 1u);
+  EXPECT_EQ(v[0].property, "auth");
+  EXPECT_EQ(v[0].record_index, 1u);
+  EXPECT_EQ(v[0].message, "a run (run-7) ran for u3, an identity that never presented a valid token");
+}
+
+// Faults heal at 3000 ns; the request is at 2000 and its terminal event at 7000.
+sim::Trace healed_then_answered(const std::string& liveness_bound_ns) {
+  TraceBuilder b;
+  b.trace.add({0, "faults", "heal_by", {{"at_ns", "3000"}, {"liveness_bound_ns", liveness_bound_ns}}});
+  b.open("u1", "1").ask("u1", "1", "t1").five("u1", "1", "t1");
+  return b.trace;
+}
+
+TEST(PropertiesDelivery, ATerminalEventAtTheLivenessBoundPasses) {
+  EXPECT_TRUE(check_properties(healed_then_answered("4000"), {"delivery"}).empty());
+}
+
+TEST(PropertiesDelivery, ATerminalEventPastTheLivenessBoundAfterHealIsAViolation) {
+  const auto v = check_properties(healed_then_answered("3999"), {"delivery"});
+  ASSERT_EQ(v.size(), 1u);
+  EXPECT_EQ(v[0].property, "delivery");
+  EXPECT_EQ(v[0].record_index, 7u) << "points at the terminal event";
+  EXPECT_NE(v[0].message.find("u1's message t1-m ended at"), std::string::npos) << v[0].message;
+  EXPECT_NE(v[0].message.find("later than its liveness bound"), std::string::npos) << v[0].message;
+}
+
+// One request answered by the five events, the last of them in run `last_run`.
+sim::Trace answered_ending_in(const std::string& last_run) {
+  TraceBuilder b;
+  b.open("u1", "1").ask("u1", "1", "t1");
+  for (std::uint64_t seq = 1; seq <= 5; ++seq) {
+    b.event("u1", "1", std::string(protocol::event_type::kLifecycle[seq - 1]), seq, "u1", "t1",
+            seq == 5 ? last_run : "run-1");
+  }
+  return b.trace;
+}
+
+TEST(PropertiesDelivery, OneRunPerMessagePasses) {
+  EXPECT_TRUE(check_properties(answered_ending_in("run-1"), {"delivery"}).empty());
+}
+
+TEST(PropertiesDelivery, AMessageThatStartedMoreThanOneRunIsAViolation) {
+  const auto v = check_properties(answered_ending_in("run-2"), {"delivery"});
+  ASSERT_EQ(v.size(), 1u);
+  EXPECT_EQ(v[0].property, "delivery");
+  EXPECT_EQ(v[0].record_index, 6u);
+  EXPECT_EQ(v[0].message, "u1's message t1-m started more than one run (run-1, run-2)");
+}
+
+// u1's run ends "cancelled by the user" after `canceller` sent a cancel for it.
+sim::Trace cancelled_after_cancel_by(const std::string& canceller, const std::string& conn) {
+  TraceBuilder b;
+  b.open("u1", "1").open("u2", "2").ask("u1", "1", "t1");
+  b.add(canceller, "send",
+        {{"conn", conn},
+         {"frame", boost::json::serialize(boost::json::object{{"type", "cancel"}, {"run_id", "run-1"}})}});
+  b.event("u1", "1", "agent_started", 1, "u1", "t1");
+  b.raw("u1", "1",
+        boost::json::serialize(boost::json::object{{"type", "agent_error"},
+                                                   {"run_id", "run-1"},
+                                                   {"thread_id", "t1"},
+                                                   {"user_id", "u1"},
+                                                   {"agent_name", "a"},
+                                                   {"seq", 2},
+                                                   {"timestamp", 1},
+                                                   {"reason", "cancelled by the user"}}));
+  return b.trace;
+}
+
+TEST(PropertiesDelivery, ARunCancelledByItsOwnUserPasses) {
+  EXPECT_TRUE(check_properties(cancelled_after_cancel_by("u1", "1"), {"delivery"}).empty());
+}
+
+TEST(PropertiesDelivery, ARunCancelledBySomeoneElseIsAViolation) {
+  const auto v = check_properties(cancelled_after_cancel_by("u2", "2"), {"delivery"});
+  ASSERT_EQ(v.size(), 1u);
+  EXPECT_EQ(v[0].property, "delivery");
+  EXPECT_EQ(v[0].record_index, 5u);
+  EXPECT_EQ(v[0].message, "run run-1 of u1 was cancelled, but u1 never asked to cancel it");
 }
 
 TEST(PropertiesIsolation, CatchesAnEventOfAnotherUser) {
