@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "scenarios/world.hpp"
+#include "sim/rng.hpp"
 #include "sim/trace.hpp"
 
 namespace bridgesim::harness {
@@ -21,12 +22,9 @@ std::string line_of(const sim::TraceRecord& r) {
 // next run other addresses than the first run got.
 std::vector<std::unique_ptr<char[]>> disturb_heap(std::uint64_t seed) {
   std::vector<std::unique_ptr<char[]>> blocks;
-  std::uint64_t x = seed * 0x9e3779b97f4a7c15ull + 1;
+  sim::Rng rng(seed);
   for (int i = 0; i < 256; ++i) {
-    x ^= x << 13;
-    x ^= x >> 7;
-    x ^= x << 17;
-    blocks.push_back(std::make_unique<char[]>(16 + x % 4096));
+    blocks.push_back(std::make_unique<char[]>(16 + rng.uniform(0, 4095)));
     if (i % 3 == 0) blocks[static_cast<std::size_t>(i / 2)].reset();
   }
   return blocks;

@@ -7,6 +7,7 @@
 #include <boost/json.hpp>
 
 #include "protocol/message_types.hpp"
+#include "sim/rng.hpp"
 #include "sim/trace.hpp"
 #include "sim/trace_records.hpp"
 
@@ -173,11 +174,8 @@ std::string to_json(const SweepReport& report) {
 
 namespace {
 
-std::uint64_t mix64(std::uint64_t z) {
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-  return z ^ (z >> 31);
-}
+// SplitMix64's output function, the one sim/ seeds its streams with.
+std::uint64_t mix64(std::uint64_t z) { return sim::splitmix64(z); }
 
 std::uint64_t parse_digest(const boost::json::value& v) {
   const std::string text(v.as_string());
