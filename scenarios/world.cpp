@@ -13,6 +13,7 @@
 #include "sim/trace_records.hpp"
 #include "sim/trace_schema.hpp"
 #include "system/app.hpp"
+#include "system/runtime/invariant.hpp"
 
 namespace bridgesim::scenarios {
 namespace {
@@ -126,9 +127,12 @@ RunResult run_scenario(const Scenario& scenario, const RunConfig& config) {
 
   try {
     scheduler.run_until(scenario.deadline_ns);
+  } catch (const runtime::InvariantViolation& e) {
+    // A broken invariant (BRIDGESIM_ASSERT, on in every build) is a bug
+    // report with a seed, not a harness abort.
+    trace.add(record_of(scheduler.elapsed_ns(), actor::kWorld, rec::kCrash, {make_field(rf::kWhat, e.what())}));
   } catch (const std::exception& e) {
-    // An exception escaping the system is a bug report with a seed, not a
-    // harness crash (the simulator's "assertion -> seed" contract).
+    // So is an exception escaping the system.
     trace.add(record_of(scheduler.elapsed_ns(), actor::kWorld, rec::kCrash, {make_field(rf::kWhat, e.what())}));
   }
 

@@ -1,6 +1,6 @@
 #include "sim/scheduler.hpp"
+#include "system/runtime/invariant.hpp"
 
-#include <cassert>
 #include <stdexcept>
 
 namespace bridgesim::sim {
@@ -27,7 +27,7 @@ bool Scheduler::step() {
   // priority_queue::top is const; the event is moved out before pop.
   Event event = std::move(const_cast<Event&>(queue_.top()));
   queue_.pop();
-  assert(event.at >= now_ && "time never runs backwards");
+  BRIDGESIM_ASSERT(event.at >= now_, "time never runs backwards");
   now_ = event.at;
   if (event.cancelled && *event.cancelled) return true;
   ++events_run_;

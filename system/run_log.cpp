@@ -1,7 +1,7 @@
 #include "system/run_log.hpp"
+#include "system/runtime/invariant.hpp"
 
 #include <algorithm>
-#include <cassert>
 
 namespace bridgesim::system {
 
@@ -17,9 +17,9 @@ bool RunLog::append(const runtime::RelayMessage& message, bool terminal) {
     it = runs_.emplace(message.run_id, Run{message.user_id, {}, false}).first;
   }
   Run& run = it->second;
-  assert(run.user_id == message.user_id && "a run belongs to one user");
-  assert(!run.terminal && "nothing follows a terminal event");
-  assert(message.seq == run.events.size() + 1 && "seq is gapless from 1");
+  BRIDGESIM_ASSERT(run.user_id == message.user_id, "a run belongs to one user");
+  BRIDGESIM_ASSERT(!run.terminal, "nothing follows a terminal event");
+  BRIDGESIM_ASSERT(message.seq == run.events.size() + 1, "seq is gapless from 1");
   if (run.events.size() >= limits_.events_per_run_max) return false;
   run.events.push_back(message);
   if (terminal) {

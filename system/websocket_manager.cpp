@@ -1,6 +1,6 @@
 #include "system/websocket_manager.hpp"
+#include "system/runtime/invariant.hpp"
 
-#include <cassert>
 #include <stdexcept>
 
 namespace bridgesim::system {
@@ -21,7 +21,7 @@ WebSocketManager::WebSocketManager(runtime::Logger logger, std::size_t outbound_
 }
 
 bool WebSocketManager::send_bounded(ConnectionId id, Entry& entry, std::string text) {
-  assert(entry.state == ConnectionState::kOpen && "never send before accept or after close");
+  BRIDGESIM_ASSERT(entry.state == ConnectionState::kOpen, "never send before accept or after close");
   if (entry.connection->buffered_frames() >= outbound_frames_max_) {
     logger_->warn("connection {} lags {} frames: closing it (slow consumer)", id, entry.connection->buffered_frames());
     entry.state = ConnectionState::kClosing;
@@ -70,7 +70,7 @@ std::size_t WebSocketManager::send_to_user(std::string_view user_id, const std::
   std::size_t sent = 0;
   for (const ConnectionId id : user->second) {
     Entry& entry = entries_.at(id);
-    assert(entry.user_id == user_id && "by_user_ and entries_ agree on the owner");
+    BRIDGESIM_ASSERT(entry.user_id == user_id, "by_user_ and entries_ agree on the owner");
     if (entry.state != ConnectionState::kOpen) continue;
     if (send_bounded(id, entry, text)) ++sent;
   }

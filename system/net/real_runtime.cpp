@@ -1,7 +1,7 @@
 #include "system/net/real_runtime.hpp"
+#include "system/runtime/invariant.hpp"
 
 #include <algorithm>
-#include <cassert>
 #include <chrono>
 #include <memory>
 
@@ -16,7 +16,7 @@ runtime::Nanos RealClock::now_ns() const {
 }
 
 runtime::TimerHandle AsioTimers::call_after(runtime::Nanos delay_ns, std::function<void()> fn) {
-  assert(delay_ns >= 0 && "Timers::call_after: negative delay");
+  BRIDGESIM_ASSERT(delay_ns >= 0, "Timers::call_after: negative delay");
   auto cancelled = std::make_shared<bool>(false);
   auto timer =
       std::make_shared<boost::asio::steady_timer>(io_, std::chrono::nanoseconds(std::max<runtime::Nanos>(delay_ns, 0)));

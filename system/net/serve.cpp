@@ -11,6 +11,7 @@
 #include "system/app.hpp"
 #include "system/net/app_server.hpp"
 #include "system/net/chat_page.hpp"
+#include "system/runtime/invariant.hpp"
 #include "system/runtime/log.hpp"
 
 namespace bridgesim::net {
@@ -78,6 +79,10 @@ int serve(const ServeOptions& options) {
   std::cout << "listening on " << url_of(options.address, host.server().port()) << std::endl;
   try {
     host.io().run();
+  } catch (const runtime::InvariantViolation& e) {
+    // A bug: stop serving rather than go on in a state nobody designed.
+    logger->critical("{}", e.what());
+    return kServeFailed;
   } catch (const std::exception& e) {
     logger->error("event loop failed: {}", e.what());
     return kServeFailed;
