@@ -3,9 +3,12 @@
 #include <map>
 
 #include <boost/asio/io_context.hpp>
+#include <boost/json.hpp>
 
 #include "cli/duration_text.hpp"
 #include "cli/live_transport.hpp"
+#include "protocol/fields.hpp"
+#include "protocol/message_types.hpp"
 #include "scenarios/client_world.hpp"
 #include "scenarios/population.hpp"
 #include "sim/rng.hpp"
@@ -70,7 +73,18 @@ class Watcher {
   std::size_t frames_received_ = 0;
 };
 
+bool is_welcome(std::string_view frame) {
+  boost::system::error_code ec;
+  const auto v = boost::json::parse(frame, ec);
+  if (ec || !v.is_object()) return false;
+  const auto* type = v.as_object().if_contains(protocol::field::kType);
+  return type != nullptr && type->is_string() && type->as_string() == protocol::event_type::kConnectionEstablished;
+}
+
 // What the probe saw when it stopped: who never got in, and why it stopped.
+// A socket that opened but was never welcomed (docs/protocol.md: the first
+// frame on an admitted socket is connection_established) did not let its
+// client in either: the client waits for the welcome before it asks anything.
 void record_stop(const ProbeSpec& spec, const scenarios::ClientWorld& world, const scenarios::Population& clients,
                  const Watcher& watcher, LiveRun& run) {
   run.actors = clients.actors;
@@ -78,16 +92,22 @@ void record_stop(const ProbeSpec& spec, const scenarios::ClientWorld& world, con
     if (watcher.done(actor)) run.finished.insert(actor);
   }
   const std::string probe(sim::actor::kProbe);
-  std::set<std::string> opened;
+  std::map<std::string, bool> welcomed;  // actor -> its latest socket got connection_established
   for (const auto& r : world.trace.records()) {
-    if (r.kind == rec::kOpen) opened.insert(r.actor);
+    if (r.kind == rec::kOpen) welcomed[r.actor] = false;
+    const auto latest = welcomed.find(r.actor);
+    if (r.kind == rec::kRecv && latest != welcomed.end() && is_welcome(r.field(rf::kFrame))) latest->second = true;
   }
+  const std::string deadline = "before the probe's deadline (" + seconds_text(spec.deadline_s) + ")";
   for (const auto& c : clients.users) {
-    if (c->finished() || opened.count(c->actor()) != 0) continue;
-    world.record(
-        probe, std::string(rec::kNotAdmitted),
-        {make_field(rf::kClient, c->actor()),
-         make_field(rf::kWhy, "not admitted before the probe's deadline (" + seconds_text(spec.deadline_s) + ")")});
+    if (c->finished()) continue;
+    const auto latest = welcomed.find(c->actor());
+    if (latest != welcomed.end() && latest->second) continue;
+    const std::string why = latest == welcomed.end()
+                                ? "not admitted " + deadline
+                                : "its socket opened, but no connection_established came " + deadline;
+    world.record(probe, std::string(rec::kNotAdmitted),
+                 {make_field(rf::kClient, c->actor()), make_field(rf::kWhy, why)});
   }
   world.record(probe, std::string(rec::kEnd),
                {make_field(rf::kReason, run.all_finished ? "finished" : "deadline"),

@@ -20,7 +20,8 @@ struct LiveRun {
 // Connects every client and runs the io loop on the calling thread. The
 // clients record into `trace`; the probe adds only records of its own
 // (actor "probe"): `not_admitted {client, why}` for each user client still
-// trying to get in when it stopped, then `end {reason, clients, finished}`.
+// trying to get in when it stopped (never opened a socket, or its latest
+// socket was never welcomed with connection_established), then `end {reason, clients, finished}`.
 LiveRun run_live(const ProbeSpec& spec, sim::Trace& trace, const std::function<void(const std::string&)>& say);
 
 }  // namespace bridgesim::cli
