@@ -79,6 +79,8 @@ void expect_caught(const Breaker& breaker, const scenarios::Scenario& s, const s
   spec.scenario = s;
   const auto report = probe_report(spec, outcome, "cmd");
   ASSERT_EQ(report.results.size(), 1u);
+  EXPECT_EQ(report.results[0].scenario, "probe:" + s.name);
+  EXPECT_EQ(report.results[0].seeds_run, 1u);
   EXPECT_EQ(report.results[0].failing_seeds, 1u);
   EXPECT_FALSE(report.passed());
 }
