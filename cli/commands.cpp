@@ -148,6 +148,7 @@ std::vector<scenarios::Scenario> scenarios_to_run(const RunArgs& args) {
 
 int do_run(RunArgs args, const std::string& cmdline) {
   const auto* variant = variant_or_throw(args.variant);
+  std::optional<reports::SeedRange> sweep_of_shard;  // in a shard's JSON, so `report` can name missing shards
   if (!args.seed_range.empty()) {
     const auto [a, b] = parse_pair(args.seed_range, "..", "--seed-range");
     if (b < a) throw UsageError("--seed-range " + args.seed_range + " is empty (B < A)");
@@ -158,6 +159,7 @@ int do_run(RunArgs args, const std::string& cmdline) {
     const auto [k, n] = parse_pair(args.shard, "/", "--shard");
     if (n == 0 || k == 0 || k > n) throw UsageError("--shard K/N needs 1 <= K <= N, got " + args.shard);
     const auto [first, count] = harness::shard_range(args.seed_start, args.seeds, k, n);
+    if (args.seeds > 0) sweep_of_shard = reports::SeedRange{args.seed_start, args.seed_start + args.seeds - 1};
     args.seed_start = first;
     args.seeds = count;
     std::fprintf(stderr, "shard %s: seeds %llu..%llu\n", args.shard.c_str(), static_cast<unsigned long long>(first),
@@ -168,6 +170,7 @@ int do_run(RunArgs args, const std::string& cmdline) {
   const bool tty = isatty(STDERR_FILENO) != 0;
   reports::SweepReport report;
   report.command = cmdline;
+  report.sweep = sweep_of_shard;
   double wall = 0;
   for (const auto& scenario : list) {
     harness::SweepSpec spec{scenario, args.seed_start, args.seeds, variant, args.jobs, args.fail_fast, args.swarm};
@@ -306,12 +309,25 @@ int do_report(const ReportArgs& args) {
   write_file(args.junit, reports::to_junit_xml(merged));
   write_file(args.markdown, reports::to_markdown(merged));
   write_file(args.html, reports::to_html(merged));
+  const std::string verdict = merged.verdict();
   std::printf("merged %zu files: %llu runs, %llu failing seeds, verdict %s\n", parts.size(),
               static_cast<unsigned long long>(merged.total_runs()),
-              static_cast<unsigned long long>(merged.total_failing_seeds()), merged.passed() ? "PASS" : "FAIL");
+              static_cast<unsigned long long>(merged.total_failing_seeds()),
+              verdict == "pass"   ? "PASS"
+              : verdict == "fail" ? "FAIL"
+                                  : "INCOMPLETE");
   for (const auto* path : {&args.junit, &args.json, &args.markdown, &args.html}) {
     if (!path->empty()) std::printf("wrote %s\n", path->c_str());
   }
+  // Seeds that never ran are an input error, whatever the others found: the
+  // reports say NOT READY and name them, and CI must not read a pass.
+  for (const auto& r : merged.results) {
+    if (r.missing.empty()) continue;
+    std::fprintf(stderr, "error: incomplete: %s%s seeds %s never ran (merge the shards that ran them)\n",
+                 r.scenario.c_str(), r.variant.empty() ? "" : ("[" + r.variant + "]").c_str(),
+                 reports::ranges_text(r.missing).c_str());
+  }
+  if (!merged.complete()) return kExitUsage;
   return merged.passed() ? kExitPass : kExitViolation;
 }
 
