@@ -27,7 +27,8 @@ expect "golden path passes" 0 "golden_path +runs=20 failures=0" -- "$bin" run --
 verdicts() {  # verdicts NAME DIR HTML_LINE MARKDOWN_LINE JSON_VERDICT JUNIT_FAILURES
   local d=$2
   if grep -qxF "$3" "$d/r.html" && grep -qxF "$4" "$d/s.md" && grep -qF "{\"title\":\"bridgesim readiness\",\"verdict\":\"$5\"," "$d/s.json" \
-    && grep -qE "^<testsuites name=\"bridgesim\" tests=\"1\" failures=\"$6\"" "$d/j.xml"; then passes=$((passes + 1)); else
+    && grep -qE "^<testsuites name=\"bridgesim\" tests=\"1\" failures=\"$6\"" "$d/j.xml" \
+    && [ "$(grep -c '<failure message="[1-9][0-9]* of [0-9]* seeds violated a property"' "$d/j.xml")" = "$6" ]; then passes=$((passes + 1)); else
     echo "FAIL $1: reports lack the verdict"; grep -h 'verdict\|^##\|<testsuites' "$d/r.html" "$d/s.md" "$d/j.xml" | head -5
     fails=$((fails + 1)); fi
 }

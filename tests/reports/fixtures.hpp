@@ -8,6 +8,7 @@
 //   quiet(): another scenario, seeds 1..7, clean.
 // Together: 20 seeds of chat, 4..23.
 #include <cstdint>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -53,6 +54,13 @@ inline SweepReport report_of(std::vector<ScenarioResult> results, std::string so
   r.source = std::move(source);
   r.results = std::move(results);
   return r;
+}
+
+// The one result of `report`; throws (a test failure, not a crash) otherwise.
+inline const ScenarioResult& only(const SweepReport& report) {
+  if (report.results.size() != 1)
+    throw std::runtime_error("expected one result, got " + std::to_string(report.results.size()));
+  return report.results.front();
 }
 
 // Counts occurrences of `needle` in `text`.

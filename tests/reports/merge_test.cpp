@@ -15,6 +15,7 @@ namespace {
 using fixtures::clean_shard;
 using fixtures::count_of;
 using fixtures::failing_shard;
+using fixtures::only;
 using fixtures::quiet;
 using fixtures::report_of;
 
@@ -56,8 +57,8 @@ TEST(ReportsMergeShards, LeavingOutEitherShardChangesTheResult) {
   EXPECT_EQ(both.total_runs(), 20u);
   EXPECT_EQ(failing_only.total_runs(), 11u);
   EXPECT_EQ(clean_only.total_runs(), 9u);
-  EXPECT_EQ(failing_only.results[0].seed_last, 14u);
-  EXPECT_EQ(clean_only.results[0].seed_first, 15u);
+  EXPECT_EQ(only(failing_only).seed_last, 14u);
+  EXPECT_EQ(only(clean_only).seed_first, 15u);
   EXPECT_FALSE(failing_only.passed());
   EXPECT_TRUE(clean_only.passed()) << "without the failing shard the sweep is clean";
   EXPECT_EQ(clean_only.total_failing_seeds(), 0u);
@@ -99,7 +100,7 @@ SweepReport shard(int k, bool names_sweep = true) {
 TEST(ReportsMergeShards, ShardsOneAndThreeOfThreeNameTheGapAndAreIncomplete) {
   for (const bool names_sweep : {true, false}) {
     const auto merged = merge({shard(1, names_sweep), shard(3, names_sweep)});
-    const auto& chat = merged.results[0];
+    const auto& chat = only(merged);
     EXPECT_EQ(chat.seeds_run, 20u);
     EXPECT_EQ(chat.missing, (std::vector<SeedRange>{{11, 20}}));
     EXPECT_EQ(covered_ranges(chat), (std::vector<SeedRange>{{1, 10}, {21, 30}}));
@@ -132,10 +133,10 @@ TEST(ReportsMergeShards, ShardsOneAndThreeOfThreeNameTheGapAndAreIncomplete) {
 
 TEST(ReportsMergeShards, AMissingLastShardShowsOnlyWhenShardsNameTheirSweep) {
   const auto merged = merge({shard(1), shard(2)});
-  EXPECT_EQ(merged.results[0].missing, (std::vector<SeedRange>{{21, 30}}));
-  EXPECT_EQ(merged.results[0].seed_last, 30u);
-  EXPECT_EQ(merge({shard(2), shard(3)}).results[0].missing, (std::vector<SeedRange>{{1, 10}}));
-  EXPECT_EQ(merge({shard(2)}).results[0].missing, (std::vector<SeedRange>{{1, 10}, {21, 30}}));
+  EXPECT_EQ(only(merged).missing, (std::vector<SeedRange>{{21, 30}}));
+  EXPECT_EQ(only(merged).seed_last, 30u);
+  EXPECT_EQ(only(merge({shard(2), shard(3)})).missing, (std::vector<SeedRange>{{1, 10}}));
+  EXPECT_EQ(only(merge({shard(2)})).missing, (std::vector<SeedRange>{{1, 10}, {21, 30}}));
   EXPECT_TRUE(merge({shard(1, false), shard(2, false)}).complete()) << "old files: only gaps between them show";
   auto other = shard(2);
   other.sweep = SeedRange{1, 40};
@@ -145,10 +146,10 @@ TEST(ReportsMergeShards, AMissingLastShardShowsOnlyWhenShardsNameTheirSweep) {
 TEST(ReportsMergeShards, AnIncompleteMergeCompletesWithTheMissingShard) {
   const auto whole = merge({shard(1), shard(2), shard(3)});
   EXPECT_TRUE(whole.complete());
-  EXPECT_EQ(whole.results[0].seeds_run, 30u);
-  EXPECT_EQ(whole.results[0].failing_seeds, 1u);
+  EXPECT_EQ(only(whole).seeds_run, 30u);
+  EXPECT_EQ(only(whole).failing_seeds, 1u);
   const auto partial = from_json(to_json(merge({shard(1), shard(3)})), "partial.json");
-  EXPECT_EQ(partial.results[0].missing, (std::vector<SeedRange>{{11, 20}}));
+  EXPECT_EQ(only(partial).missing, (std::vector<SeedRange>{{11, 20}}));
   const auto completed = merge({partial, shard(2)});
   EXPECT_EQ(to_json(completed), to_json(whole));
   EXPECT_EQ(to_json(whole).find("missing_seeds"), std::string::npos);
@@ -171,7 +172,7 @@ TEST(ReportsMergeShards, AResultFileWhoseSeedsDoNotAddUpIsRefused) {
   EXPECT_THROW(from_json(boost::json::serialize(doc), "edited.json"), ReportError) << "missing seeds outside 4..14";
   doc.at("results").as_array()[0].as_object()["missing_seeds"] = boost::json::parse("[[6,7]]");
   doc.at("results").as_array()[0].as_object()["seeds_run"] = 9;
-  EXPECT_EQ(covered_ranges(from_json(boost::json::serialize(doc), "ok.json").results[0]),
+  EXPECT_EQ(covered_ranges(only(from_json(boost::json::serialize(doc), "ok.json"))),
             (std::vector<SeedRange>{{4, 5}, {8, 14}}));
   EXPECT_EQ(count_of(ranges_text({{4, 5}, {8, 14}}), ", "), 1u);
 }
