@@ -19,6 +19,7 @@
 #include "cli/bench_command.hpp"
 #include "cli/bench_regressions_command.hpp"
 #include "cli/probe_command.hpp"
+#include "cli/report_command.hpp"
 #include "harness/determinism.hpp"
 #include "harness/harness.hpp"
 #include "reports/reports.hpp"
@@ -148,6 +149,7 @@ std::vector<scenarios::Scenario> scenarios_to_run(const RunArgs& args) {
 
 int do_run(RunArgs args, const std::string& cmdline) {
   const auto* variant = variant_or_throw(args.variant);
+  std::optional<reports::SeedRange> sweep_of_shard;  // in a shard's JSON, so `report` can name missing shards
   if (!args.seed_range.empty()) {
     const auto [a, b] = parse_pair(args.seed_range, "..", "--seed-range");
     if (b < a) throw UsageError("--seed-range " + args.seed_range + " is empty (B < A)");
@@ -158,6 +160,7 @@ int do_run(RunArgs args, const std::string& cmdline) {
     const auto [k, n] = parse_pair(args.shard, "/", "--shard");
     if (n == 0 || k == 0 || k > n) throw UsageError("--shard K/N needs 1 <= K <= N, got " + args.shard);
     const auto [first, count] = harness::shard_range(args.seed_start, args.seeds, k, n);
+    if (args.seeds > 0) sweep_of_shard = reports::SeedRange{args.seed_start, args.seed_start + args.seeds - 1};
     args.seed_start = first;
     args.seeds = count;
     std::fprintf(stderr, "shard %s: seeds %llu..%llu\n", args.shard.c_str(), static_cast<unsigned long long>(first),
@@ -168,6 +171,7 @@ int do_run(RunArgs args, const std::string& cmdline) {
   const bool tty = isatty(STDERR_FILENO) != 0;
   reports::SweepReport report;
   report.command = cmdline;
+  report.sweep = sweep_of_shard;
   double wall = 0;
   for (const auto& scenario : list) {
     harness::SweepSpec spec{scenario, args.seed_start, args.seeds, variant, args.jobs, args.fail_fast, args.swarm};
@@ -284,37 +288,6 @@ int do_shrink(const ShrinkArgs& args) {
   return kExitViolation;
 }
 
-// ---- report -------------------------------------------------------------
-
-struct ReportArgs {
-  std::vector<std::string> inputs;
-  std::string junit, json, markdown, html;
-};
-
-int do_report(const ReportArgs& args) {
-  std::vector<reports::SweepReport> parts;
-  for (const auto& path : args.inputs) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw UsageError("cannot read " + path);
-    std::ostringstream text;
-    text << in.rdbuf();
-    parts.push_back(reports::from_json(text.str(), path));
-  }
-  auto merged = reports::merge(parts);
-  merged.command = "bridgesim report " + std::to_string(args.inputs.size()) + " result files";
-  write_file(args.json, reports::to_json(merged));
-  write_file(args.junit, reports::to_junit_xml(merged));
-  write_file(args.markdown, reports::to_markdown(merged));
-  write_file(args.html, reports::to_html(merged));
-  std::printf("merged %zu files: %llu runs, %llu failing seeds, verdict %s\n", parts.size(),
-              static_cast<unsigned long long>(merged.total_runs()),
-              static_cast<unsigned long long>(merged.total_failing_seeds()), merged.passed() ? "PASS" : "FAIL");
-  for (const auto* path : {&args.junit, &args.json, &args.markdown, &args.html}) {
-    if (!path->empty()) std::printf("wrote %s\n", path->c_str());
-  }
-  return merged.passed() ? kExitPass : kExitViolation;
-}
-
 // ---- list ---------------------------------------------------------------
 
 int do_list(const std::string& scenario_dir) {
@@ -408,21 +381,6 @@ CLI::App* add_shrink_command(CLI::App& app, ShrinkArgs& shrink_args) {
   return shrink_cmd;
 }
 
-CLI::App* add_report_command(CLI::App& app, ReportArgs& report_args) {
-  auto* report_cmd = app.add_subcommand("report", "Merge JSON result files (shards, jobs) into one set of reports");
-  report_cmd->add_option("inputs", report_args.inputs, "JSON files written by `run --json`")
-      ->required()
-      ->check(CLI::ExistingFile);
-  report_cmd->add_option("--junit", report_args.junit, "Write merged JUnit XML here");
-  report_cmd->add_option("--json", report_args.json, "Write the merged JSON here");
-  report_cmd->add_option("--markdown", report_args.markdown, "Write a merged Markdown summary here");
-  report_cmd->add_option("--html", report_args.html, "Write the merged HTML readiness report here");
-  report_cmd->footer(
-      "Example:\n  bridgesim run --shard 1/2 --json out/s1.json && bridgesim run --shard 2/2 --json out/s2.json\n"
-      "  bridgesim report out/s1.json out/s2.json --html out/readiness.html");
-  return report_cmd;
-}
-
 }  // namespace
 
 void write_file(const std::string& path, const std::string& text) {
@@ -460,8 +418,7 @@ int main_with_args(int argc, char** argv) {
   ShrinkArgs shrink_args;
   auto* shrink_cmd = add_shrink_command(app, shrink_args);
   const BenchRegressionsCommand bench_cmd(app);
-  ReportArgs report_args;
-  auto* report_cmd = add_report_command(app, report_args);
+  const ReportCommand report_cmd(app);
 
   auto* serve_cmd = register_serve_command(app);
   const ProbeCommand probe_cmd(app);
@@ -479,7 +436,7 @@ int main_with_args(int argc, char** argv) {
     if (list_cmd->parsed()) return do_list(list_dir);
     if (shrink_cmd->parsed()) return do_shrink(shrink_args);
     if (bench_cmd.parsed()) return bench_cmd.run();
-    if (report_cmd->parsed()) return do_report(report_args);
+    if (report_cmd.parsed()) return report_cmd.run();
     if (serve_cmd->parsed()) return run_serve_command();
     if (probe_cmd.parsed()) return probe_cmd.run();
     if (bench_real_cmd.parsed()) return bench_real_cmd.run();

@@ -31,6 +31,14 @@ std::string latency_text(std::int64_t upper_us) {
   return "&le;" + std::to_string(upper_us / 1'000'000) + " s";
 }
 
+// The seeds a result ran, as a human report shows them: "1..67, 135..200".
+std::string seeds_text(const ScenarioResult& r, std::string_view separator) {
+  const auto ranges = covered_ranges(r);
+  return ranges.empty() ? "none" : ranges_text(ranges, separator);
+}
+
+bool case_failed(const ScenarioResult& r) { return r.failing_seeds > 0 || !r.missing.empty(); }
+
 // Failures shown per scenario in human reports; the JSON keeps them all.
 constexpr std::size_t kFailuresShown = 20;
 
@@ -73,7 +81,37 @@ std::string LatencyHistogram::bucket_label(std::size_t i) {
   return ">" + text(kUpperUs.back());
 }
 
-bool SweepReport::passed() const { return total_failing_seeds() == 0; }
+std::vector<SeedRange> covered_ranges(const ScenarioResult& r) {
+  std::vector<SeedRange> out;
+  if (r.seeds_run == 0) return out;
+  std::uint64_t next = r.seed_first;
+  for (const auto& m : r.missing) {
+    if (m.first > next) out.push_back({next, m.first - 1});
+    next = m.last + 1;
+  }
+  if (r.missing.empty() || r.missing.back().last < r.seed_last) out.push_back({next, r.seed_last});
+  return out;
+}
+
+std::string ranges_text(const std::vector<SeedRange>& ranges, std::string_view separator) {
+  std::string out;
+  for (const auto& r : ranges) {
+    if (!out.empty()) out += ", ";
+    out += std::to_string(r.first) + std::string(separator) + std::to_string(r.last);
+  }
+  return out;
+}
+
+bool SweepReport::complete() const {
+  return std::all_of(results.begin(), results.end(), [](const ScenarioResult& r) { return r.missing.empty(); });
+}
+
+bool SweepReport::passed() const { return complete() && total_failing_seeds() == 0; }
+
+std::string SweepReport::verdict() const {
+  if (total_failing_seeds() > 0) return "fail";
+  return complete() ? "pass" : "incomplete";
+}
 
 std::uint64_t SweepReport::total_runs() const {
   std::uint64_t n = 0;
@@ -108,16 +146,15 @@ std::string to_junit_xml(const SweepReport& report) {
   std::uint64_t failing_cases = 0;
   for (const auto& r : report.results) {
     total_time += r.wall_seconds;
-    failing_cases += r.failing_seeds > 0 ? 1 : 0;
+    failing_cases += case_failed(r) ? 1 : 0;
   }
   out += "<testsuites name=\"bridgesim\" tests=\"" + std::to_string(report.results.size()) + "\" failures=\"" +
          std::to_string(failing_cases) + "\" time=\"" + fixed(total_time, 3) + "\">\n";
   for (const auto& r : report.results) {
     out += "  <testsuite name=\"" + xml_escape(case_name(r)) + "\" tests=\"1\" failures=\"" +
-           std::string(r.failing_seeds > 0 ? "1" : "0") + "\" time=\"" + fixed(r.wall_seconds, 3) + "\">\n";
+           std::string(case_failed(r) ? "1" : "0") + "\" time=\"" + fixed(r.wall_seconds, 3) + "\">\n";
     out += "    <testcase classname=\"bridgesim." + xml_escape(r.scenario) + "\" name=\"" + xml_escape(case_name(r)) +
-           " seeds " + std::to_string(r.seed_first) + ".." + std::to_string(r.seed_last) + "\" time=\"" +
-           fixed(r.wall_seconds, 3) + "\">\n";
+           " seeds " + seeds_text(r, "..") + "\" time=\"" + fixed(r.wall_seconds, 3) + "\">\n";
     if (r.failing_seeds > 0) {
       std::string body;
       for (const auto& f : r.failures) {
@@ -126,12 +163,25 @@ std::string to_junit_xml(const SweepReport& report) {
       }
       out += "      <failure message=\"" + std::to_string(r.failing_seeds) + " of " + std::to_string(r.seeds_run) +
              " seeds violated a property\" type=\"PropertyViolation\">" + xml_escape(body) + "</failure>\n";
+    } else if (!r.missing.empty()) {
+      out += "      <failure message=\"seeds " + ranges_text(r.missing) +
+             " never ran\" type=\"IncompleteSweep\">no result file for these seeds was merged</failure>\n";
     }
     out += "    </testcase>\n  </testsuite>\n";
   }
   out += "</testsuites>\n";
   return out;
 }
+
+namespace {
+
+boost::json::array range_array(const std::vector<SeedRange>& ranges) {
+  boost::json::array out;
+  for (const auto& r : ranges) out.push_back(boost::json::array{r.first, r.last});
+  return out;
+}
+
+}  // namespace
 
 std::string to_json(const SweepReport& report) {
   boost::json::array results;
@@ -148,44 +198,38 @@ std::string to_json(const SweepReport& report) {
       faults[kind] = boost::json::object{{"planned", count.planned}, {"hit", count.hit}};
     boost::json::array latency;
     for (auto c : r.latency.counts) latency.emplace_back(c);
-    results.push_back(boost::json::object{{"scenario", r.scenario},
-                                          {"description", r.description},
-                                          {"variant", r.variant},
-                                          {"properties", std::move(properties)},
-                                          {"seeds_run", r.seeds_run},
-                                          {"seed_first", r.seed_first},
-                                          {"seed_last", r.seed_last},
-                                          {"failing_seeds", r.failing_seeds},
-                                          {"trace_digest", sim::hash_hex(r.trace_digest)},
-                                          {"faults", std::move(faults)},
-                                          {"latency_buckets", std::move(latency)},
-                                          {"failures", std::move(failures)}});
+    boost::json::object result{{"scenario", r.scenario},
+                               {"description", r.description},
+                               {"variant", r.variant},
+                               {"properties", std::move(properties)},
+                               {"seeds_run", r.seeds_run},
+                               {"seed_first", r.seed_first},
+                               {"seed_last", r.seed_last},
+                               {"failing_seeds", r.failing_seeds},
+                               {"trace_digest", sim::hash_hex(r.trace_digest)},
+                               {"faults", std::move(faults)},
+                               {"latency_buckets", std::move(latency)},
+                               {"failures", std::move(failures)}};
+    // Only a merge with seeds left out has these: a run's JSON stays as it was.
+    if (!r.missing.empty()) result["missing_seeds"] = range_array(r.missing);
+    results.push_back(std::move(result));
   }
   // Wall times are left out on purpose: the JSON of one sweep is byte-identical
   // whatever the machine or --jobs, and merged shards equal an unsharded run.
-  return boost::json::serialize(boost::json::object{{"title", report.title},
-                                                    {"verdict", report.passed() ? "pass" : "fail"},
-                                                    {"runs", report.total_runs()},
-                                                    {"failing_seeds", report.total_failing_seeds()},
-                                                    {"trace_digest", sim::hash_hex(report.trace_digest())},
-                                                    {"results", std::move(results)}}) +
-         "\n";
+  boost::json::object root{{"title", report.title},
+                           {"verdict", report.verdict()},
+                           {"runs", report.total_runs()},
+                           {"failing_seeds", report.total_failing_seeds()},
+                           {"trace_digest", sim::hash_hex(report.trace_digest())},
+                           {"results", std::move(results)}};
+  if (report.sweep) root["sweep"] = range_array({*report.sweep}).front();
+  return boost::json::serialize(root) + "\n";
 }
 
 namespace {
 
 // SplitMix64's output function, the one sim/ seeds its streams with.
 std::uint64_t mix64(std::uint64_t z) { return sim::splitmix64(z); }
-
-std::uint64_t parse_digest(const boost::json::value& v) {
-  const std::string text(v.as_string());
-  std::uint64_t out = 0;
-  if (text.size() != 18 || text.rfind("0x", 0) != 0 ||
-      std::sscanf(text.c_str() + 2, "%16llx", reinterpret_cast<unsigned long long*>(&out)) != 1) {
-    throw std::invalid_argument("trace_digest is not 0x and 16 hex digits");
-  }
-  return out;
-}
 
 }  // namespace
 
@@ -203,101 +247,27 @@ std::uint64_t SweepReport::trace_digest() const {
   return out;
 }
 
-SweepReport from_json(std::string_view text, const std::string& source) {
-  boost::system::error_code ec;
-  const auto root = boost::json::parse(text, ec);
-  if (ec) throw ReportError(source + ": not JSON: " + ec.message());
-  try {
-    const auto& o = root.as_object();
-    SweepReport report;
-    report.title = std::string(o.at("title").as_string());
-    for (const auto& item : o.at("results").as_array()) {
-      const auto& j = item.as_object();
-      ScenarioResult r;
-      r.scenario = std::string(j.at("scenario").as_string());
-      r.description = std::string(j.at("description").as_string());
-      r.variant = std::string(j.at("variant").as_string());
-      for (const auto& p : j.at("properties").as_array()) r.properties.emplace_back(p.as_string());
-      r.seeds_run = j.at("seeds_run").to_number<std::uint64_t>();
-      r.seed_first = j.at("seed_first").to_number<std::uint64_t>();
-      r.seed_last = j.at("seed_last").to_number<std::uint64_t>();
-      r.failing_seeds = j.at("failing_seeds").to_number<std::uint64_t>();
-      r.trace_digest = parse_digest(j.at("trace_digest"));
-      for (const auto& [kind, count] : j.at("faults").as_object()) {
-        r.faults[std::string(kind)] = {count.at("planned").to_number<std::uint64_t>(),
-                                       count.at("hit").to_number<std::uint64_t>()};
-      }
-      const auto& buckets = j.at("latency_buckets").as_array();
-      if (buckets.size() != r.latency.counts.size())
-        throw ReportError(source + ": latency_buckets has the wrong length");
-      for (std::size_t i = 0; i < buckets.size(); ++i) r.latency.counts[i] = buckets[i].to_number<std::uint64_t>();
-      for (const auto& f : j.at("failures").as_array()) {
-        const auto& fo = f.as_object();
-        r.failures.push_back({fo.at("seed").to_number<std::uint64_t>(), std::string(fo.at("property").as_string()),
-                              std::string(fo.at("message").as_string()), std::string(fo.at("replay").as_string())});
-      }
-      report.results.push_back(std::move(r));
-    }
-    return report;
-  } catch (const ReportError&) {
-    throw;
-  } catch (const std::exception& e) {
-    throw ReportError(source + ": not a bridgesim result file (" + e.what() + ")");
-  }
-}
-
-SweepReport merge(const std::vector<SweepReport>& parts) {
-  SweepReport out;
-  if (!parts.empty()) out.title = parts.front().title;
-  std::map<std::pair<std::string, std::string>, ScenarioResult> by_case;
-  std::vector<std::pair<std::string, std::string>> order;
-  for (const auto& part : parts) {
-    for (const auto& r : part.results) {
-      const auto key = std::make_pair(r.scenario, r.variant);
-      auto [it, first] = by_case.emplace(key, r);
-      if (first) {
-        order.push_back(key);
-        continue;
-      }
-      ScenarioResult& m = it->second;
-      if (r.seeds_run == 0) continue;
-      m.seed_first = m.seeds_run == 0 ? r.seed_first : std::min(m.seed_first, r.seed_first);
-      m.seed_last = m.seeds_run == 0 ? r.seed_last : std::max(m.seed_last, r.seed_last);
-      m.seeds_run += r.seeds_run;
-      m.failing_seeds += r.failing_seeds;
-      m.trace_digest += r.trace_digest;
-      m.wall_seconds += r.wall_seconds;
-      m.failures.insert(m.failures.end(), r.failures.begin(), r.failures.end());
-      for (const auto& [kind, count] : r.faults) {
-        m.faults[kind].planned += count.planned;
-        m.faults[kind].hit += count.hit;
-      }
-      m.latency.merge(r.latency);
-    }
-  }
-  std::sort(order.begin(), order.end());
-  for (const auto& key : order) {
-    ScenarioResult r = by_case.at(key);
-    std::stable_sort(r.failures.begin(), r.failures.end(),
-                     [](const Failure& a, const Failure& b) { return a.seed < b.seed; });
-    out.results.push_back(std::move(r));
-  }
-  return out;
-}
-
 std::string to_markdown(const SweepReport& report) {
-  std::string out = "## " + report.title + ": " + (report.passed() ? "PASS" : "FAIL") + "\n\n";
+  const std::string verdict = report.verdict();
+  std::string out = "## " + report.title + ": " +
+                    (verdict == "pass"   ? "PASS"
+                     : verdict == "fail" ? "FAIL"
+                                         : "INCOMPLETE") +
+                    "\n\n";
   out += std::to_string(report.total_runs()) + " simulated runs, " + std::to_string(report.total_failing_seeds()) +
          " failing seeds.\n\n";
+  for (const auto& r : report.results) {
+    if (!r.missing.empty())
+      out += "Incomplete: `" + case_name(r) + "` seeds " + ranges_text(r.missing) + " never ran.\n\n";
+  }
   out += "| scenario | seeds | failing seeds | latency p50 | latency p99 |\n|---|---:|---:|---:|---:|\n";
   auto plain = [](std::int64_t us) {
     if (us < 0) return std::string("n/a");
     return us < 1'000'000 ? "<=" + std::to_string(us / 1000) + "ms" : "<=" + std::to_string(us / 1'000'000) + "s";
   };
   for (const auto& r : report.results) {
-    out += "| " + case_name(r) + " | " + std::to_string(r.seed_first) + ".." + std::to_string(r.seed_last) + " | " +
-           std::to_string(r.failing_seeds) + " | " + plain(r.latency.percentile_upper_us(50)) + " | " +
-           plain(r.latency.percentile_upper_us(99)) + " |\n";
+    out += "| " + case_name(r) + " | " + seeds_text(r, "..") + " | " + std::to_string(r.failing_seeds) + " | " +
+           plain(r.latency.percentile_upper_us(50)) + " | " + plain(r.latency.percentile_upper_us(99)) + " |\n";
   }
   for (const auto& r : report.results) {
     std::size_t shown = 0;
@@ -361,12 +331,19 @@ td.heat{text-align:right}code{background:#f3f4f6;padding:.1rem .3rem;border-radi
 <h1>)" + xml_escape(report.title) +
                     R"(</h1>
 <p class="verdict )" +
-                    (ok ? "pass\">READY: every property held" : "fail\">NOT READY: properties violated") +
+                    (ok                                 ? "pass\">READY: every property held"
+                     : report.total_failing_seeds() > 0 ? "fail\">NOT READY: properties violated"
+                                                        : "fail\">NOT READY: seeds never ran") +
                     R"(</p>
 <p>)" + std::to_string(report.total_runs()) +
                     " simulated runs across " + std::to_string(report.results.size()) + " scenarios; " +
                     std::to_string(report.total_failing_seeds()) + R"( failing seeds.</p>
 )";
+  for (const auto& r : report.results) {
+    if (!r.missing.empty())
+      out += "<p class=\"fail\">Incomplete: " + xml_escape(case_name(r)) + " seeds " +
+             ranges_text(r.missing, "&hellip;") + " never ran.</p>\n";
+  }
   if (!report.command.empty()) out += "<p>Command: <code>" + xml_escape(report.command) + "</code></p>\n";
   return out;
 }
@@ -388,8 +365,7 @@ std::string html_properties(const SweepReport& report, const std::set<std::strin
   out += "</tr>\n";
   for (const auto& r : report.results) {
     out += "<tr><td title=\"" + xml_escape(r.description) + "\">" + xml_escape(case_name(r)) +
-           "</td><td class=\"num\">" + std::to_string(r.seed_first) + "&hellip;" + std::to_string(r.seed_last) +
-           "</td>";
+           "</td><td class=\"num\">" + seeds_text(r, "&hellip;") + "</td>";
     for (const auto& p : property_names) out += html_property_cell(r, p);
     out += "</tr>\n";
   }
@@ -440,7 +416,7 @@ std::string html_latency(const SweepReport& report, const LatencyHistogram& all_
 }
 
 std::string html_failures(const SweepReport& report) {
-  if (report.passed()) return {};
+  if (report.total_failing_seeds() == 0) return {};
   std::string out = "<h2>Failures</h2>\n<ul>\n";
   for (const auto& r : report.results) {
     std::size_t shown = 0;

@@ -7,6 +7,7 @@
 #include <array>
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -44,6 +45,13 @@ struct LatencyHistogram {
   static std::string bucket_label(std::size_t i);
 };
 
+// Seeds first..last, both included.
+struct SeedRange {
+  std::uint64_t first = 0;
+  std::uint64_t last = 0;
+  bool operator==(const SeedRange&) const = default;
+};
+
 struct ScenarioResult {
   std::string scenario;
   std::string description;
@@ -52,6 +60,10 @@ struct ScenarioResult {
   std::uint64_t seeds_run = 0;
   std::uint64_t seed_first = 0;
   std::uint64_t seed_last = 0;
+  // Seeds inside seed_first..seed_last that never ran: shards merged without
+  // the ones between (1 and 3 of 3) or after them. Empty for one run. A
+  // result with missing seeds is incomplete: its sweep is not READY.
+  std::vector<SeedRange> missing;
   double wall_seconds = 0;        // not in the JSON: it must not depend on the machine
   std::vector<Failure> failures;  // by seed, first violation per property
   std::uint64_t failing_seeds = 0;
@@ -67,11 +79,27 @@ struct ScenarioResult {
 // mixed (SplitMix64's finalizer) so that swapped hashes do not cancel.
 std::uint64_t trace_digest_term(std::uint64_t seed, std::uint64_t trace_hash);
 
+// The seeds a result ran: seed_first..seed_last less the missing ones, in
+// order (none when seeds_run is 0).
+std::vector<SeedRange> covered_ranges(const ScenarioResult& r);
+// "1..67, 135..200" (`separator` between first and last, ", " between ranges).
+std::string ranges_text(const std::vector<SeedRange>& ranges, std::string_view separator = "..");
+
 struct SweepReport {
   std::string title = "bridgesim readiness";
   std::string command;  // the command line that produced it
+  std::string source;   // the file it was read from (errors name it); not in the JSON
+  // The whole sweep a shard belongs to (`run --shard K/N`); empty otherwise.
+  // A merge names the seeds of it that no input ran.
+  std::optional<SeedRange> sweep;
   std::vector<ScenarioResult> results;
+  // Every seed of every result ran: nothing missing.
+  bool complete() const;
+  // Complete and no property violated: READY.
   bool passed() const;
+  // "pass", "fail" (a property was violated) or "incomplete" (none was, but
+  // seeds are missing): the JSON's verdict.
+  std::string verdict() const;
   std::uint64_t total_runs() const;
   std::uint64_t total_failing_seeds() const;
   // Every result's digest, mixed with its scenario and variant.
@@ -91,7 +119,10 @@ std::string to_html(const SweepReport& report);
 // Reads what to_json wrote; `source` names it in errors.
 SweepReport from_json(std::string_view text, const std::string& source);
 // One report from shards: results of the same scenario and variant are
-// added up (seed ranges joined, failures in seed order).
+// added up (seed ranges joined, failures in seed order). Seeds that no part
+// ran (between parts, or of a shard's whole sweep) become `missing`. Throws
+// ReportError, naming both sources, if two parts ran the same seed of one
+// scenario (the same file twice, or overlapping ranges): it would count twice.
 SweepReport merge(const std::vector<SweepReport>& parts);
 
 // Chrome trace-event JSON (chrome://tracing, ui.perfetto.dev): one track

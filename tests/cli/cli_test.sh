@@ -23,15 +23,30 @@ expect "unknown property" 2 "prop.toml:1: unknown property 'nope'" -- "$bin" run
 
 expect "golden path passes" 0 "golden_path +runs=20 failures=0" -- "$bin" run --scenario golden_path --seeds 20 \
   --html "$tmp/r.html" --junit "$tmp/j.xml" --json "$tmp/s.json" --markdown "$tmp/s.md"
-grep -q "READY" "$tmp/r.html" && grep -q "<testsuites" "$tmp/j.xml" && grep -q '"verdict":"pass"' "$tmp/s.json" \
-  && passes=$((passes + 1)) || { echo "FAIL reports not written as expected"; fails=$((fails + 1)); }
+# Whole verdict lines (grep -x), so that READY cannot match NOT READY nor PASS a FAIL.
+verdicts() {  # verdicts NAME DIR HTML_LINE MARKDOWN_LINE JSON_VERDICT JUNIT_FAILURES
+  local d=$2
+  if grep -qxF "$3" "$d/r.html" && grep -qxF "$4" "$d/s.md" && grep -qF "{\"title\":\"bridgesim readiness\",\"verdict\":\"$5\"," "$d/s.json" \
+    && grep -qE "^<testsuites name=\"bridgesim\" tests=\"1\" failures=\"$6\"" "$d/j.xml" \
+    && [ "$(grep -c '<failure message="[1-9][0-9]* of [0-9]* seeds violated a property"' "$d/j.xml")" = "$6" ]; then passes=$((passes + 1)); else
+    echo "FAIL $1: reports lack the verdict"; grep -h 'verdict\|^##\|<testsuites' "$d/r.html" "$d/s.md" "$d/j.xml" | head -5
+    fails=$((fails + 1)); fi
+}
+verdicts "passing reports" "$tmp" '<p class="verdict pass">READY: every property held</p>' \
+  '## bridgesim readiness: PASS' pass 0
 
 expect "check determinism passes" 0 "trace digest: 0x[0-9a-f]{16}" -- "$bin" run --scenario hostile --seeds 20 \
   --check-determinism
 expect "the digest is the JSON's" 0 "" -- grep -qE '"trace_digest":"0x[0-9a-f]{16}"' "$tmp/s.json"
 
-out=$("$bin" run --scenario golden_path --seeds 50 --variant leaky_manager 2>&1)
+mkdir -p "$tmp/fail"
+out=$("$bin" run --scenario golden_path --seeds 50 --variant leaky_manager --html "$tmp/fail/r.html" \
+  --junit "$tmp/fail/j.xml" --json "$tmp/fail/s.json" --markdown "$tmp/fail/s.md" 2>&1)
 code=$?
+verdicts "failing reports" "$tmp/fail" '<p class="verdict fail">NOT READY: properties violated</p>' \
+  '## bridgesim readiness: FAIL' fail 1
+grep -qE '^TOTAL runs=50 failures=[1-9][0-9]* .*verdict=FAIL$' <<<"$out" && passes=$((passes + 1)) \
+  || { echo "FAIL failing run: no FAIL verdict line"; fails=$((fails + 1)); }
 replay=$(grep -m1 -oE 'bridgesim replay --scenario golden_path --seed [0-9]+ --variant leaky_manager' <<<"$out")
 if [ "$code" = 1 ] && [ -n "$replay" ]; then passes=$((passes + 1)); else
   echo "FAIL leaky manager: exit $code, replay '$replay'"; fails=$((fails + 1)); fi
@@ -44,6 +59,25 @@ if [ -n "$replay" ]; then
   if [ -n "$h1" ] && [ "$h1" = "$h2" ]; then passes=$((passes + 1)); else
     echo "FAIL replay hash differs: '$h1' vs '$h2'"; fails=$((fails + 1)); fi
 fi
+
+# Shards merge into exactly the unsharded JSON; one shard twice is refused; a
+# shard left out is named and is not READY (exit 2).
+for k in 1 2 3; do "$bin" run --scenario golden_path --seeds 30 --shard "$k/3" --json "$tmp/s$k.json" >/dev/null 2>&1; done
+"$bin" run --scenario golden_path --seeds 30 --json "$tmp/all.json" >/dev/null 2>&1
+expect "report merges three shards" 0 "merged 3 files: 30 runs, 0 failing seeds, verdict PASS" -- \
+  "$bin" report "$tmp/s3.json" "$tmp/s1.json" "$tmp/s2.json" --json "$tmp/merged.json"
+expect "merged shards equal the unsharded JSON" 0 "" -- cmp "$tmp/merged.json" "$tmp/all.json"
+expect "report refuses one shard twice" 2 "s1.json and .*s1.json both ran seeds 1..10 of golden_path" -- \
+  "$bin" report "$tmp/s1.json" "$tmp/s1.json" --json "$tmp/twice.json"
+[ ! -e "$tmp/twice.json" ] && passes=$((passes + 1)) || { echo "FAIL a refused merge wrote a report"; fails=$((fails + 1)); }
+mkdir -p "$tmp/gap"
+expect "report names seeds no shard ran" 2 "error: incomplete: golden_path seeds 11..20 never ran" -- \
+  "$bin" report "$tmp/s1.json" "$tmp/s3.json" --html "$tmp/gap/r.html" --markdown "$tmp/gap/s.md"
+grep -qxF '<p class="verdict fail">NOT READY: seeds never ran</p>' "$tmp/gap/r.html" \
+  && grep -qF '| golden_path | 1..10, 21..30 | 0 |' "$tmp/gap/s.md" && passes=$((passes + 1)) \
+  || { echo "FAIL a merge with a gap claims READY or seeds it did not run"; fails=$((fails + 1)); }
+expect "report names a missing last shard" 2 "golden_path seeds 21..30 never ran" -- \
+  "$bin" report "$tmp/s1.json" "$tmp/s2.json"
 
 expect "replay passes" 0 "trace hash: 0x[0-9a-f]{16}" -- "$bin" replay --scenario golden_path --seed 3 --trace "$tmp/t.jsonl"
 [ "$(wc -l <"$tmp/t.jsonl")" -gt 10 ] && passes=$((passes + 1)) || { echo "FAIL trace not written"; fails=$((fails + 1)); }

@@ -78,6 +78,7 @@ TEST(ReportsDigest, ShardsAddUpAndAnyChangedTraceShows) {
   whole.results.push_back(result("a", 1, 3, {}));
   whole.results[0].trace_digest = trace_digest_term(1, 0x11) + trace_digest_term(2, 0x22) + trace_digest_term(3, 0x33);
   const auto merged = merge({two, one});
+  ASSERT_EQ(merged.results.size(), 1u);
   EXPECT_EQ(merged.results[0].trace_digest, whole.results[0].trace_digest);
   EXPECT_EQ(merged.trace_digest(), whole.trace_digest());
   SweepReport renamed = whole;

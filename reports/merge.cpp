@@ -1,0 +1,209 @@
+// Reading result files back and merging shards: the half of the reports that
+// must refuse what would miscount (a seed counted twice) and name what never
+// ran (a shard left out), since a merge is what CI signs off on.
+#include <algorithm>
+#include <cstdio>
+#include <utility>
+
+#include <boost/json.hpp>
+
+#include "reports/reports.hpp"
+
+namespace bridgesim::reports {
+namespace {
+
+std::uint64_t parse_digest(const boost::json::value& v) {
+  const std::string text(v.as_string());
+  std::uint64_t out = 0;
+  if (text.size() != 18 || text.rfind("0x", 0) != 0 ||
+      std::sscanf(text.c_str() + 2, "%16llx", reinterpret_cast<unsigned long long*>(&out)) != 1) {
+    throw std::invalid_argument("trace_digest is not 0x and 16 hex digits");
+  }
+  return out;
+}
+
+std::string case_name(const ScenarioResult& r) {
+  return r.variant.empty() ? r.scenario : r.scenario + "[" + r.variant + "]";
+}
+
+SeedRange parse_range(const boost::json::value& v) {
+  const auto& pair = v.as_array();
+  if (pair.size() != 2) throw std::invalid_argument("a seed range is [first, last]");
+  return {pair[0].to_number<std::uint64_t>(), pair[1].to_number<std::uint64_t>()};
+}
+
+// A result's seeds must add up: seeds_run is the seeds of its range less the
+// missing ones, which lie inside it, in order, apart. Anything else would
+// merge into a wrong count.
+void check_seeds_add_up(const ScenarioResult& r, const std::string& source) {
+  if (r.seeds_run == 0 && r.missing.empty()) return;
+  std::uint64_t missing = 0;
+  std::uint64_t next = r.seed_first;
+  for (const auto& m : r.missing) {
+    if (m.first < next || m.last < m.first || m.last > r.seed_last)
+      throw ReportError(source + ": " + case_name(r) + ": missing seeds " + ranges_text({m}) +
+                        " are not in order inside " + ranges_text({{r.seed_first, r.seed_last}}));
+    missing += m.last - m.first + 1;
+    next = m.last + 2;
+  }
+  if (r.seed_last < r.seed_first || r.seed_last - r.seed_first + 1 - missing != r.seeds_run)
+    throw ReportError(source + ": " + case_name(r) + ": seeds_run " + std::to_string(r.seeds_run) +
+                      " does not match seeds " + ranges_text(covered_ranges(r)));
+}
+
+ScenarioResult parse_result(const boost::json::object& j, const std::string& source) {
+  ScenarioResult r;
+  r.scenario = std::string(j.at("scenario").as_string());
+  r.description = std::string(j.at("description").as_string());
+  r.variant = std::string(j.at("variant").as_string());
+  for (const auto& p : j.at("properties").as_array()) r.properties.emplace_back(p.as_string());
+  r.seeds_run = j.at("seeds_run").to_number<std::uint64_t>();
+  r.seed_first = j.at("seed_first").to_number<std::uint64_t>();
+  r.seed_last = j.at("seed_last").to_number<std::uint64_t>();
+  if (const auto* missing = j.if_contains("missing_seeds")) {
+    for (const auto& m : missing->as_array()) r.missing.push_back(parse_range(m));
+  }
+  r.failing_seeds = j.at("failing_seeds").to_number<std::uint64_t>();
+  r.trace_digest = parse_digest(j.at("trace_digest"));
+  for (const auto& [kind, count] : j.at("faults").as_object()) {
+    r.faults[std::string(kind)] = {count.at("planned").to_number<std::uint64_t>(),
+                                   count.at("hit").to_number<std::uint64_t>()};
+  }
+  const auto& buckets = j.at("latency_buckets").as_array();
+  if (buckets.size() != r.latency.counts.size()) throw ReportError(source + ": latency_buckets has the wrong length");
+  for (std::size_t i = 0; i < buckets.size(); ++i) r.latency.counts[i] = buckets[i].to_number<std::uint64_t>();
+  for (const auto& f : j.at("failures").as_array()) {
+    const auto& fo = f.as_object();
+    r.failures.push_back({fo.at("seed").to_number<std::uint64_t>(), std::string(fo.at("property").as_string()),
+                          std::string(fo.at("message").as_string()), std::string(fo.at("replay").as_string())});
+  }
+  check_seeds_add_up(r, source);
+  if (r.failing_seeds > r.seeds_run)
+    throw ReportError(source + ": " + case_name(r) + ": more failing seeds than seeds run");
+  return r;
+}
+
+// One case's seeds as the parts ran them: each range with the file it came from.
+struct Piece {
+  SeedRange range;
+  std::string source;
+};
+
+// Joins the pieces into `m`'s range and its missing seeds: every seed of the
+// span that a part claimed (its seed_first..seed_last) or that the whole
+// sweep holds, but no part ran. Throws if two pieces share a seed.
+void join_ranges(ScenarioResult& m, std::vector<Piece> pieces, std::optional<SeedRange> span) {
+  std::sort(pieces.begin(), pieces.end(), [](const Piece& a, const Piece& b) { return a.range.first < b.range.first; });
+  for (std::size_t i = 1; i < pieces.size(); ++i) {
+    const auto& a = pieces[i - 1];
+    const auto& b = pieces[i];
+    if (b.range.first <= a.range.last) {
+      throw ReportError(a.source + " and " + b.source + " both ran seeds " +
+                        ranges_text({{b.range.first, std::min(a.range.last, b.range.last)}}) + " of " + case_name(m) +
+                        ": each seed may be merged once (the same file twice, or overlapping shards?)");
+    }
+  }
+  if (!span) return;  // nothing ran and nothing was claimed: keep the first part's range
+  m.seed_first = span->first;
+  m.seed_last = span->last;
+  m.missing.clear();
+  std::uint64_t next = span->first;  // the first seed not yet accounted for
+  for (const auto& p : pieces) {
+    if (p.range.first > next) m.missing.push_back({next, p.range.first - 1});
+    next = p.range.last + 1;
+  }
+  if (pieces.empty() || pieces.back().range.last < span->last) m.missing.push_back({next, span->last});
+}
+
+std::optional<SeedRange> widen(std::optional<SeedRange> span, const SeedRange& r) {
+  if (!span) return r;
+  return SeedRange{std::min(span->first, r.first), std::max(span->last, r.last)};
+}
+
+void add_counts(ScenarioResult& m, const ScenarioResult& r) {
+  m.seeds_run += r.seeds_run;
+  m.failing_seeds += r.failing_seeds;
+  m.trace_digest += r.trace_digest;
+  m.wall_seconds += r.wall_seconds;
+  m.failures.insert(m.failures.end(), r.failures.begin(), r.failures.end());
+  for (const auto& [kind, count] : r.faults) {
+    m.faults[kind].planned += count.planned;
+    m.faults[kind].hit += count.hit;
+  }
+  m.latency.merge(r.latency);
+}
+
+// The whole sweep the parts are shards of: all that name one must name the same.
+std::optional<SeedRange> common_sweep(const std::vector<SweepReport>& parts) {
+  const SweepReport* named = nullptr;
+  for (const auto& part : parts) {
+    if (!part.sweep) continue;
+    if (named != nullptr && *named->sweep != *part.sweep) {
+      throw ReportError(named->source + " is a shard of seeds " + ranges_text({*named->sweep}) + " but " + part.source +
+                        " of seeds " + ranges_text({*part.sweep}) + ": not one sweep");
+    }
+    named = &part;
+  }
+  return named != nullptr ? named->sweep : std::nullopt;
+}
+
+}  // namespace
+
+SweepReport from_json(std::string_view text, const std::string& source) {
+  boost::system::error_code ec;
+  const auto root = boost::json::parse(text, ec);
+  if (ec) throw ReportError(source + ": not JSON: " + ec.message());
+  try {
+    const auto& o = root.as_object();
+    SweepReport report;
+    report.source = source;
+    report.title = std::string(o.at("title").as_string());
+    if (const auto* sweep = o.if_contains("sweep")) report.sweep = parse_range(*sweep);
+    for (const auto& item : o.at("results").as_array())
+      report.results.push_back(parse_result(item.as_object(), source));
+    return report;
+  } catch (const ReportError&) {
+    throw;
+  } catch (const std::exception& e) {
+    throw ReportError(source + ": not a bridgesim result file (" + e.what() + ")");
+  }
+}
+
+SweepReport merge(const std::vector<SweepReport>& parts) {
+  SweepReport out;
+  if (!parts.empty()) out.title = parts.front().title;
+  const std::optional<SeedRange> sweep = common_sweep(parts);
+  std::map<std::pair<std::string, std::string>, ScenarioResult> by_case;
+  std::map<std::pair<std::string, std::string>, std::vector<Piece>> pieces;
+  std::map<std::pair<std::string, std::string>, std::optional<SeedRange>> spans;
+  for (const auto& part : parts) {
+    for (const auto& r : part.results) {
+      const auto key = std::make_pair(r.scenario, r.variant);
+      for (const auto& range : covered_ranges(r)) pieces[key].push_back({range, part.source});
+      auto& span = spans[key];
+      if (sweep) span = widen(span, *sweep);
+      // A result that ran nothing claims no seeds (its seed_last is a placeholder).
+      if (r.seeds_run > 0 || !r.missing.empty()) span = widen(span, {r.seed_first, r.seed_last});
+      auto [it, first] = by_case.try_emplace(key, r);
+      if (first) {
+        it->second.seeds_run = 0;
+        it->second.failing_seeds = 0;
+        it->second.trace_digest = 0;
+        it->second.wall_seconds = 0;
+        it->second.failures.clear();
+        it->second.faults.clear();
+        it->second.latency = {};
+      }
+      add_counts(it->second, r);
+    }
+  }
+  for (auto& [key, r] : by_case) {
+    join_ranges(r, pieces[key], spans[key]);
+    std::stable_sort(r.failures.begin(), r.failures.end(),
+                     [](const Failure& a, const Failure& b) { return a.seed < b.seed; });
+    out.results.push_back(std::move(r));
+  }
+  return out;
+}
+
+}  // namespace bridgesim::reports
