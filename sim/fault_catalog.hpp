@@ -2,8 +2,10 @@
 // The fault kinds, one row each: name, group, params and the injector that
 // applies it. Adding a kind is an enum value and a row here, then its effect
 // and its entry in the `kFaultKinds` list of the injector the row names
-// (tests/scenarios/fault_registry_test.cpp fails until both agree), and a
-// shipped scenario where it takes effect (tests/sweep/faults_test.cpp).
+// (tests/scenarios/fault_registry_test.cpp fails until both agree), a
+// shipped scenario where it takes effect (tests/sweep/faults_test.cpp) and a
+// FaultEffect test that shows its effect without its fault_hit record
+// (tests/sweep/fault_effect_*test.cpp; FaultEffectCoverage fails until then).
 //
 // sim/ knows nothing of the system under test: a param whose values name
 // parts of it (which component startup lacks) has no choices here; the world
