@@ -294,12 +294,11 @@ void SimNetwork::deliver(Link& link, bool to_server, std::function<void()> fn) {
   scheduler_.post_after(at - scheduler_.elapsed_ns(), std::move(fn));
 }
 
-void SimNetwork::drop_user_connections(const std::string& user_id, bool with_close_frame) {
+void SimNetwork::drop_user_connections(const std::string& user_id, FaultKind kind, bool with_close_frame) {
   for (const auto& link : links_) {
     if (link->user_id != user_id) continue;
     if (link->server_state != ServerState::kOpen && link->server_state != ServerState::kCloseSent) continue;
     const std::uint16_t code = with_close_frame ? runtime::close_code::kGoingAway : runtime::close_code::kAbnormal;
-    const FaultKind kind = with_close_frame ? FaultKind::kServerClose : FaultKind::kReset;
     link->record(kFaultHitKind, fault_hit_fields(kind, {make_field(record_field::kCode, std::to_string(code))}));
     // The transport tells both ends; the server side hears it at once.
     const std::string reason = with_close_frame ? "server going away" : "connection reset";
@@ -314,7 +313,8 @@ void SimNetwork::schedule_server_drops() {
     if (f.kind != FaultKind::kServerClose && f.kind != FaultKind::kReset) continue;
     const std::string user(user_of_target(f.target).value_or(std::string_view()));
     const bool frame = f.kind == FaultKind::kServerClose && f.string_param("frame", "true") == "true";
-    scheduler_.post_after(f.at_ns, [this, user, frame] { drop_user_connections(user, frame); });
+    const FaultKind kind = f.kind;
+    scheduler_.post_after(f.at_ns, [this, user, kind, frame] { drop_user_connections(user, kind, frame); });
   }
 }
 

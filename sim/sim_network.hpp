@@ -63,8 +63,10 @@ class SimNetwork {
   ClientSocket connect(std::string client_name, runtime::HandshakeRequest request, ClientCallbacks callbacks);
 
   // The server side drops every live connection of `user_id`: with a close
-  // frame (1001, going away) or as an abrupt reset (1006 both ways).
-  void drop_user_connections(const std::string& user_id, bool with_close_frame);
+  // frame (1001, going away) or as an abrupt reset (1006 both ways). `kind`
+  // is the fault doing it (a server_close may drop without a close frame),
+  // named in the fault_hit record.
+  void drop_user_connections(const std::string& user_id, FaultKind kind, bool with_close_frame);
 
   // Schedules the plan's server_close and reset faults (drop_user_connections
   // at their `at`).

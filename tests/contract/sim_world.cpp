@@ -73,7 +73,7 @@ class SimWorld final : public World {
         std::count_if(records.begin(), records.end(), [](const sim::TraceRecord& r) { return r.kind == "violation"; }));
   }
 
-  void server_going_away() override { network_.drop_user_connections("u1", true); }
+  void server_going_away() override { network_.drop_user_connections("u1", sim::FaultKind::kServerClose, true); }
 
   const runtime::Clock& clock() const override { return scheduler_; }
 

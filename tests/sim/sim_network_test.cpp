@@ -7,6 +7,7 @@
 
 #include <gtest/gtest.h>
 
+#include "sim/fault_hit.hpp"
 #include "sim/rng.hpp"
 #include "sim/scheduler.hpp"
 #include "sim/sim_network.hpp"
@@ -313,11 +314,27 @@ TEST_F(SimNetworkTest, DropUserConnectionsClosesBothEnds) {
   ClientLog client;
   ServerLog server;
   auto conn = open(client, server);
-  network_.drop_user_connections("u1", true);
+  network_.drop_user_connections("u1", sim::FaultKind::kServerClose, true);
   run();
   EXPECT_EQ(server.closed, std::vector<std::uint16_t>{runtime::close_code::kGoingAway});
   EXPECT_EQ(client.closed, std::vector<std::uint16_t>{runtime::close_code::kGoingAway});
   EXPECT_EQ(network_.open_server_sides(), 0u);
+}
+
+// A server_close without a close frame is still a server_close: the
+// fault_hit record names the fault that dropped the socket, not how.
+TEST_F(SimNetworkTest, DropWithoutACloseFrameIsRecordedAsTheFaultThatDidIt) {
+  ClientLog client;
+  ServerLog server;
+  auto conn = open(client, server);
+  network_.drop_user_connections("u1", sim::FaultKind::kServerClose, false);
+  run();
+  EXPECT_EQ(client.closed, std::vector<std::uint16_t>{runtime::close_code::kAbnormal});
+  std::vector<std::string> hit;
+  for (const auto& r : trace_.records()) {
+    if (r.kind == kFaultHitKind) hit.emplace_back(r.field("fault"));
+  }
+  EXPECT_EQ(hit, std::vector<std::string>{"server_close"});
 }
 
 TEST(SimNetworkConfig, RejectsAnInvertedLatencyRange) {
