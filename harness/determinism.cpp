@@ -18,10 +18,10 @@ std::string line_of(const sim::TraceRecord& r) {
   return out;
 }
 
-// Heap blocks of varied sizes, some freed again, so the allocator hands the
-// next run other addresses than the first run got.
-std::vector<std::unique_ptr<char[]>> disturb_heap(std::uint64_t seed) {
-  std::vector<std::unique_ptr<char[]>> blocks;
+}  // namespace
+
+HeapDisturbance disturb_heap(std::uint64_t seed) {
+  HeapDisturbance blocks;
   sim::Rng rng(seed);
   for (int i = 0; i < 256; ++i) {
     blocks.push_back(std::make_unique<char[]>(16 + rng.uniform(0, 4095)));
@@ -29,8 +29,6 @@ std::vector<std::unique_ptr<char[]>> disturb_heap(std::uint64_t seed) {
   }
   return blocks;
 }
-
-}  // namespace
 
 std::optional<Divergence> check_determinism(const scenarios::Scenario& scenario, std::uint64_t seed,
                                             const scenarios::Variant* variant, bool force_swarm) {

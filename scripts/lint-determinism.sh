@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # The determinism and dependency lint (docs/design.md). Fails, naming file:line,
 # when deterministic code reaches for wall time, OS randomness, threads,
-# sleeping, the environment, non-portable distributions or pointer-keyed hash
-# containers, or when a folder includes what the dependency rule forbids.
+# sleeping, the environment, non-portable distributions or pointer-keyed
+# containers (also behind aliases), or when a folder includes what the dependency rule forbids.
 # Usage: lint-determinism.sh [ROOT]   (default: the repository top)
 set -u
+here=$(cd "$(dirname "$0")" && pwd)
 root=${1:-$(cd "$(dirname "$0")/.." && pwd)}
 cd "$root" || { echo "lint: cannot enter $root" >&2; exit 2; }
 
@@ -24,11 +25,16 @@ src() {  # the C++ files of the given folders that exist
 
 deterministic=$(src protocol sim system scenarios properties)
 if [ -n "$deterministic" ]; then
-  forbidden='(system_clock|steady_clock|high_resolution_clock|utc_clock|tai_clock|file_clock)::now|(^|[^_a-zA-Z0-9.>])(std::)?(time|rand|srand|random|drand48|localtime|gmtime|getenv|secure_getenv|sleep|usleep|nanosleep)\(|std::random_device|std::(mt19937|default_random_engine|minstd_rand|ranlux)|_distribution<|std::(thread|jthread|async)\b|this_thread::|#include <(thread|random|future)>|unordered_(map|set)<[^,>]*\*'
+  forbidden='(system_clock|steady_clock|high_resolution_clock|utc_clock|tai_clock|file_clock)::now|(^|[^_a-zA-Z0-9.>])(std::)?(time|rand|srand|random|drand48|localtime|gmtime|getenv|secure_getenv|sleep|usleep|nanosleep)\(|std::random_device|std::(mt19937|default_random_engine|minstd_rand|ranlux)|_distribution<|std::(thread|jthread|async)\b|this_thread::|#include <(thread|random|future)>'
   hits=$(grep -rnE "$forbidden" $deterministic --include='*.cpp' --include='*.hpp' --include='*.h' --include='*.cc' \
          | grep -v '^system/net/' || true)
   report "wall time, OS randomness, threads, sleeping or environment in deterministic code (only system/net/ may)" "$hits"
 fi
+# Pointer-keyed sets, maps and hashes, also behind type aliases and in the
+# harness, whose order reaches the summary (scripts/lint_pointer_keys.py).
+hits=$(/usr/bin/python3 "$here/lint_pointer_keys.py" "$root" protocol sim system scenarios properties harness)
+[ $? -le 1 ] || hits="lint_pointer_keys.py failed"
+report "pointer-keyed container, hash or an alias of one (iterates in address order)" "$hits"
 
 # Dependency rule: Beast/Asio only in system/net/; system never includes sim/,
 # scenarios/, properties/ or cli/; properties never include system/ (except

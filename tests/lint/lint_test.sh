@@ -73,6 +73,38 @@ printf '// see ../%s/%s.md\n' shared DESIGN >"$tmp/d/cli/c.cpp"
 expect "deps: a file pointing outside the repository fails" 1 "cli/c.cpp:1: points outside the repository" -- deps "$tmp/d"
 rm "$tmp/d/cli/c.cpp"
 
+# ---- pointer-keyed containers, also behind type aliases (lint-determinism.sh)
+det() { bash "$scripts/lint-determinism.sh" "$@"; }
+mkdir -p "$tmp/p/system" "$tmp/p/harness"
+cat >"$tmp/p/system/clean.hpp" <<'END'
+// std::set<Conn*> in a comment, and in a string, are not code
+const char* s = "std::unordered_map<Conn*, int>";
+std::map<std::string, Conn*> by_name;
+std::unordered_map<int, std::vector<Conn*>> by_id;
+using ConnPtr = Conn*;
+using Names = std::set<std::string>;
+END
+expect "pointer keys: pointer values, comments and strings pass" 0 "" -- det "$tmp/p"
+while IFS='|' read -r label code use want; do
+  printf '%s\n' "$code" >"$tmp/p/system/alias.hpp"
+  printf 'int pad;\n%s\n' "$use" >"$tmp/p/harness/use.cpp"
+  expect "pointer keys: $label" 1 "$want" -- det "$tmp/p"
+done <<'END'
+a using alias of unordered_map<Conn*, X>|using ConnMap = std::unordered_map<Conn*, X>;|int x;|system/alias.hpp:1:using ConnMap
+a use of that alias|using ConnMap = std::unordered_map<Conn*, X>;|ConnMap conns;|harness/use.cpp:2:ConnMap conns;
+a typedef of std::set<const T*>|typedef std::set<const T*> S;|int x;|system/alias.hpp:1:typedef
+a use of that typedef|typedef std::set<const T*> S;|S members;|harness/use.cpp:2:S members;
+std::unordered_set<Foo*>|int x;|std::unordered_set<Foo*> u;|harness/use.cpp:2:std::unordered_set
+std::map<Foo*, ...>|int x;|std::map<Foo*,int> m;|harness/use.cpp:2:std::map
+std::hash<T*>|int x;|auto h = std::hash<T*>{}(p);|harness/use.cpp:2:auto h
+a container keyed by a pointer alias|typedef const Foo* FooPtr;|std::set<FooPtr> s;|harness/use.cpp:2:std::set<FooPtr>
+a use of an alias template keyed by a pointer|template <class V> using ByConn = std::map<Conn*, V>;|ByConn<int> b;|harness/use.cpp:2:ByConn<int>
+a smart-pointer key|int x;|std::set<std::shared_ptr<Conn>> s;|harness/use.cpp:2:std::set
+END
+rm "$tmp/p/system/alias.hpp" "$tmp/p/harness/use.cpp"
+printf 'std::multimap<\n    const Conn *, int> m;\n' >"$tmp/p/system/multi.hpp"
+expect "pointer keys: a declaration over two lines is named at its first" 1 "system/multi.hpp:1:" -- det "$tmp/p"
+
 # ---- format
 if command -v clang-format >/dev/null; then
   mkdir -p "$tmp/f/sim"
