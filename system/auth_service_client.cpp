@@ -20,7 +20,7 @@ void AuthServiceClient::touch(const std::string& user_id) {
 
 void AuthServiceClient::remember(const std::string& user_id) {
   if (known_.count(user_id) != 0) return touch(user_id);  // two checks raced: one entry
-  if (limits_.known_identities_max == 0) return;           // caching off
+  if (limits_.known_identities_max == 0) return;          // caching off
   if (known_.size() >= limits_.known_identities_max) {
     known_.erase(use_order_.front());  // the least recently used identity
     use_order_.pop_front();

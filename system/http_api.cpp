@@ -77,9 +77,8 @@ HttpResponse HttpApi::execute(const HttpRequest& request) {
     return json_response(500, {{"error", "authentication failed"}, {field::kMessage, e.what()}});
   }
   if (!decision) {
-    return json_response(
-        503, {{"error", "identity not confirmed"},
-              {field::kMessage, "the auth service has not confirmed this identity yet; retry later"}});
+    return json_response(503, {{"error", "identity not confirmed"},
+                               {field::kMessage, "the auth service has not confirmed this identity yet; retry later"}});
   }
   if (!decision->ok) {
     // The handshake's status: 401 refused, 503 the auth service cannot confirm it now.
@@ -120,8 +119,8 @@ HttpResponse HttpApi::execute(const HttpRequest& request) {
   // As on the WebSocket path: every run is logged, so with the log full of
   // runs in flight the request is refused rather than run unresumable.
   if (!run_log_.has_room()) {
-    return json_response(
-        503, {{"error", protocol::error_codes::kRunNotStarted}, {field::kMessage, "too many runs in flight; retry later"}});
+    return json_response(503, {{"error", protocol::error_codes::kRunNotStarted},
+                               {field::kMessage, "too many runs in flight; retry later"}});
   }
   // The thread id doubles as the run's request id (no idempotency key here).
   const RunService::Launched run = runs_.launch(decision->user_id, thread_id, thread_id, agent, input);

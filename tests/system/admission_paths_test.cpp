@@ -168,7 +168,8 @@ TEST(SystemTokenExpiry, ARequestAfterExpStartsNoRunAndGetsTokenExpiredThen1008) 
   App app({}, Runtime{clock, scheduler, random, runtime::make_logger("t", scheduler, false)}, Components::defaults());
   auto conn = std::make_shared<FakeConnection>(
       1, runtime::HandshakeRequest{
-             "/ws", "Bearer " + mint_hs256(app.config().jwt_secret, "alice", clock.now_ns() / runtime::kNanosPerSecond + 5),
+             "/ws",
+             "Bearer " + mint_hs256(app.config().jwt_secret, "alice", clock.now_ns() / runtime::kNanosPerSecond + 5),
              {}});
   app.on_connection(conn);
   ASSERT_TRUE(conn->accepted);

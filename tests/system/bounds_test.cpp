@@ -71,9 +71,9 @@ TEST(SystemRunLogCap, AppRunsLongerThanTheCapEndAndTheNextRunStarts) {
     conn->deliver_text(boost::json::serialize(
         boost::json::object{{"type", "user_message"}, {"thread_id", "t"}, {"client_msg_id", id}, {"text", "x"}}));
     w.run();
-    EXPECT_EQ(AppWorld::types(*conn, before), (std::vector<std::string>{"agent_started", "agent_thinking",
-                                                                        "tool_executing", "tool_completed",
-                                                                        "agent_completed"}))
+    EXPECT_EQ(AppWorld::types(*conn, before),
+              (std::vector<std::string>{"agent_started", "agent_thinking", "tool_executing", "tool_completed",
+                                        "agent_completed"}))
         << id;
   }
   EXPECT_EQ(w.app().census().runs_started, 2u);
