@@ -38,8 +38,9 @@ CLI::App* register_serve_command(CLI::App& app) {
   cmd->add_option("--max-http-body-bytes", o.limits.http_body_bytes_max, "Larger HTTP request bodies get 413")
       ->capture_default_str()
       ->check(CLI::Range(1, 1 << 30));
-  cmd->add_option("--outbound-queue-max", o.limits.outbound_frames_max,
-                  "Frames queued per connection; beyond: the connection is closed 1013 (slow consumer)")
+  cmd->add_option(
+         "--outbound-queue-max", o.limits.outbound_frames_max,
+         "Frames a connection may lag, in the system and the transport alike; beyond: closed 1013 (slow consumer)")
       ->capture_default_str()
       ->check(CLI::Range(1, 1'000'000));
   cmd->add_option("--shutdown-grace-ms", o.limits.shutdown_grace_ms,

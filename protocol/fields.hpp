@@ -46,6 +46,7 @@ constexpr std::string_view kInternalError = "internal_error";   // retry the req
 constexpr std::string_view kRunNotStarted = "run_not_started";  // retry later
 constexpr std::string_view kUnknownRun = "unknown_run";         // give up on the run
 constexpr std::string_view kRunFinished = "run_finished";
+constexpr std::string_view kTokenExpired = "token_expired";  // the socket's token expired: reconnect with a fresh one
 }  // namespace error_codes
 
 // agent_completed's status.

@@ -77,13 +77,13 @@ void App::run_startup(Components& c) {
   // 5. critical-path validation: /health and admission depend on it.
   validate_critical_path();
   report_startup();
-  http_ = std::make_unique<HttpApi>(health_, config_.jwt_secret, config_.default_agent, runtime_.clock,
-                                    *state_.auth_service, *state_.registry, *runs_);
+  http_ = std::make_unique<HttpApi>(health_, config_.default_agent, state_.auth.get(), *state_.run_log,
+                                    *state_.registry, *runs_);
   if (!health_.ok) return;
   loop_ = std::make_unique<MessageLoop>(*state_.manager, *state_.router, *messenger_, config_.frame_bytes_max,
                                         runtime_.logger);
   admission_ = std::make_unique<WebSocketAdmission>(*state_.auth, *state_.manager, state_.session.get(), *loop_,
-                                                    runtime_.logger);
+                                                    runtime_.clock, runtime_.timers, runtime_.logger);
 }
 
 // 1. transport-side plumbing: relay, run log, socket manager, receiver.

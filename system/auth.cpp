@@ -9,6 +9,7 @@
 #include <boost/json.hpp>
 
 #include "system/auth_service_client.hpp"
+#include "system/runtime/invariant.hpp"
 
 namespace bridgesim::system {
 namespace {
@@ -166,7 +167,9 @@ void JwtAuthenticator::authenticate(const runtime::HandshakeRequest& request, st
   const std::string user = local.user_id;
   service_->check(user, [local = std::move(local), done = std::move(done)](IdentityVerdict verdict) mutable {
     switch (verdict) {
-      case IdentityVerdict::kAllowed: return done(std::move(local));
+      case IdentityVerdict::kAllowed:
+        BRIDGESIM_ASSERT(local.ok, "only a locally valid token reaches the auth service");
+        return done(std::move(local));
       case IdentityVerdict::kDenied:
         return done(AuthDecision{false, {}, {}, 401, "identity refused by the auth service"});
       case IdentityVerdict::kUnavailable:
@@ -191,6 +194,9 @@ AuthDecision JwtAuthenticator::verify_locally(const runtime::HandshakeRequest& r
   }
   decision.ok = true;
   decision.user_id = claims->sub;
+  decision.expires_unix_s = claims->exp;
+  BRIDGESIM_ASSERT(!decision.user_id.empty(), "a verified token names a user");
+  BRIDGESIM_ASSERT(claims->exp > clock_.now_ns() / runtime::kNanosPerSecond, "a verified token has not expired");
   if (via_subprotocol) decision.subprotocol = std::string(kSubprotocol);
   return decision;
 }

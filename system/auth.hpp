@@ -19,6 +19,9 @@ struct AuthDecision {
   std::string subprotocol;  // to echo on accept ("jwt-auth" when the token came that way)
   int http_status = 401;    // when !ok
   std::string reason;       // when !ok, for logs and the 401 body
+  // When ok: the token's `exp` (seconds since the Unix epoch); the admitted
+  // socket starts no run from then on and is closed 1008 then. 0: never.
+  std::int64_t expires_unix_s = 0;
 };
 
 // The seam: startup builds one through a factory.

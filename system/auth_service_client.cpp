@@ -2,6 +2,8 @@
 
 #include <memory>
 
+#include "system/runtime/invariant.hpp"
+
 namespace bridgesim::system {
 
 AuthServiceClient::AuthServiceClient(runtime::AuthServiceTransport& transport, const runtime::Clock& clock,
@@ -9,6 +11,24 @@ AuthServiceClient::AuthServiceClient(runtime::AuthServiceTransport& transport, c
     : transport_(transport), clock_(clock), timers_(timers), limits_(limits) {}
 
 AuthServiceClient::~AuthServiceClient() { *alive_ = false; }
+
+void AuthServiceClient::touch(const std::string& user_id) {
+  const auto it = known_.find(user_id);
+  BRIDGESIM_ASSERT(it != known_.end(), "only a cached identity is touched");
+  use_order_.splice(use_order_.end(), use_order_, it->second);
+}
+
+void AuthServiceClient::remember(const std::string& user_id) {
+  if (known_.count(user_id) != 0) return touch(user_id);  // two checks raced: one entry
+  if (limits_.known_identities_max == 0) return;          // caching off
+  if (known_.size() >= limits_.known_identities_max) {
+    known_.erase(use_order_.front());  // the least recently used identity
+    use_order_.pop_front();
+  }
+  known_.emplace(user_id, use_order_.insert(use_order_.end(), user_id));
+  BRIDGESIM_ASSERT(known_.size() == use_order_.size(), "the cache and its use order hold the same identities");
+  BRIDGESIM_ASSERT(known_.size() <= limits_.known_identities_max, "the identity cache is bounded");
+}
 
 bool AuthServiceClient::breaker_open() const { return clock_.now_ns() < open_until_ns_; }
 
@@ -21,7 +41,10 @@ void AuthServiceClient::record(bool success) {
 }
 
 void AuthServiceClient::check(const std::string& user_id, std::function<void(IdentityVerdict)> done) {
-  if (known_.count(user_id) != 0) return done(IdentityVerdict::kAllowed);
+  if (known_.count(user_id) != 0) {
+    touch(user_id);
+    return done(IdentityVerdict::kAllowed);
+  }
   if (breaker_open()) return done(IdentityVerdict::kUnavailable);
   ++calls_;
   // Whichever comes first, the reply or the timeout, answers; the other is ignored.
@@ -43,11 +66,11 @@ void AuthServiceClient::check(const std::string& user_id, std::function<void(Ide
     if (alive.expired() || call->answered) return;
     call->answered = true;
     call->timeout.cancel();
+    BRIDGESIM_ASSERT(calls_ > 0, "a reply answers a call that was made");
     switch (reply) {
       case runtime::AuthServiceReply::kAllowed:
         record(true);
-        if (known_.size() >= limits_.known_identities_max) known_.erase(known_.begin());
-        known_.insert(user_id);
+        remember(user_id);
         return call->done(IdentityVerdict::kAllowed);
       case runtime::AuthServiceReply::kDenied: record(true); return call->done(IdentityVerdict::kDenied);
       case runtime::AuthServiceReply::kUnavailable: record(false); return call->done(IdentityVerdict::kUnavailable);

@@ -3,9 +3,13 @@
 // and a bounded cache of identities already confirmed. Fails closed: when the
 // service is down, slow or the breaker is open, a *new* identity is refused;
 // an identity confirmed before still gets in on its locally verified token.
+// The cache is LRU: at known_identities_max, the identity confirmed or
+// admitted longest ago is forgotten first (deterministic, by use order).
 #include <cstdint>
 #include <functional>
-#include <set>
+#include <list>
+#include <map>
+#include <memory>
 #include <string>
 
 #include "system/runtime/auth_service.hpp"
@@ -33,16 +37,21 @@ class AuthServiceClient {
   bool breaker_open() const;
   // Confirmed by the service before (and still cached).
   bool is_known(const std::string& user_id) const { return known_.count(user_id) != 0; }
+  std::size_t known_identities() const { return known_.size(); }
   std::uint64_t calls() const { return calls_; }
 
  private:
   void record(bool success);
+  // The cache: a hit moves the identity to the back; the front is evicted.
+  void remember(const std::string& user_id);
+  void touch(const std::string& user_id);
 
   runtime::AuthServiceTransport& transport_;
   const runtime::Clock& clock_;
   runtime::Timers& timers_;
   AuthServiceLimits limits_;
-  std::set<std::string> known_;
+  std::list<std::string> use_order_;  // least recently used first
+  std::map<std::string, std::list<std::string>::iterator> known_;
   int consecutive_failures_ = 0;
   runtime::Nanos open_until_ns_ = 0;
   std::uint64_t calls_ = 0;

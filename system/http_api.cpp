@@ -1,11 +1,13 @@
 #include "system/http_api.hpp"
 
+#include <exception>
+#include <memory>
 #include <utility>
 
 #include <boost/json.hpp>
 
 #include "protocol/fields.hpp"
-#include "system/auth.hpp"
+#include "system/runtime/invariant.hpp"
 
 namespace bridgesim::system {
 namespace {
@@ -18,21 +20,30 @@ HttpResponse json_response(int status, const boost::json::object& body) {
 
 HttpResponse method_not_allowed() { return {405, "application/json", R"({"error":"method not allowed"})"}; }
 
+constexpr std::string_view kExecuteTarget = "/api/agent/v2/execute";
+
 }  // namespace
 
-HttpApi::HttpApi(const HealthReport& health, std::string jwt_secret, std::string default_agent,
-                 const runtime::Clock& clock, const AuthServiceClient& auth_service, const AgentRegistry& registry,
-                 RunService& runs)
+HttpApi::HttpApi(const HealthReport& health, std::string default_agent, Authenticator* auth, const RunLog& run_log,
+                 const AgentRegistry& registry, RunService& runs)
     : health_(health),
-      jwt_secret_(std::move(jwt_secret)),
       default_agent_(std::move(default_agent)),
-      clock_(clock),
-      auth_service_(auth_service),
+      auth_(auth),
+      run_log_(run_log),
       registry_(registry),
       runs_(runs) {}
 
+std::optional<AuthDecision> HttpApi::authenticate(std::string_view authorization) {
+  auto decided = std::make_shared<std::optional<AuthDecision>>();
+  auth_->authenticate(runtime::HandshakeRequest{std::string(kExecuteTarget), std::string(authorization), {}},
+                      [decided](AuthDecision decision) {
+                        if (!decided->has_value()) *decided = std::move(decision);
+                      });
+  return *decided;
+}
+
 HttpResponse HttpApi::handle(const HttpRequest& request) {
-  if (request.target == "/api/agent/v2/execute") {
+  if (request.target == kExecuteTarget) {
     if (request.method != "POST") return method_not_allowed();
     return execute(request);
   }
@@ -56,17 +67,26 @@ HttpResponse HttpApi::health_response() const {
 HttpResponse HttpApi::execute(const HttpRequest& request) {
   if (!health_.ok)
     return json_response(503, {{"error", "service unavailable"}, {field::kMessage, health_.failing.front()}});
-  // The same local verification as the WebSocket handshake; the identity
-  // must also be one the auth service confirmed (fail closed otherwise).
-  const JwtAuthenticator verifier(jwt_secret_, clock_);
-  const AuthDecision decision =
-      verifier.verify_locally(runtime::HandshakeRequest{"/", std::string(request.authorization), {}});
-  if (!decision.ok) return json_response(401, {{"error", "unauthorized"}, {field::kMessage, decision.reason}});
-  if (!auth_service_.is_known(decision.user_id)) {
-    return json_response(
-        503, {{"error", "identity not confirmed"},
-              {field::kMessage, "the auth service has not confirmed this identity yet; open a WebSocket first"}});
+  BRIDGESIM_ASSERT(auth_ != nullptr, "a healthy app has an authenticator");
+  // The app's own authenticator, exactly as at the WebSocket handshake:
+  // local verification, then the auth service (fail closed throughout).
+  std::optional<AuthDecision> decision;
+  try {
+    decision = authenticate(request.authorization);
+  } catch (const std::exception& e) {
+    return json_response(500, {{"error", "authentication failed"}, {field::kMessage, e.what()}});
   }
+  if (!decision) {
+    return json_response(503, {{"error", "identity not confirmed"},
+                               {field::kMessage, "the auth service has not confirmed this identity yet; retry later"}});
+  }
+  if (!decision->ok) {
+    // The handshake's status: 401 refused, 503 the auth service cannot confirm it now.
+    const int status = decision->http_status >= 400 ? decision->http_status : 401;
+    return json_response(status, {{"error", status == 503 ? "identity not confirmed" : "unauthorized"},
+                                  {field::kMessage, decision->reason}});
+  }
+  BRIDGESIM_ASSERT(!decision->user_id.empty(), "an admitted identity is never empty");
   boost::system::error_code ec;
   const auto parsed = boost::json::parse(request.body, ec);
   if (ec || !parsed.is_object()) {
@@ -96,12 +116,18 @@ HttpResponse HttpApi::execute(const HttpRequest& request) {
     return json_response(422, {{"error", "validation_error"},
                                {"fields", boost::json::object{{field::kAgentName, "unknown agent '" + agent + "'"}}}});
   }
+  // As on the WebSocket path: every run is logged, so with the log full of
+  // runs in flight the request is refused rather than run unresumable.
+  if (!run_log_.has_room()) {
+    return json_response(503, {{"error", protocol::error_codes::kRunNotStarted},
+                               {field::kMessage, "too many runs in flight; retry later"}});
+  }
   // The thread id doubles as the run's request id (no idempotency key here).
-  const RunService::Launched run = runs_.launch(decision.user_id, thread_id, thread_id, agent, input);
+  const RunService::Launched run = runs_.launch(decision->user_id, thread_id, thread_id, agent, input);
   if (!run.error.empty())
     return json_response(409, {{"error", protocol::error_codes::kRunNotStarted}, {field::kMessage, run.error}});
   return json_response(
-      202, {{field::kRunId, run.run_id}, {field::kThreadId, thread_id}, {field::kUserId, decision.user_id}});
+      202, {{field::kRunId, run.run_id}, {field::kThreadId, thread_id}, {field::kUserId, decision->user_id}});
 }
 
 }  // namespace bridgesim::system

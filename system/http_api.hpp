@@ -1,16 +1,20 @@
 #pragma once
 // The HTTP endpoints: GET /health, and POST /api/agent/v2/execute, which
 // starts a run whose events go to the caller's open sockets (202; 401
-// without a valid token; 422 naming the bad field; 503 while the critical
-// path is broken or the auth service has not confirmed the identity).
+// without a valid token or for a denied identity; 422 naming the bad field;
+// 503 while the critical path is broken, while the auth service has not
+// confirmed the identity, or while the run log has no room for a new run;
+// 409 when the engine refuses the run). The token is checked by the app's
+// own Authenticator, the one the WebSocket handshake uses.
+#include <optional>
 #include <string>
 #include <string_view>
 
 #include "system/agents.hpp"
-#include "system/auth_service_client.hpp"
+#include "system/auth.hpp"
 #include "system/health.hpp"
+#include "system/run_log.hpp"
 #include "system/run_service.hpp"
-#include "system/runtime/clock.hpp"
 
 namespace bridgesim::system {
 
@@ -29,22 +33,24 @@ struct HttpResponse {
 
 class HttpApi {
  public:
-  // Tokens are verified with `jwt_secret`; an execute request without
-  // `agent_name` runs `default_agent`.
-  HttpApi(const HealthReport& health, std::string jwt_secret, std::string default_agent, const runtime::Clock& clock,
-          const AuthServiceClient& auth_service, const AgentRegistry& registry, RunService& runs);
+  // Tokens are checked by `auth` (null only on a broken critical path); an
+  // execute request without `agent_name` runs `default_agent`.
+  HttpApi(const HealthReport& health, std::string default_agent, Authenticator* auth, const RunLog& run_log,
+          const AgentRegistry& registry, RunService& runs);
 
   HttpResponse handle(const HttpRequest& request);
 
  private:
   HttpResponse health_response() const;
   HttpResponse execute(const HttpRequest& request);
+  // The decision if the authenticator made it at once; nullopt while it
+  // waits on the auth service (its late answer is cached there).
+  std::optional<AuthDecision> authenticate(std::string_view authorization);
 
   const HealthReport& health_;
-  std::string jwt_secret_;
   std::string default_agent_;
-  const runtime::Clock& clock_;
-  const AuthServiceClient& auth_service_;
+  Authenticator* auth_;
+  const RunLog& run_log_;
   const AgentRegistry& registry_;
   RunService& runs_;
 };

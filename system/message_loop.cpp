@@ -6,6 +6,7 @@
 #include <boost/json.hpp>
 
 #include "protocol/fields.hpp"
+#include "system/runtime/invariant.hpp"
 
 namespace bridgesim::system {
 
@@ -20,6 +21,7 @@ MessageLoop::MessageLoop(const ConnectionManager& manager, const MessageRouter& 
 void MessageLoop::on_text(runtime::ConnectionId id, std::string text) {
   const auto user = manager_.user_of(id);
   if (!user) return;  // closed meanwhile
+  BRIDGESIM_ASSERT(!user->empty(), "an admitted connection belongs to a user");
   if (text.size() > frame_bytes_max_) {
     return messenger_.send_error(
         id, protocol::error_codes::kFrameTooLarge,

@@ -14,24 +14,31 @@ bool RunLog::append(const runtime::RelayMessage& message, bool terminal) {
       if (finished_.empty()) return false;
       forget(finished_.front());  // the oldest finished run makes room
     }
-    it = runs_.emplace(message.run_id, Run{message.user_id, {}, false}).first;
+    it = runs_.emplace(message.run_id, Run{message.user_id, {}, 0, false}).first;
   }
   Run& run = it->second;
   BRIDGESIM_ASSERT(run.user_id == message.user_id, "a run belongs to one user");
   BRIDGESIM_ASSERT(!run.terminal, "nothing follows a terminal event");
-  BRIDGESIM_ASSERT(message.seq == run.events.size() + 1, "seq is gapless from 1");
-  if (run.events.size() >= limits_.events_per_run_max) return false;
-  run.events.push_back(message);
+  BRIDGESIM_ASSERT(message.seq == run.last_seq + 1, "seq is gapless from 1");
+  run.last_seq = message.seq;
+  // Past the cap only the terminal event is kept: a resume still ends the run.
+  const bool logged = terminal || run.events.size() < limits_.events_per_run_max;
+  if (logged) run.events.push_back(message);
+  BRIDGESIM_ASSERT(run.events.size() <= limits_.events_per_run_max + 1, "a run keeps at most cap + 1 events");
   if (terminal) {
     run.terminal = true;
     finished_.push_back(message.run_id);
     timers_.call_after(limits_.retention_ns, [this, id = message.run_id] { forget(id); });
   }
-  return true;
+  BRIDGESIM_ASSERT(runs_.size() <= limits_.runs_max, "the log holds at most runs_max runs");
+  return logged;
 }
 
 void RunLog::forget(const std::string& run_id) {
-  if (runs_.erase(run_id) == 0) return;  // already evicted
+  const auto run = runs_.find(run_id);
+  if (run == runs_.end()) return;  // already evicted
+  BRIDGESIM_ASSERT(run->second.terminal, "only a finished run is forgotten");
+  runs_.erase(run);
   const auto it = std::find(finished_.begin(), finished_.end(), run_id);
   if (it != finished_.end()) finished_.erase(it);
 }
@@ -46,8 +53,9 @@ std::vector<runtime::RelayMessage> RunLog::after(const std::string& run_id, std:
   const auto it = runs_.find(run_id);
   if (it == runs_.end()) return {};
   const auto& events = it->second.events;
-  if (after_seq >= events.size()) return {};
-  return {events.begin() + static_cast<std::ptrdiff_t>(after_seq), events.end()};
+  const auto first = std::partition_point(events.begin(), events.end(),
+                                          [after_seq](const runtime::RelayMessage& m) { return m.seq <= after_seq; });
+  return {first, events.end()};
 }
 
 }  // namespace bridgesim::system

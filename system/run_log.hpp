@@ -6,6 +6,10 @@
 // finished first) when a new run needs the room. Runs still in flight are
 // never evicted: when all runs_max are in flight, has_room() is false and
 // the App refuses new runs (run_not_started) instead of running them unlogged.
+// A run longer than events_per_run_max keeps its first events_per_run_max
+// events and its terminal event (the ones between are live only, not
+// resumable); its terminal event always ends it, so it is forgotten like any
+// other finished run and never holds its slot past its end.
 #include <cstdint>
 #include <deque>
 #include <map>
@@ -28,7 +32,9 @@ class RunLog {
  public:
   RunLog(runtime::Timers& timers, RunLogLimits limits);
 
-  // Records the event; false when a bound refused it.
+  // Records the event; false when a bound refused it (the run log full of
+  // runs in flight, or a non-terminal event past the per-run cap). A
+  // terminal event always ends its run, logged or not.
   bool append(const runtime::RelayMessage& message, bool terminal);
   // Whether a new run can be logged now (evicting a finished run if need be).
   bool has_room() const { return runs_.size() < limits_.runs_max || !finished_.empty(); }
@@ -41,7 +47,10 @@ class RunLog {
  private:
   struct Run {
     std::string user_id;
-    std::vector<runtime::RelayMessage> events;  // events[i].seq == i + 1
+    // Ascending seq: events[i].seq == i + 1 up to the cap, then at most the
+    // terminal event.
+    std::vector<runtime::RelayMessage> events;
+    std::uint64_t last_seq = 0;  // the last seq appended, logged or not
     bool terminal = false;
   };
   runtime::Timers& timers_;

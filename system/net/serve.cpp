@@ -40,22 +40,33 @@ void stop_on_signals(boost::asio::signal_set& signals, AppServer& host) {
 
 }  // namespace
 
+ServerLimits serve_default_limits() {
+  ServerLimits limits;
+  limits.outbound_frames_max = system::AppConfig{}.outbound_frames_max;
+  return limits;
+}
+
+system::AppConfig app_config_for(const ServeOptions& options) {
+  system::AppConfig config;
+  if (!options.jwt_secret.empty()) config.jwt_secret = options.jwt_secret;
+  // The transport closes larger frames 1009 before the system could answer them.
+  config.frame_bytes_max = std::min(options.app_frame_bytes_max, options.limits.frame_bytes_max);
+  config.outbound_frames_max = options.limits.outbound_frames_max;
+  return config;
+}
+
 int serve(const ServeOptions& options) {
   AppServer host({.seed = options.seed, .log_name = "bridgesim", .log_to_stderr = true});
   const runtime::Logger& logger = host.logger();
   if (options.verbose) logger->set_level(spdlog::level::debug);
 
-  system::AppConfig config;
+  const system::AppConfig config = app_config_for(options);
   ChatPageOptions page;
   if (options.jwt_secret.empty()) {
     logger->warn(
         "no JWT secret given: using the development secret and serving GET /dev-token; do not expose this server");
     page.dev_secret = config.jwt_secret;
-  } else {
-    config.jwt_secret = options.jwt_secret;
   }
-  // The transport closes larger frames 1009 before the system could answer them.
-  config.frame_bytes_max = std::min(options.app_frame_bytes_max, options.limits.frame_bytes_max);
   system::App& app = host.make_app(config, system::Components::defaults());
   if (!app.health().ok) logger->warn("serving unhealthy: /health answers 503 and upgrades are refused");
 

@@ -11,9 +11,14 @@
 #include <cstdint>
 #include <string>
 
+#include "system/app.hpp"
 #include "system/net/server.hpp"
 
 namespace bridgesim::net {
+
+// serve's transport limits: ServerLimits' defaults, except the outbound
+// bound, which starts at the system's own (AppConfig::outbound_frames_max).
+ServerLimits serve_default_limits();
 
 struct ServeOptions {
   std::string address = "127.0.0.1";
@@ -25,8 +30,16 @@ struct ServeOptions {
   // system and the connection stays open (as in the simulated world); frames
   // larger than limits.frame_bytes_max are closed 1009 by the transport.
   std::size_t app_frame_bytes_max = 64 * 1024;
-  ServerLimits limits;
+  // limits.outbound_frames_max (`--outbound-queue-max`) is the one source of
+  // truth for the slow-consumer bound: the transport and the system both
+  // close 1013 at it.
+  ServerLimits limits = serve_default_limits();
 };
+
+// The system's configuration for `options`: the JWT secret (the development
+// one when empty), the frame limit (at most the transport's) and the
+// outbound bound (the transport's).
+system::AppConfig app_config_for(const ServeOptions& options);
 
 // Exit codes.
 constexpr int kServeStopped = 0;      // stopped by a signal

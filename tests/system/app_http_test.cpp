@@ -1,6 +1,6 @@
-// POST /api/agent/v2/execute: fail closed (401 without a valid token, 503
-// before the auth service confirmed the identity), 422 naming the bad
-// field, and a started run's events reach the caller's own sockets.
+// POST /api/agent/v2/execute: fail closed (401 without a valid token), 422
+// naming the bad field, and a started run's events reach the caller's own
+// sockets. The auth service and the run log's room: admission_paths_test.cpp.
 #include <string>
 #include <vector>
 
@@ -28,13 +28,6 @@ TEST(SystemAppHttp, ExecuteWithoutAValidTokenIs401) {
   EXPECT_EQ(execute(w, "", body).status, 401);
   EXPECT_EQ(execute(w, "Bearer " + mint_hs256("other", "alice", 4'000'000'000), body).status, 401);
   EXPECT_EQ(execute(w, "Bearer " + w.token("alice", 0), body).status, 401);
-  EXPECT_EQ(w.app().census().runs_started, 0u);
-}
-
-TEST(SystemAppHttp, ExecuteForAnIdentityNotYetConfirmedIs503) {
-  AppWorld w;
-  const HttpResponse r = execute(w, "Bearer " + w.token("alice"), R"({"thread_id":"t","input":"x"})");
-  EXPECT_EQ(r.status, 503);
   EXPECT_EQ(w.app().census().runs_started, 0u);
 }
 

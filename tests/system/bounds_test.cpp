@@ -1,0 +1,144 @@
+// The run log's per-run cap and the auth service client's identity cache
+// at their bounds (issue 10, defects 1 and 2).
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+#include <boost/json.hpp>
+
+#include "sim/rng.hpp"
+#include "sim/scheduler.hpp"
+#include "system/auth_service_client.hpp"
+#include "system/run_log.hpp"
+#include "tests/system/app_world.hpp"
+
+namespace bridgesim::system {
+namespace {
+
+using testsupport::AppWorld;
+
+runtime::RelayMessage event(const std::string& run_id, std::uint64_t seq) {
+  return runtime::RelayMessage{"alice", run_id, seq, "agent_thinking", "frame " + std::to_string(seq)};
+}
+
+std::vector<std::uint64_t> seqs(const std::vector<runtime::RelayMessage>& events) {
+  std::vector<std::uint64_t> out;
+  for (const auto& m : events) out.push_back(m.seq);
+  return out;
+}
+
+// Defect 1: past the cap the events were refused before the terminal check,
+// so the run never ended in the log (and the next seq broke the gapless
+// assertion): its slot was held forever.
+TEST(SystemRunLogCap, ARunLongerThanTheCapStillEndsAndFreesItsSlot) {
+  sim::Scheduler scheduler{sim::Rng(1)};
+  RunLog log{scheduler, RunLogLimits{1, 3, runtime::seconds(1)}};
+  std::vector<bool> logged;
+  for (std::uint64_t seq = 1; seq <= 4; ++seq) logged.push_back(log.append(event("long", seq), false));
+  logged.push_back(log.append(event("long", 5), true));
+  EXPECT_EQ(logged, (std::vector<bool>{true, true, true, false, true}));
+  // The first cap events and the terminal one: a resume still ends the run.
+  EXPECT_EQ(seqs(log.after("long", 0)), (std::vector<std::uint64_t>{1, 2, 3, 5}));
+  EXPECT_EQ(seqs(log.after("long", 3)), (std::vector<std::uint64_t>{5}));
+  EXPECT_EQ(seqs(log.after("long", 4)), (std::vector<std::uint64_t>{5}));
+  EXPECT_TRUE(log.after("long", 5).empty());
+  EXPECT_TRUE(log.has_room()) << "a finished run makes room";
+  EXPECT_TRUE(log.append(event("next", 1), false)) << "the finished long run is evicted for a new one";
+  EXPECT_FALSE(log.owner("long").has_value());
+}
+
+TEST(SystemRunLogCap, ARunLongerThanTheCapIsForgottenAfterRetention) {
+  sim::Scheduler scheduler{sim::Rng(1)};
+  RunLog log{scheduler, RunLogLimits{10, 2, runtime::seconds(1)}};
+  for (std::uint64_t seq = 1; seq <= 6; ++seq) log.append(event("long", seq), seq == 6);
+  EXPECT_EQ(log.runs(), 1u);
+  scheduler.run_until(runtime::seconds(2));
+  EXPECT_EQ(log.runs(), 0u);
+}
+
+// Through the whole app: with a cap below a run's five events and room for
+// one run, every run still streams all its events live and the next one starts.
+TEST(SystemRunLogCap, AppRunsLongerThanTheCapEndAndTheNextRunStarts) {
+  AppConfig config;
+  config.run_log.runs_max = 1;
+  config.run_log.events_per_run_max = 3;
+  AppWorld w(Components::defaults(), config);
+  auto conn = w.connect_as("alice");
+  for (const char* id : {"m1", "m2"}) {
+    const std::size_t before = conn->frames.size();
+    conn->deliver_text(boost::json::serialize(
+        boost::json::object{{"type", "user_message"}, {"thread_id", "t"}, {"client_msg_id", id}, {"text", "x"}}));
+    w.run();
+    EXPECT_EQ(AppWorld::types(*conn, before),
+              (std::vector<std::string>{"agent_started", "agent_thinking", "tool_executing", "tool_completed",
+                                        "agent_completed"}))
+        << id;
+  }
+  EXPECT_EQ(w.app().census().runs_started, 2u);
+  EXPECT_EQ(w.app().census().active_runs, 0u);
+}
+
+// An auth service that allows everyone and counts calls.
+class CountingAllowAll final : public runtime::AuthServiceTransport {
+ public:
+  void check_identity(std::string user, std::function<void(runtime::AuthServiceReply)> done) override {
+    asked.push_back(std::move(user));
+    done(runtime::AuthServiceReply::kAllowed);
+  }
+  std::vector<std::string> asked;
+};
+
+IdentityVerdict check(AuthServiceClient& client, const std::string& user) {
+  IdentityVerdict verdict = IdentityVerdict::kUnavailable;
+  client.check(user, [&](IdentityVerdict v) { verdict = v; });
+  return verdict;
+}
+
+// Defect 2: the cache evicted the lexicographically smallest identity.
+TEST(SystemAuthCache, AFullCacheForgetsTheLeastRecentlyUsedIdentity) {
+  sim::Scheduler clock{sim::Rng(1)};
+  CountingAllowAll transport;
+  AuthServiceLimits limits;
+  limits.known_identities_max = 2;
+  AuthServiceClient client(transport, clock, clock, limits);
+  EXPECT_EQ(check(client, "zed"), IdentityVerdict::kAllowed);
+  EXPECT_EQ(check(client, "amy"), IdentityVerdict::kAllowed);
+  EXPECT_EQ(check(client, "bob"), IdentityVerdict::kAllowed);  // full: the oldest, zed, goes
+  EXPECT_FALSE(client.is_known("zed"));
+  EXPECT_TRUE(client.is_known("amy"));
+  EXPECT_TRUE(client.is_known("bob"));
+  EXPECT_EQ(client.known_identities(), 2u);
+}
+
+TEST(SystemAuthCache, AnIdentityAdmittedFromTheCacheIsRecentlyUsed) {
+  sim::Scheduler clock{sim::Rng(1)};
+  CountingAllowAll transport;
+  AuthServiceLimits limits;
+  limits.known_identities_max = 2;
+  AuthServiceClient client(transport, clock, clock, limits);
+  check(client, "amy");
+  check(client, "bob");
+  check(client, "amy");  // a cache hit: amy is now the most recent
+  EXPECT_EQ(transport.asked, (std::vector<std::string>{"amy", "bob"}));
+  check(client, "cat");  // bob is the least recently used
+  EXPECT_TRUE(client.is_known("amy"));
+  EXPECT_FALSE(client.is_known("bob"));
+  EXPECT_TRUE(client.is_known("cat"));
+}
+
+TEST(SystemAuthCache, ACacheOfSizeZeroCachesNothingAndStillAsks) {
+  sim::Scheduler clock{sim::Rng(1)};
+  CountingAllowAll transport;
+  AuthServiceLimits limits;
+  limits.known_identities_max = 0;
+  AuthServiceClient client(transport, clock, clock, limits);
+  EXPECT_EQ(check(client, "amy"), IdentityVerdict::kAllowed);
+  EXPECT_EQ(check(client, "amy"), IdentityVerdict::kAllowed);
+  EXPECT_EQ(transport.asked.size(), 2u);
+  EXPECT_EQ(client.known_identities(), 0u);
+}
+
+}  // namespace
+}  // namespace bridgesim::system
