@@ -9,8 +9,8 @@
 #include "protocol/frames.hpp"
 #include "protocol/message_types.hpp"
 #include "system/critical_path.hpp"
-#include "system/runtime/invariant.hpp"
 #include "system/runtime/connection.hpp"
+#include "system/runtime/invariant.hpp"
 
 namespace bridgesim::system {
 namespace {

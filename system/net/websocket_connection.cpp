@@ -232,7 +232,8 @@ void WebSocketConnection::on_close_sent(error_code ec) {
 }
 
 void WebSocketConnection::end_after_close() {
-  BRIDGESIM_ASSERT(in({State::kCloseAnswered, State::kCloseFailed}), "the end after a close follows the close handshake");
+  BRIDGESIM_ASSERT(in({State::kCloseAnswered, State::kCloseFailed}),
+                   "the end after a close follows the close handshake");
   // Our code when the peer answered our close frame, 1006 when it did not.
   if (state_ == State::kCloseAnswered) {
     deliver_closed(close_frame_.code, reason_of(close_frame_));

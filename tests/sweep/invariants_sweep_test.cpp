@@ -24,8 +24,7 @@ constexpr std::string_view kReason = "a run reports finished only after its term
 
 // The default agent, broken: it tells the engine it has finished once its
 // LLM answers, without a terminal event. The engine's contract catches it.
-class EarlyFinishAgent final : public system::Agent,
-                               public std::enable_shared_from_this<EarlyFinishAgent> {
+class EarlyFinishAgent final : public system::Agent, public std::enable_shared_from_this<EarlyFinishAgent> {
  public:
   explicit EarlyFinishAgent(system::AgentDeps deps) : deps_(std::move(deps)) {}
   void run(std::string input, std::function<void()> finished) override {
@@ -41,17 +40,17 @@ class EarlyFinishAgent final : public system::Agent,
 
 // Test-only: not in the variant catalog (no recorded incident).
 scenarios::Variant early_finish() {
-  return scenarios::Variant{
-      "test_agent_finishes_early", "an agent reported finished before its terminal event", "no_crash",
-      [](system::Components& c) {
-        c.tools_and_agents = [inner = c.tools_and_agents](system::AgentRegistry& registry,
-                                                          const system::AppConfig& config, system::Runtime& rt) {
-          if (inner) inner(registry, config, rt);
-          registry.register_agent(config.default_agent, [](system::AgentDeps deps) {
-            return std::make_shared<EarlyFinishAgent>(std::move(deps));
-          });
-        };
-      }};
+  return scenarios::Variant{"test_agent_finishes_early", "an agent reported finished before its terminal event",
+                            "no_crash", [](system::Components& c) {
+                              c.tools_and_agents = [inner = c.tools_and_agents](system::AgentRegistry& registry,
+                                                                                const system::AppConfig& config,
+                                                                                system::Runtime& rt) {
+                                if (inner) inner(registry, config, rt);
+                                registry.register_agent(config.default_agent, [](system::AgentDeps deps) {
+                                  return std::make_shared<EarlyFinishAgent>(std::move(deps));
+                                });
+                              };
+                            }};
 }
 
 scenarios::Scenario golden_path() { return scenarios::find_scenario("golden_path", BRIDGESIM_SCENARIO_DIR); }
@@ -86,7 +85,8 @@ TEST(SweepInvariants, TheSweepFailsNoCrashAndNamesASeedAndReplayThatReproduceIt)
   EXPECT_EQ(failure.seed, 40u);
   EXPECT_NE(failure.message.find("agents.cpp:"), std::string::npos) << failure.message;
   EXPECT_NE(failure.message.find(kReason), std::string::npos) << failure.message;
-  EXPECT_EQ(failure.replay_command, "bridgesim replay --scenario golden_path --seed 40 --variant test_agent_finishes_early");
+  EXPECT_EQ(failure.replay_command,
+            "bridgesim replay --scenario golden_path --seed 40 --variant test_agent_finishes_early");
 
   reports::SweepReport report;
   report.results.push_back(result);

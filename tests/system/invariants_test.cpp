@@ -120,8 +120,7 @@ TEST(SystemInvariants, SessionsAreOnePerAuthenticatedConnection) {
   sim::Rng random(3);
   SessionMiddleware sessions(random);
   sessions.open(1, "alice");
-  EXPECT_NE(violation_of([&] { sessions.open(1, "alice"); }).find("a connection opens one session"),
-            std::string::npos);
+  EXPECT_NE(violation_of([&] { sessions.open(1, "alice"); }).find("a connection opens one session"), std::string::npos);
   EXPECT_NE(violation_of([&] { sessions.open(2, ""); }).find("authenticated users only"), std::string::npos);
 }
 
@@ -133,9 +132,9 @@ TEST(SystemInvariants, SchedulerTimeDoesNotOverflow) {
   ASSERT_GT(now, 0);
   constexpr runtime::Nanos kMax = std::numeric_limits<runtime::Nanos>::max();
   scheduler.post_after(kMax - now, [] {});  // fits exactly
-  EXPECT_NE(violation_of([&] { scheduler.post_after(kMax - now + 1, [] {}); })
-                .find("an event's time does not overflow"),
-            std::string::npos);
+  EXPECT_NE(
+      violation_of([&] { scheduler.post_after(kMax - now + 1, [] {}); }).find("an event's time does not overflow"),
+      std::string::npos);
 }
 
 // An emitter subclass that puts a non-lifecycle type through the bridge.
@@ -152,9 +151,8 @@ struct EngineWorld {
   runtime::DirectRelay relay;
   RunLog log{scheduler, RunLogLimits{}};
   AgentWebSocketBridge bridge{BridgeWiring{relay, log, scheduler}};
-  AgentRegistry registry{&bridge,
-                         std::make_unique<FakeLlmClient>(scheduler, random, LatencyRange{1'000'000, 2'000'000}),
-                         scheduler};
+  AgentRegistry registry{
+      &bridge, std::make_unique<FakeLlmClient>(scheduler, random, LatencyRange{1'000'000, 2'000'000}), scheduler};
   ExecutionEngine engine{registry, scheduler};
 };
 
@@ -216,8 +214,7 @@ TEST(SystemInvariants, TheMessageLoopDoesNotTurnABrokenInvariantIntoAnErrorFrame
   manager.accept(1, "", {});
   loop.on_text(1, R"({"type":"crash"})");
   ASSERT_EQ(conn->frames.size(), 1u) << "an ordinary exception is an error frame";
-  EXPECT_NE(violation_of([&] { loop.on_text(1, R"({"type":"bug"})"); }).find("broken on purpose"),
-            std::string::npos);
+  EXPECT_NE(violation_of([&] { loop.on_text(1, R"({"type":"bug"})"); }).find("broken on purpose"), std::string::npos);
   EXPECT_EQ(conn->frames.size(), 1u) << "a broken invariant is not an error frame";
 }
 
@@ -246,8 +243,9 @@ TEST(SystemInvariants, TheEngineDoesNotTurnABrokenInvariantIntoAgentError) {
   w.registry.register_agent("buggy", [](AgentDeps d) { return std::make_shared<BuggyAgent>(std::move(d)); });
   std::vector<std::string> types;
   w.relay.subscribe([&](runtime::RelayMessage m) { types.push_back(m.type); });
-  EXPECT_NE(violation_of([&] { w.engine.start(UserExecutionContext{"alice", "t", "r1", "q"}, "buggy", "x"); })
-                .find("broken on purpose"),
+  EXPECT_NE(violation_of([&] {
+              w.engine.start(UserExecutionContext{"alice", "t", "r1", "q"}, "buggy", "x");
+            }).find("broken on purpose"),
             std::string::npos);
   EXPECT_EQ(types, std::vector<std::string>{"agent_started"}) << "no agent_error papers over the bug";
 }
