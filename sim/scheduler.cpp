@@ -1,6 +1,7 @@
 #include "sim/scheduler.hpp"
 #include "system/runtime/invariant.hpp"
 
+#include <limits>
 #include <stdexcept>
 
 namespace bridgesim::sim {
@@ -9,6 +10,7 @@ Scheduler::Scheduler(Rng tie_breaker) : tie_breaker_(std::move(tie_breaker)) {}
 
 void Scheduler::push(runtime::Nanos delay_ns, std::function<void()> fn, std::shared_ptr<bool> cancelled) {
   if (delay_ns < 0) throw std::invalid_argument("Scheduler: negative delay");
+  BRIDGESIM_ASSERT(delay_ns <= std::numeric_limits<runtime::Nanos>::max() - now_, "an event's time does not overflow");
   queue_.push(Event{now_ + delay_ns, tie_breaker_.next_u64(), next_order_++, std::move(fn), std::move(cancelled)});
 }
 

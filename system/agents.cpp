@@ -5,12 +5,16 @@
 
 #include <boost/json.hpp>
 
+#include "system/runtime/invariant.hpp"
+
 namespace bridgesim::system {
 
 runtime::Nanos LatencyRange::draw(runtime::Random& random) const {
   if (min_ns < 0 || max_ns < min_ns) throw std::invalid_argument("LatencyRange: need 0 <= min <= max");
-  return static_cast<runtime::Nanos>(
+  const auto drawn = static_cast<runtime::Nanos>(
       random.uniform(static_cast<std::uint64_t>(min_ns), static_cast<std::uint64_t>(max_ns)));
+  BRIDGESIM_ASSERT(min_ns <= drawn && drawn <= max_ns, "the injected Random draws within the range it is given");
+  return drawn;
 }
 
 FakeLlmClient::FakeLlmClient(runtime::Timers& timers, runtime::Random& random, LatencyRange latency)
@@ -41,6 +45,7 @@ ScriptedAgent::ScriptedAgent(AgentDeps deps) : deps_(std::move(deps)) {
 // Every step re-checks finished(): a cancel may have ended the run while
 // the LLM or the tool was working.
 void ScriptedAgent::run(std::string input, std::function<void()> finished) {
+  BRIDGESIM_ASSERT(!finished_ && deps_.emitter->events_emitted() == 0, "an agent runs once");
   finished_ = std::move(finished);
   deps_.emitter->notify_agent_started();
   deps_.llm.complete("plan: " + input, [self = shared_from_this(), input](std::string reasoning) {
@@ -51,6 +56,7 @@ void ScriptedAgent::run(std::string input, std::function<void()> finished) {
 }
 
 void ScriptedAgent::finish() {
+  BRIDGESIM_ASSERT(deps_.emitter->finished(), "an agent finishes only after its terminal event");
   if (finished_) std::exchange(finished_, nullptr)();
 }
 
@@ -90,11 +96,13 @@ AgentRegistry::AgentRegistry(AgentWebSocketBridge* bridge, std::unique_ptr<LlmCl
     : bridge_(bridge), llm_(std::move(llm)), clock_(clock) {}
 
 void AgentRegistry::add_tool(std::unique_ptr<Tool> tool) {
+  BRIDGESIM_ASSERT(tool != nullptr, "startup adds real tools");
   std::string name(tool->name());
   tools_[name] = std::move(tool);
 }
 
 void AgentRegistry::register_agent(std::string name, AgentFactory factory) {
+  BRIDGESIM_ASSERT(static_cast<bool>(factory), "an agent is registered with a factory");
   factories_[std::move(name)] = std::move(factory);
 }
 
@@ -109,6 +117,7 @@ std::shared_ptr<Agent> AgentRegistry::create(std::string_view name, UserExecutio
   if (factory == factories_.end()) return nullptr;
   if (!bridge_ || !llm_) throw std::logic_error("AgentRegistry: not wired (bridge or LLM client missing)");
   AgentDeps deps{*llm_, {}, bridge_->create_user_emitter(std::move(ctx), std::string(name)), clock_};
+  BRIDGESIM_ASSERT(deps.emitter != nullptr, "the bridge makes an emitter for every agent");
   for (const auto& [tool_name, tool] : tools_) deps.tools.emplace(tool_name, tool.get());
   return factory->second(std::move(deps));
 }
@@ -126,32 +135,50 @@ std::string ExecutionEngine::start(UserExecutionContext ctx, std::string_view ag
   }
   auto agent = registry_.create(agent_name, std::move(ctx));
   if (!agent) return "unknown agent '" + std::string(agent_name) + "'";
+  const UserExecutionContext& bound = agent->emitter().context();
+  BRIDGESIM_ASSERT(bound.run_id == run_id && bound.user_id == user_id,
+                   "an agent's emitter is bound to its own run and user");
   active_.emplace(run_id, Active{agent, user_id});
-  ++active_per_user_[user_id];
+  const std::size_t of_user = ++active_per_user_[user_id];
+  BRIDGESIM_ASSERT(of_user <= active_runs_per_user_max_, "no user has more active runs than the bound");
   ++runs_started_;
-  // Erase on the next turn: `finished` runs inside the agent's own callback.
-  auto finished = [this, run_id] {
-    timers_.call_after(0, [this, run_id] {
-      const auto it = active_.find(run_id);
-      if (it == active_.end()) return;
-      if (--active_per_user_[it->second.user_id] == 0) active_per_user_.erase(it->second.user_id);
-      active_.erase(it);
-    });
-  };
+  auto reported = std::make_shared<bool>(false);
+  auto finished = [this, run_id, reported] { on_finished(run_id, *reported); };
   try {
     agent->run(std::move(input), finished);
   } catch (const std::exception& e) {
     // An agent that throws still ends its run with exactly one terminal event.
     if (!agent->emitter().finished()) agent->emitter().notify_agent_error(std::string("agent failed: ") + e.what());
-    finished();
+    if (!*reported) finished();
   }
   return {};
+}
+
+void ExecutionEngine::on_finished(const std::string& run_id, bool& reported) {
+  BRIDGESIM_ASSERT(!reported, "a run reports finished once");
+  reported = true;
+  const auto it = active_.find(run_id);
+  BRIDGESIM_ASSERT(it != active_.end(), "a run that reports finished is active");
+  BRIDGESIM_ASSERT(it->second.agent->emitter().finished(), "a run reports finished only after its terminal event");
+  // Erase on the next turn: `finished` runs inside the agent's own callback.
+  timers_.call_after(0, [this, run_id] {
+    const auto active = active_.find(run_id);
+    BRIDGESIM_ASSERT(active != active_.end(), "a finished run is erased once");
+    const auto per_user = active_per_user_.find(active->second.user_id);
+    BRIDGESIM_ASSERT(per_user != active_per_user_.end() && per_user->second > 0,
+                     "an active run is counted for its user");
+    if (--per_user->second == 0) active_per_user_.erase(per_user);
+    active_.erase(active);
+    BRIDGESIM_ASSERT(active_per_user_.size() <= active_.size(), "every counted user has an active run");
+  });
 }
 
 bool ExecutionEngine::cancel(const std::string& run_id, std::string_view reason) {
   const auto it = active_.find(run_id);
   if (it == active_.end()) return false;
-  it->second.agent->cancel(reason);
+  const std::shared_ptr<Agent> agent = it->second.agent;
+  agent->cancel(reason);
+  BRIDGESIM_ASSERT(agent->emitter().finished(), "a cancelled run has ended with its terminal event");
   return true;
 }
 

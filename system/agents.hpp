@@ -139,6 +139,10 @@ class ExecutionEngine {
   std::uint64_t runs_started() const { return runs_started_; }
 
  private:
+  // An agent's `finished` callback: checks the run's bookkeeping, frees its
+  // slot on the next turn.
+  void on_finished(const std::string& run_id, bool& reported);
+
   AgentRegistry& registry_;
   runtime::Timers& timers_;
   struct Active {

@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "system/default_handlers.hpp"
+#include "system/runtime/invariant.hpp"
 
 namespace bridgesim::system {
 namespace {
@@ -80,6 +81,8 @@ void App::run_startup(Components& c) {
   http_ = std::make_unique<HttpApi>(health_, config_.default_agent, state_.auth.get(), *state_.run_log,
                                     *state_.registry, *runs_);
   if (!health_.ok) return;
+  BRIDGESIM_ASSERT(state_.manager && state_.bridge && state_.receiver && state_.auth && state_.registry->has_llm(),
+                   "a valid critical path has every critical component");
   loop_ = std::make_unique<MessageLoop>(*state_.manager, *state_.router, *messenger_, config_.frame_bytes_max,
                                         runtime_.logger);
   admission_ = std::make_unique<WebSocketAdmission>(*state_.auth, *state_.manager, state_.session.get(), *loop_,
@@ -90,11 +93,13 @@ void App::run_startup(Components& c) {
 void App::build_transport_side(Components& c) {
   if (runtime_.relay == nullptr) state_.own_relay = std::make_unique<runtime::DirectRelay>();
   state_.relay = runtime_.relay ? runtime_.relay : state_.own_relay.get();
+  BRIDGESIM_ASSERT(state_.relay != nullptr, "there is always a relay: the runtime's or the app's own");
   state_.run_log = std::make_unique<RunLog>(runtime_.timers, config_.run_log);
   state_.manager = c.manager ? c.manager(config_, runtime_) : nullptr;
   if (state_.manager && c.receiver) {
     state_.receiver = c.receiver(runtime_.timers, *state_.run_log, config_,
                                  [manager = state_.manager.get()](const runtime::RelayMessage& m) {
+                                   BRIDGESIM_ASSERT(!m.user_id.empty(), "every relayed event names its user");
                                    manager->send_to_user(m.user_id, m.frame);
                                  });
   }
@@ -163,6 +168,7 @@ void App::on_connection(std::shared_ptr<runtime::Connection> connection) {
     connection->reject(503, "service unavailable: " + health_.failing.front());
     return;
   }
+  BRIDGESIM_ASSERT(admission_ != nullptr, "a healthy app has admission");
   admission_->on_connection(std::move(connection));
 }
 
@@ -180,6 +186,7 @@ AppCensus App::census() const {
   census.logged_runs = state_.run_log->runs();
   census.receiver_runs = state_.receiver ? state_.receiver->runs_tracked() : 0;
   census.sessions = state_.session ? state_.session->open_sessions() : 0;
+  BRIDGESIM_ASSERT(census.active_runs <= census.runs_started, "no more runs are active than were ever started");
   return census;
 }
 

@@ -5,6 +5,7 @@
 #include "protocol/message_types.hpp"
 #include "protocol/payloads.hpp"
 #include "system/events.hpp"
+#include "system/runtime/invariant.hpp"
 
 namespace bridgesim::system {
 
@@ -20,6 +21,7 @@ void UserEmitter::emit(std::string_view type, boost::json::object payload) {
   if ((next_seq_ == 1) != (type == protocol::event_type::kAgentStarted)) {
     throw std::logic_error("UserEmitter: agent_started must come first, and only once");
   }
+  BRIDGESIM_ASSERT(protocol::event_type::is_run_event(type), "an emitter emits lifecycle events only");
   const std::uint64_t seq = next_seq_++;
   if (protocol::event_type::is_terminal(type)) finished_ = true;
   const AgentEvent event{type, ctx_, agent_name_, seq, bridge_.clock().now_ns(), std::move(payload)};
@@ -59,6 +61,9 @@ std::unique_ptr<UserEmitter> AgentWebSocketBridge::create_user_emitter(UserExecu
 
 void AgentWebSocketBridge::deliver(const UserExecutionContext& ctx, std::uint64_t seq, std::string_view type,
                                    std::string frame) {
+  BRIDGESIM_ASSERT(!ctx.user_id.empty() && !ctx.run_id.empty(), "every event is addressed to one user's run");
+  BRIDGESIM_ASSERT(seq >= 1, "seq counts from 1");
+  BRIDGESIM_ASSERT(!frame.empty(), "an event has a frame");
   ++frames_delivered_;
   runtime::RelayMessage message{ctx.user_id, ctx.run_id, seq, std::string(type), std::move(frame)};
   const bool terminal = protocol::event_type::is_terminal(type);

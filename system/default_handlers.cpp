@@ -8,7 +8,9 @@
 #include "protocol/fields.hpp"
 #include "protocol/frames.hpp"
 #include "protocol/message_types.hpp"
+#include "system/critical_path.hpp"
 #include "system/runtime/connection.hpp"
+#include "system/runtime/invariant.hpp"
 
 namespace bridgesim::system {
 namespace {
@@ -61,6 +63,9 @@ void register_default_handlers(MessageRouter& router, RunService& runs, Messenge
   router.add_handler(client::kCancel, [&runs](const RequestContext& request, const boost::json::object& body) {
     runs.cancel(request, required_string(body, field::kRunId));
   });
+  for (const auto type : kRequiredHandlers) {
+    BRIDGESIM_ASSERT(router.has_handler(type), "the production handler set covers every required handler");
+  }
 }
 
 }  // namespace bridgesim::system

@@ -1,11 +1,14 @@
 #include "system/ordered_receiver.hpp"
 
 #include "protocol/message_types.hpp"
+#include "system/runtime/invariant.hpp"
 
 namespace bridgesim::system {
 
 OrderedReceiver::OrderedReceiver(runtime::Timers& timers, const RunLog& log, ReceiverLimits limits, Deliver deliver)
-    : timers_(timers), log_(log), limits_(limits), deliver_(std::move(deliver)) {}
+    : timers_(timers), log_(log), limits_(limits), deliver_(std::move(deliver)) {
+  BRIDGESIM_ASSERT(static_cast<bool>(deliver_), "a receiver has somewhere to deliver to");
+}
 
 std::size_t OrderedReceiver::runs_waiting() const {
   std::size_t n = 0;
@@ -14,6 +17,9 @@ std::size_t OrderedReceiver::runs_waiting() const {
 }
 
 void OrderedReceiver::forward(RunState& run, const runtime::RelayMessage& message) {
+  BRIDGESIM_ASSERT(!run.finished, "nothing is delivered after a run's terminal event");
+  BRIDGESIM_ASSERT(message.seq == run.next_seq, "events are delivered gapless, in order, exactly once");
+  BRIDGESIM_ASSERT(message.user_id == run.user_id, "every event of a run goes to the user who owns the run");
   run.next_seq = message.seq + 1;
   run.idle_timer.cancel();
   if (protocol::event_type::is_terminal(message.type)) {
@@ -44,8 +50,11 @@ void OrderedReceiver::on_message(runtime::RelayMessage message) {
     // A run this side has never seen, or already finished and forgot: only
     // a run the log still holds is news. Late duplicates of a forgotten run
     // find it gone from the log too and are dropped.
-    if (!log_.owner(message.run_id)) return;
+    const auto owner = log_.owner(message.run_id);
+    if (!owner) return;
+    BRIDGESIM_ASSERT(*owner == message.user_id, "the relay and the run log agree on a run's user");
     it = runs_.emplace(message.run_id, RunState{}).first;
+    it->second.user_id = *owner;
   }
   RunState& run = it->second;
   if (run.finished || message.seq < run.next_seq || run.pending.count(message.seq) != 0) return;  // duplicate
@@ -68,6 +77,10 @@ void OrderedReceiver::flush(const std::string& run_id, RunState& run) {
     run.gap_timer.cancel();
     run.gap_timer_armed = false;
   }
+  BRIDGESIM_ASSERT(run.pending.empty() || run.pending.begin()->first > run.next_seq,
+                   "what stays pending lies beyond a gap");
+  BRIDGESIM_ASSERT(run.gap_timer_armed != run.pending.empty(),
+                   "a gap timer is armed exactly while events wait behind a gap");
   if (run.finished) {
     // Forget the run only after the log has forgotten it (the log's clock
     // started earlier, at append): until then late duplicates are recognised
@@ -84,7 +97,8 @@ void OrderedReceiver::fill_gap(const std::string& run_id) {
   run.gap_timer_armed = false;
   if (run.finished) return;
   for (const auto& message : log_.after(run_id, run.next_seq - 1)) {
-    if (message.seq != run.next_seq) break;
+    // The run log holds a run's events gapless from seq 1.
+    BRIDGESIM_ASSERT(message.seq == run.next_seq, "the run log's events after seq n start at n + 1");
     run.pending.erase(message.seq);
     forward(run, message);
     if (run.finished) break;

@@ -44,6 +44,7 @@ class OrderedReceiver final : public EventReceiver {
 
  private:
   struct RunState {
+    std::string user_id;  // the run log's owner of the run
     std::uint64_t next_seq = 1;
     bool finished = false;
     std::map<std::uint64_t, runtime::RelayMessage> pending;

@@ -1,6 +1,7 @@
 #include "system/router.hpp"
 
 #include "protocol/fields.hpp"
+#include "system/runtime/invariant.hpp"
 
 namespace bridgesim::system {
 
@@ -27,6 +28,7 @@ std::vector<std::string> MessageRouter::types() const {
 
 bool MessageRouter::dispatch(std::string_view type, const RequestContext& request,
                              const boost::json::object& body) const {
+  BRIDGESIM_ASSERT(!request.user_id.empty(), "only an authenticated connection's requests are dispatched");
   const auto it = handlers_.find(type);
   if (it == handlers_.end()) return false;
   it->second(request, body);

@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "protocol/fields.hpp"
+#include "system/runtime/invariant.hpp"
 
 namespace bridgesim::system {
 
@@ -39,7 +40,9 @@ void RunService::start(const RequestContext& request, std::string thread_id, std
       // while the run log still has it; once forgotten, the retry is new.
       if (run_log_.owner(seen->second)) return resume(request, seen->second, 0);
       runs_by_request_.erase(seen);
-      request_order_.erase(std::find(request_order_.begin(), request_order_.end(), key));
+      const auto order = std::find(request_order_.begin(), request_order_.end(), key);
+      BRIDGESIM_ASSERT(order != request_order_.end(), "every remembered request id is in the eviction order");
+      request_order_.erase(order);
     }
   }
   // Every run is logged (resume, gap fill); with the log full of runs in
@@ -52,12 +55,16 @@ void RunService::start(const RequestContext& request, std::string thread_id, std
 }
 
 void RunService::remember(const std::pair<std::string, std::string>& key, const std::string& run_id) {
-  if (runs_by_request_.size() >= idempotency_keys_max_) {
-    runs_by_request_.erase(request_order_.front());  // the oldest key
+  if (runs_by_request_.size() >= idempotency_keys_max_ && !request_order_.empty()) {
+    const std::size_t erased = runs_by_request_.erase(request_order_.front());  // the oldest key
+    BRIDGESIM_ASSERT(erased == 1, "the eviction order names remembered request ids only");
     request_order_.pop_front();
   }
-  runs_by_request_.emplace(key, run_id);
+  const bool fresh = runs_by_request_.emplace(key, run_id).second;
+  BRIDGESIM_ASSERT(fresh, "a request id is remembered once");
   request_order_.push_back(key);
+  BRIDGESIM_ASSERT(runs_by_request_.size() == request_order_.size(),
+                   "the idempotency map and its eviction order agree");
 }
 
 void RunService::resume(const RequestContext& request, const std::string& run_id, std::uint64_t after_seq) {
@@ -65,7 +72,12 @@ void RunService::resume(const RequestContext& request, const std::string& run_id
   // Another user's run gets the very same answer as a run that never existed.
   if (!owner || *owner != request.user_id)
     throw BadRequest(protocol::error_codes::kUnknownRun, "no run '" + run_id + "' to resume");
-  for (const auto& m : run_log_.after(run_id, after_seq)) messenger_.send(request.connection_id, m.frame);
+  for (const auto& m : run_log_.after(run_id, after_seq)) {
+    BRIDGESIM_ASSERT(m.user_id == request.user_id && m.run_id == run_id,
+                     "a resume replays the requesting user's own run only");
+    BRIDGESIM_ASSERT(m.seq > after_seq, "a resume replays only what comes after the seq the client has");
+    messenger_.send(request.connection_id, m.frame);
+  }
 }
 
 void RunService::cancel(const RequestContext& request, const std::string& run_id) {

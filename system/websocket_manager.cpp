@@ -38,7 +38,8 @@ void WebSocketManager::add(std::shared_ptr<runtime::Connection> connection, std:
   const ConnectionId id = connection->id();
   const auto [it, inserted] = entries_.emplace(id, Entry{std::move(connection), user_id, ConnectionState::kConnecting});
   if (!inserted) throw std::logic_error("WebSocketManager::add: connection id reused");
-  by_user_[user_id].insert(id);
+  const bool fresh = by_user_[user_id].insert(id).second;
+  BRIDGESIM_ASSERT(fresh, "a new connection is in no user's set yet (by_user_ and entries_ agree)");
 }
 
 void WebSocketManager::accept(ConnectionId id, std::string_view subprotocol, runtime::ConnectionEvents events) {
@@ -46,6 +47,9 @@ void WebSocketManager::accept(ConnectionId id, std::string_view subprotocol, run
   if (it == entries_.end()) throw std::logic_error("WebSocketManager::accept: unknown connection");
   if (it->second.state != ConnectionState::kConnecting)
     throw std::logic_error("WebSocketManager::accept: not CONNECTING");
+  const auto user = by_user_.find(it->second.user_id);
+  BRIDGESIM_ASSERT(user != by_user_.end() && user->second.count(id) == 1,
+                   "a connection being accepted is in its user's set");
   it->second.state = ConnectionState::kOpen;
   complete_upgrade(it->second.connection, subprotocol, std::move(events));
 }
@@ -68,8 +72,11 @@ std::size_t WebSocketManager::send_to_user(std::string_view user_id, const std::
   const auto user = by_user_.find(user_id);
   if (user == by_user_.end()) return 0;
   std::size_t sent = 0;
+  BRIDGESIM_ASSERT(!user->second.empty(), "a user in by_user_ has at least one connection");
   for (const ConnectionId id : user->second) {
-    Entry& entry = entries_.at(id);
+    const auto found = entries_.find(id);
+    BRIDGESIM_ASSERT(found != entries_.end(), "every connection in by_user_ has an entry");
+    Entry& entry = found->second;
     BRIDGESIM_ASSERT(entry.user_id == user_id, "by_user_ and entries_ agree on the owner");
     if (entry.state != ConnectionState::kOpen) continue;
     if (send_bounded(id, entry, text)) ++sent;
@@ -89,11 +96,12 @@ void WebSocketManager::on_closed(ConnectionId id) {
   if (it == entries_.end()) return;
   it->second.state = ConnectionState::kClosed;
   const auto user = by_user_.find(it->second.user_id);
-  if (user != by_user_.end()) {
-    user->second.erase(id);
-    if (user->second.empty()) by_user_.erase(user);
-  }
+  BRIDGESIM_ASSERT(user != by_user_.end(), "a known connection's user is in by_user_");
+  const std::size_t erased = user->second.erase(id);
+  BRIDGESIM_ASSERT(erased == 1, "a known connection is in its user's set");
+  if (user->second.empty()) by_user_.erase(user);
   entries_.erase(it);
+  BRIDGESIM_ASSERT(by_user_.size() <= entries_.size(), "every user in by_user_ still has a connection");
 }
 
 std::optional<std::string> WebSocketManager::user_of(ConnectionId id) const {
@@ -122,7 +130,9 @@ std::vector<ConnectionId> WebSocketManager::connections_of(std::string_view user
 }
 
 void WebSocketManager::send_unchecked(ConnectionId id, std::string text) {
-  entries_.at(id).connection->send_text(std::move(text));
+  const auto it = entries_.find(id);
+  BRIDGESIM_ASSERT(it != entries_.end(), "send_unchecked addresses a connection the manager knows");
+  it->second.connection->send_text(std::move(text));
 }
 
 }  // namespace bridgesim::system

@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "system/net/log_field.hpp"
+#include "system/runtime/invariant.hpp"
 
 namespace bridgesim::net::detail {
 
@@ -73,13 +74,15 @@ void WebSocketConnection::become(State to) {
     case S::kEnded: legal = accepted() && !in({S::kCloseSent, S::kEnded}); break;
   }
   if (!legal) {
-    throw std::logic_error("WebSocketConnection " + std::to_string(id_) + ": no transition from state " +
-                           std::to_string(static_cast<int>(state_)) + " to " + std::to_string(static_cast<int>(to)));
+    server_->logger->error("connection {}: no transition from state {} to {}", id_, static_cast<int>(state_),
+                           static_cast<int>(to));
   }
+  BRIDGESIM_ASSERT(legal, "a WebSocketConnection changes state along its lifecycle only");
   state_ = to;
 }
 
 void WebSocketConnection::offer_to_app() {
+  BRIDGESIM_ASSERT(state_ == State::kOffered, "a connection is offered to the system once");
   if (!server_->attached) return cut();
   try {
     server_->handlers.on_connection(shared_from_this());
@@ -207,6 +210,7 @@ void WebSocketConnection::pump() {
 }
 
 void WebSocketConnection::on_written(error_code ec) {
+  BRIDGESIM_ASSERT(write_ == Write::kFrame, "a write completes the frame in the write slot");
   write_ = Write::kIdle;
   in_flight_.clear();
   if (ec) {
@@ -218,6 +222,7 @@ void WebSocketConnection::on_written(error_code ec) {
 }
 
 void WebSocketConnection::on_close_sent(error_code ec) {
+  BRIDGESIM_ASSERT(write_ == Write::kClose, "a close completes the close in the write slot");
   write_ = Write::kIdle;
   const bool answered = !ec || ec == websocket::error::closed;
   become(answered ? State::kCloseAnswered : State::kCloseFailed);
@@ -227,6 +232,8 @@ void WebSocketConnection::on_close_sent(error_code ec) {
 }
 
 void WebSocketConnection::end_after_close() {
+  BRIDGESIM_ASSERT(in({State::kCloseAnswered, State::kCloseFailed}),
+                   "the end after a close follows the close handshake");
   // Our code when the peer answered our close frame, 1006 when it did not.
   if (state_ == State::kCloseAnswered) {
     deliver_closed(close_frame_.code, reason_of(close_frame_));
@@ -237,11 +244,13 @@ void WebSocketConnection::end_after_close() {
 }
 
 void WebSocketConnection::read_next() {
+  BRIDGESIM_ASSERT(!reading_, "one read at a time");
   reading_ = true;
   ws_.async_read(read_buffer_, [self = shared_from_this()](error_code ec, std::size_t) { self->on_read(ec); });
 }
 
 void WebSocketConnection::on_read(error_code ec) {
+  BRIDGESIM_ASSERT(reading_, "a read completes the read in flight");
   reading_ = false;
   if (ec) return on_read_ended(ec);
   const bool is_text = ws_.got_text();

@@ -65,8 +65,8 @@ class WebSocketConnection final : public runtime::Connection,
   // What the single write slot carries.
   enum class Write { kIdle, kFrame, kClose };
 
-  // Every change of state_: throws std::logic_error when `to` cannot follow
-  // the current state (a bug in this class, never the system's doing).
+  // Every change of state_: a broken invariant (BRIDGESIM_ASSERT) when `to`
+  // cannot follow the current state (a bug in this class, never the system's doing).
   void become(State to);
   bool in(std::initializer_list<State> states) const;
   bool accepted() const { return !in({State::kOffered, State::kRejected}); }
