@@ -72,12 +72,13 @@ trap 'exit 130' INT TERM
 "$py" "$mutate" sync "$top" "$src"
 # Mutants are judged by the sweep, not by -Werror: an unused parameter left by
 # a deleted call must not make a mutant stillborn. The launcher appends
-# -Wno-error after the project's -Werror (and keeps ccache).
+# -Wno-error after the project's -Werror (and keeps ccache); it goes in as
+# CCACHE_PROGRAM, which the top CMakeLists.txt makes the compiler launcher.
 printf '%s\n' '#!/bin/sh' 'if command -v ccache >/dev/null 2>&1; then exec ccache "$@" -Wno-error; fi' \
   'exec "$@" -Wno-error' >"$out/cxx-launcher"
 chmod +x "$out/cxx-launcher"
 cmake -S "$src" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DBRIDGESIM_TESTS=OFF \
-  -DCMAKE_CXX_COMPILER_LAUNCHER="$out/cxx-launcher" >/dev/null
+  -DCCACHE_PROGRAM="$out/cxx-launcher" >/dev/null
 bin="$build/cli/bridgesim"
 sweep() {  # sweep LOG: the default sweep of the scratch build; its exit code
   timeout --kill-after=10 "${timeout_s:-3600}" "$bin" run --seeds "$seeds" --jobs "$jobs" \
