@@ -324,10 +324,10 @@ def all_mutants(root, with_net):
 
 
 def sample(mutants, n, seed):
+    """N mutants in draw order: every prefix of a sample is a uniform sample too, so a run cut short still is one."""
     if n is None or n >= len(mutants):
         return mutants
-    picked = set(random.Random(seed).sample(range(len(mutants)), n))
-    return [m for i, m in enumerate(mutants) if i in picked]
+    return [mutants[i] for i in random.Random(seed).sample(range(len(mutants)), n)]
 
 
 def cmd_list(argv):
