@@ -24,7 +24,7 @@ usage() {
   cat <<'EOF'
 Usage: scripts/mutation-score.sh [options]
   --list          print the mutants (id, mutated line) and exit; runs nothing
-  --sample N      a deterministic sample of N mutants (default: all of them)
+  --sample N      a deterministic sample of N mutants, run in draw order (default: all)
   --seed S        the sample's seed (default 1)
   --net           also mutate system/net/ (default: system/*.cpp only)
   --only ID       run only this mutant (repeatable)
@@ -72,10 +72,12 @@ trap 'exit 130' INT TERM
 "$py" "$mutate" sync "$top" "$src"
 # Mutants are judged by the sweep, not by -Werror: an unused parameter left by
 # a deleted call must not make a mutant stillborn. The launcher appends
-# -Wno-error after the project's -Werror (and keeps ccache); it goes in as
-# CCACHE_PROGRAM, which the top CMakeLists.txt makes the compiler launcher.
-printf '%s\n' '#!/bin/sh' 'if command -v ccache >/dev/null 2>&1; then exec ccache "$@" -Wno-error; fi' \
-  'exec "$@" -Wno-error' >"$out/cxx-launcher"
+# -Wno-error when it compiles the mutated file ($MUTANT_SOURCE) and nothing
+# else, so every other object keeps the project's flags (and its ccache
+# entries). It goes in as CCACHE_PROGRAM, which the top CMakeLists.txt makes
+# the compiler launcher.
+printf '%s\n' '#!/bin/sh' 'case " $* " in *" $MUTANT_SOURCE "*) [ -n "$MUTANT_SOURCE" ] && set -- "$@" -Wno-error ;; esac' \
+  'if command -v ccache >/dev/null 2>&1; then exec ccache "$@"; fi' 'exec "$@"' >"$out/cxx-launcher"
 chmod +x "$out/cxx-launcher"
 cmake -S "$src" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DBRIDGESIM_TESTS=OFF \
   -DCCACHE_PROGRAM="$out/cxx-launcher" >/dev/null
@@ -109,7 +111,7 @@ for id in "${ids[@]}"; do
   n=$((n + 1))
   start=$(date +%s.%N)
   line=$("$py" "$mutate" apply "$src" "$id" --backup "$backup") || { echo "mutation-score: cannot apply $id" >&2; exit 2; }
-  if ! ninja -C "$build" -j "$jobs" bridgesim >"$out/mutant-build.log" 2>&1; then
+  if ! MUTANT_SOURCE="$src/${id%%:*}" ninja -C "$build" -j "$jobs" bridgesim >"$out/mutant-build.log" 2>&1; then
     verdict=stillborn detail="does not compile"
   else
     set +e
