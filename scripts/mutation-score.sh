@@ -125,7 +125,7 @@ for id in "${ids[@]}"; do
     elif [ "$rc" -gt 128 ]; then
       verdict=killed detail="crashed (signal $((rc - 128)))"
     else
-      failing=$(grep -E 'failures=[1-9]' "$out/mutant-sweep.log" | awk '{print $1}' | paste -sd, - || true)
+      failing=$(grep -E 'failures=[1-9]' "$out/mutant-sweep.log" | awk '$1 != "TOTAL" {print $1}' | paste -sd, - || true)
       verdict=killed detail="exit $rc${failing:+: $failing}"
     fi
   fi
