@@ -120,8 +120,9 @@ void StreamJudge::judge(const std::string& conn_id, const Conn& conn, const std:
   for (const Published& p : run.events) {
     if (p.at_ns <= conn.admitted_ns || p.at_ns + kCloseMarginNs >= conn.closed_ns || seen.count(p.seq) > 0) continue;
     report(p.record_index, who + " never received seq " + std::to_string(p.seq) + " (" + p.type + ") of run " + run_id +
-                      ", published at " + sim::format_virtual_time(p.at_ns) + " while it was open " +
-                      format_window(conn.admitted_ns, conn.closed_ns == INT64_MAX ? to : conn.closed_ns) + note);
+                               ", published at " + sim::format_virtual_time(p.at_ns) + " while it was open " +
+                               format_window(conn.admitted_ns, conn.closed_ns == INT64_MAX ? to : conn.closed_ns) +
+                               note);
   }
 }
 
@@ -156,7 +157,9 @@ std::optional<Violation> judge_recovery(const sim::Trace& trace, const ClientVie
 
 }  // namespace
 
-std::optional<Violation> check_streams(const sim::Trace& trace) { return check_streams(trace, build_client_view(trace)); }
+std::optional<Violation> check_streams(const sim::Trace& trace) {
+  return check_streams(trace, build_client_view(trace));
+}
 
 std::optional<Violation> check_streams(const sim::Trace& trace, const ClientView& view) {
   const auto runs = published_runs(trace);
