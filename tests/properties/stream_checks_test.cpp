@@ -151,10 +151,11 @@ TEST(PropertiesStreams, PassesAConnectionClosedBeforeTheRestWasPublished) {
   expect_violation(open_longer, "streams", "never received seq 3", 10);
 }
 
-sim::Trace with_send(const std::string& frame, const std::string& fault_target = "") {
+sim::Trace with_send(const std::string& frame, const std::string& fault_target = "",
+                     const std::string& actor = "user:u1") {
   sim::Trace trace = two_tabs({1, 2, 3, 4, 5}, fault_target);
   trace.add(sim::make_send_record(5 * kMs, "user:u1", "1", R"({"type":"user_message","client_msg_id":"m1"})"));
-  trace.add(sim::make_send_record(300 * kMs, "user:u1", "1", frame));
+  trace.add(sim::make_send_record(300 * kMs, actor, "1", frame));
   return trace;
 }
 
@@ -165,7 +166,8 @@ TEST(PropertiesStreams, AResumeWithoutAFaultIsAViolation) {
                    "[0.300000s, 0.300000s]",
                    22);
   EXPECT_TRUE(judge(with_send(resume, "user:u1"), "streams").empty());
-  // Someone else's run: isolation's business, not a recovery.
+  // Someone else's run, or one never published: isolation's business, not a recovery.
+  EXPECT_TRUE(judge(with_send(resume, "", "user:u2"), "streams").empty());
   EXPECT_TRUE(judge(with_send(R"({"type":"resume","run_id":"r9","after_seq":2})"), "streams").empty());
 }
 
@@ -174,6 +176,17 @@ TEST(PropertiesStreams, AResentMessageWithoutAFaultIsAViolation) {
   expect_violation(with_send(again), "streams", "u1 sent message m1 again at 0.300000s, a recovery", 22);
   EXPECT_TRUE(judge(with_send(again, "*"), "streams").empty());
   EXPECT_TRUE(judge(with_send(R"({"type":"user_message","client_msg_id":"m2"})"), "streams").empty());
+}
+
+TEST(PropertiesStreams, AServerSheddingASlowReaderExplainsItsResume) {
+  const std::string resume = R"({"type":"resume","run_id":"r1","after_seq":2})";
+  auto shed = [&](const std::string& code) {
+    sim::Trace trace = with_send(resume);
+    trace.add(net(290 * kMs, sim::record::kClose, {{"conn", "1"}, {"by", "server"}, {"code", code}}));
+    return trace;
+  };
+  EXPECT_TRUE(judge(shed("1013"), "streams").empty());
+  expect_violation(shed("1000"), "streams", "u1 resumed run r1 at 0.300000s, a recovery", 22);
 }
 
 TEST(FaultWindows, ReadsVirtualTimes) {
