@@ -100,29 +100,32 @@ void StreamJudge::judge(const std::string& conn_id, const Conn& conn, const std:
   if (!got.empty()) to = std::max(to, got.back().at_ns);
   if (from > to) return;  // the run was over before the connection was admitted
   if (fault_explaining(windows, run.user, from, to) != nullptr) return;
-  const std::string who = sim::client_label(conn.actor) + " (connection " + conn_id + ")";
-  const std::string note = fault_free_note(run.user, from, to);
+  // Messages are built only for a violation: this runs for every frame.
+  const auto say = [&](std::size_t index, const std::string& what) {
+    if (first && first->record_index <= index) return;
+    report(index, sim::client_label(conn.actor) + " (connection " + conn_id + ") " + what +
+                      fault_free_note(run.user, from, to));
+  };
   std::set<std::uint64_t> seen;
   std::uint64_t highest = 0;
   for (const Got& g : got) {
-    const std::string at = " of run " + run_id + " at " + sim::format_virtual_time(g.at_ns);
+    const auto received = [&] {
+      return "received seq " + std::to_string(g.seq) + " of run " + run_id + " at " + sim::format_virtual_time(g.at_ns);
+    };
     if (!seen.insert(g.seq).second) {
-      report(g.record_index, who + " received seq " + std::to_string(g.seq) + at + " a second time" + note);
+      say(g.record_index, received() + " a second time");
     } else if (g.seq < highest) {
-      report(g.record_index, who + " received seq " + std::to_string(g.seq) + at + " after seq " +
-                                 std::to_string(highest) + " (out of order)" + note);
+      say(g.record_index, received() + " after seq " + std::to_string(highest) + " (out of order)");
     } else if (highest > 0 && g.seq > highest + 1) {
-      report(g.record_index, who + " received seq " + std::to_string(g.seq) + at + " right after seq " +
-                                 std::to_string(highest) + " (a gap)" + note);
+      say(g.record_index, received() + " right after seq " + std::to_string(highest) + " (a gap)");
     }
     highest = std::max(highest, g.seq);
   }
   for (const Published& p : run.events) {
     if (p.at_ns <= conn.admitted_ns || p.at_ns + kCloseMarginNs >= conn.closed_ns || seen.count(p.seq) > 0) continue;
-    report(p.record_index, who + " never received seq " + std::to_string(p.seq) + " (" + p.type + ") of run " + run_id +
-                               ", published at " + sim::format_virtual_time(p.at_ns) + " while it was open " +
-                               format_window(conn.admitted_ns, conn.closed_ns == INT64_MAX ? to : conn.closed_ns) +
-                               note);
+    say(p.record_index, "never received seq " + std::to_string(p.seq) + " (" + p.type + ") of run " + run_id +
+                            ", published at " + sim::format_virtual_time(p.at_ns) + " while it was open " +
+                            format_window(conn.admitted_ns, conn.closed_ns == INT64_MAX ? to : conn.closed_ns));
   }
 }
 
