@@ -23,6 +23,7 @@ const std::vector<Variant>& variant_catalog() {
       regressions::other_tab_misses_event(),
       regressions::live_path_skips_seq(),
       regressions::event_sent_twice(),
+      regressions::cancel_reason_lost(),
   };
   return catalog;
 }

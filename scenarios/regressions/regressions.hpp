@@ -21,5 +21,6 @@ Variant session_crashes_auth();
 Variant other_tab_misses_event();
 Variant live_path_skips_seq();
 Variant event_sent_twice();
+Variant cancel_reason_lost();
 
 }  // namespace bridgesim::scenarios::regressions

@@ -1,7 +1,8 @@
 // Incidents in a connection's own stream that clients repair or never look
 // at, so what they finally accept is right: an event lost to a user's other
 // tab, an event the live path skipped and resume replayed, an event sent
-// twice. Only `streams` sees them.
+// twice. Only `streams` sees them. And a cancel reported under a generic
+// reason, which clients accept as any agent_error: only `cancel` sees it.
 #include "protocol/message_types.hpp"
 #include "scenarios/regressions/regressions.hpp"
 
@@ -76,6 +77,39 @@ Variant live_path_skips_seq() {
 Variant event_sent_twice() {
   return Variant{"event_sent_twice", "agent_thinking went out twice on every connection; clients dropped the copy",
                  "streams", use_manager<TwiceManager>()};
+}
+
+}  // namespace bridgesim::scenarios::regressions
+
+namespace bridgesim::scenarios::regressions {
+namespace {
+
+// Reports every agent_error under one generic reason, the user's cancel too.
+class GenericErrorEmitter final : public system::UserEmitter {
+ public:
+  using UserEmitter::UserEmitter;
+  void notify_agent_error(std::string_view) override { UserEmitter::notify_agent_error("the agent failed"); }
+};
+
+class GenericErrorBridge final : public system::AgentWebSocketBridge {
+ public:
+  using AgentWebSocketBridge::AgentWebSocketBridge;
+  std::unique_ptr<system::UserEmitter> create_user_emitter(system::UserExecutionContext ctx,
+                                                           std::string agent_name) override {
+    return std::make_unique<GenericErrorEmitter>(*this, std::move(ctx), std::move(agent_name));
+  }
+};
+
+}  // namespace
+
+Variant cancel_reason_lost() {
+  return Variant{"cancel_reason_lost",
+                 "a cancelled run ended in agent_error with a generic reason; clients accept any agent_error", "cancel",
+                 [](system::Components& c) {
+                   c.bridge = [](system::BridgeWiring wiring, system::Runtime&) {
+                     return std::make_unique<GenericErrorBridge>(wiring);
+                   };
+                 }};
 }
 
 }  // namespace bridgesim::scenarios::regressions
