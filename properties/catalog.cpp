@@ -29,6 +29,15 @@ const std::vector<Property>& property_catalog() {
        with_view(check_protocol), true},
       {"auth", "no connection, event or run for an identity without a valid token, degraded auth service or not",
        with_view(check_auth), true},
+      {"streams",
+       "every event of a user's runs reaches every connection of that user open at the time, exactly once, in seq "
+       "order, without gaps, and no client has to resume or resend, unless a fault for that user or everyone was "
+       "active (until heal + 5s)",
+       with_view(check_streams)},
+      {"cancel",
+       "a run its user cancels ends in exactly one agent_error with the cancel reason, and nothing of it follows, "
+       "unless it had ended before the cancel could arrive or a fault explains it",
+       with_view(check_cancel)},
       {"health",
        "/health is 503, naming the component, exactly when a critical component is missing; then nothing is admitted",
        ignore_view<check_health>},

@@ -51,6 +51,10 @@ std::optional<Violation> check_delivery(const sim::Trace& trace, const ClientVie
 std::optional<Violation> check_isolation(const sim::Trace& trace, const ClientView& view);
 std::optional<Violation> check_protocol(const sim::Trace& trace, const ClientView& view);
 std::optional<Violation> check_auth(const sim::Trace& trace, const ClientView& view);
+std::optional<Violation> check_streams(const sim::Trace& trace);
+std::optional<Violation> check_streams(const sim::Trace& trace, const ClientView& view);
+std::optional<Violation> check_cancel(const sim::Trace& trace);
+std::optional<Violation> check_cancel(const sim::Trace& trace, const ClientView& view);
 std::optional<Violation> check_health(const sim::Trace& trace);
 std::optional<Violation> check_runs(const sim::Trace& trace);
 std::optional<Violation> check_resources(const sim::Trace& trace);

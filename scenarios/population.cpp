@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "protocol/message_types.hpp"
 #include "scenarios/client_faults.hpp"
 #include "sim/client_actor.hpp"
 #include "system/auth.hpp"
@@ -35,6 +36,7 @@ Population populate(const Scenario& scenario, const ClientWorld& world, const si
     base.user_id = user;
     base.messages = scenario.messages_per_user;
     base.faults = spec.client_faults;
+    if (scenario.workload == "cancel_mid_run") base.cancel_after = std::string(protocol::event_type::kAgentThinking);
     assign_user_token(base, spec);
     for (int tab = 1; tab <= scenario.tabs; ++tab) {
       ClientPlan plan = base;

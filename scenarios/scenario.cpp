@@ -187,7 +187,7 @@ std::string to_toml(const Scenario& s, const sim::FaultPlan& faults) {
 }
 
 const std::vector<std::string>& workload_names() {
-  static const std::vector<std::string> names{"golden_path"};
+  static const std::vector<std::string> names{"golden_path", "cancel_mid_run"};
   return names;
 }
 

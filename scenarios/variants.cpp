@@ -20,6 +20,10 @@ const std::vector<Variant>& variant_catalog() {
       regressions::send_before_accept(),
       regressions::relay_without_seq(),
       regressions::session_crashes_auth(),
+      regressions::other_tab_misses_event(),
+      regressions::live_path_skips_seq(),
+      regressions::event_sent_twice(),
+      regressions::cancel_reason_lost(),
   };
   return catalog;
 }

@@ -132,6 +132,10 @@ void UserClient::on_run_event(const std::string& type, const std::string& run_id
   r.accepted_seq = seq;
   if (event_type::is_terminal(type)) return request_done();
   arm_stall_timer();
+  if (!plan_.cancel_after.empty() && type == plan_.cancel_after && !r.cancelled) {
+    r.cancelled = true;  // then waits for the run's agent_error, as for any terminal event
+    send(to_frame({{field::kType, client_type::kCancel}, {field::kRunId, r.run_id}}));
+  }
 }
 
 void UserClient::arm_stall_timer() {

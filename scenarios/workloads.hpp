@@ -35,6 +35,9 @@ struct ClientPlan {
   // run, or resend the request; both are idempotent on the server).
   runtime::Nanos stall_timeout_ns = 2 * runtime::kNanosPerSecond;
   const sim::FaultPlan* faults = nullptr;  // for client_close
+  // Cancels its own run on accepting an event of this type ("": never);
+  // the workload "cancel_mid_run".
+  std::string cancel_after;
 };
 
 // A browser tab: connects, asks `messages` questions one after another and
@@ -59,6 +62,7 @@ class UserClient {
     std::string run_id;  // once agent_started (or any event) was seen
     std::uint64_t accepted_seq = 0;
     std::uint64_t resumed_after = UINT64_MAX;  // last resume asked for, to ask once per gap
+    bool cancelled = false;
   };
 
   void connect();

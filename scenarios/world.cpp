@@ -76,7 +76,9 @@ sim::FaultPlan plan_for(const Scenario& scenario, std::uint64_t seed, bool force
 }
 
 RunResult run_scenario(const Scenario& scenario, const RunConfig& config) {
-  if (scenario.workload != "golden_path") throw std::invalid_argument("unknown workload " + scenario.workload);
+  const auto& known = workload_names();
+  if (std::find(known.begin(), known.end(), scenario.workload) == known.end())
+    throw std::invalid_argument("unknown workload " + scenario.workload);
   RunResult result;
   result.seed = config.seed;
   result.faults = plan_for(scenario, config.seed, config.force_swarm);

@@ -18,5 +18,9 @@ Variant bridge_without_handler();
 Variant send_before_accept();
 Variant relay_without_seq();
 Variant session_crashes_auth();
+Variant other_tab_misses_event();
+Variant live_path_skips_seq();
+Variant event_sent_twice();
+Variant cancel_reason_lost();
 
 }  // namespace bridgesim::scenarios::regressions

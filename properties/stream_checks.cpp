@@ -1,0 +1,194 @@
+// The checkers of each connection's own stream, judged before the client's
+// dedupe, resume and resend repair it: streams, cancel.
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "properties/checker_support.hpp"
+#include "properties/client_view.hpp"
+#include "properties/fault_windows.hpp"
+#include "properties/properties.hpp"
+#include "protocol/fields.hpp"
+#include "protocol/message_types.hpp"
+#include "protocol/seq.hpp"
+#include "sim/client_actor.hpp"
+#include "sim/trace_records.hpp"
+#include "sim/trace_schema.hpp"
+
+namespace bridgesim::properties {
+namespace {
+
+namespace field = protocol::field;
+namespace rf = sim::record_field;
+namespace rec = sim::record;
+
+// A close this soon after a publish may cut the event off in flight.
+constexpr runtime::Nanos kCloseMarginNs = 100 * runtime::kNanosPerMilli;
+
+struct Published {
+  std::uint64_t seq = 0;
+  std::string type;
+  runtime::Nanos at_ns = 0;
+  std::size_t record_index = 0;
+};
+
+struct Run {
+  std::string user;
+  std::vector<Published> events;  // in publish order
+};
+
+struct Conn {
+  std::string actor;
+  runtime::Nanos admitted_ns = -1;  // the server accepted it
+  runtime::Nanos closed_ns = INT64_MAX;
+};
+
+struct Got {
+  std::uint64_t seq = 0;
+  std::size_t record_index = 0;
+  runtime::Nanos at_ns = 0;
+};
+
+std::map<std::string, Run> published_runs(const sim::Trace& trace) {
+  std::map<std::string, Run> runs;
+  const auto& records = trace.records();
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    const auto p = sim::as_publish(records[i]);
+    if (!p) continue;
+    Run& run = runs[std::string(p->run)];
+    run.user = std::string(p->user);
+    run.events.push_back({p->seq, std::string(p->type), records[i].at_ns, i});
+  }
+  return runs;
+}
+
+// Server-side connections of clients: connect names the client, accept admits
+// it, the first close or abort ends it.
+std::map<std::string, Conn> admitted_conns(const sim::Trace& trace) {
+  std::map<std::string, Conn> conns;
+  for (const auto& r : trace.records()) {
+    if (r.actor != sim::actor::kNet) continue;
+    const std::string id(r.field(rf::kConn));
+    if (r.kind == rec::kConnect) {
+      conns[id].actor = std::string(r.field(rf::kClient));
+    } else if (r.kind == rec::kAccept) {
+      conns[id].admitted_ns = r.at_ns;
+    } else if (r.kind == rec::kClose || r.kind == rec::kAbort) {
+      conns[id].closed_ns = std::min(conns[id].closed_ns, r.at_ns);
+    }
+  }
+  return conns;
+}
+
+struct StreamJudge {
+  const sim::Trace& trace;
+  const std::vector<FaultWindow>& windows;
+  std::optional<Violation> first;
+
+  void report(std::size_t index, const std::string& message) {
+    if (!first || index < first->record_index) first = violation_at("streams", trace, index, message);
+  }
+
+  void judge(const std::string& conn_id, const Conn& conn, const std::string& run_id, const Run& run,
+             const std::vector<Got>& got);
+};
+
+void StreamJudge::judge(const std::string& conn_id, const Conn& conn, const std::string& run_id, const Run& run,
+                        const std::vector<Got>& got) {
+  const runtime::Nanos from = std::max(conn.admitted_ns, run.events.front().at_ns);
+  runtime::Nanos to = std::min(conn.closed_ns, run.events.back().at_ns + kCloseMarginNs);
+  if (!got.empty()) to = std::max(to, got.back().at_ns);
+  if (from > to) return;  // the run was over before the connection was admitted
+  if (fault_explaining(windows, run.user, from, to) != nullptr) return;
+  // Messages are built only for a violation: this runs for every frame.
+  const auto say = [&](std::size_t index, const std::string& what) {
+    if (first && first->record_index <= index) return;
+    report(index, sim::client_label(conn.actor) + " (connection " + conn_id + ") " + what +
+                      fault_free_note(run.user, from, to));
+  };
+  std::set<std::uint64_t> seen;
+  std::uint64_t highest = 0;
+  for (const Got& g : got) {
+    const auto received = [&] {
+      return "received seq " + std::to_string(g.seq) + " of run " + run_id + " at " + sim::format_virtual_time(g.at_ns);
+    };
+    if (!seen.insert(g.seq).second) {
+      say(g.record_index, received() + " a second time");
+    } else if (g.seq < highest) {
+      say(g.record_index, received() + " after seq " + std::to_string(highest) + " (out of order)");
+    } else if (highest > 0 && g.seq > highest + 1) {
+      say(g.record_index, received() + " right after seq " + std::to_string(highest) + " (a gap)");
+    }
+    highest = std::max(highest, g.seq);
+  }
+  for (const Published& p : run.events) {
+    if (p.at_ns <= conn.admitted_ns || p.at_ns + kCloseMarginNs >= conn.closed_ns || seen.count(p.seq) > 0) continue;
+    say(p.record_index, "never received seq " + std::to_string(p.seq) + " (" + p.type + ") of run " + run_id +
+                            ", published at " + sim::format_virtual_time(p.at_ns) + " while it was open " +
+                            format_window(conn.admitted_ns, conn.closed_ns == INT64_MAX ? to : conn.closed_ns));
+  }
+}
+
+// A resume of one's own run, or a user_message sent again, is the client
+// repairing its stream: only a fault may make it necessary.
+std::optional<Violation> judge_recovery(const sim::Trace& trace, const ClientView& view,
+                                        const std::map<std::string, Run>& runs,
+                                        const std::vector<FaultWindow>& windows) {
+  std::set<std::pair<std::string, std::string>> asked;  // (actor, client_msg_id)
+  for (const auto& f : view.sent) {
+    const std::string type = string_field(f.body, field::kType);
+    std::string what;
+    if (type == protocol::client_type::kResume) {
+      const std::string run = string_field(f.body, field::kRunId);
+      const auto it = runs.find(run);
+      if (it == runs.end() || it->second.user != f.user) continue;  // not its own run: isolation's business
+      what = "resumed run " + run;
+    } else if (type == protocol::client_type::kUserMessage) {
+      const std::string msg = string_field(f.body, field::kClientMsgId);
+      if (msg.empty() || asked.insert({f.actor, msg}).second) continue;
+      what = "sent message " + msg + " again";
+    } else {
+      continue;
+    }
+    if (fault_explaining(windows, f.user, f.at_ns, f.at_ns) != nullptr) continue;
+    return violation_at("streams", trace, f.record_index,
+                        sim::client_label(f.actor) + " " + what + " at " + sim::format_virtual_time(f.at_ns) +
+                            ", a recovery" + fault_free_note(f.user, f.at_ns, f.at_ns));
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<Violation> check_streams(const sim::Trace& trace) {
+  return check_streams(trace, build_client_view(trace));
+}
+
+std::optional<Violation> check_streams(const sim::Trace& trace, const ClientView& view) {
+  const auto runs = published_runs(trace);
+  const auto conns = admitted_conns(trace);
+  const auto windows = fault_windows(trace);
+  std::map<std::pair<std::string, std::string>, std::vector<Got>> got;  // (conn, run) -> what arrived
+  for (const auto& f : view.received) {
+    if (!f.parsed || !protocol::event_type::is_run_event(string_field(f.body, field::kType))) continue;
+    const std::string run = string_field(f.body, field::kRunId);
+    if (runs.count(run) == 0) continue;  // never published: isolation and protocol judge it
+    got[{f.conn, run}].push_back({protocol::seq_of(f.body), f.record_index, f.at_ns});
+  }
+  StreamJudge judge{trace, windows, std::nullopt};
+  static const std::vector<Got> kNone;
+  for (const auto& [conn_id, conn] : conns) {
+    if (conn.admitted_ns < 0) continue;
+    const std::string user = sim::user_of_actor(conn.actor);
+    for (const auto& [run_id, run] : runs) {
+      if (run.user != user) continue;
+      const auto it = got.find({conn_id, run_id});
+      judge.judge(conn_id, conn, run_id, run, it == got.end() ? kNone : it->second);
+    }
+  }
+  const auto recovery = judge_recovery(trace, view, runs, windows);
+  if (recovery && (!judge.first || recovery->record_index < judge.first->record_index)) return recovery;
+  return judge.first;
+}
+
+}  // namespace bridgesim::properties
