@@ -38,6 +38,10 @@ const std::vector<Property>& property_catalog() {
        "a run its user cancels ends in exactly one agent_error with the cancel reason, and nothing of it follows, "
        "unless it had ended before the cancel could arrive or a fault explains it",
        with_view(check_cancel)},
+      {"progress",
+       "every client holding a valid token finishes its whole workload and leaves (welcomed, every message "
+       "answered) before the scenario's deadline, unless the system is down by plan",
+       with_view(check_progress)},
       {"health",
        "/health is 503, naming the component, exactly when a critical component is missing; then nothing is admitted",
        ignore_view<check_health>},

@@ -55,6 +55,9 @@ std::optional<Violation> check_streams(const sim::Trace& trace);
 std::optional<Violation> check_streams(const sim::Trace& trace, const ClientView& view);
 std::optional<Violation> check_cancel(const sim::Trace& trace);
 std::optional<Violation> check_cancel(const sim::Trace& trace, const ClientView& view);
+// progress: once faults heal, every client holding a valid token finishes its
+// whole workload (welcomed, every message answered) and leaves.
+std::optional<Violation> check_progress(const sim::Trace& trace, const ClientView& view);
 std::optional<Violation> check_health(const sim::Trace& trace);
 std::optional<Violation> check_runs(const sim::Trace& trace);
 std::optional<Violation> check_resources(const sim::Trace& trace);
