@@ -2,7 +2,7 @@
 // Always-on invariants (TigerBeetle style): BRIDGESIM_ASSERT is compiled into
 // every build, Release included. A broken invariant throws InvariantViolation;
 // the simulator's world turns it into a `crash` record (so the sweep reports
-// it with its seed and replay command), and `serve` logs it and exits 70.
+// it with its seed and replay command), and `serve` logs it and exits 4 (kServeFailed).
 //
 // InvariantViolation deliberately does not derive from std::exception: the
 // system turns a bad request into an error frame with
