@@ -5,15 +5,15 @@
 # standard library only) generates the mutants; see its docstring for the
 # operators.
 #
-# Each mutant is applied in a scratch copy of the repository (out/mutation/src,
+# Each mutant is applied in a scratch copy of the repository ($TMPDIR/bridgesim-mutation/src,
 # never the checked-out sources), rebuilt incrementally there
-# (out/mutation/build, Ninja + ccache, only the bridgesim binary), swept with
+# ($TMPDIR/bridgesim-mutation/build, Ninja + ccache, only the bridgesim binary), swept with
 # `bridgesim run --seeds N --jobs J`, then the file is restored byte for byte.
 #   killed      the sweep failed: a violation (exit 1), a crash, a timeout
 #   survived    the sweep passed (exit 0, verdict=PASS)
 #   equivalent  survived, and listed by hand in scripts/mutation-equivalent.txt
 #   stillborn   did not compile: not counted
-# score = killed / (killed + survived). Writes out/mutation/results.tsv,
+# score = killed / (killed + survived). Writes $TMPDIR/bridgesim-mutation/results.tsv,
 # summary.json and summary.md.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -31,14 +31,14 @@ Usage: scripts/mutation-score.sh [options]
   --seeds N       seeds per scenario in each sweep (default 300, the default sweep)
   --jobs J        sweep jobs and ninja jobs (default: nproc)
   --timeout SEC   per-mutant sweep timeout (default: 10 x the unmutated sweep, at least 60)
-  --out DIR       work and report directory (default out/mutation)
+  --out DIR       work and report directory (default ${TMPDIR:-/tmp}/bridgesim-mutation, outside the checkout)
   -h, --help      this text
 A mutant id is FILE:LINE:COL:OPERATOR. Example, on a busy machine:
   nice -n 19 scripts/mutation-score.sh --sample 40 --seed 1 --seeds 300 --jobs 2
 EOF
 }
 
-list=0 sample=() net=() only=() seeds=300 jobs=$(nproc) timeout_s="" out="$top/out/mutation"
+list=0 sample=() net=() only=() seeds=300 jobs=$(nproc) timeout_s="" out="${TMPDIR:-/tmp}/bridgesim-mutation"
 while [ $# -gt 0 ]; do
   case "$1" in
     --list) list=1 ;;
