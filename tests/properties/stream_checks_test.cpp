@@ -10,24 +10,15 @@
 #include "sim/trace.hpp"
 #include "sim/trace_records.hpp"
 #include "sim/trace_schema.hpp"
+#include "tests/properties/judge.hpp"
 
 namespace bridgesim::properties {
 namespace {
 
+using testing::expect_violation;
+using testing::judge;
+
 constexpr runtime::Nanos kMs = runtime::kNanosPerMilli;
-
-std::vector<Violation> judge(const sim::Trace& trace, const std::string& property) {
-  return check_properties(trace, {property});
-}
-
-void expect_violation(const sim::Trace& trace, const std::string& property, const std::string& words,
-                      std::size_t index) {
-  const auto v = judge(trace, property);
-  ASSERT_EQ(v.size(), 1u);
-  EXPECT_EQ(v[0].property, property);
-  EXPECT_EQ(v[0].record_index, index);
-  EXPECT_NE(v[0].message.find(words), std::string::npos) << v[0].message;
-}
 
 const char* const kTypes[] = {"agent_started", "agent_thinking", "tool_executing", "tool_completed", "agent_completed"};
 

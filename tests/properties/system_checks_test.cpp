@@ -10,24 +10,13 @@
 #include "sim/trace.hpp"
 #include "sim/trace_records.hpp"
 #include "sim/trace_schema.hpp"
+#include "tests/properties/judge.hpp"
 
 namespace bridgesim::properties {
 namespace {
 
-// The violations of one property, run through the catalog by name.
-std::vector<Violation> judge(const sim::Trace& trace, const std::string& property) {
-  return check_properties(trace, {property});
-}
-
-// Expects exactly one violation of `property` whose message contains `words`.
-void expect_violation(const sim::Trace& trace, const std::string& property, const std::string& words,
-                      std::size_t index) {
-  const auto v = judge(trace, property);
-  ASSERT_EQ(v.size(), 1u);
-  EXPECT_EQ(v[0].property, property);
-  EXPECT_EQ(v[0].record_index, index);
-  EXPECT_NE(v[0].message.find(words), std::string::npos) << v[0].message;
-}
+using testing::expect_violation;
+using testing::judge;
 
 // One run's publishes as the relay records them: (seq, type) each.
 sim::Trace published(const std::vector<std::pair<std::uint64_t, std::string>>& events) {

@@ -1,0 +1,27 @@
+#pragma once
+// Shared by the checker tests: run one property through the catalog by name,
+// and expect exactly one violation of it at a record, naming some words.
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "properties/properties.hpp"
+#include "sim/trace.hpp"
+
+namespace bridgesim::properties::testing {
+
+inline std::vector<Violation> judge(const sim::Trace& trace, const std::string& property) {
+  return check_properties(trace, {property});
+}
+
+inline void expect_violation(const sim::Trace& trace, const std::string& property, const std::string& words,
+                             std::size_t index) {
+  const auto v = judge(trace, property);
+  ASSERT_EQ(v.size(), 1u);
+  EXPECT_EQ(v[0].property, property);
+  EXPECT_EQ(v[0].record_index, index);
+  EXPECT_NE(v[0].message.find(words), std::string::npos) << v[0].message;
+}
+
+}  // namespace bridgesim::properties::testing
