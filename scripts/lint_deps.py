@@ -24,6 +24,7 @@ ALLOWED = {
     "reports": {"sim", "system/runtime", "protocol"},
     "harness": {"scenarios", "properties", "reports", "sim", "system", "system/runtime", "protocol"},
     "bench": {"harness", "scenarios", "properties", "reports", "sim", "system", "system/net", "system/runtime", "protocol"},
+    "fuzz": {"harness", "scenarios", "properties", "reports", "sim", "system", "system/net", "system/runtime", "protocol"},
     "cli": {"bench", "harness", "scenarios", "properties", "reports", "sim", "system", "system/net", "system/runtime",
             "protocol"},
 }
