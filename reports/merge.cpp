@@ -158,7 +158,12 @@ SweepReport from_json(std::string_view text, const std::string& source) {
     SweepReport report;
     report.source = source;
     report.title = std::string(o.at("title").as_string());
-    if (const auto* sweep = o.if_contains("sweep")) report.sweep = parse_range(*sweep);
+    if (const auto* sweep = o.if_contains("sweep")) {
+      report.sweep = parse_range(*sweep);
+      // A backwards sweep would merge into missing seeds no file can hold.
+      if (report.sweep->last < report.sweep->first)
+        throw ReportError(source + ": sweep " + ranges_text({*report.sweep}) + " ends before it starts");
+    }
     for (const auto& item : o.at("results").as_array())
       report.results.push_back(parse_result(item.as_object(), source));
     return report;

@@ -1,6 +1,7 @@
 #include "scenarios/scenario.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -156,14 +157,7 @@ void read_swarm(const std::string& source, const toml::table& table, Scenario& s
 }  // namespace
 
 std::string to_toml(const Scenario& s, const sim::FaultPlan& faults) {
-  auto quoted = [](const std::string& text) {
-    std::string out = "\"";
-    for (char c : text) {
-      if (c == '"' || c == '\\') out += '\\';
-      out += c;
-    }
-    return out + "\"";
-  };
+  const auto quoted = [](const std::string& text) { return sim::toml_quoted(text); };
   std::string out = "name = " + quoted(s.name) + "\n";
   out += "description = " + quoted(s.description) + "\n";
   out += "users = " + std::to_string(s.users) + "\n";
@@ -278,8 +272,12 @@ void finish_faults(const std::string& source, Scenario& s) {
     const auto user = sim::user_of_target(f.target);
     if (user && user->starts_with('u')) {
       const std::string n(user->substr(1));
-      const bool numeric = !n.empty() && n.find_first_not_of("0123456789") == std::string::npos;
-      if (!numeric || std::stoll(n) < 1 || std::stoll(n) > s.users) {
+      // from_chars, not stoll: a number too big for 64 bits is out of range
+      // like any other, not a std::out_of_range escaping the loader.
+      std::int64_t index = 0;
+      const bool numeric = !n.empty() && n.find_first_not_of("0123456789") == std::string::npos &&
+                           std::from_chars(n.data(), n.data() + n.size(), index).ec == std::errc{};
+      if (!numeric || index < 1 || index > s.users) {
         throw ScenarioError(source + ":1: fault #" + std::to_string(i + 1) + " targets '" + f.target +
                             "', but users are u1..u" + std::to_string(s.users));
       }

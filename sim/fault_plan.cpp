@@ -98,17 +98,36 @@ void FaultPlan::validate(const FaultCatalog& catalog) const {
   }
 }
 
+std::string toml_quoted(std::string_view text) {
+  std::string out = "\"";
+  for (const char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (byte < 0x20 || byte == 0x7f) {
+      constexpr char kHex[] = "0123456789abcdef";
+      out += "\\u00";
+      out += kHex[byte >> 4];
+      out += kHex[byte & 0xf];
+    } else {
+      out += c;
+    }
+  }
+  return out + "\"";
+}
+
 std::string FaultPlan::to_toml() const {
   std::string out;
   for (const auto& f : faults) {
     out += "\n[[fault]]\nkind = \"" + std::string(info(f.kind).name) + "\"\n";
     out += "at_ms = " + std::to_string(f.at_ns / runtime::kNanosPerMilli) + "\n";
     out += "heal_ms = " + std::to_string(f.heal_ns / runtime::kNanosPerMilli) + "\n";
-    out += "target = \"" + f.target + "\"\n";
+    out += "target = " + toml_quoted(f.target) + "\n";
     for (const auto& [key, value] : f.params) {
       const ParamSpec* spec = spec_of(info(f.kind), key);
       const bool as_int = spec != nullptr && is_int_param(*spec) && parse_int(value).has_value();
-      out += key + " = " + (as_int ? value : "\"" + value + "\"") + "\n";
+      out += key + " = " + (as_int ? value : toml_quoted(value)) + "\n";
     }
   }
   return out;

@@ -16,6 +16,11 @@
 
 namespace bridgesim::sim {
 
+// `text` as a TOML basic string: quoted, with quotes, backslashes and
+// control characters escaped (TOML forbids the latter raw). Everything that
+// writes a scenario file quotes its strings with it.
+std::string toml_quoted(std::string_view text);
+
 struct Fault {
   runtime::Nanos at_ns = 0;
   runtime::Nanos heal_ns = 0;  // the fault is active in [at, heal)
