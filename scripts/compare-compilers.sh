@@ -5,6 +5,9 @@
 # trace_digest), with the g++ Release build's. Same bytes or exit 1, naming
 # the scenarios whose digests differ.
 # Usage: compare-compilers.sh [GXX_BINARY] [SEEDS]   (defaults: build/cli/bridgesim, 100)
+# CLANG_BINARY=PATH compares with an existing clang build instead (the test
+# command passes its clang ASan+UBSan Debug build: another compiler and
+# another build type in one) and skips the -O0 build.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 gxx_bin=${1:-$top/build/cli/bridgesim}
@@ -12,11 +15,17 @@ seeds=${2:-${DETERMINISM_SEEDS:-100}}
 command -v clang++ >/dev/null || { echo "compare-compilers: clang++ not found (scripts/setup.sh installs clang)" >&2; exit 2; }
 [ -x "$gxx_bin" ] || { echo "compare-compilers: no g++ binary at $gxx_bin (build first)" >&2; exit 2; }
 
-echo "== build (clang, -O0, asserts on)"
-CXX=clang++ cmake -S "$top" -B "$top/build-clang" -G Ninja -DCMAKE_BUILD_TYPE=Release \
-  "-DCMAKE_CXX_FLAGS_RELEASE=-O0" -DBRIDGESIM_TESTS=OFF >/dev/null
-ninja -C "$top/build-clang" -j "${JOBS:-$(nproc)}" bridgesim
-clang_bin=$top/build-clang/cli/bridgesim
+if [ -n "${CLANG_BINARY:-}" ]; then
+  clang_bin=$CLANG_BINARY
+  [ -x "$clang_bin" ] || { echo "compare-compilers: CLANG_BINARY=$clang_bin is not an executable" >&2; exit 2; }
+  grep -qa "clang version" "$clang_bin" || { echo "compare-compilers: $clang_bin was not built by clang" >&2; exit 2; }
+else
+  echo "== build (clang, -O0, asserts on)"
+  CXX=clang++ cmake -S "$top" -B "$top/build-clang" -G Ninja -DCMAKE_BUILD_TYPE=Release \
+    "-DCMAKE_CXX_FLAGS_RELEASE=-O0" -DBRIDGESIM_TESTS=OFF >/dev/null
+  ninja -C "$top/build-clang" -j "${JOBS:-$(nproc)}" bridgesim
+  clang_bin=$top/build-clang/cli/bridgesim
+fi
 
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
@@ -30,7 +39,7 @@ d=json.load(open(sys.argv[1]))
 print("total", d["trace_digest"])
 for r in d["results"]: print(r["scenario"] + ("[" + r["variant"] + "]" if r["variant"] else ""), r["trace_digest"])' "$1"; }
 if cmp -s "$out/gxx.json" "$out/clang.json"; then
-  echo "compare-compilers: g++ -O3 and clang -O0 agree on $seeds seeds of every scenario: trace digest $(digests "$out/gxx.json" | head -1 | cut -d' ' -f2)"
+  echo "compare-compilers: g++ -O3 and clang ($(basename "$(dirname "$(dirname "$clang_bin")")")) agree on $seeds seeds of every scenario: trace digest $(digests "$out/gxx.json" | head -1 | cut -d' ' -f2)"
   exit 0
 fi
 echo "compare-compilers: g++ and clang builds differ:" >&2
