@@ -1,4 +1,8 @@
 // `bridgesim serve`: the only CLI file that touches the real transport.
+#include <cstdlib>
+#include <map>
+#include <string>
+
 #include <CLI/CLI.hpp>
 
 #include "cli/commands.hpp"
@@ -22,8 +26,18 @@ CLI::App* register_serve_command(CLI::App& app) {
   cmd->add_option("--address", o.address, "Address to bind")->capture_default_str();
   cmd->add_option("-p,--port", o.port, "Port to bind (0: any free port, printed)")->capture_default_str();
   cmd->add_option("--jwt-secret", o.jwt_secret,
-                  "HS256 secret for tokens (default: the development secret, which also turns on GET /dev-token)");
-  cmd->add_option("--seed", o.seed, "Seed for run ids and the scripted agents' latencies")->capture_default_str();
+                  "HS256 secret for tokens, at least 32 bytes (visible in ps: prefer --jwt-secret-file or JWT_SECRET)");
+  cmd->add_option("--jwt-secret-file", o.jwt_secret_file,
+                  "Read the HS256 secret from this file (one trailing newline is dropped); else $JWT_SECRET");
+  cmd->add_flag("--dev", o.dev,
+                "Development mode: the public development secret and GET /dev-token (announced; never expose)");
+  cmd->add_option("--seed", o.seed,
+                  "Only with --dev: seed run and session ids and the agents' latencies (default: OS entropy)");
+  const std::map<std::string, runtime::LogFormat> formats{{"text", runtime::LogFormat::kText},
+                                                          {"json", runtime::LogFormat::kJson}};
+  cmd->add_option("--log-format", o.log_format, "Log lines on stderr: text, or json (one object per line)")
+      ->transform(CLI::CheckedTransformer(formats))
+      ->default_str("text");
   cmd->add_option("--max-connections", o.limits.connections_max, "Refuse connections beyond this (HTTP 503)")
       ->capture_default_str()
       ->check(CLI::Range(1, 1'000'000));
@@ -50,13 +64,22 @@ CLI::App* register_serve_command(CLI::App& app) {
   cmd->add_flag("-v,--verbose", o.verbose, "Debug logging (per connection)");
   cmd->footer(
       "Examples:\n"
-      "  bridgesim serve --port 8080          then open http://127.0.0.1:8080/ (chat page; dev token from /dev-token)\n"
-      "  bridgesim serve --port 0 --jwt-secret \"$SECRET\"   (staging-like: no /dev-token)\n"
+      "  bridgesim serve --dev --port 8080    then open http://127.0.0.1:8080/ (chat page; dev token from /dev-token)\n"
+      "  JWT_SECRET=... bridgesim serve --port 0 --log-format json   (staging-like: no /dev-token)\n"
+      "  bridgesim serve --jwt-secret-file /run/secrets/jwt --address 0.0.0.0\n"
+      "Without --dev, serve needs a secret of at least 32 bytes (--jwt-secret, --jwt-secret-file or $JWT_SECRET)\n"
+      "and refuses to start (exit 2) without one.\n"
       "SIGINT/SIGTERM: graceful stop (pending events written, close 1001 to every socket); a second signal: at once.\n"
-      "Exit codes: 0 stopped by a signal, 2 usage error, 3 cannot start (address, port), 4 the event loop failed.");
+      "Exit codes: 0 stopped by a signal, 2 usage error or no usable secret, 3 cannot start (address, port), 4 the "
+      "event loop failed.");
   return cmd;
 }
 
-int run_serve_command() { return net::serve(options()); }
+int run_serve_command() {
+  auto& o = options();
+  // serve itself reads no environment: the CLI hands $JWT_SECRET over.
+  if (const char* env = std::getenv("JWT_SECRET"); env != nullptr) o.jwt_secret_env = std::string(env);
+  return net::serve(o);
+}
 
 }  // namespace bridgesim::cli

@@ -1,6 +1,7 @@
 #include "system/auth.hpp"
 
 #include <algorithm>
+#include <cstdint>
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
@@ -82,59 +83,100 @@ std::string mint_hs256(std::string_view secret, std::string_view sub, std::int64
   return signing_input + "." + base64url_encode(hmac_sha256(secret, signing_input));
 }
 
+bool is_valid_subject(std::string_view sub) {
+  if (sub.empty() || sub.size() > kSubjectBytesMax) return false;
+  return std::all_of(sub.begin(), sub.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
+           c == '@' || c == ':' || c == '-';
+  });
+}
+
+std::string hs256_secret_problem(std::string_view secret) {
+  if (secret.empty()) return "the JWT secret is empty";
+  if (secret.size() < kHs256SecretBytesMin) {
+    return "the JWT secret is " + std::to_string(secret.size()) + " bytes; HS256 needs at least " +
+           std::to_string(kHs256SecretBytesMin) + " (RFC 7518 section 3.2)";
+  }
+  return {};
+}
+
+namespace {
+
+// The header rules: a JSON object, alg exactly HS256, no crit. "" when it passes.
+std::string_view header_problem(std::string_view header) {
+  boost::system::error_code ec;
+  const auto header_json = boost::json::parse(header, ec);
+  if (ec || !header_json.is_object()) return "malformed token: header is not a JSON object";
+  const auto* alg = header_json.as_object().if_contains("alg");
+  if (alg == nullptr || !alg->is_string() || alg->as_string() != "HS256") return token_refusal::kAlg;
+  if (header_json.as_object().contains("crit")) return token_refusal::kCrit;
+  return {};
+}
+
+// An integer claim: nullopt when absent; `bad` set when present but not an
+// integer (a float, a string, out of int64 range).
+std::optional<std::int64_t> integer_claim(const boost::json::object& claims, std::string_view name, bool& bad) {
+  bad = false;
+  const auto* value = claims.if_contains(name);
+  if (value == nullptr) return std::nullopt;
+  if (value->is_int64()) return value->as_int64();
+  if (value->is_uint64() && value->as_uint64() <= static_cast<std::uint64_t>(INT64_MAX)) {
+    return static_cast<std::int64_t>(value->as_uint64());
+  }
+  bad = true;
+  return std::nullopt;
+}
+
+// The time rules: exp after now; nbf and iat, when present, not after now + skew.
+std::string_view time_problem(const boost::json::object& claims, std::int64_t now_unix_s) {
+  bool bad = false;
+  const auto exp = integer_claim(claims, "exp", bad);
+  if (!exp) return token_refusal::kNoExp;
+  if (*exp <= now_unix_s) return token_refusal::kExpired;
+  const auto nbf = integer_claim(claims, "nbf", bad);
+  if (bad) return token_refusal::kBadNbf;
+  if (nbf && *nbf > now_unix_s + kClockSkewS) return token_refusal::kNotYetValid;
+  const auto iat = integer_claim(claims, "iat", bad);
+  if (bad) return token_refusal::kBadIat;
+  if (iat && *iat > now_unix_s + kClockSkewS) return token_refusal::kIssuedInFuture;
+  return {};
+}
+
+std::optional<TokenClaims> refuse(std::string& error, std::string_view reason) {
+  error = std::string(reason);
+  return std::nullopt;
+}
+
+}  // namespace
+
 std::optional<TokenClaims> verify_hs256(std::string_view token, std::string_view secret, std::int64_t now_unix_s,
                                         std::string& error) {
   const auto dot1 = token.find('.');
   const auto dot2 = dot1 == std::string_view::npos ? dot1 : token.find('.', dot1 + 1);
   if (dot2 == std::string_view::npos || token.find('.', dot2 + 1) != std::string_view::npos) {
-    error = "malformed token: expected header.payload.signature";
-    return std::nullopt;
+    return refuse(error, "malformed token: expected header.payload.signature");
   }
   const auto header = base64url_decode(token.substr(0, dot1));
   const auto payload = base64url_decode(token.substr(dot1 + 1, dot2 - dot1 - 1));
   const auto signature = base64url_decode(token.substr(dot2 + 1));
-  if (!header || !payload || !signature) {
-    error = "malformed token: bad base64url";
-    return std::nullopt;
-  }
-  boost::system::error_code ec;
-  const auto header_json = boost::json::parse(*header, ec);
-  if (ec || !header_json.is_object()) {
-    error = "malformed token: header is not a JSON object";
-    return std::nullopt;
-  }
-  const auto* alg = header_json.as_object().if_contains("alg");
-  if (alg == nullptr || !alg->is_string() || alg->as_string() != "HS256") {
-    error = "unsupported token: alg must be HS256";
-    return std::nullopt;
-  }
+  if (!header || !payload || !signature) return refuse(error, "malformed token: bad base64url");
+  if (const std::string_view problem = header_problem(*header); !problem.empty()) return refuse(error, problem);
   const std::string expected = hmac_sha256(secret, token.substr(0, dot2));
   if (signature->size() != expected.size() || CRYPTO_memcmp(signature->data(), expected.data(), expected.size()) != 0) {
-    error = "invalid token signature";
-    return std::nullopt;
+    return refuse(error, token_refusal::kSignature);
   }
+  boost::system::error_code ec;
   const auto payload_json = boost::json::parse(*payload, ec);
-  if (ec || !payload_json.is_object()) {
-    error = "malformed token: payload is not a JSON object";
-    return std::nullopt;
-  }
+  if (ec || !payload_json.is_object()) return refuse(error, "malformed token: payload is not a JSON object");
   const auto& claims = payload_json.as_object();
   const auto* sub = claims.if_contains("sub");
-  const auto* exp = claims.if_contains("exp");
-  if (sub == nullptr || !sub->is_string() || sub->as_string().empty()) {
-    error = "token has no 'sub' claim";
-    return std::nullopt;
+  if (sub == nullptr || !sub->is_string() || sub->as_string().empty()) return refuse(error, token_refusal::kNoSub);
+  if (!is_valid_subject(sub->as_string())) return refuse(error, token_refusal::kBadSub);
+  if (const std::string_view problem = time_problem(claims, now_unix_s); !problem.empty()) {
+    return refuse(error, problem);
   }
-  if (exp == nullptr || !(exp->is_int64() || exp->is_uint64())) {
-    error = "token has no integer 'exp' claim";
-    return std::nullopt;
-  }
-  const std::int64_t exp_s = exp->is_int64() ? exp->as_int64() : static_cast<std::int64_t>(exp->as_uint64());
-  if (exp_s <= now_unix_s) {
-    error = "token expired";
-    return std::nullopt;
-  }
-  return TokenClaims{std::string(sub->as_string()), exp_s};
+  bool bad = false;
+  return TokenClaims{std::string(sub->as_string()), *integer_claim(claims, "exp", bad)};
 }
 
 std::string extract_token(const runtime::HandshakeRequest& request, bool& via_subprotocol) {
@@ -195,7 +237,7 @@ AuthDecision JwtAuthenticator::verify_locally(const runtime::HandshakeRequest& r
   decision.ok = true;
   decision.user_id = claims->sub;
   decision.expires_unix_s = claims->exp;
-  BRIDGESIM_ASSERT(!decision.user_id.empty(), "a verified token names a user");
+  BRIDGESIM_ASSERT(is_valid_subject(decision.user_id), "a verified token names a user in the subject charset");
   BRIDGESIM_ASSERT(claims->exp > clock_.now_ns() / runtime::kNanosPerSecond, "a verified token has not expired");
   if (via_subprotocol) decision.subprotocol = std::string(kSubprotocol);
   return decision;

@@ -2,6 +2,7 @@
 // Authentication at the WebSocket handshake: local HS256 JWT verification.
 // Fails closed: anything not provably a valid, unexpired token for a user is
 // refused before a single event flows.
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -37,8 +38,46 @@ struct TokenClaims {
   std::int64_t exp = 0;  // seconds since the Unix epoch
 };
 
-// Verifies an HS256 JWT: header alg, signature (constant time), sub, exp.
-// Returns the claims or sets `error`.
+// The token rules (RFC 8725, docs/protocol.md section 1), in the order they
+// are checked:
+//  * the header is a JSON object whose `alg` is exactly "HS256" (none, other
+//    algorithms and a missing alg are refused) and that has no `crit` (no
+//    extension is understood, so RFC 7515 section 4.1.11 says refuse);
+//  * the signature verifies (constant time);
+//  * `sub` is 1 to kSubjectBytesMax bytes of [A-Za-z0-9._@:-]: it becomes the
+//    user id, which is logged and compared, so nothing else may pass;
+//  * `exp` is an integer after now (no leeway: the socket closes at exp);
+//  * `nbf` and `iat`, when present, are integers no later than now plus
+//    kClockSkewS (a server clock slightly behind the issuer's is tolerated).
+constexpr std::size_t kSubjectBytesMax = 128;
+constexpr std::int64_t kClockSkewS = 30;
+// An HS256 key shorter than the hash output is refused (RFC 7518 section 3.2).
+constexpr std::size_t kHs256SecretBytesMin = 32;
+
+// The refusal reasons (the 401 body and the log line say them).
+namespace token_refusal {
+constexpr std::string_view kAlg = "unsupported token: alg must be HS256";
+constexpr std::string_view kCrit = "unsupported token: crit header";
+constexpr std::string_view kSignature = "invalid token signature";
+constexpr std::string_view kNoSub = "token has no 'sub' claim";
+constexpr std::string_view kBadSub = "token 'sub' is not 1 to 128 of A-Z a-z 0-9 . _ @ : -";
+constexpr std::string_view kNoExp = "token has no integer 'exp' claim";
+constexpr std::string_view kExpired = "token expired";
+constexpr std::string_view kBadNbf = "token 'nbf' is not an integer";
+constexpr std::string_view kNotYetValid = "token not yet valid (nbf)";
+constexpr std::string_view kBadIat = "token 'iat' is not an integer";
+constexpr std::string_view kIssuedInFuture = "token issued in the future (iat)";
+}  // namespace token_refusal
+
+// A user id a token may carry: 1 to kSubjectBytesMax of [A-Za-z0-9._@:-].
+bool is_valid_subject(std::string_view sub);
+
+// Why `secret` cannot sign HS256 tokens for a real server ("" when it can):
+// empty, or shorter than kHs256SecretBytesMin bytes. Never quotes the secret.
+std::string hs256_secret_problem(std::string_view secret);
+
+// Verifies an HS256 JWT by the rules above. Returns the claims or sets
+// `error` to one of the token_refusal reasons (or a "malformed token: ..." one).
 std::optional<TokenClaims> verify_hs256(std::string_view token, std::string_view secret, std::int64_t now_unix_s,
                                         std::string& error);
 // Makes an HS256 JWT for `sub` expiring at `exp_unix_s` (clients, tests, dev tokens).

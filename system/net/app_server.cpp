@@ -18,12 +18,13 @@ namespace bridgesim::net {
 // the App holds the runtime, the Server calls the App, the thread runs them.
 struct AppServer::Parts {
   explicit Parts(const AppServerOptions& options)
-      : random(options.seed), logger(runtime::make_logger(options.log_name, clock, options.log_to_stderr)) {}
+      : random(make_real_random(options.seed)),
+        logger(runtime::make_logger(options.log_name, clock, options.log_to_stderr)) {}
 
   boost::asio::io_context io{1};  // one thread: the system's
   RealClock clock;
   AsioTimers timers{io};
-  SeededRandom random;
+  std::unique_ptr<runtime::Random> random;
   runtime::Logger logger;
   std::optional<system::App> app;
   std::optional<Server> server;
@@ -40,7 +41,7 @@ const runtime::Logger& AppServer::logger() const { return parts_->logger; }
 
 system::App& AppServer::make_app(system::AppConfig config, system::Components components, runtime::EventRelay* relay) {
   if (parts_->app) throw std::logic_error("AppServer::make_app: the App exists already");
-  system::Runtime runtime{parts_->clock, parts_->timers, parts_->random, parts_->logger, relay};
+  system::Runtime runtime{parts_->clock, parts_->timers, *parts_->random, parts_->logger, relay};
   return parts_->app.emplace(std::move(config), std::move(runtime), std::move(components));
 }
 

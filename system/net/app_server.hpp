@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "system/app.hpp"
@@ -28,7 +29,10 @@ class io_context;
 namespace bridgesim::net {
 
 struct AppServerOptions {
-  std::uint64_t seed = 1;  // the SeededRandom: run ids and the scripted agents' latencies
+  // Run and session ids and the scripted agents' latencies: empty (the
+  // default, and `serve`'s) draws them from OS entropy, so no two servers
+  // hand out the same ids; a value seeds a SeededRandom (reproducible).
+  std::optional<std::uint64_t> seed;
   std::string log_name = "bridgesim";
   bool log_to_stderr = false;  // false: the logger discards everything
 };

@@ -5,7 +5,7 @@
 // "jwt.<base64url(jwt)>"), sends a user_message and lists the events as they
 // arrive; and GET /dev-token?user=NAME, which mints a token with the
 // development secret so the page works without a token service. Dev tokens
-// exist only while the server runs with the development secret.
+// exist only in development mode (`serve --dev`).
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -17,7 +17,7 @@
 namespace bridgesim::net {
 
 struct ChatPageOptions {
-  // Non-empty only when the server runs with the development secret: then
+  // Non-empty only in development mode (`serve --dev`): then
   // GET /dev-token mints with it; otherwise /dev-token is 404.
   std::string dev_secret;
   std::int64_t dev_token_ttl_s = 3'600;

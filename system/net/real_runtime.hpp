@@ -1,10 +1,15 @@
 #pragma once
 // The runtime seam (system/runtime/) implemented for the real world: wall
-// time, Asio timers on the server's io_context, and a seeded PRNG. Together
-// with server.hpp this is the only place the system meets real time.
+// time, Asio timers on the server's io_context, and randomness: OS entropy
+// by default (run and session ids nobody can predict), a seeded PRNG when a
+// caller asks for reproducibility. Together with server.hpp this is the only
+// place the system meets real time.
 #include <array>
+#include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <memory>
+#include <optional>
 
 #include "system/runtime/clock.hpp"
 #include "system/runtime/random.hpp"
@@ -36,6 +41,8 @@ class AsioTimers final : public runtime::Timers {
 };
 
 // The same generator as the simulated world's (system/runtime/xoshiro.hpp).
+// Predictable by design: benchmarks and tests that replay, never ids a
+// stranger must not guess.
 class SeededRandom final : public runtime::Random {
  public:
   explicit SeededRandom(std::uint64_t seed) : generator_(seed) {}
@@ -44,5 +51,25 @@ class SeededRandom final : public runtime::Random {
  private:
   runtime::Xoshiro256ss generator_;
 };
+
+// The kernel's CSPRNG (getrandom(2)), read kBufferWords words at a time.
+// Throws std::system_error when the kernel cannot answer: no id is ever
+// made from anything weaker.
+class OsEntropyRandom final : public runtime::Random {
+ public:
+  std::uint64_t next_u64() override;
+
+ private:
+  static constexpr std::size_t kBufferWords = 32;
+  std::array<std::uint64_t, kBufferWords> buffer_{};
+  std::size_t used_ = kBufferWords;  // all used: the first call reads
+};
+
+// 64 bits from the kernel's CSPRNG, for one-off draws.
+std::uint64_t os_entropy_u64();
+
+// The real world's randomness: SeededRandom(*seed), or OS entropy when
+// `seed` is empty (the default everywhere `serve` hands out ids).
+std::unique_ptr<runtime::Random> make_real_random(std::optional<std::uint64_t> seed);
 
 }  // namespace bridgesim::net

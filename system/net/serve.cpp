@@ -1,14 +1,19 @@
 #include "system/net/serve.hpp"
 
 #include <algorithm>
+#include <cerrno>
 #include <csignal>
+#include <cstring>
 #include <exception>
+#include <fstream>
 #include <iostream>
+#include <iterator>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 
 #include "system/app.hpp"
+#include "system/auth.hpp"
 #include "system/net/app_server.hpp"
 #include "system/net/chat_page.hpp"
 #include "system/runtime/invariant.hpp"
@@ -46,26 +51,96 @@ ServerLimits serve_default_limits() {
   return limits;
 }
 
-system::AppConfig app_config_for(const ServeOptions& options) {
+namespace {
+
+ServeSecret refused(std::string error) { return ServeSecret{{}, false, {}, std::move(error)}; }
+
+// The file's bytes, one trailing "\n" or "\r\n" dropped (editors add one).
+ServeSecret secret_from_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return refused("cannot read --jwt-secret-file " + path + ": " + std::strerror(errno));
+  std::string secret((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (!secret.empty() && secret.back() == '\n') secret.pop_back();
+  if (!secret.empty() && secret.back() == '\r') secret.pop_back();
+  return ServeSecret{std::move(secret), false, "--jwt-secret-file " + path, {}};
+}
+
+ServeSecret development_secret(const ServeOptions& options) {
+  if (options.jwt_secret || options.jwt_secret_file || options.jwt_secret_env) {
+    return refused(
+        "--dev uses the public development secret, but a secret was given (--jwt-secret, --jwt-secret-file or "
+        "JWT_SECRET): drop --dev to use it, or drop the secret");
+  }
+  return ServeSecret{system::AppConfig{}.jwt_secret, true, "--dev", {}};
+}
+
+}  // namespace
+
+ServeSecret resolve_serve_secret(const ServeOptions& options) {
+  if (options.dev) return development_secret(options);
+  if (options.seed) return refused("--seed makes run and session ids predictable: only with --dev");
+  if (options.jwt_secret && options.jwt_secret_file) return refused("give one of --jwt-secret and --jwt-secret-file");
+  ServeSecret chosen;
+  if (options.jwt_secret) {
+    chosen = ServeSecret{*options.jwt_secret, false, "--jwt-secret", {}};
+  } else if (options.jwt_secret_file) {
+    chosen = secret_from_file(*options.jwt_secret_file);
+  } else if (options.jwt_secret_env) {
+    chosen = ServeSecret{*options.jwt_secret_env, false, "JWT_SECRET", {}};
+  } else {
+    return refused("no JWT secret: give --jwt-secret-file PATH, set JWT_SECRET or pass --jwt-secret (at least " +
+                   std::to_string(system::kHs256SecretBytesMin) +
+                   " bytes), or --dev for the public development secret and /dev-token");
+  }
+  if (!chosen.error.empty()) return chosen;
+  if (const std::string problem = system::hs256_secret_problem(chosen.secret); !problem.empty()) {
+    return refused(chosen.source + ": " + problem);
+  }
+  if (chosen.secret == system::AppConfig{}.jwt_secret) {
+    return refused(chosen.source + " is the public development secret: use --dev for development");
+  }
+  return chosen;
+}
+
+system::AppConfig app_config_for(const ServeOptions& options, const ServeSecret& secret) {
+  BRIDGESIM_ASSERT(secret.error.empty() && !secret.secret.empty(), "serve configures the system with a usable secret");
   system::AppConfig config;
-  if (!options.jwt_secret.empty()) config.jwt_secret = options.jwt_secret;
+  config.jwt_secret = secret.secret;
   // The transport closes larger frames 1009 before the system could answer them.
   config.frame_bytes_max = std::min(options.app_frame_bytes_max, options.limits.frame_bytes_max);
   config.outbound_frames_max = options.limits.outbound_frames_max;
   return config;
 }
 
+namespace {
+
+void announce_development_mode(const runtime::Logger& logger, bool seeded) {
+  logger->warn("*** DEVELOPMENT MODE (--dev) ***");
+  logger->warn("tokens are signed with the PUBLIC development secret, and GET /dev-token hands one to anyone");
+  if (seeded) logger->warn("--seed: run and session ids are predictable");
+  logger->warn("never expose this server; without --dev, serve needs --jwt-secret-file or JWT_SECRET");
+}
+
+}  // namespace
+
 int serve(const ServeOptions& options) {
+  const ServeSecret secret = resolve_serve_secret(options);
+  if (!secret.error.empty()) {
+    std::cerr << "serve: error: " << secret.error << std::endl;
+    return kServeBadConfig;
+  }
   AppServer host({.seed = options.seed, .log_name = "bridgesim", .log_to_stderr = true});
   const runtime::Logger& logger = host.logger();
+  runtime::set_log_format(logger, host.clock(), options.log_format);
   if (options.verbose) logger->set_level(spdlog::level::debug);
 
-  const system::AppConfig config = app_config_for(options);
+  const system::AppConfig config = app_config_for(options, secret);
   ChatPageOptions page;
-  if (options.jwt_secret.empty()) {
-    logger->warn(
-        "no JWT secret given: using the development secret and serving GET /dev-token; do not expose this server");
+  if (secret.dev) {
+    announce_development_mode(logger, options.seed.has_value());
     page.dev_secret = config.jwt_secret;
+  } else {
+    logger->info("JWT secret from {}; GET /dev-token is off", secret.source);
   }
   system::App& app = host.make_app(config, system::Components::defaults());
   if (!app.health().ok) logger->warn("serving unhealthy: /health answers 503 and upgrades are refused");

@@ -86,5 +86,26 @@ expect "unwritable report path" 2 "cannot write /proc/nope/x.json" -- "$bin" run
 expect "serve: bad port" 2 "--port" -- "$bin" serve --port 99999
 expect "serve: zero frame cap" 2 "--max-frame-bytes: Value 0 not in range 1 to" -- "$bin" serve --max-frame-bytes 0
 expect "serve: unknown option" 2 "--bogus" -- "$bin" serve --bogus
+# serve fails closed on its secret (issue 13): no usable secret, no server
+# (exit 2, before binding); development mode only by --dev, announced.
+expect "serve: empty secret" 2 "serve: error: --jwt-secret: the JWT secret is empty" -- \
+  env -u JWT_SECRET "$bin" serve --port 0 --jwt-secret ""
+expect "serve: empty JWT_SECRET" 2 "serve: error: JWT_SECRET: the JWT secret is empty" -- \
+  env JWT_SECRET= "$bin" serve --port 0
+expect "serve: no secret" 2 "serve: error: no JWT secret: .*--dev" -- env -u JWT_SECRET "$bin" serve --port 0
+expect "serve: short secret" 2 "the JWT secret is 31 bytes; HS256 needs at least 32" -- \
+  env -u JWT_SECRET "$bin" serve --port 0 --jwt-secret "$(printf 'k%.0s' $(seq 31))"
+expect "serve: unreadable secret file" 2 "cannot read --jwt-secret-file $tmp/nope" -- \
+  env -u JWT_SECRET "$bin" serve --port 0 --jwt-secret-file "$tmp/nope"
+expect "serve: seed without --dev" 2 "--seed makes run and session ids predictable" -- \
+  env JWT_SECRET="$(printf 'k%.0s' $(seq 32))" "$bin" serve --port 0 --seed 3
+expect "serve: bad log format" 2 "--log-format" -- "$bin" serve --dev --log-format xml
+env -u JWT_SECRET "$bin" serve --dev --port 0 >"$tmp/dev.out" 2>"$tmp/dev.err" &
+dev_pid=$!
+for _ in $(seq 100); do grep -q listening "$tmp/dev.out" && break; sleep 0.05; done
+kill -TERM "$dev_pid" 2>/dev/null; wait "$dev_pid"; dev_code=$?
+if grep -q "listening on http://127.0.0.1:" "$tmp/dev.out" && grep -q "DEVELOPMENT MODE (--dev)" "$tmp/dev.err" \
+  && [ "$dev_code" = 0 ]; then passes=$((passes + 1)); else
+  echo "FAIL serve --dev: exit $dev_code, stdout '$(cat "$tmp/dev.out")'"; head -5 "$tmp/dev.err"; fails=$((fails + 1)); fi
 
 expect_summary ""

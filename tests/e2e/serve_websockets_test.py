@@ -23,7 +23,8 @@ import urllib.request
 
 import websockets
 
-DEV_SECRET = "bridgesim-dev-secret"  # system/app.hpp: AppConfig::jwt_secret
+DEV_SECRET = "bridgesim-dev-secret"  # system/app.hpp: AppConfig::jwt_secret (serve --dev only)
+OWN_SECRET = "e2e-own-secret-of-at-least-32-bytes"  # HS256 needs 32 bytes or more
 LIFECYCLE = ["agent_started", "agent_thinking", "tool_executing", "tool_completed", "agent_completed"]
 STEP_TIMEOUT_S = 5
 failures = []
@@ -49,11 +50,12 @@ def mint_hs256(secret: str, sub: str, exp: int) -> str:
 
 
 class Server:
-    """`bridgesim serve --port 0` as a child process; stderr is kept."""
+    """`bridgesim serve --port 0 EXTRA...` as a child process; stderr is kept."""
 
     def __init__(self, binary, *extra):
+        env = {k: v for k, v in os.environ.items() if k != "JWT_SECRET"}  # --dev refuses a second secret
         self.proc = subprocess.Popen([binary, "serve", "--address", "127.0.0.1", "--port", "0", *extra],
-                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
         self.stderr_lines = []
         threading.Thread(target=self._drain_stderr, daemon=True).start()
         self.port = self._read_port()
@@ -241,7 +243,7 @@ async def dev_token_works(server, token):
 
 async def own_secret_checks(binary):
     """With --jwt-secret: no dev tokens, and dev-secret tokens are refused."""
-    server = Server(binary, "--jwt-secret", "e2e-own-secret")
+    server = Server(binary, "--jwt-secret", OWN_SECRET)
     try:
         status, _, _ = http("GET", server.url("/dev-token?user=dana"))
         check(status == 404, f"--jwt-secret: GET /dev-token is 404 (got {status})")
@@ -252,7 +254,7 @@ async def own_secret_checks(binary):
                 check(False, "--jwt-secret: a dev-secret token is refused")
         except websockets.exceptions.InvalidStatusCode as e:
             check(e.status_code == 401, f"--jwt-secret: a dev-secret token gets 401 (got {e.status_code})")
-        own = mint_hs256("e2e-own-secret", "erin", int(time.time()) + 3600)
+        own = mint_hs256(OWN_SECRET, "erin", int(time.time()) + 3600)
         async with websockets.connect(server.ws_url(), extra_headers={"Authorization": "Bearer " + own},
                                       open_timeout=STEP_TIMEOUT_S) as ws:
             check((await recv_json(ws)).get("user_id") == "erin", "--jwt-secret: its own tokens work")
@@ -273,7 +275,7 @@ def log_checks(log):
 
 
 async def main(binary):
-    server = Server(binary)
+    server = Server(binary, "--dev")
     try:
         token = http_checks(server)
         if token:

@@ -1,12 +1,15 @@
 // The real world's runtime: wall clock, Asio timers, seeded randomness.
 #include <chrono>
 #include <cstdint>
+#include <set>
 #include <string>
 #include <vector>
 
 #include <gtest/gtest.h>
 #include <boost/asio/io_context.hpp>
 
+#include "system/auth.hpp"
+#include "system/net/app_server.hpp"
 #include "system/net/real_runtime.hpp"
 
 namespace bridgesim::net {
@@ -50,6 +53,42 @@ TEST(NetRealRuntime, SeededRandomRepeatsPerSeed) {
     EXPECT_GE(v, 3u);
     EXPECT_LE(v, 9u);
   }
+}
+
+TEST(NetRealRuntime, OsEntropyNeverRepeatsAcrossFreshGenerators) {
+  // Two generators made the same way, as two fresh servers make them: a
+  // seeded one would repeat here (SeededRandomRepeatsPerSeed).
+  OsEntropyRandom a, b;
+  std::set<std::uint64_t> seen;
+  for (int i = 0; i < 100; ++i) {  // more than one buffer's worth
+    seen.insert(a.next_u64());
+    seen.insert(b.next_u64());
+  }
+  EXPECT_EQ(seen.size(), 200u) << "64-bit draws collide with probability ~1e-15";
+  EXPECT_NE(os_entropy_u64(), os_entropy_u64());
+}
+
+// The first run id a fresh real system hands out (POST execute; serve's
+// allow-all auth service confirms the identity at once).
+std::string first_run_id(AppServerOptions options) {
+  AppServer host(std::move(options));
+  system::App& app = host.make_app(system::AppConfig{}, system::Components::defaults());
+  const std::int64_t now_s = host.clock().now_ns() / runtime::kNanosPerSecond;
+  const std::string authorization = "Bearer " + system::mint_hs256(app.config().jwt_secret, "alice", now_s + 60);
+  const system::HttpResponse r =
+      app.handle_http({"POST", "/api/agent/v2/execute", authorization, R"({"thread_id":"t","input":"x"})"});
+  EXPECT_EQ(r.status, 202) << r.body;
+  const auto at = r.body.find("\"run_id\":\"");
+  return at == std::string::npos ? "" : r.body.substr(at + 10, 20);
+}
+
+TEST(NetRealRuntime, TwoFreshRealSystemsHandOutDifferentFirstRunIds) {
+  const std::string a = first_run_id({});
+  const std::string b = first_run_id({});
+  ASSERT_EQ(a.substr(0, 4), "run-") << a;
+  EXPECT_NE(a, b) << "a fresh server's first run id must not be guessable from another's";
+  // Asked for, a seed still reproduces them (benchmarks, replays).
+  EXPECT_EQ(first_run_id({.seed = 5}), first_run_id({.seed = 5}));
 }
 
 }  // namespace

@@ -13,6 +13,7 @@ cleanup() {
 }
 trap cleanup EXIT
 . "$(dirname "$0")/../support/expect.sh"
+unset JWT_SECRET  # serve --dev refuses a second secret source
 
 expect "help" 0 "delivery, isolation, protocol and auth" -- "$bin" probe --help
 expect "no url" 2 "--url is required" -- "$bin" probe
@@ -24,14 +25,14 @@ expect "zero users" 2 "users" -- "$bin" probe --url ws://127.0.0.1:8080/ws --use
 expect "unknown scenario" 2 "no scenario named 'nope'" -- "$bin" probe --url ws://127.0.0.1:8080/ws --scenario nope
 
 # A port nothing listens on: the port of a server that has just stopped.
-"$bin" serve --port 0 >"$tmp/gone.out" 2>/dev/null &
+"$bin" serve --dev --port 0 >"$tmp/gone.out" 2>/dev/null &
 gone_pid=$!
 for _ in $(seq 100); do grep -q listening "$tmp/gone.out" && break; sleep 0.05; done
 gone_port=$(grep -oE '[0-9]+$' "$tmp/gone.out")
 kill "$gone_pid"; wait "$gone_pid" 2>/dev/null
 expect "unreachable" 2 "cannot reach ws://127.0.0.1:$gone_port/ws" -- "$bin" probe --url "ws://127.0.0.1:$gone_port/ws"
 
-"$bin" serve --port 0 >"$tmp/serve.out" 2>"$tmp/serve.err" &
+"$bin" serve --dev --port 0 >"$tmp/serve.out" 2>"$tmp/serve.err" &
 serve_pid=$!
 for _ in $(seq 100); do grep -q listening "$tmp/serve.out" && break; sleep 0.05; done
 port=$(grep -oE '[0-9]+$' "$tmp/serve.out")

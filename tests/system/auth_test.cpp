@@ -130,14 +130,52 @@ rc::Gen<std::string> utf8_subject() {
                       });
 }
 
-RC_GTEST_PROP(SystemAuthJwt, MintVerifyRoundTripsAnySubject, ()) {
-  const std::string sub = *utf8_subject();
+// Subjects of the documented charset: 1 to 128 of [A-Za-z0-9._@:-].
+rc::Gen<std::string> valid_subject() {
+  static constexpr std::string_view kCharset = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._@:-";
+  return rc::gen::mapcat(rc::gen::inRange<std::size_t>(1, kSubjectBytesMax + 1), [](std::size_t size) {
+    return rc::gen::container<std::string>(size, rc::gen::elementOf(kCharset));
+  });
+}
+
+RC_GTEST_PROP(SystemAuthJwt, MintVerifyRoundTripsAnyValidSubject, ()) {
+  const std::string sub = *valid_subject();
   const std::int64_t exp = *rc::gen::inRange<std::int64_t>(kNow + 1, kNow + 10'000'000);
   std::string error;
   const auto claims = verify_hs256(mint_hs256(kSecret, sub, exp), kSecret, kNow, error);
   RC_ASSERT(claims.has_value());
   RC_ASSERT(claims->sub == sub);
   RC_ASSERT(claims->exp == exp);
+}
+
+// A subject with any character outside the charset is refused, signed or not:
+// it would become a user id in logs and in every comparison.
+RC_GTEST_PROP(SystemAuthJwt, AnySubjectOutsideTheCharsetIsRefused, ()) {
+  const std::string sub = *utf8_subject();
+  RC_PRE(!is_valid_subject(sub));
+  RC_ASSERT(refusal(mint_hs256(kSecret, sub, kLater)) == std::string(token_refusal::kBadSub));
+}
+
+TEST(SystemAuthJwt, HostileSubjectsAreRefusedWithAReason) {
+  for (const std::string& sub :
+       {std::string("alice\nbob"), std::string("alice\r"), std::string("al\0ce", 6), std::string("\x1b[31mroot"),
+        std::string("admin\xe2\x80\xae"),  // U+202E RIGHT-TO-LEFT OVERRIDE
+        std::string("\xe2\x81\xa6x"),      // U+2066 LEFT-TO-RIGHT ISOLATE
+        std::string("al ice"), std::string("alice/bob"), std::string("ali\"ce"), std::string("jos\xc3\xa9"),
+        std::string(kSubjectBytesMax + 1, 'a'), std::string(5'000, 'a')}) {
+    EXPECT_EQ(refusal(mint_hs256(kSecret, sub, kLater)), token_refusal::kBadSub) << "sub of " << sub.size() << " bytes";
+  }
+  EXPECT_EQ(refusal(mint_hs256(kSecret, std::string(kSubjectBytesMax, 'a'), kLater)), "");
+  EXPECT_EQ(refusal(mint_hs256(kSecret, "user.name_1@example.com:tenant-2", kLater)), "");
+  EXPECT_EQ(refusal(mint_hs256(kSecret, "", kLater)), token_refusal::kNoSub);
+}
+
+TEST(SystemAuthJwt, IsValidSubjectMatchesTheDocumentedCharset) {
+  for (int c = 0; c < 256; ++c) {
+    const std::string one(1, static_cast<char>(c));
+    const bool documented = std::isalnum(c) != 0 || c == '.' || c == '_' || c == '@' || c == ':' || c == '-';
+    EXPECT_EQ(is_valid_subject(one), documented && c < 0x80) << "byte " << c;
+  }
 }
 
 TEST(SystemAuthJwt, ForgedSignatureIsRefused) {
@@ -193,6 +231,55 @@ TEST(SystemAuthJwt, OnlyHs256IsAccepted) {
   EXPECT_EQ(refusal(sign(R"({"alg":"HS256"})", payload)), "");
 }
 
+TEST(SystemAuthJwt, ACritHeaderIsRefusedWhateverItLists) {
+  // RFC 7515 section 4.1.11: extensions listed in crit must be understood;
+  // this verifier understands none.
+  const std::string payload = R"({"sub":"alice","exp":)" + std::to_string(kLater) + "}";
+  EXPECT_EQ(refusal(sign(R"({"alg":"HS256","crit":["exp"]})", payload)), token_refusal::kCrit);
+  EXPECT_EQ(refusal(sign(R"({"alg":"HS256","crit":["b64"],"b64":false})", payload)), token_refusal::kCrit);
+  EXPECT_EQ(refusal(sign(R"({"alg":"HS256","crit":[]})", payload)), token_refusal::kCrit);
+  EXPECT_EQ(refusal(sign(R"({"alg":"HS256","crit":null})", payload)), token_refusal::kCrit);
+  EXPECT_EQ(refusal(sign(R"({"alg":"HS256","kid":"k1"})", payload)), "") << "other header fields are ignored";
+}
+
+std::string with_times(const std::string& extra) {
+  return sign(kHs256Header, R"({"sub":"alice","exp":)" + std::to_string(kLater) + extra + "}");
+}
+
+TEST(SystemAuthJwt, NbfInTheFutureBeyondTheSkewIsRefused) {
+  EXPECT_EQ(refusal(with_times(",\"nbf\":" + std::to_string(kNow + kClockSkewS + 1))), token_refusal::kNotYetValid);
+  EXPECT_EQ(refusal(with_times(",\"nbf\":" + std::to_string(kNow + 3600))), token_refusal::kNotYetValid);
+  EXPECT_EQ(refusal(with_times(",\"nbf\":" + std::to_string(kNow + kClockSkewS))), "") << "within the skew";
+  EXPECT_EQ(refusal(with_times(",\"nbf\":" + std::to_string(kNow - 10))), "");
+  EXPECT_EQ(refusal(with_times(R"(,"nbf":"soon")")), token_refusal::kBadNbf);
+  EXPECT_EQ(refusal(with_times(R"(,"nbf":1.5)")), token_refusal::kBadNbf);
+}
+
+TEST(SystemAuthJwt, IatInTheFutureBeyondTheSkewIsRefused) {
+  EXPECT_EQ(refusal(with_times(",\"iat\":" + std::to_string(kNow + kClockSkewS + 1))), token_refusal::kIssuedInFuture);
+  EXPECT_EQ(refusal(with_times(",\"iat\":" + std::to_string(kNow + kClockSkewS))), "") << "within the skew";
+  EXPECT_EQ(refusal(with_times(",\"iat\":" + std::to_string(kNow - 60))), "");
+  EXPECT_EQ(refusal(with_times(R"(,"iat":[1])")), token_refusal::kBadIat);
+  EXPECT_EQ(refusal(with_times(R"(,"iat":18446744073709551615)")), token_refusal::kBadIat);
+}
+
+TEST(SystemAuthJwt, TheTimeRulesFollowTheCallersNow) {
+  // One token, nbf = iat = kNow + 100: refused until the clock is within the skew.
+  const std::string token =
+      with_times(",\"nbf\":" + std::to_string(kNow + 100) + ",\"iat\":" + std::to_string(kNow + 100));
+  EXPECT_EQ(refusal(token, kSecret, kNow), token_refusal::kNotYetValid);
+  EXPECT_EQ(refusal(token, kSecret, kNow + 100 - kClockSkewS), "");
+}
+
+TEST(SystemAuthSecret, ShorterThan32BytesOrEmptyIsAProblem) {
+  EXPECT_EQ(kHs256SecretBytesMin, 32u);
+  EXPECT_EQ(hs256_secret_problem(""), "the JWT secret is empty");
+  EXPECT_EQ(hs256_secret_problem(std::string(31, 'x')),
+            "the JWT secret is 31 bytes; HS256 needs at least 32 (RFC 7518 section 3.2)");
+  EXPECT_EQ(hs256_secret_problem(std::string(32, 'x')), "");
+  EXPECT_EQ(hs256_secret_problem(std::string(4096, 'x')), "");
+}
+
 TEST(SystemAuthJwt, GarbageIsRefused) {
   const std::string valid = mint_hs256(kSecret, "alice", kLater);
   for (const std::string& garbage :
@@ -206,7 +293,7 @@ TEST(SystemAuthJwt, GarbageIsRefused) {
 // Every single-byte change of a valid token is refused -- except in the
 // signature's last character, covered by the  test below.
 RC_GTEST_PROP(SystemAuthJwt, ChangingAnyByteBeforeTheLastIsRefused, ()) {
-  const std::string token = mint_hs256(kSecret, *utf8_subject(), kLater);
+  const std::string token = mint_hs256(kSecret, *valid_subject(), kLater);
   const std::size_t at = *rc::gen::inRange<std::size_t>(0, token.size() - 1);
   const char replacement = *rc::gen::distinctFrom(token[at]);
   std::string changed = token;

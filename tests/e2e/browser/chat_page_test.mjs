@@ -1,5 +1,5 @@
 // A person's path through the chat page, in headless Chromium (Debian's,
-// driven by playwright-core): start `bridgesim serve --port 0`, open
+// driven by playwright-core): start `bridgesim serve --dev --port 0`, open
 // http://127.0.0.1:PORT/, get a dev token through the page, connect (the
 // token travels in the WebSocket subprotocols, as browsers must send it),
 // send a message, wait for the five events in the page, take a screenshot,
@@ -35,7 +35,8 @@ function finish() {
 
 // Starts serve on an ephemeral port; resolves to { child, port, stderr }.
 async function startServe(binary) {
-  const child = spawn(binary, ['serve', '--address', '127.0.0.1', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(binary, ['serve', '--dev', '--address', '127.0.0.1', '--port', '0'],
+                      { stdio: ['ignore', 'pipe', 'pipe'] });
   serveChild = child;
   const stderr = [];
   readline.createInterface({ input: child.stderr }).on('line', (line) => stderr.push(line));
