@@ -3,14 +3,14 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <chrono>
+#include <cerrno>
+#include <csignal>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <optional>
 #include <set>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -18,47 +18,38 @@
 
 #include "cli/bench_command.hpp"
 #include "cli/bench_regressions_command.hpp"
+#include "cli/cli_support.hpp"
 #include "cli/probe_command.hpp"
 #include "cli/report_command.hpp"
+#include "cli/sim_commands.hpp"
 #include "harness/determinism.hpp"
 #include "harness/harness.hpp"
+#include "harness/interrupt.hpp"
 #include "reports/reports.hpp"
-#include "scenarios/fault_catalog.hpp"
 #include "scenarios/world.hpp"
-#include "sim/fault_plan.hpp"
 #include "sim/trace.hpp"
 
 namespace bridgesim::cli {
 namespace {
 
-const scenarios::Variant* variant_or_throw(const std::string& name) {
-  if (name.empty()) return nullptr;
-  const auto* v = scenarios::find_variant(name);
-  if (v == nullptr) throw UsageError("unknown variant '" + name + "' (see `bridgesim list`)");
-  return v;
-}
-
-void check_property_names(const scenarios::Scenario& s) {
-  for (const auto& p : s.properties) {
-    if (properties::find_property(p) == nullptr) {
-      throw scenarios::ScenarioError(s.source + ":1: unknown property '" + p + "' (see `bridgesim list`)");
-    }
-  }
-}
-
+// The command line as a shell would take it back, the binary as invoked.
 std::string command_line(int argc, char** argv) {
-  std::string out = "bridgesim";
-  for (int i = 1; i < argc; ++i) out += std::string(" ") + argv[i];
+  std::string out = harness::shell_quote(harness::program_name());
+  for (int i = 1; i < argc; ++i) out += " " + harness::shell_quote(argv[i]);
   return out;
 }
 
 // ---- run ----------------------------------------------------------------
 
+// Seeds per scenario in one invocation; more go in shards or several ranges.
+constexpr std::uint64_t kSeedsMax = 100'000'000;
+
 struct RunArgs {
   std::vector<std::string> scenarios;
+  std::vector<std::string> excludes;
   std::string scenario_dir = harness::default_scenario_dir();
-  std::uint64_t seeds = 100;
-  std::uint64_t seed_start = 1;
+  std::string seeds = "100";
+  std::string seed_start = "1";
   std::string seed_range;  // "A..B", inclusive
   std::string shard;       // "K/N"
   std::string variant;
@@ -67,6 +58,7 @@ struct RunArgs {
   bool swarm = false;
   bool check_determinism = false;
   bool fault_stats = false;
+  bool allow_empty = false;
   std::string junit, json, markdown, html;
   std::size_t max_failures_printed = 10;
 };
@@ -78,12 +70,13 @@ void add_divergences(const harness::SweepSpec& spec, reports::ScenarioResult& re
   std::set<std::uint64_t> failing;
   for (const auto& f : result.failures) failing.insert(f.seed);
   for (std::uint64_t seed = spec.seed_first; seed < spec.seed_first + result.seeds_run; ++seed) {
+    if (harness::stop_signal() != 0) break;
     const auto d = harness::check_determinism(spec.scenario, seed, spec.variant, spec.force_swarm);
     if (!d) continue;
     result.failures.push_back({seed, "determinism",
                                "the trace differs between two runs at record #" + std::to_string(d->record_index) +
                                    ": first run '" + d->first + "', second run '" + d->second + "'",
-                               harness::replay_command(spec.scenario, seed, spec.variant)});
+                               harness::replay_command(spec.scenario, seed, spec.variant, spec.force_swarm, true)});
     if (failing.insert(seed).second) ++result.failing_seeds;
   }
   std::stable_sort(result.failures.begin(), result.failures.end(),
@@ -119,95 +112,168 @@ class Progress {
   std::uint64_t last_tenth_ = 0;
 };
 
-std::pair<std::uint64_t, std::uint64_t> parse_pair(const std::string& text, const std::string& sep,
-                                                   const std::string& what) {
-  const auto at = text.find(sep);
-  try {
-    if (at == std::string::npos) throw std::invalid_argument(text);
-    std::size_t used_a = 0, used_b = 0;
-    const auto a = std::stoull(text.substr(0, at), &used_a);
-    const auto b = std::stoull(text.substr(at + sep.size()), &used_b);
-    if (used_a != at || used_b != text.size() - at - sep.size()) throw std::invalid_argument(text);
-    return {a, b};
-  } catch (const std::exception&) {
-    throw UsageError(what + " must look like " + (sep == ".." ? "A..B" : "K/N") + ", got '" + text + "'");
-  }
-}
+constexpr const char* kAllowEmpty = "pass --allow-empty to accept a run that checks nothing";
 
-// The named scenarios, or every one in the directory; properties checked by name.
-std::vector<scenarios::Scenario> scenarios_to_run(const RunArgs& args) {
-  std::vector<scenarios::Scenario> list;
-  if (args.scenarios.empty()) {
-    list = scenarios::load_scenario_dir(args.scenario_dir);
-    if (list.empty()) throw UsageError("no scenario files (*.toml) in " + args.scenario_dir);
-  } else {
-    for (const auto& s : args.scenarios) list.push_back(scenarios::find_scenario(s, args.scenario_dir));
-  }
-  for (const auto& s : list) check_property_names(s);
-  return list;
-}
+// The seeds each scenario runs, every number range-checked.
+struct SeedPlan {
+  std::uint64_t first = 1;
+  std::uint64_t count = 0;
+  std::optional<reports::SeedRange> sweep;  // in a shard's JSON, so `report` can name missing shards
+};
 
-int do_run(RunArgs args, const std::string& cmdline) {
-  const auto* variant = variant_or_throw(args.variant);
-  std::optional<reports::SeedRange> sweep_of_shard;  // in a shard's JSON, so `report` can name missing shards
+SeedPlan plan_seeds(const RunArgs& args) {
+  SeedPlan plan;
   if (!args.seed_range.empty()) {
     const auto [a, b] = parse_pair(args.seed_range, "..", "--seed-range");
     if (b < a) throw UsageError("--seed-range " + args.seed_range + " is empty (B < A)");
-    args.seed_start = a;
-    args.seeds = b - a + 1;
+    if (b - a >= kSeedsMax)
+      throw UsageError("--seed-range " + args.seed_range + " has more than " + std::to_string(kSeedsMax) +
+                       " seeds: split it (--shard K/N, or several ranges)");
+    plan.first = a;
+    plan.count = b - a + 1;
+  } else {
+    plan.count = parse_u64(args.seeds, "--seeds", 1, kSeedsMax);
+    plan.first = parse_u64(args.seed_start, "--seed-start");
+    if (plan.first > UINT64_MAX - (plan.count - 1))
+      throw UsageError("--seed-start " + args.seed_start + " with --seeds " + args.seeds +
+                       " runs past the last seed, " + std::to_string(UINT64_MAX));
   }
-  if (!args.shard.empty()) {
-    const auto [k, n] = parse_pair(args.shard, "/", "--shard");
-    if (n == 0 || k == 0 || k > n) throw UsageError("--shard K/N needs 1 <= K <= N, got " + args.shard);
-    const auto [first, count] = harness::shard_range(args.seed_start, args.seeds, k, n);
-    if (args.seeds > 0) sweep_of_shard = reports::SeedRange{args.seed_start, args.seed_start + args.seeds - 1};
-    args.seed_start = first;
-    args.seeds = count;
+  if (args.shard.empty()) return plan;
+  const auto [k, n] = parse_pair(args.shard, "/", "--shard");
+  if (n == 0 || k == 0 || k > n) throw UsageError("--shard K/N needs 1 <= K <= N, got " + args.shard);
+  plan.sweep = reports::SeedRange{plan.first, plan.first + (plan.count - 1)};
+  const auto [first, count] = harness::shard_range(plan.first, plan.count, k, n);
+  if (count == 0 && !args.allow_empty)
+    throw UsageError("--shard " + args.shard + " of " + std::to_string(plan.count) + " seeds has no seeds to run (" +
+                     std::to_string(n) + " shards, " + std::to_string(plan.count) + " seeds); " + kAllowEmpty);
+  plan.first = first;
+  plan.count = count;
+  if (count == 0) {
+    std::fprintf(stderr, "shard %s: no seeds\n", args.shard.c_str());
+  } else {
     std::fprintf(stderr, "shard %s: seeds %llu..%llu\n", args.shard.c_str(), static_cast<unsigned long long>(first),
-                 static_cast<unsigned long long>(first + count - 1));
+                 static_cast<unsigned long long>(first + (count - 1)));
   }
-  const std::vector<scenarios::Scenario> list = scenarios_to_run(args);
+  return plan;
+}
 
+// Every scenario in the directory, refusing a directory with a file that
+// does not load: a sweep that silently skipped it would claim too much.
+std::vector<scenarios::Scenario> every_scenario(const scenarios::ScenarioDir& scanned, const std::string& dir) {
+  if (!scanned.errors.empty()) {
+    std::string message = std::to_string(scanned.errors.size()) + " scenario file(s) in " + dir + " do not load:";
+    for (const auto& e : scanned.errors) message += "\n  " + e;
+    throw UsageError(message);
+  }
+  if (scanned.scenarios.empty()) throw UsageError("no scenario files (*.toml) in " + dir);
+  return scanned.scenarios;
+}
+
+// -s by name, .toml path or glob; then --exclude globs.
+std::vector<scenarios::Scenario> scenarios_to_run(const RunArgs& args) {
+  std::optional<scenarios::ScenarioDir> scanned;
+  auto dir = [&]() -> const scenarios::ScenarioDir& {
+    if (!scanned) scanned = scenarios::scan_scenario_dir(args.scenario_dir);
+    return *scanned;
+  };
+  std::vector<scenarios::Scenario> list;
+  if (args.scenarios.empty()) list = every_scenario(dir(), args.scenario_dir);
+  for (const auto& pattern : args.scenarios) {
+    if (!has_glob(pattern)) {
+      list.push_back(scenario_or_throw(pattern, args.scenario_dir));
+      continue;
+    }
+    std::size_t matched = 0;
+    for (const auto& s : dir().scenarios) {
+      if (glob_match(pattern, s.name) && ++matched) list.push_back(s);
+    }
+    if (matched == 0) throw UsageError("no scenario in " + args.scenario_dir + " matches '" + pattern + "'");
+  }
+  std::vector<std::string> names;
+  for (const auto& s : (scanned ? scanned->scenarios : list)) names.push_back(s.name);
+  for (const auto& ex : args.excludes) {
+    if (std::none_of(names.begin(), names.end(), [&](const std::string& n) { return glob_match(ex, n); }))
+      throw UsageError("--exclude '" + ex + "' matches no scenario" + did_you_mean(ex, names));
+    std::erase_if(list, [&](const scenarios::Scenario& s) { return glob_match(ex, s.name); });
+  }
+  // One scenario named twice (a name and a glob) runs once.
+  std::set<std::pair<std::string, std::string>> seen;
+  std::erase_if(list, [&](const scenarios::Scenario& s) { return !seen.emplace(s.name, s.source).second; });
+  for (const auto& s : list) check_property_names(s);
+  if (list.empty() && !args.allow_empty) throw UsageError(std::string("no scenario selected; ") + kAllowEmpty);
+  return list;
+}
+
+void print_result(const RunArgs& args, const harness::SweepSpec& spec, const harness::SweepRun& run,
+                  const reports::ScenarioResult& result) {
+  std::string label = spec.scenario.name + (spec.variant ? "[" + spec.variant->name + "]" : "");
+  if (spec.force_swarm && !spec.scenario.swarm) label += " +swarm";
+  std::printf("%-24s runs=%llu failures=%llu wall=%.3fs (%.0f runs/s)%s\n", label.c_str(),
+              static_cast<unsigned long long>(result.seeds_run), static_cast<unsigned long long>(result.failing_seeds),
+              run.wall_seconds, run.wall_seconds > 0 ? result.seeds_run / run.wall_seconds : 0.0,
+              run.interrupted ? " INTERRUPTED" : "");
+  if (args.fault_stats && result.seeds_run > 0) {
+    for (const auto& [kind, count] : result.faults) {
+      std::printf("  fault %-18s planned in %5.1f%% of seeds, took effect in %5.1f%%\n", kind.c_str(),
+                  100.0 * count.planned / result.seeds_run, 100.0 * count.hit / result.seeds_run);
+    }
+  }
+  std::size_t printed = 0;
+  for (const auto& f : result.failures) {
+    if (printed++ == args.max_failures_printed) {
+      std::printf("  ... %zu more violations (see the reports)\n", result.failures.size() - args.max_failures_printed);
+      break;
+    }
+    std::printf("  FAIL seed=%llu property=%s: %s\n    replay: %s\n", static_cast<unsigned long long>(f.seed),
+                f.property.c_str(), f.message.c_str(), f.replay_command.c_str());
+  }
+  std::fflush(stdout);
+}
+
+// Runs every scenario into `report`, stopping early on a stop signal or,
+// with --fail-fast, after the first scenario that failed. Returns the wall time.
+double run_scenarios(const RunArgs& args, const SeedPlan& plan, const std::vector<scenarios::Scenario>& list,
+                     const scenarios::Variant* variant, reports::SweepReport& report) {
   const bool tty = isatty(STDERR_FILENO) != 0;
+  double wall = 0;
+  for (std::size_t i = 0; i < list.size() && harness::stop_signal() == 0; ++i) {
+    harness::SweepSpec spec{list[i], plan.first, plan.count, variant, args.jobs, args.fail_fast, args.swarm};
+    Progress progress(list[i].name, tty);
+    const harness::SweepRun run = harness::sweep_to_report(spec, std::ref(progress));
+    wall += run.wall_seconds;
+    auto result = run.result;
+    if (args.check_determinism) add_divergences(spec, result);
+    if (run.interrupted && result.seeds_run == 0) break;
+    print_result(args, spec, run, result);
+    report.results.push_back(std::move(result));
+    if (args.fail_fast && report.results.back().failing_seeds > 0 && i + 1 < list.size()) {
+      std::printf("--fail-fast: stopped at the first failing scenario; %zu not run\n", list.size() - i - 1);
+      break;
+    }
+  }
+  report.partial = harness::stop_signal() != 0;
+  return wall;
+}
+
+std::string verdict_word(const reports::SweepReport& report) {
+  const std::string v = report.verdict();
+  return v == "pass" ? "PASS" : v == "fail" ? "FAIL" : "INCOMPLETE";
+}
+
+int do_run(const RunArgs& args, const std::string& cmdline) {
+  const auto* variant = variant_or_throw(args.variant);
+  const SeedPlan plan = plan_seeds(args);
+  const std::vector<scenarios::Scenario> list = scenarios_to_run(args);
+  harness::install_stop_handlers();
   reports::SweepReport report;
   report.command = cmdline;
-  report.sweep = sweep_of_shard;
-  double wall = 0;
-  for (const auto& scenario : list) {
-    harness::SweepSpec spec{scenario, args.seed_start, args.seeds, variant, args.jobs, args.fail_fast, args.swarm};
-    Progress progress(scenario.name, tty);
-    const harness::SweepOutcome outcome = harness::sweep(spec, std::ref(progress));
-    wall += outcome.wall_seconds;
-    auto result = harness::to_report(spec, outcome);
-    if (args.check_determinism) add_divergences(spec, result);
-    std::printf("%-24s runs=%llu failures=%llu wall=%.3fs (%.0f runs/s)\n",
-                (scenario.name + (variant ? "[" + variant->name + "]" : "")).c_str(),
-                static_cast<unsigned long long>(result.seeds_run),
-                static_cast<unsigned long long>(result.failing_seeds), outcome.wall_seconds,
-                outcome.wall_seconds > 0 ? result.seeds_run / outcome.wall_seconds : 0.0);
-    if (args.fault_stats) {
-      for (const auto& [kind, count] : result.faults) {
-        std::printf("  fault %-18s planned in %5.1f%% of seeds, took effect in %5.1f%%\n", kind.c_str(),
-                    100.0 * count.planned / result.seeds_run, 100.0 * count.hit / result.seeds_run);
-      }
-    }
-    std::size_t printed = 0;
-    for (const auto& f : result.failures) {
-      if (printed++ == args.max_failures_printed) {
-        std::printf("  ... %zu more violations (see the reports)\n",
-                    result.failures.size() - args.max_failures_printed);
-        break;
-      }
-      std::printf("  FAIL seed=%llu property=%s: %s\n    replay: %s\n", static_cast<unsigned long long>(f.seed),
-                  f.property.c_str(), f.message.c_str(), f.replay_command.c_str());
-    }
-    std::fflush(stdout);
-    report.results.push_back(result);
-  }
+  report.sweep = plan.sweep;
+  const double wall = run_scenarios(args, plan, list, variant, report);
   std::printf("TOTAL runs=%llu failures=%llu wall=%.3fs verdict=%s\n",
               static_cast<unsigned long long>(report.total_runs()),
-              static_cast<unsigned long long>(report.total_failing_seeds()), wall, report.passed() ? "PASS" : "FAIL");
+              static_cast<unsigned long long>(report.total_failing_seeds()), wall, verdict_word(report).c_str());
   std::printf("trace digest: %s\n", sim::hash_hex(report.trace_digest()).c_str());
+  std::fflush(stdout);
   write_file(args.junit, reports::to_junit_xml(report));
   write_file(args.json, reports::to_json(report));
   write_file(args.markdown, reports::to_markdown(report));
@@ -215,170 +281,91 @@ int do_run(RunArgs args, const std::string& cmdline) {
   for (const auto* path : {&args.junit, &args.json, &args.markdown, &args.html}) {
     if (!path->empty()) std::printf("wrote %s\n", path->c_str());
   }
+  if (const int sig = harness::stop_signal(); sig != 0) {
+    std::fflush(stdout);
+    std::fprintf(stderr, "interrupted by %s after %llu runs: the results and reports cover only those (partial)\n",
+                 sig == SIGINT    ? "SIGINT"
+                 : sig == SIGTERM ? "SIGTERM"
+                                  : "a signal",
+                 static_cast<unsigned long long>(report.total_runs()));
+    return kExitInterrupted + sig;
+  }
+  if (report.total_runs() == 0 && !args.allow_empty) {
+    throw UsageError(std::string("no seed ran: nothing was checked; ") + kAllowEmpty);
+  }
   return report.passed() ? kExitPass : kExitViolation;
 }
 
-// ---- replay -------------------------------------------------------------
-
-struct ReplayArgs {
-  std::string scenario;
-  std::string scenario_dir = harness::default_scenario_dir();
-  std::uint64_t seed = 1;
-  std::string variant;
-  std::string trace_out;
-  std::string perfetto_out;
-  bool no_color = false;
-  bool log = false;
-};
-
-int do_replay(const ReplayArgs& args) {
-  const auto* variant = variant_or_throw(args.variant);
-  const auto scenario = scenarios::find_scenario(args.scenario, args.scenario_dir);
-  check_property_names(scenario);
-  const auto run = scenarios::run_scenario(scenario, {args.seed, variant, args.log});
-  const bool colour = !args.no_color && isatty(STDOUT_FILENO) != 0;
-  std::fputs(sim::format_timeline(run.trace, colour).c_str(), stdout);
-  const auto violations = properties::check_properties(run.trace, scenario.properties);
-  for (const auto& v : violations) {
-    std::printf("VIOLATION %s at record #%zu (t=%s): %s\n", v.property.c_str(), v.record_index,
-                sim::format_virtual_time(v.at_ns).c_str(), v.message.c_str());
-  }
-  write_file(args.trace_out, run.trace.to_jsonl());
-  write_file(args.perfetto_out, reports::to_perfetto(run.trace));
-  for (const auto* path : {&args.trace_out, &args.perfetto_out}) {
-    if (!path->empty()) std::printf("wrote %s\n", path->c_str());
-  }
-  std::printf("scenario=%s seed=%llu records=%zu virtual_end=%s verdict=%s\n", scenario.name.c_str(),
-              static_cast<unsigned long long>(args.seed), run.trace.size(),
-              sim::format_virtual_time(run.virtual_end_ns).c_str(), violations.empty() ? "PASS" : "FAIL");
-  std::printf("trace hash: %s\n", sim::hash_hex(run.trace.hash()).c_str());
-  return violations.empty() ? kExitPass : kExitViolation;
-}
-
-// ---- shrink -------------------------------------------------------------
-
-struct ShrinkArgs {
-  std::string scenario;
-  std::string scenario_dir = harness::default_scenario_dir();
-  std::uint64_t seed = 1;
-  std::string variant;
-  std::string out;
-  bool swarm = false;
-};
-
-int do_shrink(const ShrinkArgs& args) {
-  const auto* variant = variant_or_throw(args.variant);
-  const auto scenario = scenarios::find_scenario(args.scenario, args.scenario_dir);
-  const auto result = harness::shrink(scenario, args.seed, variant, args.swarm);
-  if (!result) {
-    std::printf("seed %llu of %s passes every property: nothing to shrink\n",
-                static_cast<unsigned long long>(args.seed), scenario.name.c_str());
-    return kExitPass;
-  }
-  const std::string path = args.out.empty() ? "out/" + result->scenario.name + ".toml" : args.out;
-  write_file(path, harness::shrunk_scenario_file(*result, variant, path));
-  std::printf("%s seed %llu: %s\n  %s\n", scenario.name.c_str(), static_cast<unsigned long long>(args.seed),
-              result->property.c_str(), result->message.c_str());
-  std::printf("shrunk in %d runs: faults %zu -> %zu, users %d -> %d, tabs %d, attackers %d, messages/user %d\n",
-              result->runs, result->faults_before, result->scenario.faults.faults.size(), scenario.users,
-              result->scenario.users, result->scenario.tabs, result->scenario.hostile_clients,
-              result->scenario.messages_per_user);
-  std::printf("wrote %s\nreplay: bridgesim replay --scenario %s --seed %llu%s\n", path.c_str(), path.c_str(),
-              static_cast<unsigned long long>(args.seed), variant ? (" --variant " + variant->name).c_str() : "");
-  return kExitViolation;
-}
-
-// ---- list ---------------------------------------------------------------
-
-int do_list(const std::string& scenario_dir) {
-  std::printf("Scenarios (%s):\n", scenario_dir.c_str());
-  for (const auto& s : scenarios::load_scenario_dir(scenario_dir)) {
-    std::printf("  %-22s %s\n", s.name.c_str(), s.description.c_str());
-  }
-  std::printf("\nProperties:\n");
-  for (const auto& p : properties::property_catalog())
-    std::printf("  %-22s %s\n", p.name.c_str(), p.description.c_str());
-  std::printf("\nFault kinds ([[fault]] kind = ..., or drawn by --swarm):\n");
-  for (const auto& k : scenarios::fault_catalog()) {
-    std::string params;
-    for (const auto& p : k.params)
-      params += (params.empty() ? "" : ", ") + std::string(p.name) + "=" + std::string(p.fallback);
-    std::printf("  %-22s %-11s %s%s%s\n", std::string(k.name).c_str(), std::string(k.group).c_str(),
-                std::string(k.description).c_str(), k.targeted ? " [target = \"user:<id>\"]" : "",
-                params.empty() ? "" : (" {" + params + "}").c_str());
-  }
-  std::printf("\nVariants (incident regressions, for --variant):\n");
-  for (const auto& v : scenarios::variant_catalog()) {
-    std::printf("  %-22s %s (caught by: %s)\n", v.name.c_str(), v.incident.c_str(), v.expected_property.c_str());
-  }
-  return kExitPass;
-}
-
 CLI::App* add_run_command(CLI::App& app, RunArgs& run) {
-  auto* run_cmd = app.add_subcommand("run", "Run scenarios over many seeds and check every property");
-  run_cmd->add_option("-s,--scenario", run.scenarios, "Scenario name or .toml path (repeatable; default: all)");
-  run_cmd->add_option("--scenario-dir", run.scenario_dir, "Where scenario names are looked up")->capture_default_str();
-  run_cmd->add_option("-n,--seeds", run.seeds, "Seeds per scenario")
-      ->capture_default_str()
-      ->check(CLI::Range(1ull, 100'000'000ull));
-  run_cmd->add_option("--seed-start", run.seed_start, "First seed")->capture_default_str();
-  run_cmd->add_option("--seed-range", run.seed_range, "Seeds A..B inclusive (instead of --seed-start/--seeds)");
-  run_cmd->add_option("--shard", run.shard,
-                      "Run shard K of N (1-based) of the seed range; the N shards partition it exactly (CI matrix, "
-                      "Kubernetes Indexed Job: --shard $((JOB_COMPLETION_INDEX+1))/N)");
-  run_cmd->add_option("--variant", run.variant, "Swap in an incident-regression component (see list)");
-  run_cmd->add_option("-j,--jobs", run.jobs, "Runs in parallel; results identical to --jobs 1")
+  auto* cmd = app.add_subcommand("run", "Run scenarios over many seeds and check every property");
+  cmd->add_option("-s,--scenario", run.scenarios,
+                  "Scenario name, .toml path or glob ('auth_*') (repeatable; default: all)");
+  cmd->add_option("--exclude", run.excludes, "Leave out scenarios whose name matches this glob (repeatable)");
+  cmd->add_option("--scenario-dir", run.scenario_dir, "Where scenario names are looked up")->capture_default_str();
+  auto* seeds = cmd->add_option("-n,--seeds", run.seeds, "Seeds per scenario (1..100000000)")->capture_default_str();
+  auto* start = cmd->add_option("--seed-start", run.seed_start, "First seed")->capture_default_str();
+  cmd->add_option("--seed-range", run.seed_range, "Seeds A..B inclusive (instead of --seed-start/--seeds)")
+      ->excludes(seeds)
+      ->excludes(start);
+  cmd->add_option("--shard", run.shard,
+                  "Run shard K of N (1-based) of the seed range; the N shards partition it exactly (CI matrix, "
+                  "Kubernetes Indexed Job: --shard $((JOB_COMPLETION_INDEX+1))/N)");
+  cmd->add_option("--variant", run.variant, "Swap in an incident-regression component (see list)");
+  cmd->add_option("-j,--jobs", run.jobs, "Runs in parallel; results identical to --jobs 1")
       ->capture_default_str()
       ->check(CLI::Range(1u, 256u));
-  run_cmd->add_flag("--fail-fast", run.fail_fast, "Stop a scenario at its first failing seed");
-  run_cmd->add_flag("--swarm", run.swarm, "Every seed also draws its own random faults (swarm testing)");
-  run_cmd->add_flag("--check-determinism", run.check_determinism,
-                    "Run every seed a second time, on a disturbed heap, and fail a seed whose trace differs, naming "
-                    "the first record that differs");
-  run_cmd->add_flag("--fault-stats", run.fault_stats,
-                    "Print, per fault kind, the share of seeds that planned and hit it");
-  run_cmd->add_option("--junit", run.junit, "Write JUnit XML here");
-  run_cmd->add_option("--json", run.json, "Write the JSON summary here");
-  run_cmd->add_option("--markdown", run.markdown, "Write a Markdown summary here");
-  run_cmd->add_option("--html", run.html, "Write the HTML readiness report here");
-  run_cmd->footer("Example: bridgesim run --scenario golden_path --seeds 10000 --jobs 2 --junit out/junit.xml");
-  return run_cmd;
+  cmd->add_flag("--fail-fast", run.fail_fast, "Stop the whole sweep at the first failing seed");
+  cmd->add_flag("--swarm", run.swarm, "Every seed also draws its own random faults (swarm testing)");
+  cmd->add_flag("--check-determinism", run.check_determinism,
+                "Run every seed a second time, on a disturbed heap, and fail a seed whose trace differs, naming "
+                "the first record that differs");
+  cmd->add_flag("--fault-stats", run.fault_stats, "Print, per fault kind, the share of seeds that planned and hit it");
+  cmd->add_flag("--allow-empty", run.allow_empty,
+                "Accept a run that checks nothing (a shard with no seeds, every scenario excluded) with exit 0");
+  cmd->add_option("--junit", run.junit, "Write JUnit XML here");
+  cmd->add_option("--json", run.json, "Write the JSON summary here");
+  cmd->add_option("--markdown", run.markdown, "Write a Markdown summary here");
+  cmd->add_option("--html", run.html, "Write the HTML readiness report here");
+  cmd->footer(
+      "Example: bridgesim run --scenario golden_path --seeds 10000 --jobs 2 --junit out/junit.xml\n"
+      "Ctrl-C or SIGTERM: the seeds running finish, the reports are written for what ran (\"partial\": true, "
+      "INCOMPLETE), exit 130 (SIGINT) or 143 (SIGTERM).");
+  return cmd;
 }
 
-CLI::App* add_replay_command(CLI::App& app, ReplayArgs& replay) {
-  auto* replay_cmd = app.add_subcommand("replay", "Re-run one seed exactly: timeline, violations, trace hash");
-  replay_cmd->add_option("-s,--scenario", replay.scenario, "Scenario name or .toml path")->required();
-  replay_cmd->add_option("--scenario-dir", replay.scenario_dir, "Where scenario names are looked up")
-      ->capture_default_str();
-  replay_cmd->add_option("--seed", replay.seed, "The seed to replay")->required();
-  replay_cmd->add_option("--variant", replay.variant, "The incident-regression component the failing run used");
-  replay_cmd->add_option("--trace", replay.trace_out, "Also write the trace as JSON lines here");
-  replay_cmd->add_option("--perfetto", replay.perfetto_out,
-                         "Also write a Chrome trace-event file (open in ui.perfetto.dev or chrome://tracing)");
-  replay_cmd->add_flag("--no-color", replay.no_color, "No colour even on a terminal");
-  replay_cmd->add_flag("--log", replay.log, "Print the system's own log lines (virtual time) to stderr");
-  replay_cmd->footer("Example: bridgesim replay --scenario golden_path --seed 17 --trace out/seed17.jsonl");
-  return replay_cmd;
+const char* kSubcommandHelp =
+    "Examples:\n"
+    "  bridgesim run --seeds 1000 --html out/readiness.html\n"
+    "  bridgesim run --scenario golden_path --seeds 100 --jobs 2\n"
+    "  bridgesim run -s 'auth_*' --exclude auth_flapping --swarm --seeds 200\n"
+    "  bridgesim replay --scenario golden_path --seed 17 --perfetto out/seed17.json\n"
+    "  bridgesim shrink --scenario swarm --seed 11 --variant permissive_auth\n"
+    "  bridgesim run --shard 1/4 --json out/shard1.json   # then: bridgesim report out/shard*.json --html "
+    "out/r.html\n"
+    "  bridgesim list\n"
+    "Scenario names are looked up in --scenario-dir, else ./scenarios, $BRIDGESIM_SCENARIOS, the installed\n"
+    "share/bridgesim/scenarios, the source tree it was built from (`bridgesim list` says which).\n"
+    "Exit codes: 0 pass, 1 property violated, 2 usage or input error (also: nothing ran), 130/143 interrupted.";
+
+// "bridgesim rnu": CLI11 would say only that a subcommand is required.
+std::optional<std::string> unknown_subcommand(CLI::App& app, int argc, char** argv) {
+  if (argc < 2 || argv[1][0] == '-') return std::nullopt;
+  std::vector<std::string> names;
+  for (const auto* sub : app.get_subcommands([](CLI::App*) { return true; })) {
+    if (sub->get_name() == argv[1]) return std::nullopt;
+    names.push_back(sub->get_name());
+  }
+  return "unknown command '" + std::string(argv[1]) + "'" + did_you_mean(argv[1], names) + "; run `" +
+         harness::program_name() + " --help` for the list";
 }
 
-CLI::App* add_list_command(CLI::App& app, std::string& list_dir) {
-  auto* list_cmd = app.add_subcommand("list", "List scenarios, properties and incident variants");
-  list_cmd->add_option("--scenario-dir", list_dir, "Where scenarios are")->capture_default_str();
-  return list_cmd;
-}
-
-CLI::App* add_shrink_command(CLI::App& app, ShrinkArgs& shrink_args) {
-  auto* shrink_cmd = app.add_subcommand("shrink", "Shrink a failing seed to a minimal scenario file that replays it");
-  shrink_cmd->add_option("-s,--scenario", shrink_args.scenario, "Scenario name or .toml path")->required();
-  shrink_cmd->add_option("--scenario-dir", shrink_args.scenario_dir, "Where scenario names are looked up")
-      ->capture_default_str();
-  shrink_cmd->add_option("--seed", shrink_args.seed, "The failing seed")->required();
-  shrink_cmd->add_option("--variant", shrink_args.variant, "The incident-regression component the failing run used");
-  shrink_cmd->add_flag("--swarm", shrink_args.swarm, "The failing run used --swarm");
-  shrink_cmd->add_option("-o,--out", shrink_args.out,
-                         "Where to write the scenario (default out/<name>_shrunk_seed<S>.toml)");
-  shrink_cmd->footer("Example: bridgesim shrink --scenario swarm --seed 11 --variant permissive_auth");
-  return shrink_cmd;
+// Output the user asked for that did not reach its file is an error.
+int checked_stdout(int code) {
+  if (std::fflush(stdout) != 0 || std::ferror(stdout) != 0) {
+    std::fprintf(stderr, "error: cannot write standard output: %s\n", std::strerror(errno));
+    return kExitUsage;
+  }
+  return code;
 }
 
 }  // namespace
@@ -389,32 +376,29 @@ void write_file(const std::string& path, const std::string& text) {
   std::error_code ec;
   if (p.has_parent_path()) std::filesystem::create_directories(p.parent_path(), ec);
   if (ec) throw UsageError("cannot write " + path + ": " + ec.message());
-  std::ofstream out(p, std::ios::binary);
-  if (!out) throw UsageError("cannot write " + path);
-  out << text;
-  if (!out) throw UsageError("failed writing " + path);
+  std::FILE* out = std::fopen(path.c_str(), "wb");
+  if (out == nullptr) throw UsageError("cannot write " + path + ": " + std::strerror(errno));
+  // Checked after the flush and the close: a full disk shows only there.
+  const bool written = std::fwrite(text.data(), 1, text.size(), out) == text.size() && std::fflush(out) == 0;
+  const int write_errno = errno;
+  const bool closed = std::fclose(out) == 0;
+  if (!written || !closed)
+    throw UsageError("cannot write " + path + ": " + std::strerror(!written ? write_errno : errno));
 }
 
 int main_with_args(int argc, char** argv) {
+  if (argc > 0) harness::set_program_name(argv[0]);
   CLI::App app{"bridgesim: deterministic simulation and fault injection for an agent -> WebSocket backend"};
   app.require_subcommand(1);
-  app.footer(
-      "Examples:\n"
-      "  bridgesim run --seeds 1000 --html out/readiness.html\n"
-      "  bridgesim run --scenario golden_path --seeds 100 --jobs 2\n"
-      "  bridgesim replay --scenario golden_path --seed 17 --perfetto out/seed17.json\n"
-      "  bridgesim shrink --scenario swarm --seed 11 --variant permissive_auth\n"
-      "  bridgesim run --shard 1/4 --json out/shard1.json   # then: bridgesim report out/shard*.json --html "
-      "out/r.html\n"
-      "  bridgesim list\n"
-      "Exit codes: 0 pass, 1 property violated, 2 usage or input error.");
+  app.set_version_flag("--version", version_text());
+  app.footer(kSubcommandHelp);
 
   RunArgs run;
   auto* run_cmd = add_run_command(app, run);
   ReplayArgs replay;
   auto* replay_cmd = add_replay_command(app, replay);
-  std::string list_dir = harness::default_scenario_dir();
-  auto* list_cmd = add_list_command(app, list_dir);
+  ListArgs list;
+  auto* list_cmd = add_list_command(app, list);
   ShrinkArgs shrink_args;
   auto* shrink_cmd = add_shrink_command(app, shrink_args);
   const BenchRegressionsCommand bench_cmd(app);
@@ -424,32 +408,38 @@ int main_with_args(int argc, char** argv) {
   const ProbeCommand probe_cmd(app);
   const BenchCommand bench_real_cmd(app);
 
+  if (const auto unknown = unknown_subcommand(app, argc, argv)) {
+    std::fprintf(stderr, "error: %s\n", unknown->c_str());
+    return kExitUsage;
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     const int code = app.exit(e);
-    return code == 0 ? kExitPass : kExitUsage;
+    return checked_stdout(code == 0 ? kExitPass : kExitUsage);
   }
   try {
-    if (run_cmd->parsed()) return do_run(run, command_line(argc, argv));
-    if (replay_cmd->parsed()) return do_replay(replay);
-    if (list_cmd->parsed()) return do_list(list_dir);
-    if (shrink_cmd->parsed()) return do_shrink(shrink_args);
-    if (bench_cmd.parsed()) return bench_cmd.run();
-    if (report_cmd.parsed()) return report_cmd.run();
+    if (run_cmd->parsed()) return checked_stdout(do_run(run, command_line(argc, argv)));
+    if (replay_cmd->parsed()) return checked_stdout(do_replay(replay));
+    if (list_cmd->parsed()) return checked_stdout(do_list(list));
+    if (shrink_cmd->parsed()) return checked_stdout(do_shrink(shrink_args));
+    if (bench_cmd.parsed()) return checked_stdout(bench_cmd.run());
+    if (report_cmd.parsed()) return checked_stdout(report_cmd.run());
     if (serve_cmd->parsed()) return run_serve_command();
-    if (probe_cmd.parsed()) return probe_cmd.run();
-    if (bench_real_cmd.parsed()) return bench_real_cmd.run();
+    if (probe_cmd.parsed()) return checked_stdout(probe_cmd.run());
+    if (bench_real_cmd.parsed()) return checked_stdout(bench_real_cmd.run());
     return kExitUsage;
   } catch (const scenarios::ScenarioError& e) {
     std::fprintf(stderr, "error: %s\n", e.what());
   } catch (const UsageError& e) {
     std::fprintf(stderr, "error: %s\n", e.what());
-  } catch (const std::invalid_argument& e) {
-    std::fprintf(stderr, "error: %s\n", e.what());
   } catch (const reports::ReportError& e) {
     std::fprintf(stderr, "error: %s\n", e.what());
+  } catch (const std::exception& e) {
+    // Last resort: bad input must never abort the process.
+    std::fprintf(stderr, "error: %s\n", e.what());
   }
+  std::fflush(stdout);
   return kExitUsage;
 }
 

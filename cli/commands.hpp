@@ -8,6 +8,8 @@ namespace bridgesim::cli {
 constexpr int kExitPass = 0;
 constexpr int kExitViolation = 1;
 constexpr int kExitUsage = 2;
+// A stop signal ended a sweep: 128 + the signal (130 SIGINT, 143 SIGTERM).
+constexpr int kExitInterrupted = 128;
 
 int main_with_args(int argc, char** argv);
 

@@ -1,8 +1,10 @@
 #include "harness/shrink.hpp"
 
+#include <algorithm>
 #include <functional>
 #include <vector>
 
+#include "harness/replay_command.hpp"
 #include "harness/run_seed.hpp"
 #include "scenarios/world.hpp"
 #include "sim/client_actor.hpp"
@@ -26,7 +28,13 @@ void keep_users(scenarios::Scenario& s, int users) {
   std::erase_if(faults, [users](const sim::Fault& f) {
     const auto user = sim::user_of_target(f.target);
     if (!user || !user->starts_with('u')) return false;
-    return std::stoi(std::string(user->substr(1))) > users;
+    // Loaded targets are u1..u<users> (scenario.cpp checks); anything else goes.
+    int n = 0;
+    for (const char c : user->substr(1)) {
+      if (c < '0' || c > '9' || n > users) return true;
+      n = n * 10 + (c - '0');
+    }
+    return n < 1 || n > users;
   });
 }
 
@@ -109,13 +117,36 @@ std::optional<ShrinkResult> shrink(const scenarios::Scenario& scenario, std::uin
   return result;
 }
 
+std::string file_name_part(std::string_view name) {
+  std::string out;
+  for (const char c : name) {
+    const bool safe =
+        (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+    out += safe ? c : '_';
+  }
+  if (out.size() > 100) out.resize(100);
+  return out.empty() ? "scenario" : out;
+}
+
+std::string shrink_replay_command(const ShrinkResult& result, const scenarios::Variant* variant,
+                                  const std::string& path) {
+  std::string out = shell_quote(program_name()) + " replay --scenario " + shell_quote(path) + " --seed " +
+                    std::to_string(result.seed);
+  if (variant != nullptr) out += " --variant " + shell_quote(variant->name);
+  return out;
+}
+
 std::string shrunk_scenario_file(const ShrinkResult& result, const scenarios::Variant* variant,
                                  const std::string& path) {
+  // Comments end at a newline: one that the message holds would start TOML.
+  auto comment = [](std::string text) {
+    std::replace_if(
+        text.begin(), text.end(), [](char c) { return c == '\n' || c == '\r'; }, ' ');
+    return text;
+  };
   std::string out = "# Minimal repro written by `bridgesim shrink`.\n";
-  out += "# " + result.property + ": " + result.message + "\n";
-  out += "# replay: bridgesim replay --scenario " + path + " --seed " + std::to_string(result.seed);
-  if (variant != nullptr) out += " --variant " + variant->name;
-  out += "\n";
+  out += "# " + comment(result.property + ": " + result.message) + "\n";
+  out += "# replay: " + comment(shrink_replay_command(result, variant, path)) + "\n";
   return out + scenarios::to_toml(result.scenario,
                                   result.scenario.faults.faults.empty() ? sim::FaultPlan{} : result.scenario.faults);
 }

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "scenarios/scenario.hpp"
 #include "scenarios/variants.hpp"
@@ -25,6 +26,14 @@ struct ShrinkResult {
 // nullopt when the seed does not fail.
 std::optional<ShrinkResult> shrink(const scenarios::Scenario& scenario, std::uint64_t seed,
                                    const scenarios::Variant* variant, bool force_swarm = false);
+
+// `name` as a file name: every character but [A-Za-z0-9_-] becomes '_' (no
+// '/', no '..'), at most 100 characters; "scenario" when empty.
+std::string file_name_part(std::string_view name);
+
+// The command that replays the shrunk file at `path`.
+std::string shrink_replay_command(const ShrinkResult& result, const scenarios::Variant* variant,
+                                  const std::string& path);
 
 // The shrunk scenario as a file, headed by the command that replays it.
 std::string shrunk_scenario_file(const ShrinkResult& result, const scenarios::Variant* variant,

@@ -56,6 +56,7 @@ struct ScenarioResult {
   std::string scenario;
   std::string description;
   std::string variant;                  // "" for the production components
+  std::string mode = "plain";           // "swarm" when every seed drew its own faults (--swarm or [swarm])
   std::vector<std::string> properties;  // checked
   std::uint64_t seeds_run = 0;
   std::uint64_t seed_first = 0;
@@ -93,12 +94,15 @@ struct SweepReport {
   // A merge names the seeds of it that no input ran.
   std::optional<SeedRange> sweep;
   std::vector<ScenarioResult> results;
+  // A stop signal (Ctrl-C, SIGTERM) ended the sweep early: what ran is here,
+  // the rest never started. Never READY.
+  bool partial = false;
   // Every seed of every result ran: nothing missing.
   bool complete() const;
-  // Complete and no property violated: READY.
+  // Complete, not partial and no property violated: READY.
   bool passed() const;
   // "pass", "fail" (a property was violated) or "incomplete" (none was, but
-  // seeds are missing): the JSON's verdict.
+  // seeds are missing or the sweep is partial): the JSON's verdict.
   std::string verdict() const;
   std::uint64_t total_runs() const;
   std::uint64_t total_failing_seeds() const;
@@ -119,10 +123,13 @@ std::string to_html(const SweepReport& report);
 // Reads what to_json wrote; `source` names it in errors.
 SweepReport from_json(std::string_view text, const std::string& source);
 // One report from shards: results of the same scenario and variant are
-// added up (seed ranges joined, failures in seed order). Seeds that no part
+// added up (seed ranges joined, failures in seed order); a partial part
+// makes the merge partial. Seeds that no part
 // ran (between parts, or of a shard's whole sweep) become `missing`. Throws
 // ReportError, naming both sources, if two parts ran the same seed of one
-// scenario (the same file twice, or overlapping ranges): it would count twice.
+// scenario (the same file twice, or overlapping ranges): it would count twice;
+// or if they ran one scenario and variant in different modes (swarm and
+// plain draw different faults: not one sweep).
 SweepReport merge(const std::vector<SweepReport>& parts);
 
 // Chrome trace-event JSON (chrome://tracing, ui.perfetto.dev): one track

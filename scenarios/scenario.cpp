@@ -1,7 +1,6 @@
 #include "scenarios/scenario.hpp"
 
 #include <algorithm>
-#include <charconv>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -261,9 +260,21 @@ bool read_section_key(const std::string& source, const std::string& k, const tom
   return true;
 }
 
+// The 1-based user number of "u<digits>", or 0 when it is not one or is out
+// of every range a scenario allows (no overflow whatever the digits).
+std::int64_t user_number(std::string_view id) {
+  if (id.size() < 2 || id.front() != 'u' || id.size() > 12) return 0;
+  std::int64_t n = 0;
+  for (const char c : id.substr(1)) {
+    if (c < '0' || c > '9') return 0;
+    n = n * 10 + (c - '0');
+  }
+  return n;
+}
+
 // Fixed faults heal by heal_by (default: the latest heal among them) and aim
-// at users the scenario has.
-void finish_faults(const std::string& source, Scenario& s) {
+// at users the scenario has; `lines` holds each fault's line.
+void finish_faults(const std::string& source, const std::vector<std::int64_t>& lines, Scenario& s) {
   for (const auto& f : s.faults.faults) {
     if (!sim::info(f.kind).whole_run) s.faults.heal_by_ns = std::max(s.faults.heal_by_ns, f.heal_ns);
   }
@@ -271,18 +282,23 @@ void finish_faults(const std::string& source, Scenario& s) {
     const auto& f = s.faults.faults[i];
     const auto user = sim::user_of_target(f.target);
     if (user && user->starts_with('u')) {
-      const std::string n(user->substr(1));
-      // from_chars, not stoll: a number too big for 64 bits is out of range
-      // like any other, not a std::out_of_range escaping the loader.
-      std::int64_t index = 0;
-      const bool numeric = !n.empty() && n.find_first_not_of("0123456789") == std::string::npos &&
-                           std::from_chars(n.data(), n.data() + n.size(), index).ec == std::errc{};
-      if (!numeric || index < 1 || index > s.users) {
-        throw ScenarioError(source + ":1: fault #" + std::to_string(i + 1) + " targets '" + f.target +
+      const std::int64_t n = user_number(*user);
+      if (n < 1 || n > s.users) {
+        const std::string line = i < lines.size() ? std::to_string(lines[i]) : "1";
+        throw ScenarioError(source + ":" + line + ": fault #" + std::to_string(i + 1) + " targets '" + f.target +
                             "', but users are u1..u" + std::to_string(s.users));
       }
     }
   }
+}
+
+// The line of each [[fault]] entry and each properties[] item, in order.
+std::vector<std::int64_t> item_lines(const toml::table& root, std::string_view key) {
+  std::vector<std::int64_t> out;
+  if (const auto* list = root[key].as_array()) {
+    for (const auto& item : *list) out.push_back(static_cast<std::int64_t>(item.source().begin.line));
+  }
+  return out;
 }
 
 }  // namespace
@@ -306,47 +322,78 @@ Scenario parse_scenario(std::string_view toml_text, const std::string& source_na
     }
   }
   if (!has_name) throw ScenarioError(source_name + ":1: missing required key 'name'");
-  if (s.name.empty()) throw ScenarioError(source_name + ":1: 'name' must not be empty");
-  finish_faults(source_name, s);
+  if (s.name.empty()) fail(source_name, *root.get("name"), "'name' must not be empty");
+  finish_faults(source_name, item_lines(root, "fault"), s);
+  s.property_lines = item_lines(root, "properties");
   s.swarm_config.users = s.users;
   return s;
 }
 
 Scenario load_scenario_file(const std::filesystem::path& path) {
+  std::error_code ec;
+  const auto status = std::filesystem::status(path, ec);
+  if (ec || !std::filesystem::exists(status))
+    throw ScenarioError(path.string() + ":0: cannot open scenario file: no such file");
+  // A FIFO, a device or a directory would block or make no sense: refused.
+  if (!std::filesystem::is_regular_file(status))
+    throw ScenarioError(path.string() + ":0: not a regular file (a scenario is a .toml file)");
+  if (std::filesystem::file_size(path, ec) > kScenarioFileMax || ec)
+    throw ScenarioError(path.string() + ":0: larger than " + std::to_string(kScenarioFileMax) + " bytes");
   std::ifstream in(path, std::ios::binary);
   if (!in) throw ScenarioError(path.string() + ":0: cannot open scenario file");
   std::ostringstream text;
   text << in.rdbuf();
+  if (in.bad()) throw ScenarioError(path.string() + ":0: cannot read scenario file");
   return parse_scenario(text.str(), path.string());
 }
 
-std::vector<Scenario> load_scenario_dir(const std::filesystem::path& dir) {
+ScenarioDir scan_scenario_dir(const std::filesystem::path& dir) {
   std::error_code ec;
   if (!std::filesystem::is_directory(dir, ec)) throw ScenarioError(dir.string() + ":0: not a directory");
   std::vector<std::filesystem::path> files;
-  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
-    if (entry.is_regular_file() && entry.path().extension() == ".toml") files.push_back(entry.path());
+  for (std::filesystem::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    if (it->path().extension() == ".toml") files.push_back(it->path());
   }
+  if (ec) throw ScenarioError(dir.string() + ":0: cannot list: " + ec.message());
   std::sort(files.begin(), files.end());
-  std::vector<Scenario> out;
+  ScenarioDir out;
   std::set<std::string> names;
   for (const auto& f : files) {
-    out.push_back(load_scenario_file(f));
-    if (!names.insert(out.back().name).second) {
-      throw ScenarioError(f.string() + ":1: scenario name '" + out.back().name + "' is used by another file");
+    try {
+      Scenario s = load_scenario_file(f);
+      if (!names.insert(s.name).second) {
+        throw ScenarioError(f.string() + ":1: scenario name '" + s.name + "' is used by another file");
+      }
+      out.scenarios.push_back(std::move(s));
+    } catch (const ScenarioError& e) {
+      out.errors.emplace_back(e.what());
     }
   }
   return out;
+}
+
+std::vector<Scenario> load_scenario_dir(const std::filesystem::path& dir) {
+  auto scanned = scan_scenario_dir(dir);
+  if (!scanned.errors.empty()) {
+    std::string message;
+    for (const auto& e : scanned.errors) message += (message.empty() ? "" : "\n") + e;
+    throw ScenarioError(message);
+  }
+  return std::move(scanned.scenarios);
 }
 
 Scenario find_scenario(const std::string& name_or_path, const std::filesystem::path& dir) {
   if (name_or_path.size() > 5 && name_or_path.substr(name_or_path.size() - 5) == ".toml") {
     return load_scenario_file(name_or_path);
   }
-  for (auto& s : load_scenario_dir(dir)) {
+  // A broken file elsewhere in the folder does not hide a good one.
+  auto scanned = scan_scenario_dir(dir);
+  for (auto& s : scanned.scenarios) {
     if (s.name == name_or_path) return s;
   }
-  throw ScenarioError("no scenario named '" + name_or_path + "' in " + dir.string() + " (see `bridgesim list`)");
+  std::string message = "no scenario named '" + name_or_path + "' in " + dir.string() + " (see `bridgesim list`)";
+  for (const auto& e : scanned.errors) message += "\n" + e;
+  throw ScenarioError(message);
 }
 
 }  // namespace bridgesim::scenarios

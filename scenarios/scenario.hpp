@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "scenarios/fault_catalog.hpp"
@@ -39,8 +40,12 @@ struct Scenario {
   // Liveness: every request must end within this much virtual time after
   // max(its first send, the faults' heal_by).
   runtime::Nanos liveness_bound_ns = 30 * runtime::kNanosPerSecond;
-  std::size_t outbound_frames_max = 256;  // [system] knob: frames a connection may lag
+  std::size_t outbound_frames_max = 256;     // [system] knob: frames a connection may lag
+  std::vector<std::int64_t> property_lines;  // the file line of each properties[] item, for messages
 };
+
+// A scenario file larger than this is refused (they are a few hundred bytes).
+constexpr std::uintmax_t kScenarioFileMax = 1 << 20;
 
 // The scenario as a TOML file that loads back to the same scenario (shrink
 // writes these; the swarm's drawn faults become fixed [[fault]] entries).
@@ -57,9 +62,18 @@ const std::vector<std::string>& workload_names();
 
 Scenario parse_scenario(std::string_view toml_text, const std::string& source_name);
 Scenario load_scenario_file(const std::filesystem::path& path);
-// Every *.toml in `dir`, sorted by file name.
+// Every *.toml in `dir`, sorted by file name; throws one ScenarioError naming
+// every file that does not load (one "file:line: message" a line).
 std::vector<Scenario> load_scenario_dir(const std::filesystem::path& dir);
-// `name_or_path` is a .toml path, or a scenario name looked up in `dir`.
+// The same, but a file that does not load is listed in `errors` (file:line:
+// message) and the others still load. Throws only if `dir` is unreadable.
+struct ScenarioDir {
+  std::vector<Scenario> scenarios;
+  std::vector<std::string> errors;
+};
+ScenarioDir scan_scenario_dir(const std::filesystem::path& dir);
+// `name_or_path` is a .toml path (a regular file), or a scenario name looked
+// up in `dir` (a broken file there does not hide a good one).
 Scenario find_scenario(const std::string& name_or_path, const std::filesystem::path& dir);
 
 }  // namespace bridgesim::scenarios

@@ -19,7 +19,7 @@ expect "unknown variant" 2 "unknown variant 'nope'" -- "$bin" run --scenario gol
 printf 'name = "bad"\nusers = "many"\n' > "$tmp/bad.toml"
 expect "bad scenario file" 2 "bad.toml:2: 'users' must be an integer" -- "$bin" run --scenario "$tmp/bad.toml"
 printf 'name = "prop"\nproperties = ["nope"]\n' > "$tmp/prop.toml"
-expect "unknown property" 2 "prop.toml:1: unknown property 'nope'" -- "$bin" run --scenario "$tmp/prop.toml"
+expect "unknown property" 2 "prop.toml:2: unknown property 'nope'" -- "$bin" run --scenario "$tmp/prop.toml"
 
 expect "golden path passes" 0 "golden_path +runs=20 failures=0" -- "$bin" run --scenario golden_path --seeds 20 \
   --html "$tmp/r.html" --junit "$tmp/j.xml" --json "$tmp/s.json" --markdown "$tmp/s.md"

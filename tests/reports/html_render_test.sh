@@ -16,7 +16,7 @@ flags=(--headless --no-sandbox --disable-gpu --disable-background-networking --d
        --disable-sync --no-first-run --user-data-dir="$(mktemp -d)")
 dom=$(timeout 120 chromium "${flags[@]}" --dump-dom "file://$out/readiness.html" 2>/dev/null)
 fails=0
-for want in "NOT READY" "Scenarios × properties" "<svg" "<rect" "replay: <code>bridgesim replay --scenario golden_path --seed"; do
+for want in "NOT READY" "Scenarios × properties" "<svg" "<rect" "bridgesim replay --scenario golden_path --seed"; do
   grep -qF -- "$want" <<<"$dom" || { echo "FAIL: rendered DOM lacks: $want"; fails=$((fails + 1)); }
 done
 timeout 120 chromium "${flags[@]}" --window-size=1400,1600 --screenshot="$out/readiness.png" \

@@ -120,7 +120,7 @@ kind = "session_missing"
                 .rfind("s.toml:4: unknown key 'speed' for fault 'jitter'", 0),
             0u);
   EXPECT_EQ(error_of("name = \"x\"\nusers = 2\n[[fault]]\nkind = \"reset\"\ntarget = \"user:u9\"\n"),
-            "s.toml:1: fault #1 targets 'user:u9', but users are u1..u2");
+            "s.toml:3: fault #1 targets 'user:u9', but users are u1..u2");
   EXPECT_EQ(
       error_of("name = \"x\"\n[[fault]]\nkind = \"client_close\"\ntarget = \"user:u1\"\nhow = \"gently\"\n"),
       "s.toml:2: fault 'client_close': param 'how' must be one of abort, close_frame, disconnect_message, got gently");
