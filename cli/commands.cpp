@@ -19,7 +19,9 @@
 #include "cli/bench_command.hpp"
 #include "cli/bench_regressions_command.hpp"
 #include "cli/probe_command.hpp"
+#include "cli/progress.hpp"
 #include "cli/report_command.hpp"
+#include "cli/report_environment.hpp"
 #include "harness/determinism.hpp"
 #include "harness/harness.hpp"
 #include "reports/reports.hpp"
@@ -90,35 +92,6 @@ void add_divergences(const harness::SweepSpec& spec, reports::ScenarioResult& re
                    [](const reports::Failure& a, const reports::Failure& b) { return a.seed < b.seed; });
 }
 
-class Progress {
- public:
-  Progress(std::string label, bool tty) : label_(std::move(label)), tty_(tty) {}
-  void operator()(std::uint64_t done, std::uint64_t total) {
-    if (tty_) {
-      const int width = 30;
-      const int filled = total == 0 ? width : static_cast<int>(width * done / total);
-      std::fprintf(stderr, "\r%-16s [%s%s] %llu/%llu", label_.c_str(), std::string(filled, '#').c_str(),
-                   std::string(width - filled, '.').c_str(), static_cast<unsigned long long>(done),
-                   static_cast<unsigned long long>(total));
-      if (done == total) std::fprintf(stderr, "\r\x1b[K");
-      std::fflush(stderr);
-      return;
-    }
-    // Plain lines for logs: one per tenth.
-    const std::uint64_t tenth = total * (last_tenth_ + 1) / 10;
-    if (total >= 1000 && done >= tenth && done < total) {
-      ++last_tenth_;
-      std::fprintf(stderr, "%s: %llu/%llu runs\n", label_.c_str(), static_cast<unsigned long long>(done),
-                   static_cast<unsigned long long>(total));
-    }
-  }
-
- private:
-  std::string label_;
-  bool tty_;
-  std::uint64_t last_tenth_ = 0;
-};
-
 std::pair<std::uint64_t, std::uint64_t> parse_pair(const std::string& text, const std::string& sep,
                                                    const std::string& what) {
   const auto at = text.find(sep);
@@ -171,12 +144,16 @@ int do_run(RunArgs args, const std::string& cmdline) {
   const bool tty = isatty(STDERR_FILENO) != 0;
   reports::SweepReport report;
   report.command = cmdline;
+  report.environment = current_environment();
+  report.json_beside = json_beside(args.html, args.json);
   report.sweep = sweep_of_shard;
   double wall = 0;
+  SweepProgress progress(list.size(), args.seeds, tty);
   for (const auto& scenario : list) {
     harness::SweepSpec spec{scenario, args.seed_start, args.seeds, variant, args.jobs, args.fail_fast, args.swarm};
-    Progress progress(scenario.name, tty);
-    const harness::SweepOutcome outcome = harness::sweep(spec, std::ref(progress));
+    progress.start_scenario(scenario.name + (variant ? "[" + variant->name + "]" : ""));
+    const harness::SweepOutcome outcome = harness::sweep(spec, progress.callback());
+    progress.finish_scenario(outcome.seeds.size(), outcome.failing_seeds());
     wall += outcome.wall_seconds;
     auto result = harness::to_report(spec, outcome);
     if (args.check_determinism) add_divergences(spec, result);
@@ -204,6 +181,7 @@ int do_run(RunArgs args, const std::string& cmdline) {
     std::fflush(stdout);
     report.results.push_back(result);
   }
+  progress.finish();
   std::printf("TOTAL runs=%llu failures=%llu wall=%.3fs verdict=%s\n",
               static_cast<unsigned long long>(report.total_runs()),
               static_cast<unsigned long long>(report.total_failing_seeds()), wall, report.passed() ? "PASS" : "FAIL");
@@ -244,7 +222,9 @@ int do_replay(const ReplayArgs& args) {
                 sim::format_virtual_time(v.at_ns).c_str(), v.message.c_str());
   }
   write_file(args.trace_out, run.trace.to_jsonl());
-  write_file(args.perfetto_out, reports::to_perfetto(run.trace));
+  std::vector<reports::TraceMarker> markers;
+  for (const auto& v : violations) markers.push_back({v.record_index, v.at_ns, v.property, v.message});
+  write_file(args.perfetto_out, reports::to_perfetto(run.trace, markers));
   for (const auto* path : {&args.trace_out, &args.perfetto_out}) {
     if (!path->empty()) std::printf("wrote %s\n", path->c_str());
   }
