@@ -27,10 +27,12 @@ std::string latency_text(std::int64_t upper_us) {
   return "&le;" + std::to_string(upper_us / 1'000'000) + " s";
 }
 
-// A header that may wrap at its underscores (fault kinds are long).
+// A name that may wrap after its underscores and before a variant's bracket
+// (fault kinds and scenario names are long; narrow columns wrap them).
 std::string wrapping(const std::string& name) {
   std::string out;
   for (const char c : xml_escape(name)) {
+    if (c == '[') out += "<wbr>";
     out += c;
     if (c == '_') out += "<wbr>";
   }
@@ -227,7 +229,7 @@ std::string html_faults(const SweepReport& report, const std::set<std::string>& 
   out += "</tr>\n";
   for (const auto& r : report.results) {
     if (r.faults.empty()) continue;
-    out += "<tr><td>" + xml_escape(case_name(r)) + "</td>";
+    out += "<tr><td>" + wrapping(case_name(r)) + "</td>";
     for (const auto& k : fault_names) out += html_fault_cell(r, k);
     out += "</tr>\n";
   }

@@ -15,9 +15,9 @@ dl.facts dt{font-weight:600}dl.facts dd{margin:0;overflow-wrap:anywhere}
 .scroll{overflow-x:auto;max-width:100%;margin:1rem 0}
 table{border-collapse:separate;border-spacing:0;font-size:.85rem}
 td,th{border:1px solid #c9ced6;padding:.3rem .45rem;text-align:left;vertical-align:top}
-th{background:#eef1f5;overflow-wrap:anywhere;min-width:3.2rem;max-width:8rem}
+th{background:#eef1f5;overflow-wrap:break-word;min-width:3.2rem;max-width:8rem}
 table.matrix th:first-child,table.matrix td:first-child{position:sticky;left:0;z-index:1;background:#fff;
-max-width:14rem;min-width:8rem;overflow-wrap:anywhere;box-shadow:2px 0 0 #c9ced6}
+max-width:14rem;min-width:8rem;overflow-wrap:break-word;box-shadow:2px 0 0 #c9ced6}
 table.matrix th:first-child{background:#eef1f5;z-index:2}
 td.ok{background:#e9f7ec}td.bad{background:#fde2e2;font-weight:600}td.num{text-align:right}
 td.heat{text-align:right}
