@@ -20,7 +20,9 @@
 #include "cli/bench_regressions_command.hpp"
 #include "cli/cli_support.hpp"
 #include "cli/probe_command.hpp"
+#include "cli/progress.hpp"
 #include "cli/report_command.hpp"
+#include "cli/report_environment.hpp"
 #include "cli/sim_commands.hpp"
 #include "harness/determinism.hpp"
 #include "harness/harness.hpp"
@@ -82,35 +84,6 @@ void add_divergences(const harness::SweepSpec& spec, reports::ScenarioResult& re
   std::stable_sort(result.failures.begin(), result.failures.end(),
                    [](const reports::Failure& a, const reports::Failure& b) { return a.seed < b.seed; });
 }
-
-class Progress {
- public:
-  Progress(std::string label, bool tty) : label_(std::move(label)), tty_(tty) {}
-  void operator()(std::uint64_t done, std::uint64_t total) {
-    if (tty_) {
-      const int width = 30;
-      const int filled = total == 0 ? width : static_cast<int>(width * done / total);
-      std::fprintf(stderr, "\r%-16s [%s%s] %llu/%llu", label_.c_str(), std::string(filled, '#').c_str(),
-                   std::string(width - filled, '.').c_str(), static_cast<unsigned long long>(done),
-                   static_cast<unsigned long long>(total));
-      if (done == total) std::fprintf(stderr, "\r\x1b[K");
-      std::fflush(stderr);
-      return;
-    }
-    // Plain lines for logs: one per tenth.
-    const std::uint64_t tenth = total * (last_tenth_ + 1) / 10;
-    if (total >= 1000 && done >= tenth && done < total) {
-      ++last_tenth_;
-      std::fprintf(stderr, "%s: %llu/%llu runs\n", label_.c_str(), static_cast<unsigned long long>(done),
-                   static_cast<unsigned long long>(total));
-    }
-  }
-
- private:
-  std::string label_;
-  bool tty_;
-  std::uint64_t last_tenth_ = 0;
-};
 
 constexpr const char* kAllowEmpty = "pass --allow-empty to accept a run that checks nothing";
 
@@ -236,12 +209,14 @@ double run_scenarios(const RunArgs& args, const SeedPlan& plan, const std::vecto
                      const scenarios::Variant* variant, reports::SweepReport& report) {
   const bool tty = isatty(STDERR_FILENO) != 0;
   double wall = 0;
+  SweepProgress progress(list.size(), plan.count, tty);
   for (std::size_t i = 0; i < list.size() && harness::stop_signal() == 0; ++i) {
     harness::SweepSpec spec{list[i], plan.first, plan.count, variant, args.jobs, args.fail_fast, args.swarm};
-    Progress progress(list[i].name, tty);
-    const harness::SweepRun run = harness::sweep_to_report(spec, std::ref(progress));
+    progress.start_scenario(list[i].name + (variant ? "[" + variant->name + "]" : ""));
+    const harness::SweepRun run = harness::sweep_to_report(spec, progress.callback());
     wall += run.wall_seconds;
     auto result = run.result;
+    progress.finish_scenario(result.seeds_run, result.failing_seeds);
     if (args.check_determinism) add_divergences(spec, result);
     if (run.interrupted && result.seeds_run == 0) break;
     print_result(args, spec, run, result);
@@ -251,6 +226,7 @@ double run_scenarios(const RunArgs& args, const SeedPlan& plan, const std::vecto
       break;
     }
   }
+  progress.finish();
   report.partial = harness::stop_signal() != 0;
   return wall;
 }
@@ -267,6 +243,8 @@ int do_run(const RunArgs& args, const std::string& cmdline) {
   harness::install_stop_handlers();
   reports::SweepReport report;
   report.command = cmdline;
+  report.environment = current_environment();
+  report.json_beside = json_beside(args.html, args.json);
   report.sweep = plan.sweep;
   const double wall = run_scenarios(args, plan, list, variant, report);
   std::printf("TOTAL runs=%llu failures=%llu wall=%.3fs verdict=%s\n",

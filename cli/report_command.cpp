@@ -7,6 +7,7 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/commands.hpp"
+#include "cli/report_environment.hpp"
 #include "reports/reports.hpp"
 
 namespace bridgesim::cli {
@@ -37,7 +38,12 @@ int ReportCommand::run() const {
     parts.push_back(reports::from_json(text.str(), path));
   }
   auto merged = reports::merge(parts);
-  merged.command = "bridgesim report " + std::to_string(inputs_.size()) + " result files";
+  // The merged reports are made here and now; the shards' own facts stay in
+  // their JSON. Their wall times add up (reports::merge) into the JUnit's.
+  merged.command = "bridgesim report";
+  for (const auto& path : inputs_) merged.command += " " + path;
+  merged.environment = current_environment();
+  merged.json_beside = json_beside(html_, json_);
   write_file(json_, reports::to_json(merged));
   write_file(junit_, reports::to_junit_xml(merged));
   write_file(markdown_, reports::to_markdown(merged));

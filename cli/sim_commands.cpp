@@ -121,7 +121,9 @@ int do_replay(const ReplayArgs& a) {
     }
   }
   write_file(a.trace_out, run.trace.to_jsonl());
-  write_file(a.perfetto_out, reports::to_perfetto(run.trace));
+  std::vector<reports::TraceMarker> markers;
+  for (const auto& v : violations) markers.push_back({v.record_index, v.at_ns, v.property, v.message});
+  write_file(a.perfetto_out, reports::to_perfetto(run.trace, markers));
   for (const auto* path : {&a.trace_out, &a.perfetto_out}) {
     if (!path->empty()) std::printf("wrote %s\n", path->c_str());
   }

@@ -84,6 +84,23 @@ ScenarioResult parse_result(const boost::json::object& j, const std::string& sou
   return r;
 }
 
+// What "environment" holds (to_json): the machine's facts and each result's
+// wall time, which `report` adds up into real times for its JUnit.
+void read_environment(const boost::json::object& env, SweepReport& report) {
+  auto text = [&env](const char* key) {
+    const auto* v = env.if_contains(key);
+    return v != nullptr ? std::string(v->as_string()) : std::string();
+  };
+  report.environment = {text("generated_at"), text("version"), text("commit"), text("host")};
+  report.command = text("command");
+  const auto* wall = env.if_contains("wall_ms");
+  if (wall == nullptr) return;
+  for (auto& r : report.results) {
+    if (const auto* ms = wall->as_object().if_contains(case_name(r)))
+      r.wall_seconds = static_cast<double>(ms->to_number<std::int64_t>()) / 1000.0;
+  }
+}
+
 // One case's seeds as the parts ran them: each range with the file it came from.
 struct Piece {
   SeedRange range;
@@ -165,9 +182,11 @@ SweepReport from_json(std::string_view text, const std::string& source) {
       if (report.sweep->last < report.sweep->first)
         throw ReportError(source + ": sweep " + ranges_text({*report.sweep}) + " ends before it starts");
     }
+    if (const auto* mode = o.if_contains("mode")) report.mode = std::string(mode->as_string());
     if (const auto* partial = o.if_contains("partial")) report.partial = partial->as_bool();
     for (const auto& item : o.at("results").as_array())
       report.results.push_back(parse_result(item.as_object(), source));
+    if (const auto* env = o.if_contains("environment")) read_environment(env->as_object(), report);
     return report;
   } catch (const ReportError&) {
     throw;
@@ -180,6 +199,14 @@ SweepReport merge(const std::vector<SweepReport>& parts) {
   SweepReport out;
   if (!parts.empty()) out.title = parts.front().title;
   const std::optional<SeedRange> sweep = common_sweep(parts);
+  for (const auto& part : parts) {
+    out.partial = out.partial || part.partial;
+    // Shards of one sweep share a mode; parts that differ say "mixed".
+    if (out.mode.empty())
+      out.mode = part.mode;
+    else if (!part.mode.empty() && part.mode != out.mode)
+      out.mode = "mixed";
+  }
   std::map<std::pair<std::string, std::string>, ScenarioResult> by_case;
   std::map<std::pair<std::string, std::string>, std::vector<Piece>> pieces;
   std::map<std::pair<std::string, std::string>, std::optional<SeedRange>> spans;

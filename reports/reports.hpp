@@ -65,7 +65,7 @@ struct ScenarioResult {
   // the ones between (1 and 3 of 3) or after them. Empty for one run. A
   // result with missing seeds is incomplete: its sweep is not READY.
   std::vector<SeedRange> missing;
-  double wall_seconds = 0;        // not in the JSON: it must not depend on the machine
+  double wall_seconds = 0;        // in the JSON's "environment" only: it depends on the machine
   std::vector<Failure> failures;  // by seed, first violation per property
   std::uint64_t failing_seeds = 0;
   std::map<std::string, FaultCount> faults;  // by fault kind
@@ -86,18 +86,37 @@ std::vector<SeedRange> covered_ranges(const ScenarioResult& r);
 // "1..67, 135..200" (`separator` between first and last, ", " between ranges).
 std::string ranges_text(const std::vector<SeedRange>& ranges, std::string_view separator = "..");
 
+// Where, when and with what a report was made: what a release manager signs
+// against. It depends on the machine and the clock, so the JSON keeps it
+// apart, under "environment" (with each result's wall time): compare two
+// JSONs without that key. Empty fields are left out of every report.
+struct Environment {
+  std::string generated_at;  // UTC, ISO 8601 ("2026-12-02T01:55:14Z")
+  std::string version;       // bridgesim's
+  std::string commit;        // the git commit it was built from
+  std::string host;
+};
+
 struct SweepReport {
   std::string title = "bridgesim readiness";
-  std::string command;  // the command line that produced it
+  std::string command;  // the command line that produced it (in the JSON's "environment")
   std::string source;   // the file it was read from (errors name it); not in the JSON
+  Environment environment;
+  // "swarm" (every seed drew its own faults) or "plain"; "" when unknown
+  // (the JSON's "mode", written by `run`).
+  std::string mode;
+  // The sweep was interrupted: seeds it was asked for never ran (the JSON's
+  // "partial": true). Never READY.
+  bool partial = false;
+  // A JSON summary written beside the HTML (a path relative to it): the
+  // HTML links it for what it leaves out. Not in the JSON.
+  std::string json_beside;
   // The whole sweep a shard belongs to (`run --shard K/N`); empty otherwise.
   // A merge names the seeds of it that no input ran.
   std::optional<SeedRange> sweep;
   std::vector<ScenarioResult> results;
-  // A stop signal (Ctrl-C, SIGTERM) ended the sweep early: what ran is here,
-  // the rest never started. Never READY.
-  bool partial = false;
-  // Every seed of every result ran: nothing missing.
+  // Every seed of every result ran (nothing missing) and the sweep was not
+  // interrupted.
   bool complete() const;
   // Complete, not partial and no property violated: READY.
   bool passed() const;
@@ -134,7 +153,20 @@ SweepReport merge(const std::vector<SweepReport>& parts);
 
 // Chrome trace-event JSON (chrome://tracing, ui.perfetto.dev): one track
 // per actor, an instant per record, a slice per agent run.
-std::string to_perfetto(const sim::Trace& trace);
+// Violations become instants on their actor's track, named after their
+// property.
+struct TraceMarker {
+  std::size_t record_index = 0;  // the record the violation was found at
+  std::int64_t at_ns = 0;
+  std::string property;
+  std::string message;
+};
+std::string to_perfetto(const sim::Trace& trace, const std::vector<TraceMarker>& violations = {});
+
+// The shrink command for a failure's replay command ("bridgesim replay
+// --scenario S --seed N ..." -> "bridgesim shrink ..."), with --swarm for a
+// swarm sweep; "" when `replay` is not a bridgesim replay command.
+std::string shrink_command(const std::string& replay, const std::string& mode);
 
 // Escaping helpers, exposed for tests.
 std::string xml_escape(std::string_view text);

@@ -9,7 +9,7 @@ packages=(
   libboost1.81-dev libboost-json1.81-dev
   librapidcheck-dev libgtest-dev libgmock-dev libbenchmark-dev
   libspdlog-dev libtomlplusplus-dev libcli11-dev libssl-dev
-  python3 python3-websockets chromium
+  python3 python3-websockets chromium libxml2-utils python3-junitparser
 )
 
 missing=()

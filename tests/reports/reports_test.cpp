@@ -26,14 +26,30 @@ ScenarioResult result(std::string name, std::uint64_t first, std::uint64_t count
   return r;
 }
 
-TEST(ReportsJson, RoundTripsAndLeavesWallTimeOut) {
+// Wall times sit under "environment" only (with the date and host), so the
+// rest of the JSON stays byte-identical; they read back for `report`'s JUnit.
+TEST(ReportsJson, RoundTripsWithWallTimeOnlyUnderEnvironment) {
   SweepReport report;
   report.results.push_back(
       result("a", 1, 10, {{3, "isolation", "u2 saw u1's <event> & more", "bridgesim replay --seed 3"}}));
   report.results.back().wall_seconds = 12.5;
+  report.environment = {"2026-12-02T01:02:03Z", "9.9.9", "abc123", "ci-7"};
+  report.command = "bridgesim run --seeds 10";
   const std::string json = to_json(report);
-  EXPECT_EQ(json.find("12.5"), std::string::npos);
-  EXPECT_EQ(to_json(from_json(json, "r.json")), json);
+  auto doc = boost::json::parse(json).as_object();
+  const auto env = doc.at("environment").as_object();
+  EXPECT_EQ(env.at("wall_ms").at("a").to_number<int>(), 12500);
+  EXPECT_EQ(env.at("host").as_string(), "ci-7");
+  EXPECT_EQ(env.at("commit").as_string(), "abc123");
+  doc.erase("environment");
+  const std::string core = boost::json::serialize(doc);
+  EXPECT_EQ(core.find("12500"), std::string::npos) << "no wall time outside environment: " << core;
+  EXPECT_EQ(core.find("12.5"), std::string::npos) << core;
+  const auto back = from_json(json, "r.json");
+  EXPECT_DOUBLE_EQ(back.results[0].wall_seconds, 12.5);
+  EXPECT_EQ(back.environment.version, "9.9.9");
+  EXPECT_EQ(back.command, "bridgesim run --seeds 10");
+  EXPECT_EQ(to_json(back), json);
   EXPECT_THROW(from_json("{\"title\":1}", "bad.json"), ReportError);
   try {
     from_json("nope", "bad.json");
@@ -105,15 +121,17 @@ TEST(ReportsLatency, PercentilesComeFromFixedBuckets) {
   EXPECT_EQ(h.counts.back(), 1u);
 }
 
-TEST(ReportsJunit, OneTestcasePerScenarioBatchWithEscapedReplayCommands) {
+TEST(ReportsJunit, OneTestcasePerPropertyWithEscapedReplayCommands) {
   SweepReport report;
   report.results.push_back(
       result("a", 1, 10, {{3, "isolation", "u2 saw <x> & \"y\"", "bridgesim replay --scenario a --seed 3"}}));
   report.results.push_back(result("b", 1, 10, {}));
   const std::string xml = to_junit_xml(report);
-  EXPECT_NE(xml.find("<testsuites name=\"bridgesim\" tests=\"2\" failures=\"1\""), std::string::npos) << xml;
+  EXPECT_NE(xml.find("<testsuites name=\"bridgesim\" tests=\"4\" failures=\"1\" errors=\"0\""), std::string::npos)
+      << xml;
   EXPECT_NE(xml.find("u2 saw &lt;x&gt; &amp; &quot;y&quot;"), std::string::npos);
   EXPECT_NE(xml.find("replay: bridgesim replay --scenario a --seed 3"), std::string::npos);
+  EXPECT_NE(xml.find("shrink: bridgesim shrink --scenario a --seed 3"), std::string::npos);
   EXPECT_EQ(xml.find("<x>"), std::string::npos);
 }
 
@@ -138,18 +156,18 @@ TEST(ReportsPerfetto, OneTrackPerActorAndASlicePerRun) {
   trace.add({2000, "user:u1", "recv", {{"conn", "1"}, {"frame", "{}"}}});
   trace.add({9000, "relay", "publish", {{"user", "u1"}, {"run", "r1"}, {"seq", "2"}, {"type", "agent_completed"}}});
   const auto doc = boost::json::parse(to_perfetto(trace)).as_object();
-  int threads = 0, slices = 0, instants = 0;
+  int threads = 0, slices = 0, records = 0;
   for (const auto& e : doc.at("traceEvents").as_array()) {
     const auto ph = e.as_object().at("ph").as_string();
-    threads += ph == "M";
-    instants += ph == "i";
-    if (ph == "X") {
+    threads += ph == "M" && e.as_object().at("name").as_string() == "thread_name";
+    records += ph == "i" || (ph == "X" && e.as_object().at("cat").as_string() == "record");
+    if (ph == "X" && e.as_object().at("cat").as_string() == "run") {
       ++slices;
       EXPECT_DOUBLE_EQ(e.as_object().at("dur").to_number<double>(), 8.0);  // µs
     }
   }
-  EXPECT_EQ(threads, 3);  // relay, user:u1, runs:u1
-  EXPECT_EQ(instants, 3);
+  EXPECT_EQ(threads, 3);  // relay, user:u1's conn 1, runs of u1
+  EXPECT_EQ(records, 3);
   EXPECT_EQ(slices, 1);
 }
 
@@ -160,7 +178,7 @@ TEST(ReportsPerfetto, ARunEndedByAgentErrorIsASliceToo) {
   const auto doc = boost::json::parse(to_perfetto(trace)).as_object();
   int slices = 0;
   for (const auto& e : doc.at("traceEvents").as_array()) {
-    if (e.as_object().at("ph").as_string() != "X") continue;
+    if (e.as_object().at("ph").as_string() != "X" || e.as_object().at("cat").as_string() != "run") continue;
     ++slices;
     EXPECT_EQ(e.as_object().at("name").as_string(), "r1 (u1)");
     EXPECT_EQ(e.as_object().at("args").as_object().at("outcome").as_string(), "agent_error");

@@ -77,26 +77,50 @@ TEST(ReportsVerdictHtml, PassSaysReadyAndListsNoFailures) {
   EXPECT_EQ(html.find("seeds fail"), std::string::npos);
 }
 
-TEST(ReportsVerdictJunit, FailIsOneFailureElementOnTheFailingCaseOnly) {
+// One testcase per scenario x property: chat's delivery (1 seed), isolation
+// (2) and protocol (3) fail, its runs and every quiet property pass.
+TEST(ReportsVerdictJunit, FailIsOneFailureElementPerViolatedProperty) {
   const std::string xml = to_junit_xml(report_of({failing_shard(), quiet()}));
-  EXPECT_NE(xml.find("<testsuites name=\"bridgesim\" tests=\"2\" failures=\"1\""), std::string::npos) << xml;
-  EXPECT_NE(xml.find("<testsuite name=\"chat\" tests=\"1\" failures=\"1\""), std::string::npos);
-  EXPECT_NE(xml.find("<testsuite name=\"quiet\" tests=\"1\" failures=\"0\""), std::string::npos);
-  EXPECT_NE(xml.find("name=\"chat seeds 4..14\""), std::string::npos);
-  ASSERT_EQ(count_of(xml, "<failure "), 1u);
-  const auto failure = xml.substr(xml.find("<failure "));
-  EXPECT_EQ(failure.rfind("<failure message=\"4 of 11 seeds violated a property\" type=\"PropertyViolation\">", 0), 0u)
-      << failure;
-  EXPECT_EQ(count_of(failure, "  replay: bridgesim replay --scenario chat --seed "), 6u);
-  EXPECT_NE(failure.find("seed 12 [protocol] protocol broken at seed 12"), std::string::npos);
-  EXPECT_LT(xml.find("<failure "), xml.find("<testsuite name=\"quiet\"")) << "the failure is chat's";
+  EXPECT_NE(xml.find("<testsuites name=\"bridgesim\" tests=\"8\" failures=\"3\" errors=\"0\""), std::string::npos)
+      << xml;
+  EXPECT_NE(xml.find("<testsuite name=\"chat\" tests=\"4\" failures=\"3\" errors=\"0\" skipped=\"0\""),
+            std::string::npos);
+  EXPECT_NE(xml.find("<testsuite name=\"quiet\" tests=\"4\" failures=\"0\" errors=\"0\" skipped=\"0\""),
+            std::string::npos);
+  ASSERT_EQ(count_of(xml, "<failure "), 3u);
+  EXPECT_NE(xml.find("<testcase classname=\"bridgesim.chat\" name=\"runs\" time=\"0.000\"/>"), std::string::npos);
+  const auto protocol = xml.substr(xml.find("<testcase classname=\"bridgesim.chat\" name=\"protocol\""));
+  EXPECT_EQ(protocol.find("<failure message=\"protocol violated on 3 of 11 seeds; first: seed 5: protocol broken at "
+                          "seed 5; replay: bridgesim replay --scenario chat --seed 5\" type=\"PropertyViolation\">"),
+            protocol.find("<failure "))
+      << protocol;
+  const auto body = protocol.substr(0, protocol.find("</failure>"));
+  EXPECT_EQ(count_of(body, "  replay: bridgesim replay --scenario chat --seed "), 3u);
+  EXPECT_NE(body.find("seed 12 [protocol] protocol broken at seed 12"), std::string::npos);
+  EXPECT_NE(xml.find("name=\"isolation\" time=\"0.000\">\n      <failure message=\"isolation violated on 2 of 11"),
+            std::string::npos);
+  EXPECT_LT(xml.rfind("<failure "), xml.find("<testsuite name=\"quiet\"")) << "the failures are chat's";
 }
 
 TEST(ReportsVerdictJunit, PassHasNoFailureElement) {
   const std::string xml = to_junit_xml(report_of({clean_shard(), quiet()}));
-  EXPECT_NE(xml.find("<testsuites name=\"bridgesim\" tests=\"2\" failures=\"0\""), std::string::npos) << xml;
+  EXPECT_NE(xml.find("<testsuites name=\"bridgesim\" tests=\"8\" failures=\"0\" errors=\"0\""), std::string::npos)
+      << xml;
   EXPECT_EQ(xml.find("<failure"), std::string::npos);
-  EXPECT_EQ(count_of(xml, "<testcase "), 2u);
+  EXPECT_EQ(count_of(xml, "<testcase "), 8u);
+}
+
+// Seeds no shard ran: a failing testcase of its own, whatever else passed.
+TEST(ReportsVerdictJunit, MissingSeedsFailTheirSuite) {
+  auto gap = merge({report_of({failing_shard()}, "a.json"), report_of({quiet()}, "b.json")});
+  auto clean = report_of({clean_shard()});
+  clean.results[0].missing = {{15, 17}};
+  clean.results[0].seeds_run -= 3;
+  const std::string xml = to_junit_xml(clean);
+  EXPECT_NE(xml.find("<testsuite name=\"chat\" tests=\"5\" failures=\"1\""), std::string::npos) << xml;
+  EXPECT_NE(xml.find("name=\"every seed ran\""), std::string::npos);
+  EXPECT_NE(xml.find("<failure message=\"seeds 15..17 never ran\" type=\"IncompleteSweep\">"), std::string::npos);
+  EXPECT_EQ(to_junit_xml(gap).find("every seed ran"), std::string::npos) << "nothing missing there";
 }
 
 TEST(ReportsVerdictMarkdown, FailHeadsWithFailAndCountsSeedsNotFailures) {
