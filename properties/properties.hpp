@@ -62,5 +62,8 @@ std::optional<Violation> check_health(const sim::Trace& trace);
 std::optional<Violation> check_runs(const sim::Trace& trace);
 std::optional<Violation> check_resources(const sim::Trace& trace);
 std::optional<Violation> check_no_crash(const sim::Trace& trace);
+// bounds: each limit of docs/architecture.md's "Bounds" table behaves as
+// documented once exceeded (properties/bounds_checks.cpp).
+std::optional<Violation> check_bounds(const sim::Trace& trace);
 
 }  // namespace bridgesim::properties

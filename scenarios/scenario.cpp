@@ -7,6 +7,7 @@
 
 #include <toml++/toml.h>
 
+#include "scenarios/system_section_reader.hpp"
 #include "sim/client_actor.hpp"
 
 namespace bridgesim::scenarios {
@@ -171,7 +172,7 @@ std::string to_toml(const Scenario& s, const sim::FaultPlan& faults) {
     out += "heal_by_ms = " + std::to_string(faults.heal_by_ns / runtime::kNanosPerMilli) + "\n";
   out += "properties = [";
   for (std::size_t i = 0; i < s.properties.size(); ++i) out += (i ? ", " : "") + quoted(s.properties[i]);
-  out += "]\n\n[system]\noutbound_queue_max = " + std::to_string(s.outbound_frames_max) + "\n\n[network]\n";
+  out += "]\n\n" + system_section_toml(s.system) + "\n[network]\n";
   // Microseconds: the default latencies are below a millisecond.
   out += "latency_min_us = " + std::to_string(s.network.latency_min_ns / runtime::kNanosPerMicro) + "\n";
   out += "latency_max_us = " + std::to_string(s.network.latency_max_ns / runtime::kNanosPerMicro) + "\n";
@@ -218,18 +219,6 @@ bool read_run_key(const std::string& source, const std::string& k, const toml::n
   return true;
 }
 
-void read_system(const std::string& source, const toml::node& node, Scenario& s) {
-  if (!node.is_table()) fail(source, node, "'system' must be a table: write [system]");
-  for (const auto& [skey, snode] : *node.as_table()) {
-    if (skey == "outbound_queue_max") {
-      s.outbound_frames_max =
-          static_cast<std::size_t>(read_int(source, snode, "system.outbound_queue_max", 1, 1'000'000));
-    } else {
-      fail(source, snode, "unknown key 'system." + std::string(skey.str()) + "' (known: outbound_queue_max)");
-    }
-  }
-}
-
 // A key naming faults, the system, the network or the properties; false
 // when `k` is none of them.
 bool read_section_key(const std::string& source, const std::string& k, const toml::node& node, Scenario& s) {
@@ -243,7 +232,7 @@ bool read_section_key(const std::string& source, const std::string& k, const tom
       s.faults.faults.push_back(read_fault(source, *item.as_table()));
     }
   } else if (k == "system") {
-    read_system(source, node, s);
+    read_system_section(source, node, s.system);
   } else if (k == "swarm") {
     if (!node.is_table()) fail(source, node, "'swarm' must be a table: write [swarm]");
     read_swarm(source, *node.as_table(), s);

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "scenarios/fault_catalog.hpp"
+#include "scenarios/system_section.hpp"
 #include "sim/fault_plan.hpp"
 #include "sim/sim_network.hpp"
 #include "system/runtime/clock.hpp"
@@ -40,7 +41,7 @@ struct Scenario {
   // Liveness: every request must end within this much virtual time after
   // max(its first send, the faults' heal_by).
   runtime::Nanos liveness_bound_ns = 30 * runtime::kNanosPerSecond;
-  std::size_t outbound_frames_max = 256;     // [system] knob: frames a connection may lag
+  SystemBounds system;  // [system]: the bounds the system runs with
   std::vector<std::int64_t> property_lines;  // the file line of each properties[] item, for messages
 };
 

@@ -24,6 +24,8 @@ const std::vector<Variant>& variant_catalog() {
       regressions::live_path_skips_seq(),
       regressions::event_sent_twice(),
       regressions::cancel_reason_lost(),
+      regressions::outbound_closed_early(),
+      regressions::outbound_never_closed(),
   };
   return catalog;
 }

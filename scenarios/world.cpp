@@ -6,6 +6,7 @@
 
 #include "scenarios/app_faults.hpp"
 #include "scenarios/population.hpp"
+#include "sim/bound_recorder.hpp"
 #include "sim/scheduler.hpp"
 #include "sim/sim_auth_service.hpp"
 #include "sim/sim_network.hpp"
@@ -46,6 +47,15 @@ void record_plan(sim::Trace& trace, const sim::FaultPlan& plan, runtime::Nanos l
   trace.add(record_of(0, actor::kFaults, rec::kHealBy,
                       {make_field(rf::kAtNs, std::to_string(plan.heal_by_ns)),
                        make_field(rf::kLivenessBoundNs, std::to_string(liveness_bound_ns))}));
+}
+
+// The bounds the system runs with, when the scenario's [system] section
+// changed any: the `bounds` property judges each limit against them.
+void record_limits(sim::Trace& trace, const SystemBounds& bounds) {
+  if (bounds == SystemBounds{}) return;
+  std::vector<sim::Field> fields;
+  for (auto& [key, value] : bounds.entries()) fields.emplace_back(std::move(key), std::move(value));
+  trace.add(record_of(0, actor::kSystem, rec::kLimits, std::move(fields)));
 }
 
 void record_end(sim::Trace& trace, sim::Scheduler& scheduler, sim::SimNetwork& network, const system::App& app) {
@@ -92,20 +102,25 @@ RunResult run_scenario(const Scenario& scenario, const RunConfig& config) {
   sim::Scheduler scheduler(root.fork("scheduler"));
   sim::Rng system_rng = root.fork("system");
   sim::Rng fault_rng = root.fork("app_faults");
-  sim::SimNetwork network(scheduler, root.fork("network"), trace, scenario.network, &plan);
+  sim::NetworkConfig network_config = scenario.network;
+  network_config.outbound_frames_max = scenario.system.outbound_frames_max;
+  sim::SimNetwork network(scheduler, root.fork("network"), trace, network_config, &plan);
   sim::SimRelay relay(scheduler, root.fork("relay"), trace, &plan);
   sim::SimAuthService auth_service(scheduler, root.fork("auth_service"), trace, &plan);
+
+  sim::BoundRecorder bounds(scheduler, trace);
+  record_limits(trace, scenario.system);
 
   system::Components components = system::Components::defaults();
   if (config.variant != nullptr) config.variant->apply(components);
   apply_application_faults(components, plan, scheduler, fault_rng, trace);
   system::AppConfig app_config;
   app_config.jwt_secret = std::string(kSimJwtSecret);
-  app_config.outbound_frames_max = scenario.outbound_frames_max;
+  scenario.system.apply_to(app_config);
   system::App app(
       app_config,
       system::Runtime{scheduler, scheduler, system_rng, runtime::make_logger("system", scheduler, config.log_to_stderr),
-                      &relay, &auth_service},
+                      &relay, &auth_service, &bounds},
       std::move(components));
   trace.add(record_of(
       0, actor::kSystem, rec::kStartup,

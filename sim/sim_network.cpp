@@ -20,6 +20,7 @@ struct Link {
   std::string user_id;       // from client_name: faults aim at users
   bool client_gone = false;  // the client aborted while the server was still deciding
   std::size_t in_flight_to_client = 0;
+  bool lag_witnessed = false;  // the first send beyond the outbound bound was recorded
   runtime::HandshakeRequest request;
   ClientCallbacks client;
   runtime::ConnectionEvents server;
@@ -107,6 +108,12 @@ class ServerSide final : public runtime::Connection {
       l.net->violation(l, "send after close: Cannot call send once a close message has been sent");
       return;
     }
+    const std::size_t max = l.net->outbound_frames_max();
+    if (max > 0 && l.in_flight_to_client >= max && !l.lag_witnessed) {
+      l.lag_witnessed = true;
+      l.net->trace().add(make_outbound_record(l.net->scheduler().elapsed_ns(), std::to_string(l.id), "send",
+                                              l.in_flight_to_client, max));
+    }
     ++l.in_flight_to_client;
     l.net->deliver(l, false, [link = link_, t = std::move(text)]() mutable {
       --link->in_flight_to_client;
@@ -128,6 +135,10 @@ class ServerSide final : public runtime::Connection {
       return;
     }
     l.server_state = ServerState::kCloseSent;
+    if (code == runtime::close_code::kTryAgainLater) {
+      l.net->trace().add(make_outbound_record(l.net->scheduler().elapsed_ns(), std::to_string(l.id), "close",
+                                              l.in_flight_to_client, l.net->outbound_frames_max()));
+    }
     l.record(record::kClose,
              {make_field(record_field::kBy, "server"), make_field(record_field::kCode, std::to_string(code))});
     // Close frame to the client; the client echoes it; then the server side is closed.

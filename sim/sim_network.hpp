@@ -23,6 +23,9 @@ namespace bridgesim::sim {
 struct NetworkConfig {
   runtime::Nanos latency_min_ns = 200 * runtime::kNanosPerMicro;
   runtime::Nanos latency_max_ns = 5 * runtime::kNanosPerMilli;
+  // The system's outbound bound, for the `outbound` witness record of a send
+  // beyond it (0: no witness; a close 1013 is witnessed whatever this is).
+  std::size_t outbound_frames_max = 0;
 };
 
 using runtime::ClientCallbacks;
@@ -87,6 +90,7 @@ class SimNetwork {
   Scheduler& scheduler() { return scheduler_; }
   Trace& trace() { return trace_; }
   const Acceptor& acceptor() const { return acceptor_; }
+  std::size_t outbound_frames_max() const { return config_.outbound_frames_max; }
 
  private:
   Scheduler& scheduler_;

@@ -45,6 +45,42 @@ std::optional<HealByRecord> as_heal_by(const TraceRecord& r) {
   return out;
 }
 
+TraceRecord make_bound_record(runtime::Nanos at_ns, const runtime::BoundHit& hit) {
+  return TraceRecord{
+      at_ns,
+      std::string(actor::kSystem),
+      std::string(record::kBound),
+      {field(record_field::kBound, std::string(hit.bound)), field(record_field::kAction, std::string(hit.action)),
+       field(record_field::kUser, hit.user), field(record_field::kSubject, hit.subject),
+       field(record_field::kSeq, std::to_string(hit.seq)), field(record_field::kHeld, std::to_string(hit.held)),
+       field(record_field::kMax, std::to_string(hit.max))}};
+}
+
+std::optional<BoundRecord> as_bound(const TraceRecord& r) {
+  if (!is_record(r, actor::kSystem, record::kBound)) return std::nullopt;
+  auto number = [&r](std::string_view name) { return std::stoull(std::string(r.field(name))); };
+  return BoundRecord{r.field(record_field::kBound),   r.field(record_field::kAction), r.field(record_field::kUser),
+                     r.field(record_field::kSubject), number(record_field::kSeq),     number(record_field::kHeld),
+                     number(record_field::kMax)};
+}
+
+TraceRecord make_outbound_record(runtime::Nanos at_ns, std::string conn, std::string_view what, std::uint64_t frames,
+                                 std::uint64_t max) {
+  return TraceRecord{
+      at_ns,
+      std::string(actor::kNet),
+      std::string(record::kOutbound),
+      {field(record_field::kConn, std::move(conn)), field(record_field::kWhat, std::string(what)),
+       field(record_field::kFrames, std::to_string(frames)), field(record_field::kMax, std::to_string(max))}};
+}
+
+std::optional<OutboundRecord> as_outbound(const TraceRecord& r) {
+  if (!is_record(r, actor::kNet, record::kOutbound)) return std::nullopt;
+  return OutboundRecord{r.field(record_field::kConn), r.field(record_field::kWhat),
+                        std::stoull(std::string(r.field(record_field::kFrames))),
+                        std::stoull(std::string(r.field(record_field::kMax)))};
+}
+
 TraceRecord make_connect_record(runtime::Nanos at_ns, std::string actor, int attempt, std::string token_kind) {
   return client_record(
       at_ns, std::move(actor), record::kConnect,

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "sim/trace.hpp"
+#include "system/runtime/bounds.hpp"
 
 namespace bridgesim::sim {
 
@@ -35,6 +36,31 @@ struct HealByRecord {
   std::optional<runtime::Nanos> liveness_bound_ns;
 };
 std::optional<HealByRecord> as_heal_by(const TraceRecord& r);
+
+// --- system bound: a bound the system reached (system/runtime/bounds.hpp) ---
+struct BoundRecord {
+  std::string_view bound;
+  std::string_view action;
+  std::string_view user;
+  std::string_view subject;
+  std::uint64_t seq = 0;
+  std::uint64_t held = 0;
+  std::uint64_t max = 0;
+};
+TraceRecord make_bound_record(runtime::Nanos at_ns, const runtime::BoundHit& hit);
+// Throws std::invalid_argument / std::out_of_range for a count that is not a number.
+std::optional<BoundRecord> as_bound(const TraceRecord& r);
+
+// --- net outbound: the lag the network saw (what = "close" or "send") ------
+struct OutboundRecord {
+  std::string_view conn;
+  std::string_view what;
+  std::uint64_t frames = 0;
+  std::uint64_t max = 0;
+};
+TraceRecord make_outbound_record(runtime::Nanos at_ns, std::string conn, std::string_view what, std::uint64_t frames,
+                                 std::uint64_t max);
+std::optional<OutboundRecord> as_outbound(const TraceRecord& r);
 
 // --- clients ----------------------------------------------------------------
 TraceRecord make_connect_record(runtime::Nanos at_ns, std::string actor, int attempt, std::string token_kind);

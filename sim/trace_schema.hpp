@@ -26,6 +26,12 @@ constexpr std::string_view kHealBy = "heal_by";   // at_ns, liveness_bound_ns
 // system
 constexpr std::string_view kStartup = "startup";  // ok, failing
 constexpr std::string_view kHealth = "health";    // status, body
+// limits: every bound the system runs with, by AppConfig's names (written
+// only when a scenario's [system] section changes one; absent: the defaults)
+constexpr std::string_view kLimits = "limits";
+// bound: a bound the system reached (system/runtime/bounds.hpp):
+// bound, action, user, subject, seq, held, max
+constexpr std::string_view kBound = "bound";
 // any actor: a fault took effect
 constexpr std::string_view kFaultHit = "fault_hit";  // fault, then the fault's own details
 // net: the server side of one link (every record starts with conn)
@@ -35,6 +41,11 @@ constexpr std::string_view kClose = "close";                            // conn,
 constexpr std::string_view kAbort = "abort";                            // conn, by
 constexpr std::string_view kClientSendDropped = "client_send_dropped";  // conn, why
 constexpr std::string_view kViolation = "violation";                    // conn, what
+// outbound: what the server side had in flight to the client (the lag the
+// system's outbound bound counts), as a witness the system cannot fake:
+// at every close 1013 (what=close), and at the first frame sent beyond the
+// scenario's outbound_frames_max (what=send): conn, what, frames, max
+constexpr std::string_view kOutbound = "outbound";
 // relay
 constexpr std::string_view kPublish = "publish";  // user, run, seq, type
 // auth_service
@@ -103,6 +114,13 @@ constexpr std::string_view kLivenessBoundNs = "liveness_bound_ns";
 constexpr std::string_view kOk = "ok";
 constexpr std::string_view kFailing = "failing";
 constexpr std::string_view kWhat = "what";
+// system bound, net outbound
+constexpr std::string_view kBound = "bound";
+constexpr std::string_view kAction = "action";
+constexpr std::string_view kSubject = "subject";
+constexpr std::string_view kHeld = "held";
+constexpr std::string_view kMax = "max";
+constexpr std::string_view kFrames = "frames";
 // world end: what is still held, each a count that must be 0 once all is healed.
 constexpr std::string_view kOpenConnections = "open_connections";
 constexpr std::string_view kManagerConnections = "manager_connections";

@@ -122,8 +122,9 @@ std::shared_ptr<Agent> AgentRegistry::create(std::string_view name, UserExecutio
   return factory->second(std::move(deps));
 }
 
-ExecutionEngine::ExecutionEngine(AgentRegistry& registry, runtime::Timers& timers, std::size_t active_runs_per_user_max)
-    : registry_(registry), timers_(timers), active_runs_per_user_max_(active_runs_per_user_max) {}
+ExecutionEngine::ExecutionEngine(AgentRegistry& registry, runtime::Timers& timers, std::size_t active_runs_per_user_max,
+                                 runtime::BoundObserver* bounds)
+    : registry_(registry), timers_(timers), active_runs_per_user_max_(active_runs_per_user_max), bounds_(bounds) {}
 
 std::string ExecutionEngine::start(UserExecutionContext ctx, std::string_view agent_name, std::string input) {
   const std::string run_id = ctx.run_id;
@@ -131,6 +132,8 @@ std::string ExecutionEngine::start(UserExecutionContext ctx, std::string_view ag
   if (active_.count(run_id) != 0) return "run id already active";
   if (const auto n = active_per_user_.find(user_id);
       n != active_per_user_.end() && n->second >= active_runs_per_user_max_) {
+    runtime::report_bound(bounds_, {runtime::bound::kActiveRunsPerUser, runtime::bound_action::kRefused, user_id,
+                                    run_id, 0, n->second, active_runs_per_user_max_});
     return "too many active runs (" + std::to_string(active_runs_per_user_max_) + "); wait for one to finish";
   }
   auto agent = registry_.create(agent_name, std::move(ctx));

@@ -13,6 +13,7 @@
 #include <boost/json/value.hpp>
 
 #include "system/bridge.hpp"
+#include "system/runtime/bounds.hpp"
 #include "system/runtime/clock.hpp"
 #include "system/runtime/random.hpp"
 
@@ -130,7 +131,9 @@ class ExecutionEngine {
  public:
   // At most `active_runs_per_user_max` runs of one user at a time: one user
   // cannot starve the others.
-  ExecutionEngine(AgentRegistry& registry, runtime::Timers& timers, std::size_t active_runs_per_user_max = 16);
+  // `bounds` (may be null) hears of every run refused at the cap.
+  ExecutionEngine(AgentRegistry& registry, runtime::Timers& timers, std::size_t active_runs_per_user_max = 16,
+                  runtime::BoundObserver* bounds = nullptr);
   // Empty on success, else why the run could not start.
   std::string start(UserExecutionContext ctx, std::string_view agent_name, std::string input);
   // False when no such run is active.
@@ -152,6 +155,7 @@ class ExecutionEngine {
   std::map<std::string, Active> active_;  // by run_id
   std::map<std::string, std::size_t> active_per_user_;
   std::size_t active_runs_per_user_max_;
+  runtime::BoundObserver* bounds_;
   std::uint64_t runs_started_ = 0;
 };
 

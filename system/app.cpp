@@ -94,7 +94,7 @@ void App::build_transport_side(Components& c) {
   if (runtime_.relay == nullptr) state_.own_relay = std::make_unique<runtime::DirectRelay>();
   state_.relay = runtime_.relay ? runtime_.relay : state_.own_relay.get();
   BRIDGESIM_ASSERT(state_.relay != nullptr, "there is always a relay: the runtime's or the app's own");
-  state_.run_log = std::make_unique<RunLog>(runtime_.timers, config_.run_log);
+  state_.run_log = std::make_unique<RunLog>(runtime_.timers, config_.run_log, runtime_.bounds);
   state_.manager = c.manager ? c.manager(config_, runtime_) : nullptr;
   if (state_.manager && c.receiver) {
     state_.receiver = c.receiver(runtime_.timers, *state_.run_log, config_,
@@ -116,8 +116,8 @@ void App::build_agents(Components& c) {
   state_.registry =
       std::make_unique<AgentRegistry>(state_.bridge.get(), c.llm ? c.llm(config_, runtime_) : nullptr, runtime_.clock);
   if (c.tools_and_agents) c.tools_and_agents(*state_.registry, config_, runtime_);
-  state_.engine =
-      std::make_unique<ExecutionEngine>(*state_.registry, runtime_.timers, config_.active_runs_per_user_max);
+  state_.engine = std::make_unique<ExecutionEngine>(*state_.registry, runtime_.timers, config_.active_runs_per_user_max,
+                                                    runtime_.bounds);
 }
 
 // 4. auth, session, the run service, routing.
@@ -125,12 +125,12 @@ void App::build_serving(Components& c) {
   if (runtime_.auth_service == nullptr) state_.own_auth_service = std::make_unique<runtime::AllowAllAuthService>();
   state_.auth_service =
       std::make_unique<AuthServiceClient>(runtime_.auth_service ? *runtime_.auth_service : *state_.own_auth_service,
-                                          runtime_.clock, runtime_.timers, config_.auth_service);
+                                          runtime_.clock, runtime_.timers, config_.auth_service, runtime_.bounds);
   state_.auth = c.auth ? c.auth(config_, runtime_, *state_.auth_service) : nullptr;
   state_.session = c.session ? c.session(runtime_) : nullptr;
   messenger_ = std::make_unique<Messenger>(state_.manager.get());
   runs_ = std::make_unique<RunService>(*state_.run_log, *state_.engine, *messenger_, runtime_.random,
-                                       config_.idempotency_keys_max);
+                                       config_.idempotency_keys_max, runtime_.bounds);
   state_.router = std::make_unique<MessageRouter>();
   if (c.handlers) c.handlers(*state_.router, *this);
 }

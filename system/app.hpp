@@ -24,6 +24,7 @@
 #include "system/run_log.hpp"
 #include "system/run_service.hpp"
 #include "system/runtime/auth_service.hpp"
+#include "system/runtime/bounds.hpp"
 #include "system/runtime/clock.hpp"
 #include "system/runtime/connection.hpp"
 #include "system/runtime/log.hpp"
@@ -44,6 +45,8 @@ struct Runtime {
   // service that knows everyone.
   runtime::EventRelay* relay = nullptr;
   runtime::AuthServiceTransport* auth_service = nullptr;
+  // Optional: hears of every bound the system reaches (system/runtime/bounds.hpp).
+  runtime::BoundObserver* bounds = nullptr;
 };
 
 struct AppConfig {

@@ -7,8 +7,8 @@
 namespace bridgesim::system {
 
 AuthServiceClient::AuthServiceClient(runtime::AuthServiceTransport& transport, const runtime::Clock& clock,
-                                     runtime::Timers& timers, AuthServiceLimits limits)
-    : transport_(transport), clock_(clock), timers_(timers), limits_(limits) {}
+                                     runtime::Timers& timers, AuthServiceLimits limits, runtime::BoundObserver* bounds)
+    : transport_(transport), clock_(clock), timers_(timers), limits_(limits), bounds_(bounds) {}
 
 AuthServiceClient::~AuthServiceClient() { *alive_ = false; }
 
@@ -22,7 +22,10 @@ void AuthServiceClient::remember(const std::string& user_id) {
   if (known_.count(user_id) != 0) return touch(user_id);  // two checks raced: one entry
   if (limits_.known_identities_max == 0) return;          // caching off
   if (known_.size() >= limits_.known_identities_max) {
-    known_.erase(use_order_.front());  // the least recently used identity
+    const std::string& lru = use_order_.front();  // the least recently used identity
+    runtime::report_bound(bounds_, {runtime::bound::kKnownIdentities, runtime::bound_action::kEvicted, lru, lru, 0,
+                                    known_.size(), limits_.known_identities_max});
+    known_.erase(lru);
     use_order_.pop_front();
   }
   known_.emplace(user_id, use_order_.insert(use_order_.end(), user_id));

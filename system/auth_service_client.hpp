@@ -13,6 +13,7 @@
 #include <string>
 
 #include "system/runtime/auth_service.hpp"
+#include "system/runtime/bounds.hpp"
 #include "system/runtime/clock.hpp"
 
 namespace bridgesim::system {
@@ -29,7 +30,7 @@ enum class IdentityVerdict { kAllowed, kDenied, kUnavailable };
 class AuthServiceClient {
  public:
   AuthServiceClient(runtime::AuthServiceTransport& transport, const runtime::Clock& clock, runtime::Timers& timers,
-                    AuthServiceLimits limits);
+                    AuthServiceLimits limits, runtime::BoundObserver* bounds = nullptr);
   ~AuthServiceClient();
 
   // Calls `done` exactly once.
@@ -50,6 +51,7 @@ class AuthServiceClient {
   const runtime::Clock& clock_;
   runtime::Timers& timers_;
   AuthServiceLimits limits_;
+  runtime::BoundObserver* bounds_;    // hears of every identity forgotten
   std::list<std::string> use_order_;  // least recently used first
   std::map<std::string, std::list<std::string>::iterator> known_;
   int consecutive_failures_ = 0;

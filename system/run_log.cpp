@@ -5,14 +5,22 @@
 
 namespace bridgesim::system {
 
-RunLog::RunLog(runtime::Timers& timers, RunLogLimits limits) : timers_(timers), limits_(limits) {}
+RunLog::RunLog(runtime::Timers& timers, RunLogLimits limits, runtime::BoundObserver* bounds)
+    : timers_(timers), limits_(limits), bounds_(bounds) {}
 
 bool RunLog::append(const runtime::RelayMessage& message, bool terminal) {
   auto it = runs_.find(message.run_id);
   if (it == runs_.end()) {
     if (runs_.size() >= limits_.runs_max) {
-      if (finished_.empty()) return false;
-      forget(finished_.front());  // the oldest finished run makes room
+      if (finished_.empty()) {
+        runtime::report_bound(bounds_, {runtime::bound::kRuns, runtime::bound_action::kNotLogged, message.user_id,
+                                        message.run_id, message.seq, runs_.size(), limits_.runs_max});
+        return false;
+      }
+      const std::string oldest = finished_.front();  // the oldest finished run makes room
+      runtime::report_bound(bounds_, {runtime::bound::kRuns, runtime::bound_action::kEvicted, runs_.at(oldest).user_id,
+                                      oldest, 0, runs_.size(), limits_.runs_max});
+      forget(oldest);
     }
     it = runs_.emplace(message.run_id, Run{message.user_id, {}, 0, false}).first;
   }
@@ -23,7 +31,12 @@ bool RunLog::append(const runtime::RelayMessage& message, bool terminal) {
   run.last_seq = message.seq;
   // Past the cap only the terminal event is kept: a resume still ends the run.
   const bool logged = terminal || run.events.size() < limits_.events_per_run_max;
-  if (logged) run.events.push_back(message);
+  if (logged) {
+    run.events.push_back(message);
+  } else {
+    runtime::report_bound(bounds_, {runtime::bound::kEventsPerRun, runtime::bound_action::kNotLogged, message.user_id,
+                                    message.run_id, message.seq, run.events.size(), limits_.events_per_run_max});
+  }
   BRIDGESIM_ASSERT(run.events.size() <= limits_.events_per_run_max + 1, "a run keeps at most cap + 1 events");
   if (terminal) {
     run.terminal = true;

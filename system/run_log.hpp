@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "system/runtime/bounds.hpp"
 #include "system/runtime/clock.hpp"
 #include "system/runtime/relay.hpp"
 
@@ -30,7 +31,8 @@ struct RunLogLimits {
 
 class RunLog {
  public:
-  RunLog(runtime::Timers& timers, RunLogLimits limits);
+  // `bounds` (may be null) hears of every eviction and refusal.
+  RunLog(runtime::Timers& timers, RunLogLimits limits, runtime::BoundObserver* bounds = nullptr);
 
   // Records the event; false when a bound refused it (the run log full of
   // runs in flight, or a non-terminal event past the per-run cap). A
@@ -42,6 +44,7 @@ class RunLog {
   // Events with seq > after_seq, in seq order.
   std::vector<runtime::RelayMessage> after(const std::string& run_id, std::uint64_t after_seq) const;
   std::size_t runs() const { return runs_.size(); }
+  std::size_t runs_max() const { return limits_.runs_max; }
   runtime::Nanos retention_ns() const { return limits_.retention_ns; }
 
  private:
@@ -55,6 +58,7 @@ class RunLog {
   };
   runtime::Timers& timers_;
   RunLogLimits limits_;
+  runtime::BoundObserver* bounds_;
   std::map<std::string, Run> runs_;
   std::deque<std::string> finished_;  // terminal runs still kept, oldest first
   void forget(const std::string& run_id);

@@ -9,12 +9,13 @@
 namespace bridgesim::system {
 
 RunService::RunService(const RunLog& run_log, ExecutionEngine& engine, Messenger& messenger, runtime::Random& random,
-                       std::size_t idempotency_keys_max)
+                       std::size_t idempotency_keys_max, runtime::BoundObserver* bounds)
     : run_log_(run_log),
       engine_(engine),
       messenger_(messenger),
       random_(random),
-      idempotency_keys_max_(idempotency_keys_max) {}
+      idempotency_keys_max_(idempotency_keys_max),
+      bounds_(bounds) {}
 
 std::string RunService::next_run_id() {
   char buf[24];
@@ -47,8 +48,11 @@ void RunService::start(const RequestContext& request, std::string thread_id, std
   }
   // Every run is logged (resume, gap fill); with the log full of runs in
   // flight, refuse rather than run one that could not be resumed.
-  if (!run_log_.has_room())
+  if (!run_log_.has_room()) {
+    runtime::report_bound(bounds_, {runtime::bound::kRuns, runtime::bound_action::kRefused, request.user_id, "", 0,
+                                    run_log_.runs(), run_log_.runs_max()});
     throw BadRequest(protocol::error_codes::kRunNotStarted, "too many runs in flight; retry later");
+  }
   const Launched run = launch(request.user_id, std::move(thread_id), std::move(request_id), agent, std::move(input));
   if (!run.error.empty()) throw BadRequest(protocol::error_codes::kRunNotStarted, run.error);
   if (!key.second.empty()) remember(key, run.run_id);
@@ -56,6 +60,9 @@ void RunService::start(const RequestContext& request, std::string thread_id, std
 
 void RunService::remember(const std::pair<std::string, std::string>& key, const std::string& run_id) {
   if (runs_by_request_.size() >= idempotency_keys_max_ && !request_order_.empty()) {
+    const auto& oldest = request_order_.front();
+    runtime::report_bound(bounds_, {runtime::bound::kIdempotencyKeys, runtime::bound_action::kEvicted, oldest.first,
+                                    runs_by_request_.at(oldest), 0, runs_by_request_.size(), idempotency_keys_max_});
     const std::size_t erased = runs_by_request_.erase(request_order_.front());  // the oldest key
     BRIDGESIM_ASSERT(erased == 1, "the eviction order names remembered request ids only");
     request_order_.pop_front();

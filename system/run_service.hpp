@@ -21,8 +21,10 @@ namespace bridgesim::system {
 class RunService {
  public:
   // Remembers at most `idempotency_keys_max` request ids, forgetting the oldest.
+  // `bounds` (may be null) hears of every key forgotten and every run refused
+  // for a run log full of runs in flight.
   RunService(const RunLog& run_log, ExecutionEngine& engine, Messenger& messenger, runtime::Random& random,
-             std::size_t idempotency_keys_max);
+             std::size_t idempotency_keys_max, runtime::BoundObserver* bounds = nullptr);
 
   // Starts a run for the request's user; the context is built from the
   // authenticated identity, never from the request body's claims. A request
@@ -54,6 +56,7 @@ class RunService {
   Messenger& messenger_;
   runtime::Random& random_;
   std::size_t idempotency_keys_max_;
+  runtime::BoundObserver* bounds_;
   // (user_id, client_msg_id) -> run_id, and the keys oldest first for eviction.
   std::map<std::pair<std::string, std::string>, std::string> runs_by_request_;
   std::deque<std::pair<std::string, std::string>> request_order_;

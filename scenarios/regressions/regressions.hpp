@@ -22,5 +22,8 @@ Variant other_tab_misses_event();
 Variant live_path_skips_seq();
 Variant event_sent_twice();
 Variant cancel_reason_lost();
+// The outbound bound (only `bounds` sees these).
+Variant outbound_closed_early();
+Variant outbound_never_closed();
 
 }  // namespace bridgesim::scenarios::regressions
