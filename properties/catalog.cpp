@@ -51,6 +51,12 @@ const std::vector<Property>& property_catalog() {
       {"resources", "after everyone left: no connection, run, buffer or session is still held",
        ignore_view<check_resources>},
       {"no_crash", "no exception escapes the system (the run records it as a crash)", ignore_view<check_no_crash>},
+      // Issue 10, detection power.
+      {"timeliness",
+       "consecutive live events of a run reach a connection at most 100 ms apart, each at most 100 ms after it was "
+       "published, and a request ends at most 1 s after it was sent, unless a fault for that user or everyone was "
+       "active (until heal + 5s); under faults a request ends within the liveness bound after they settle",
+       with_view(check_timeliness)},
   };
   return catalog;
 }

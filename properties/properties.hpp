@@ -62,5 +62,7 @@ std::optional<Violation> check_health(const sim::Trace& trace);
 std::optional<Violation> check_runs(const sim::Trace& trace);
 std::optional<Violation> check_resources(const sim::Trace& trace);
 std::optional<Violation> check_no_crash(const sim::Trace& trace);
+// timeliness (issue 10): bounds in virtual time; see properties/timeliness.hpp.
+std::optional<Violation> check_timeliness(const sim::Trace& trace, const ClientView& view);
 
 }  // namespace bridgesim::properties

@@ -24,6 +24,8 @@ const std::vector<Variant>& variant_catalog() {
       regressions::live_path_skips_seq(),
       regressions::event_sent_twice(),
       regressions::cancel_reason_lost(),
+      // Issue 10, detection power.
+      regressions::events_trickle(),
   };
   return catalog;
 }

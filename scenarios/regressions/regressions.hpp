@@ -22,5 +22,7 @@ Variant other_tab_misses_event();
 Variant live_path_skips_seq();
 Variant event_sent_twice();
 Variant cancel_reason_lost();
+// Issue 10, detection power.
+Variant events_trickle();
 
 }  // namespace bridgesim::scenarios::regressions
