@@ -57,6 +57,12 @@ const std::vector<Property>& property_catalog() {
        "oldest finished run, the oldest request id and the least recently used identity are the ones forgotten; a "
        "run past events_per_run_max keeps its first events and its terminal event in the log",
        ignore_view<check_bounds>},
+      // Issue 10, detection power.
+      {"timeliness",
+       "consecutive live events of a run reach a connection at most 100 ms apart, each at most 100 ms after it was "
+       "published, and a request ends at most 1 s after it was sent, unless a fault for that user or everyone was "
+       "active (until heal + 5s); under faults a request ends within the liveness bound after they settle",
+       with_view(check_timeliness)},
   };
   return catalog;
 }

@@ -65,5 +65,7 @@ std::optional<Violation> check_no_crash(const sim::Trace& trace);
 // bounds: each limit of docs/architecture.md's "Bounds" table behaves as
 // documented once exceeded (properties/bounds_checks.cpp).
 std::optional<Violation> check_bounds(const sim::Trace& trace);
+// timeliness (issue 10): bounds in virtual time; see properties/timeliness.hpp.
+std::optional<Violation> check_timeliness(const sim::Trace& trace, const ClientView& view);
 
 }  // namespace bridgesim::properties

@@ -26,6 +26,8 @@ const std::vector<Variant>& variant_catalog() {
       regressions::cancel_reason_lost(),
       regressions::outbound_closed_early(),
       regressions::outbound_never_closed(),
+      // Issue 10, detection power.
+      regressions::events_trickle(),
   };
   return catalog;
 }

@@ -25,5 +25,7 @@ Variant cancel_reason_lost();
 // The outbound bound (only `bounds` sees these).
 Variant outbound_closed_early();
 Variant outbound_never_closed();
+// Issue 10, detection power.
+Variant events_trickle();
 
 }  // namespace bridgesim::scenarios::regressions
