@@ -38,10 +38,16 @@ for t in $targets; do max_len "$t" >/dev/null; done
 [[ "$seconds" =~ ^[1-9][0-9]*$ ]] || { echo "fuzz: FUZZ_SECONDS must be a positive integer, got '$seconds'" >&2; exit 2; }
 command -v clang++ >/dev/null || { echo "fuzz: clang++ not found (scripts/setup.sh installs clang)" >&2; exit 2; }
 
-echo "== build (clang, -DBRIDGESIM_FUZZ=ON) in $dir"
-CXX=clang++ cmake -S "$top" -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-  "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O2 -gline-tables-only -DNDEBUG" \
-  -DBRIDGESIM_FUZZ=ON -DBRIDGESIM_TESTS=OFF >/dev/null
+# A build dir already configured with the option on (the test command's
+# clang Debug ASan build, which also runs the suite) is reused as it is.
+if grep -qs '^BRIDGESIM_FUZZ:BOOL=ON$' "$dir/CMakeCache.txt"; then
+  echo "== build (fuzz targets) in the configured $dir"
+else
+  echo "== build (clang, -DBRIDGESIM_FUZZ=ON) in $dir"
+  CXX=clang++ cmake -S "$top" -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O2 -gline-tables-only -DNDEBUG" \
+    -DBRIDGESIM_FUZZ=ON -DBRIDGESIM_TESTS=OFF >/dev/null
+fi
 ninja -C "$dir" -j "${JOBS:-$(nproc)}" fuzz_all >/dev/null
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/bridgesim-fuzz.XXXXXX")

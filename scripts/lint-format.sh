@@ -10,7 +10,7 @@ root=${1:-$(cd "$(dirname "$0")/.." && pwd)}
 cd "$root" || { echo "lint-format: cannot enter $root" >&2; exit 2; }
 cf=$(command -v clang-format || command -v clang-format-14 || true)
 [ -n "$cf" ] || { echo "lint-format: clang-format not found (scripts/setup.sh installs it)" >&2; exit 2; }
-mapfile -t files < <(find protocol sim system scenarios properties reports harness cli bench tests \
+mapfile -t files < <(find protocol sim system scenarios properties reports harness cli bench tests fuzz \
   \( -name node_modules -o -name 'build*' \) -prune -o \( -name '*.cpp' -o -name '*.hpp' -o -name '*.h' \) -print 2>/dev/null | sort)
 [ ${#files[@]} -gt 0 ] || { echo "lint-format: no C++ files under $root" >&2; exit 2; }
 if [ $fix = 1 ]; then "$cf" -i "${files[@]}"; echo "lint-format: formatted ${#files[@]} files"; exit 0; fi
