@@ -56,6 +56,7 @@ ScenarioResult parse_result(const boost::json::object& j, const std::string& sou
   r.scenario = std::string(j.at("scenario").as_string());
   r.description = std::string(j.at("description").as_string());
   r.variant = std::string(j.at("variant").as_string());
+  if (const auto* mode = j.if_contains("mode")) r.mode = std::string(mode->as_string());
   for (const auto& p : j.at("properties").as_array()) r.properties.emplace_back(p.as_string());
   r.seeds_run = j.at("seeds_run").to_number<std::uint64_t>();
   r.seed_first = j.at("seed_first").to_number<std::uint64_t>();
@@ -176,7 +177,6 @@ SweepReport from_json(std::string_view text, const std::string& source) {
     report.source = source;
     report.title = std::string(o.at("title").as_string());
     if (const auto* sweep = o.if_contains("sweep")) report.sweep = parse_range(*sweep);
-    if (const auto* mode = o.if_contains("mode")) report.mode = std::string(mode->as_string());
     if (const auto* partial = o.if_contains("partial")) report.partial = partial->as_bool();
     for (const auto& item : o.at("results").as_array())
       report.results.push_back(parse_result(item.as_object(), source));
@@ -193,20 +193,18 @@ SweepReport merge(const std::vector<SweepReport>& parts) {
   SweepReport out;
   if (!parts.empty()) out.title = parts.front().title;
   const std::optional<SeedRange> sweep = common_sweep(parts);
-  for (const auto& part : parts) {
-    out.partial = out.partial || part.partial;
-    // Shards of one sweep share a mode; parts that differ say "mixed".
-    if (out.mode.empty())
-      out.mode = part.mode;
-    else if (!part.mode.empty() && part.mode != out.mode)
-      out.mode = "mixed";
-  }
   std::map<std::pair<std::string, std::string>, ScenarioResult> by_case;
   std::map<std::pair<std::string, std::string>, std::vector<Piece>> pieces;
   std::map<std::pair<std::string, std::string>, std::optional<SeedRange>> spans;
+  std::map<std::pair<std::string, std::string>, std::string> first_source;
   for (const auto& part : parts) {
+    out.partial |= part.partial;
     for (const auto& r : part.results) {
       const auto key = std::make_pair(r.scenario, r.variant);
+      const auto [seen, fresh] = first_source.try_emplace(key, part.source);
+      if (!fresh && by_case.at(key).mode != r.mode)
+        throw ReportError(seen->second + " ran " + case_name(r) + " as " + by_case.at(key).mode + " but " +
+                          part.source + " as " + r.mode + ": runs of different modes are not one sweep");
       for (const auto& range : covered_ranges(r)) pieces[key].push_back({range, part.source});
       auto& span = spans[key];
       if (sweep) span = widen(span, *sweep);

@@ -71,15 +71,14 @@ std::string ranges_text(const std::vector<SeedRange>& ranges, std::string_view s
 }
 
 bool SweepReport::complete() const {
-  return !partial &&
-         std::all_of(results.begin(), results.end(), [](const ScenarioResult& r) { return r.missing.empty(); });
+  return std::all_of(results.begin(), results.end(), [](const ScenarioResult& r) { return r.missing.empty(); });
 }
 
-bool SweepReport::passed() const { return complete() && total_failing_seeds() == 0; }
+bool SweepReport::passed() const { return !partial && complete() && total_failing_seeds() == 0; }
 
 std::string SweepReport::verdict() const {
   if (total_failing_seeds() > 0) return "fail";
-  return complete() ? "pass" : "incomplete";
+  return complete() && !partial ? "pass" : "incomplete";
 }
 
 std::uint64_t SweepReport::total_runs() const {
@@ -157,6 +156,7 @@ std::string to_json(const SweepReport& report) {
     boost::json::object result{{"scenario", r.scenario},
                                {"description", r.description},
                                {"variant", r.variant},
+                               {"mode", r.mode},
                                {"properties", std::move(properties)},
                                {"seeds_run", r.seeds_run},
                                {"seed_first", r.seed_first},
@@ -180,7 +180,6 @@ std::string to_json(const SweepReport& report) {
                            {"trace_digest", sim::hash_hex(report.trace_digest())},
                            {"results", std::move(results)}};
   if (report.sweep) root["sweep"] = range_array({*report.sweep}).front();
-  if (!report.mode.empty()) root["mode"] = report.mode;
   if (report.partial) root["partial"] = true;
   root["environment"] = environment_json(report);
   return boost::json::serialize(root) + "\n";
