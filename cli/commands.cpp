@@ -141,18 +141,14 @@ int do_run(RunArgs args, const std::string& cmdline) {
   }
   const std::vector<scenarios::Scenario> list = scenarios_to_run(args);
 
-  const bool tty = isatty(STDERR_FILENO) != 0;
   reports::SweepReport report;
-  report.command = cmdline;
-  report.environment = current_environment();
-  report.json_beside = json_beside(args.html, args.json);
+  describe_run(report, cmdline, args.html, args.json);
   report.sweep = sweep_of_shard;
   double wall = 0;
-  SweepProgress progress(list.size(), args.seeds, tty);
+  SweepProgress progress(list.size(), args.seeds, args.variant);
   for (const auto& scenario : list) {
     harness::SweepSpec spec{scenario, args.seed_start, args.seeds, variant, args.jobs, args.fail_fast, args.swarm};
-    progress.start_scenario(scenario.name + (variant ? "[" + variant->name + "]" : ""));
-    const harness::SweepOutcome outcome = harness::sweep(spec, progress.callback());
+    const harness::SweepOutcome outcome = harness::sweep(spec, progress.start_scenario(scenario.name));
     progress.finish_scenario(outcome.seeds.size(), outcome.failing_seeds());
     wall += outcome.wall_seconds;
     auto result = harness::to_report(spec, outcome);
@@ -181,7 +177,6 @@ int do_run(RunArgs args, const std::string& cmdline) {
     std::fflush(stdout);
     report.results.push_back(result);
   }
-  progress.finish();
   std::printf("TOTAL runs=%llu failures=%llu wall=%.3fs verdict=%s\n",
               static_cast<unsigned long long>(report.total_runs()),
               static_cast<unsigned long long>(report.total_failing_seeds()), wall, report.passed() ? "PASS" : "FAIL");
