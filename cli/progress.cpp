@@ -1,5 +1,7 @@
 #include "cli/progress.hpp"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <ctime>
 
@@ -39,13 +41,20 @@ SweepProgress::SweepProgress(std::size_t scenarios, std::uint64_t runs_per_scena
       stamp_(stamp ? std::move(stamp) : Stamp(utc_stamp)),
       started_(clock_()) {}
 
-void SweepProgress::start_scenario(const std::string& name) {
+SweepProgress::SweepProgress(std::size_t scenarios, std::uint64_t runs_per_scenario, const std::string& variant)
+    : SweepProgress(scenarios, runs_per_scenario, isatty(STDERR_FILENO) != 0) {
+  variant_ = variant;
+}
+
+std::function<void(std::uint64_t, std::uint64_t)> SweepProgress::start_scenario(const std::string& name) {
   ++scenario_index_;
-  scenario_ = name;
-  if (tty_)
+  scenario_ = variant_.empty() ? name : name + "[" + variant_ + "]";
+  if (tty_) {
     draw_bar(0);
-  else
+  } else {
     last_draw_ = clock_();  // the first heartbeat comes kLogEvery into the scenario
+  }
+  return callback();
 }
 
 std::function<void(std::uint64_t, std::uint64_t)> SweepProgress::callback() {

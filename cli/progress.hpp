@@ -25,8 +25,15 @@ class SweepProgress {
   // the ETA count against. Clock and stamp are for tests.
   SweepProgress(std::size_t scenarios, std::uint64_t runs_per_scenario, bool tty, std::FILE* out = stderr,
                 Clock clock = {}, Stamp stamp = {});
+  // To stderr, as a bar when it is a terminal; scenarios are shown as
+  // "name[variant]" for a variant.
+  SweepProgress(std::size_t scenarios, std::uint64_t runs_per_scenario, const std::string& variant);
+  SweepProgress(const SweepProgress&) = delete;
+  SweepProgress& operator=(const SweepProgress&) = delete;
+  ~SweepProgress() { finish(); }
 
-  void start_scenario(const std::string& name);
+  // Starts the next scenario; returns callback() for its sweep.
+  std::function<void(std::uint64_t, std::uint64_t)> start_scenario(const std::string& name);
   // `done` of `total` runs of the current scenario (harness::sweep's callback).
   void update(std::uint64_t done, std::uint64_t total);
   std::function<void(std::uint64_t, std::uint64_t)> callback();
@@ -54,6 +61,7 @@ class SweepProgress {
   std::chrono::steady_clock::time_point last_draw_{};
   std::size_t scenario_index_ = 0;  // 1-based once started
   std::string scenario_;
+  std::string variant_;
   std::uint64_t runs_done_ = 0;  // in finished scenarios
   std::uint64_t failing_seeds_ = 0;
   bool bar_shown_ = false;

@@ -25,6 +25,13 @@ reports::Environment current_environment() {
   return e;
 }
 
+void describe_run(reports::SweepReport& report, const std::string& command, const std::string& html_path,
+                  const std::string& json_path) {
+  report.command = command;
+  report.environment = current_environment();
+  report.json_beside = json_beside(html_path, json_path);
+}
+
 std::string json_beside(const std::string& html_path, const std::string& json_path) {
   if (html_path.empty() || json_path.empty()) return {};
   namespace fs = std::filesystem;

@@ -131,9 +131,8 @@ std::string html_scope(const SweepReport& report, const std::set<std::string>& p
     simulated.push_back("<b>" + xml_escape(case_name(r)) + "</b>, seeds " + text::seeds_text(r, "&hellip;") + ": " +
                         xml_escape(r.description));
   }
-  if (!report.mode.empty())
-    simulated.push_back("mode: " + xml_escape(report.mode) +
-                        (report.mode == "swarm" ? " (every seed also drew its own faults)" : ""));
+  const std::string mode = text::mode_text(report);
+  simulated.push_back("mode: " + xml_escape(mode) + (mode == "swarm" ? " (every seed also drew its own faults)" : ""));
   simulated.push_back("properties checked on every run: " + names_text(property_names));
   simulated.push_back("fault kinds planned: " + names_text(fault_names));
   std::vector<std::string> untested;
@@ -142,11 +141,11 @@ std::string html_scope(const SweepReport& report, const std::set<std::string>& p
          item_list(untested) + "</section>\n";
 }
 
-std::string failure_item(const SweepReport& report, const ScenarioResult& r, const Failure& f) {
+std::string failure_item(const ScenarioResult& r, const Failure& f) {
   std::string out = "<li><b>" + xml_escape(case_name(r)) + "</b> seed " + std::to_string(f.seed) + " <b>" +
                     xml_escape(f.property) + "</b>: " + xml_escape(f.message) + "<br>replay: <code>" +
                     xml_escape(f.replay_command) + "</code>";
-  const std::string shrink = shrink_command(f.replay_command, report.mode);
+  const std::string shrink = shrink_command(f.replay_command, r.mode);
   if (!shrink.empty()) out += "<br>shrink: <code>" + xml_escape(shrink) + "</code>";
   return out + "</li>\n";
 }
@@ -176,7 +175,7 @@ std::string html_failures(const SweepReport& report) {
                  "</li>\n";
           break;
         }
-        out += failure_item(report, *r, *f);
+        out += failure_item(*r, *f);
       }
       out += "</ul>\n";
     }

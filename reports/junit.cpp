@@ -29,7 +29,7 @@ std::string suite_properties(const SweepReport& report, const ScenarioResult& r)
   out += property_line("seeds_run", std::to_string(r.seeds_run));
   out += property_line("failing_seeds", std::to_string(r.failing_seeds));
   if (!r.variant.empty()) out += property_line("variant", r.variant);
-  if (!report.mode.empty()) out += property_line("mode", report.mode);
+  out += property_line("mode", r.mode);
   if (!report.environment.version.empty()) out += property_line("version", report.environment.version);
   if (!report.environment.commit.empty()) out += property_line("commit", report.environment.commit);
   if (!report.command.empty()) out += property_line("command", report.command);
@@ -83,7 +83,7 @@ Suite suite(const SweepReport& report, const ScenarioResult& r) {
       continue;
     }
     ++s.failures;
-    cases += ">\n" + failure_element(r, p, report.mode) + "    </testcase>\n";
+    cases += ">\n" + failure_element(r, p, r.mode) + "    </testcase>\n";
   }
   if (incomplete) {
     ++s.failures;
@@ -119,14 +119,11 @@ std::string to_junit_xml(const SweepReport& report) {
 }
 
 std::string shrink_command(const std::string& replay, const std::string& mode) {
-  // "<program> replay ARGS" -> "<program> shrink ARGS": the program as the
-  // user invoked it (a path, or bridgesim on PATH), quoted or not.
-  const std::string verb = " replay ";
+  const std::string verb = " replay --scenario ";
   const auto at = replay.find(verb);
-  if (at == std::string::npos || at == 0) return {};
-  std::string out = replay.substr(0, at) + " shrink " + replay.substr(at + verb.size());
-  const bool has_swarm = out.find(" --swarm") != std::string::npos;
-  if (mode == "swarm" && !has_swarm) out += " --swarm";
+  if (at == std::string::npos || replay.find(" --check-determinism") != std::string::npos) return {};
+  std::string out = replay.substr(0, at) + " shrink --scenario " + replay.substr(at + verb.size());
+  if (mode == "swarm" && out.find(" --swarm") == std::string::npos) out += " --swarm";
   return out;
 }
 

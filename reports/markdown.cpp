@@ -46,7 +46,7 @@ std::string scope(const SweepReport& report) {
     return out.empty() ? std::string("none") : out;
   };
   std::string out = "**Simulated:** " + std::to_string(report.results.size()) + " scenarios (" + scenarios + ")";
-  if (!report.mode.empty()) out += ", mode " + report.mode;
+  out += ", mode " + text::mode_text(report);
   out += "; properties checked: " + join(properties) + "; fault kinds planned: " + join(faults) + ".\n\n";
   out += "**Not tested:**\n";
   for (const auto& item : text::not_tested()) out += "- " + item + "\n";
@@ -69,7 +69,7 @@ std::string failures(const SweepReport& report) {
         }
         out += "\n- `" + case_name(r) + "` seed " + std::to_string(f->seed) + " **" + f->property +
                "**: " + f->message + "\n  `" + f->replay_command + "`";
-        const std::string shrink = shrink_command(f->replay_command, report.mode);
+        const std::string shrink = shrink_command(f->replay_command, r.mode);
         if (!shrink.empty()) out += "\n  shrink: `" + shrink + "`";
       }
       out += "\n";

@@ -199,14 +199,6 @@ SweepReport merge(const std::vector<SweepReport>& parts) {
   SweepReport out;
   if (!parts.empty()) out.title = parts.front().title;
   const std::optional<SeedRange> sweep = common_sweep(parts);
-  for (const auto& part : parts) {
-    out.partial = out.partial || part.partial;
-    // Shards of one sweep share a mode; parts that differ say "mixed".
-    if (out.mode.empty())
-      out.mode = part.mode;
-    else if (!part.mode.empty() && part.mode != out.mode)
-      out.mode = "mixed";
-  }
   std::map<std::pair<std::string, std::string>, ScenarioResult> by_case;
   std::map<std::pair<std::string, std::string>, std::vector<Piece>> pieces;
   std::map<std::pair<std::string, std::string>, std::optional<SeedRange>> spans;

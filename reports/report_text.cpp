@@ -21,6 +21,13 @@ std::string seeds_text(const ScenarioResult& r, std::string_view separator) {
   return ranges.empty() ? "none" : ranges_text(ranges, separator);
 }
 
+std::string mode_text(const SweepReport& report) {
+  std::set<std::string> modes;
+  for (const auto& r : report.results) modes.insert(r.mode);
+  if (modes.empty()) return "plain";
+  return modes.size() == 1 ? *modes.begin() : "mixed";
+}
+
 std::string verdict_word(const SweepReport& report) {
   const std::string verdict = report.verdict();
   return verdict == "pass" ? "PASS" : verdict == "fail" ? "FAIL" : "INCOMPLETE";

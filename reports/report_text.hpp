@@ -20,6 +20,10 @@ std::string case_name(const ScenarioResult& r);
 // "none" when it ran none.
 std::string seeds_text(const ScenarioResult& r, std::string_view separator);
 
+// The results' mode ("plain", "swarm"), "mixed" when they differ, "plain"
+// for none.
+std::string mode_text(const SweepReport& report);
+
 // "PASS", "FAIL" or "INCOMPLETE", the JSON's verdict in capitals.
 std::string verdict_word(const SweepReport& report);
 

@@ -71,8 +71,7 @@ std::string ranges_text(const std::vector<SeedRange>& ranges, std::string_view s
 }
 
 bool SweepReport::complete() const {
-  return !partial &&
-         std::all_of(results.begin(), results.end(), [](const ScenarioResult& r) { return r.missing.empty(); });
+  return std::all_of(results.begin(), results.end(), [](const ScenarioResult& r) { return r.missing.empty(); });
 }
 
 bool SweepReport::passed() const { return !partial && complete() && total_failing_seeds() == 0; }
@@ -181,7 +180,6 @@ std::string to_json(const SweepReport& report) {
                            {"trace_digest", sim::hash_hex(report.trace_digest())},
                            {"results", std::move(results)}};
   if (report.sweep) root["sweep"] = range_array({*report.sweep}).front();
-  if (!report.mode.empty()) root["mode"] = report.mode;
   if (report.partial) root["partial"] = true;
   root["environment"] = environment_json(report);
   return boost::json::serialize(root) + "\n";

@@ -102,11 +102,8 @@ struct SweepReport {
   std::string command;  // the command line that produced it (in the JSON's "environment")
   std::string source;   // the file it was read from (errors name it); not in the JSON
   Environment environment;
-  // "swarm" (every seed drew its own faults) or "plain"; "" when unknown
-  // (the JSON's "mode", written by `run`).
-  std::string mode;
-  // The sweep was interrupted: seeds it was asked for never ran (the JSON's
-  // "partial": true). Never READY.
+  // A stop signal (Ctrl-C, SIGTERM) ended the sweep early: what ran is here,
+  // the rest never started (the JSON's "partial": true). Never READY.
   bool partial = false;
   // A JSON summary written beside the HTML (a path relative to it): the
   // HTML links it for what it leaves out. Not in the JSON.
@@ -115,8 +112,7 @@ struct SweepReport {
   // A merge names the seeds of it that no input ran.
   std::optional<SeedRange> sweep;
   std::vector<ScenarioResult> results;
-  // Every seed of every result ran (nothing missing) and the sweep was not
-  // interrupted.
+  // Every seed of every result ran: nothing missing.
   bool complete() const;
   // Complete, not partial and no property violated: READY.
   bool passed() const;
@@ -163,9 +159,10 @@ struct TraceMarker {
 };
 std::string to_perfetto(const sim::Trace& trace, const std::vector<TraceMarker>& violations = {});
 
-// The shrink command for a failure's replay command ("bridgesim replay
-// --scenario S --seed N ..." -> "bridgesim shrink ..."), with --swarm for a
-// swarm sweep; "" when `replay` is not a bridgesim replay command.
+// The shrink command for a failure's replay command ("PROGRAM replay
+// --scenario S --seed N ..." -> "PROGRAM shrink ..."), with --swarm for a
+// swarm result (`mode`); "" when `replay` is not a replay command or replays
+// a divergence between two runs (--check-determinism: nothing to shrink).
 std::string shrink_command(const std::string& replay, const std::string& mode);
 
 // Escaping helpers, exposed for tests.

@@ -62,8 +62,9 @@ async function desktop(page) {
   const groups = await page.evaluate(() => [...document.querySelectorAll('#failures h3.property')].map((h) => h.textContent));
   check(groups.length > 0 && groups.length === new Set(groups).size, `failures grouped by property: ${groups}`);
   const items = await page.evaluate(() => [...document.querySelectorAll('#failures li')].map((li) => li.innerText));
-  check(items.length > 0 && items.every((t) => t.includes('…') || (/replay: \S*bridgesim replay --scenario/.test(t)
-        && /shrink: \S*bridgesim shrink --scenario/.test(t))), `${items.length} failures, each with replay and shrink`);
+  // The commands start with the binary as it was invoked (a path here).
+  check(items.length > 0 && items.every((t) => t.includes('…') || (/replay: \S*bridgesim replay --scenario /.test(t)
+        && /shrink: \S*bridgesim shrink --scenario /.test(t))), `${items.length} failures, each with replay and shrink`);
   const link = await page.evaluate(() => document.getElementById('json-link')?.getAttribute('href') ?? '');
   check(link !== '' && fs.existsSync(path.join(path.dirname(report), link)), `the JSON beside it is linked: ${link}`);
   check(!/see the JSON/i.test(body), 'no "see the JSON" without a link');

@@ -48,7 +48,7 @@ def check_names(paths):
                     continue
                 m = result.message or ""
                 if not (m.startswith(case.name + " violated") and re.search(r"seed \d+", m)
-                        and "replay: bridgesim replay --scenario " in m):
+                        and re.search(r"replay: \S*bridgesim replay --scenario ", m)):
                     problems.append(f"{path}: {case.name}: failure message lacks property, seed or replay: {m}")
 
 

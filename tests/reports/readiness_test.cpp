@@ -23,7 +23,7 @@ SweepReport signed_report(std::vector<ScenarioResult> results) {
   auto r = report_of(std::move(results));
   r.environment = {"2026-12-02T01:02:03Z", "1.2.3", "abcdef123456", "ci-host-7"};
   r.command = "bridgesim run --seeds 11";
-  r.mode = "swarm";
+  for (auto& result : r.results) result.mode = "swarm";
   return r;
 }
 

@@ -186,5 +186,18 @@ TEST(ReportsPerfetto, ARunEndedByAgentErrorIsASliceToo) {
   EXPECT_EQ(slices, 1);
 }
 
+TEST(ReportsShrink, TheShrinkCommandFollowsTheReplayCommand) {
+  EXPECT_EQ(shrink_command("bridgesim replay --scenario a --seed 3 --variant v", "plain"),
+            "bridgesim shrink --scenario a --seed 3 --variant v");
+  EXPECT_EQ(shrink_command("build/cli/bridgesim replay --scenario a --seed 3", "swarm"),
+            "build/cli/bridgesim shrink --scenario a --seed 3 --swarm");
+  EXPECT_EQ(shrink_command("bridgesim replay --scenario a --seed 3 --swarm", "swarm"),
+            "bridgesim shrink --scenario a --seed 3 --swarm")
+      << "--swarm once";
+  EXPECT_EQ(shrink_command("bridgesim replay --scenario a --seed 3 --check-determinism", "plain"), "")
+      << "a divergence between two runs is not shrunk";
+  EXPECT_EQ(shrink_command("not a command", "plain"), "");
+}
+
 }  // namespace
 }  // namespace bridgesim::reports
