@@ -109,7 +109,7 @@ for t in $targets; do
 done
 
 if [ ${#failed[@]} -gt 0 ]; then
-  echo "fuzz: FAILED: ${failed[*]} (inputs in $artifacts; once fixed, add each to fuzz/regressions/<target>/)" >&2
+  echo "fuzz: FAILED: $(printf "%s\n" "${failed[@]}" | sort -u | tr "\n" " ")(inputs in $artifacts; once fixed, add each to fuzz/regressions/<target>/)" >&2
   exit 1
 fi
 echo "fuzz: every target ran clean: $(echo $targets | wc -w) targets, ${seconds}s each, and their regressions"
