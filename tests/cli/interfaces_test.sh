@@ -61,6 +61,8 @@ expect "list names the broken file and lists the rest" 2 "error: .*zz_huge.toml:
 "$bin" list --scenario-dir "$tmp/dir" 2>/dev/null | grep -qE '^  hostile ' && ok || bad "list hid the good scenarios"
 expect "the default sweep refuses a broken file" 2 "zz_huge.toml:4:" -- "$bin" run --scenario-dir "$tmp/dir" --seeds 2
 expect "a good scenario beside it still runs" 0 "golden_path +runs=2" -- "$bin" run --scenario-dir "$tmp/dir" -s golden_path --seeds 2
+expect "a glob beside it says what it could not match" 0 "warning: 1 scenario file\(s\) in .* do not load" -- \
+  "$bin" run --scenario-dir "$tmp/dir" -s 'g*' --seeds 2
 mkfifo "$tmp/fifo.toml"
 expect "a FIFO as --scenario" 2 "fifo.toml:0: not a regular file" -- timeout 20 "$bin" run -s "$tmp/fifo.toml"
 printf 'name = "p"\nproperties = [\n  "isolation",\n  "isolaton",\n]\n' >"$tmp/prop.toml"
