@@ -162,6 +162,9 @@ std::vector<scenarios::Scenario> scenarios_to_run(const RunArgs& args) {
     }
     if (matched == 0) throw UsageError("no scenario in " + args.scenario_dir + " matches '" + pattern + "'");
   }
+  if (scanned && !args.scenarios.empty() && !scanned->errors.empty())
+    std::fprintf(stderr, "warning: %zu scenario file(s) in %s do not load and were not matched (see `%s list`)\n",
+                 scanned->errors.size(), args.scenario_dir.c_str(), harness::program_name().c_str());
   std::vector<std::string> names;
   for (const auto& s : (scanned ? scanned->scenarios : list)) names.push_back(s.name);
   for (const auto& ex : args.excludes) {

@@ -66,7 +66,9 @@ int ReportCommand::run() const {
     std::fprintf(stderr, "error: incomplete: %s seeds %s never ran (merge the shards that ran them)\n", name.c_str(),
                  reports::ranges_text(r.missing).c_str());
   }
-  if (!merged.complete()) return kExitUsage;
+  if (merged.partial)
+    std::fprintf(stderr, "error: incomplete: an input is partial (its sweep was stopped by a signal)\n");
+  if (!merged.complete() || merged.partial) return kExitUsage;
   return merged.passed() ? kExitPass : kExitViolation;
 }
 
