@@ -24,6 +24,10 @@ const std::vector<Variant>& variant_catalog() {
       regressions::live_path_skips_seq(),
       regressions::event_sent_twice(),
       regressions::cancel_reason_lost(),
+      // Reached only by the [mix] workloads: colliding ids, several tool calls, a late tab.
+      regressions::idempotency_by_msg_id(),
+      regressions::bridge_stops_after_first_tool(),
+      regressions::fanout_fixed_at_run_start(),
   };
   return catalog;
 }

@@ -101,6 +101,7 @@ RunResult run_scenario(const Scenario& scenario, const RunConfig& config) {
   apply_application_faults(components, plan, scheduler, fault_rng, trace);
   system::AppConfig app_config;
   app_config.jwt_secret = std::string(kSimJwtSecret);
+  app_config.agent_shape = mix_for(scenario.mix, config.seed).agent;
   app_config.outbound_frames_max = scenario.outbound_frames_max;
   system::App app(
       app_config,
@@ -125,6 +126,7 @@ RunResult run_scenario(const Scenario& scenario, const RunConfig& config) {
   population_spec.now_unix_s = scheduler.now_ns() / runtime::kNanosPerSecond;
   population_spec.token_faults = &plan;
   population_spec.client_faults = &plan;
+  population_spec.mix = mix_for(scenario.mix, config.seed);  // the same draw as the agent shape above
   const Population population = populate(scenario, client_world, root, population_spec);
 
   try {

@@ -22,5 +22,9 @@ Variant other_tab_misses_event();
 Variant live_path_skips_seq();
 Variant event_sent_twice();
 Variant cancel_reason_lost();
+// Reached only by the [mix] workloads (scenarios/regressions/workload_paths.cpp).
+Variant idempotency_by_msg_id();
+Variant bridge_stops_after_first_tool();
+Variant fanout_fixed_at_run_start();
 
 }  // namespace bridgesim::scenarios::regressions
