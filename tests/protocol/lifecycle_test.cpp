@@ -48,18 +48,28 @@ TEST(Lifecycle, AcceptsAgentErrorAnywhereAfterStarted) {
   EXPECT_EQ(judge({kStarted, kThinking, kExec, kDone, kThinking, kError}), "");
 }
 
-TEST(Lifecycle, RejectsBrokenOrders) {
+// Each broken run is otherwise complete, so the refusal must come at the
+// very event that breaks the order (and not just "never ended").
+TEST(Lifecycle, RejectsBrokenOrdersAtTheEventThatBreaksThem) {
   EXPECT_EQ(judge({kThinking}), "#0 got agent_thinking; expected agent_started");
   EXPECT_EQ(judge({kError}), "#0 got agent_error; expected agent_started");
-  EXPECT_NE(judge({kStarted, kExec}), "");                                           // no thinking first
-  EXPECT_NE(judge({kStarted, kThinking, kDone}), "");                                // completed, never executing
-  EXPECT_NE(judge({kStarted, kThinking, kCompleted}), "");                           // no tool call at all
-  EXPECT_NE(judge({kStarted, kThinking, kExec, kThinking}), "");                     // thinking inside a pair
-  EXPECT_NE(judge({kStarted, kThinking, kExec, kExec}), "");                         // two open calls
-  EXPECT_NE(judge({kStarted, kThinking, kExec, kDone, kDone}), "");                  // a pair completed twice
-  EXPECT_NE(judge({kStarted, kThinking, kExec, kDone, kThinking, kCompleted}), "");  // thinking, then no call
-  EXPECT_NE(judge({kStarted, kThinking, kExec, {"tool_completed", "other"}}), "");   // another tool's result
-  EXPECT_NE(judge({kStarted, kStarted}), "");
+  EXPECT_EQ(judge({kStarted, kExec, kDone, kCompleted}),
+            "#1 got tool_executing; expected agent_thinking or agent_error");  // no thinking first
+  EXPECT_EQ(judge({kStarted, kThinking, kDone, kCompleted}),
+            "#2 got tool_completed; expected tool_executing, agent_thinking or agent_error");  // never executing
+  EXPECT_EQ(judge({kStarted, kThinking, kCompleted}),
+            "#2 got agent_completed; expected tool_executing, agent_thinking or agent_error");  // no tool call
+  EXPECT_EQ(judge({kStarted, kThinking, kExec, kThinking, kDone, kCompleted}),
+            "#3 got agent_thinking; expected tool_completed of search or agent_error");  // thinking inside a pair
+  EXPECT_EQ(judge({kStarted, kThinking, kExec, kExec, kDone, kCompleted}),
+            "#3 got tool_executing; expected tool_completed of search or agent_error");  // two open calls
+  EXPECT_EQ(judge({kStarted, kThinking, kExec, kDone, kDone, kCompleted}),
+            "#4 got tool_completed; expected agent_completed, tool_executing, agent_thinking or agent_error");
+  EXPECT_EQ(judge({kStarted, kThinking, kExec, kDone, kThinking, kCompleted}),
+            "#5 got agent_completed; expected tool_executing, agent_thinking or agent_error");  // thought, no call
+  EXPECT_EQ(judge({kStarted, kThinking, kExec, {"tool_completed", "other"}, kCompleted}),
+            "#3 got tool_completed; expected tool_completed of search or agent_error");  // another tool's result
+  EXPECT_EQ(judge({kStarted, kStarted}), "#1 got agent_started; expected agent_thinking or agent_error");
   EXPECT_EQ(judge({kStarted, kThinking, kExec, kDone}), "never ended");
 }
 
