@@ -7,6 +7,7 @@
 #include "properties/client_view.hpp"
 #include "properties/properties.hpp"
 #include "protocol/fields.hpp"
+#include "protocol/lifecycle.hpp"
 #include "protocol/message_types.hpp"
 #include "protocol/schema.hpp"
 #include "protocol/seq.hpp"
@@ -21,7 +22,6 @@ namespace field = protocol::field;
 namespace rf = sim::record_field;
 namespace rec = sim::record;
 using protocol::event_type::is_run_event;
-using protocol::event_type::kLifecycle;
 
 // One request (a user_message), judged as its client accepts events: the
 // next seq only; lower is a duplicate, higher a gap the client asks to have
@@ -34,6 +34,7 @@ std::optional<Violation> judge_request(const sim::Trace& trace, const ClientView
   std::vector<std::string> accepted;
   std::string run;
   std::uint64_t expected = 1;
+  protocol::LifecycleOrder order;  // one to three tool calls, thinking between them: docs/protocol.md
   const Frame* terminal = nullptr;
   for (const auto& f : view.received) {
     if (f.actor != request.actor || f.record_index < request.record_index) continue;
@@ -47,33 +48,29 @@ std::optional<Violation> judge_request(const sim::Trace& trace, const ClientView
     }
     const std::uint64_t seq = protocol::seq_of(f.body);
     if (seq != expected) continue;
-    if (type == protocol::event_type::kAgentError) {
-      if (string_field(f.body, field::kReason) == protocol::reasons::kCancelledByTheUser &&
-          cancels.count({request.user, run}) == 0) {
-        return violation_at(
-            "delivery", trace, f.record_index,
-            "run " + run + " of " + who + " was cancelled, but " + request.user + " never asked to cancel it");
-      }
-    } else if (expected > std::size(kLifecycle) || type != kLifecycle[expected - 1]) {
+    if (type == protocol::event_type::kAgentError &&
+        string_field(f.body, field::kReason) == protocol::reasons::kCancelledByTheUser &&
+        cancels.count({request.user, run}) == 0) {
       return violation_at(
           "delivery", trace, f.record_index,
-          who + "'s message " + msg + " got " + type + " as seq " + std::to_string(seq) + "; expected " +
-              (expected <= std::size(kLifecycle) ? std::string(kLifecycle[expected - 1]) : "nothing more") +
-              " (accepted so far: " + join(accepted) + ")");
+          "run " + run + " of " + who + " was cancelled, but " + request.user + " never asked to cancel it");
+    }
+    if (const std::string why = order.next(type, string_field(f.body, field::kToolName)); !why.empty()) {
+      return violation_at("delivery", trace, f.record_index,
+                          who + "'s message " + msg + " got " + type + " as seq " + std::to_string(seq) +
+                              "; expected " + order.expected() + " (accepted so far: " + join(accepted) + ")");
     }
     accepted.push_back(type);
     ++expected;
-    if (protocol::event_type::is_terminal(type)) {
+    if (order.ended()) {
       terminal = &f;
       break;
     }
   }
   if (terminal == nullptr) {
-    std::vector<std::string> missing;
-    for (std::size_t i = accepted.size(); i < std::size(kLifecycle); ++i) missing.emplace_back(kLifecycle[i]);
     return violation_at("delivery", trace, request.record_index,
                         who + "'s message " + msg + " (thread " + thread + ") received " + join(accepted) +
-                            " and never " + join(missing));
+                            " and never " + join(order.shortest_rest()));
   }
   if (view.liveness_bound_ns > 0) {
     const runtime::Nanos bound = std::max(request.at_ns, view.heal_by_ns) + view.liveness_bound_ns;

@@ -1,10 +1,15 @@
 #include "scenarios/population.hpp"
 
 #include <algorithm>
+#include <utility>
 
+#include <boost/json.hpp>
+
+#include "protocol/fields.hpp"
 #include "protocol/message_types.hpp"
 #include "scenarios/client_faults.hpp"
 #include "sim/client_actor.hpp"
+#include "sim/trace_schema.hpp"
 #include "system/auth.hpp"
 
 namespace bridgesim::scenarios {
@@ -12,6 +17,49 @@ namespace {
 
 // A secret the server does not hold: the attacker's forgeries of u1's token.
 constexpr std::string_view kAttackerSecret = "attacker-key";
+
+// When the attacker's reuse tab starts: after the users' first requests.
+constexpr runtime::Nanos kReuseDelayNs = 300 * runtime::kNanosPerMilli;
+
+// The distinct client_msg_ids other users' clients sent so far, oldest first.
+std::vector<std::string> victim_msg_ids(const sim::Trace& trace, const std::string& attacker) {
+  std::vector<std::string> ids;
+  for (const auto& r : trace.records()) {
+    if (r.kind != sim::record::kSend) continue;
+    const std::string user = sim::user_of_actor(r.actor);
+    if (user.empty() || user == attacker) continue;
+    boost::system::error_code ec;
+    const auto frame = boost::json::parse(r.field(sim::record_field::kFrame), ec);
+    if (ec || !frame.is_object()) continue;
+    const auto& o = frame.as_object();
+    const auto* type = o.if_contains(protocol::field::kType);
+    const auto* id = o.if_contains(protocol::field::kClientMsgId);
+    if (type == nullptr || !type->is_string() || type->as_string() != protocol::client_type::kUserMessage) continue;
+    if (id == nullptr || !id->is_string() || id->as_string().empty()) continue;
+    const std::string text(id->as_string());
+    if (std::find(ids.begin(), ids.end(), text) == ids.end()) ids.push_back(text);
+  }
+  return ids;
+}
+
+// The attacker's tab 2: a well-behaved client in its own threads, asking
+// under the ids its victims used (each one once; its own ids when it runs
+// out of theirs), so a server that keys idempotency by client_msg_id alone
+// hands it, or refuses it, a victim's run.
+std::unique_ptr<UserClient> make_reuse_tab(const ClientWorld& world, const sim::Rng& root, const std::string& user,
+                                           const PopulationSpec& spec, const Scenario& scenario) {
+  ClientPlan plan;
+  plan.user_id = user;
+  plan.tab = 2;
+  plan.messages = scenario.messages_per_user;
+  plan.token = system::mint_hs256(spec.jwt_secret, user, spec.now_unix_s + kTokenLifetimeS);
+  plan.msg_id_source = [&world, user](int index) {
+    const auto ids = victim_msg_ids(world.trace, user);
+    const auto n = static_cast<std::size_t>(index);
+    return n <= ids.size() ? ids[n - 1] : user + "-own-" + std::to_string(index);
+  };
+  return std::make_unique<UserClient>(world, std::move(plan), root.fork("reuse:" + user));
+}
 
 }  // namespace
 
@@ -30,6 +78,7 @@ Population populate(const Scenario& scenario, const ClientWorld& world, const si
     return static_cast<runtime::Nanos>(start_rng.uniform(0, spread));
   };
   Population out;
+  std::vector<std::pair<UserClient*, ClientPlan>> late_tabs;  // (the user's tab 1, the late tab's plan)
   for (int i = 1; i <= scenario.users; ++i) {
     const std::string user = "u" + std::to_string(i);
     ClientPlan base;
@@ -37,7 +86,9 @@ Population populate(const Scenario& scenario, const ClientWorld& world, const si
     base.messages = scenario.messages_per_user;
     base.faults = spec.client_faults;
     if (scenario.workload == "cancel_mid_run") base.cancel_after = std::string(protocol::event_type::kAgentThinking);
+    base.tab_counter_ids = spec.mix.per_tab_counter();
     assign_user_token(base, spec);
+    UserClient* first_tab = nullptr;
     for (int tab = 1; tab <= scenario.tabs; ++tab) {
       ClientPlan plan = base;
       plan.tab = tab;
@@ -45,7 +96,18 @@ Population populate(const Scenario& scenario, const ClientWorld& world, const si
           std::make_unique<UserClient>(world, plan, root.fork("client:" + user + "/" + std::to_string(tab))));
       out.users.back()->start_at(draw_start());
       out.actors.push_back(out.users.back()->actor());
+      if (tab == 1) first_tab = out.users.back().get();
     }
+    if (spec.mix.late_tab) late_tabs.emplace_back(first_tab, base);
+  }
+  // Added after every drawn start, so the draws of the others do not move.
+  for (auto& [first_tab, plan] : late_tabs) {
+    plan.tab = scenario.tabs + 1;
+    out.users.push_back(std::make_unique<UserClient>(
+        world, plan, root.fork("client:" + plan.user_id + "/" + std::to_string(plan.tab))));
+    UserClient* late = out.users.back().get();
+    out.actors.push_back(late->actor());
+    first_tab->on_first_run_started([late, &world] { late->start_at(world.elapsed_ns()); });
   }
   for (int i = 1; i <= scenario.hostile_clients; ++i) {
     const std::string user = "h" + std::to_string(i);
@@ -55,6 +117,11 @@ Population populate(const Scenario& scenario, const ClientWorld& world, const si
         system::mint_hs256(kAttackerSecret, "u1", expires), root.fork("hostile:" + user)));
     out.hostiles.back()->start_at(draw_start());
     out.actors.push_back(sim::ClientActor{user, 1}.to_string());
+  }
+  for (int i = 1; spec.mix.reuse_victim_ids && i <= scenario.hostile_clients; ++i) {
+    out.users.push_back(make_reuse_tab(world, root, "h" + std::to_string(i), spec, scenario));
+    out.users.back()->start_at(scenario.start_spread_ns + kReuseDelayNs);
+    out.actors.push_back(out.users.back()->actor());
   }
   return out;
 }

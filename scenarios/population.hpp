@@ -28,6 +28,9 @@ struct PopulationSpec {
   // Handed to every user client for the faults it enacts itself
   // (client_close); nullptr: none.
   const sim::FaultPlan* client_faults = nullptr;
+  // What the clients do beyond the workload: the seed's mix (mix_for), not
+  // necessarily the scenario's own table.
+  WorkloadMix mix{};
 };
 
 struct Population {
@@ -43,7 +46,10 @@ void assign_user_token(ClientPlan& plan, const PopulationSpec& spec);
 // Builds and starts every client. RNG streams are forked from `root`
 // ("client:<user>/<tab>", "hostile:<user>", "starts"); start times are drawn
 // from "starts" in creation order, so the same seed starts the same clients
-// at the same offsets in either world.
+// at the same offsets in either world. The mix adds clients after those:
+// a late tab per user (tab `tabs + 1`, opened when the user's tab 1 first
+// accepts agent_started) and, per hostile client, a tab 2 that asks under
+// its victims' client_msg_ids; neither draws from "starts".
 Population populate(const Scenario& scenario, const ClientWorld& world, const sim::Rng& root,
                     const PopulationSpec& spec);
 

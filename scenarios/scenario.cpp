@@ -8,6 +8,7 @@
 #include <toml++/toml.h>
 
 #include "scenarios/system_section_reader.hpp"
+#include "scenarios/workload_mix_toml.hpp"
 #include "sim/client_actor.hpp"
 
 namespace bridgesim::scenarios {
@@ -176,6 +177,7 @@ std::string to_toml(const Scenario& s, const sim::FaultPlan& faults) {
   // Microseconds: the default latencies are below a millisecond.
   out += "latency_min_us = " + std::to_string(s.network.latency_min_ns / runtime::kNanosPerMicro) + "\n";
   out += "latency_max_us = " + std::to_string(s.network.latency_max_ns / runtime::kNanosPerMicro) + "\n";
+  out += s.mix.to_toml();
   out += faults.to_toml();
   return out;
 }
@@ -233,6 +235,8 @@ bool read_section_key(const std::string& source, const std::string& k, const tom
     }
   } else if (k == "system") {
     read_system_section(source, node, s.system);
+  } else if (k == "mix") {
+    read_workload_mix(source, node, s.mix);
   } else if (k == "swarm") {
     if (!node.is_table()) fail(source, node, "'swarm' must be a table: write [swarm]");
     read_swarm(source, *node.as_table(), s);

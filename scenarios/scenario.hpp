@@ -11,6 +11,7 @@
 
 #include "scenarios/fault_catalog.hpp"
 #include "scenarios/system_section.hpp"
+#include "scenarios/workload_mix.hpp"
 #include "sim/fault_plan.hpp"
 #include "sim/sim_network.hpp"
 #include "system/runtime/clock.hpp"
@@ -26,6 +27,7 @@ struct Scenario {
   int hostile_clients = 0;  // clients that probe for leaks with garbage and others' run ids
   int messages_per_user = 1;
   std::string workload = "golden_path";
+  WorkloadMix mix;  // [mix]: colliding ids, more tool calls, a late tab, ... (scenarios/workload_mix.hpp)
   runtime::Nanos start_spread_ns = 50 * runtime::kNanosPerMilli;  // users connect at a drawn time in [0, spread]
   runtime::Nanos deadline_ns = 60 * runtime::kNanosPerSecond;     // virtual time budget for one run
   sim::NetworkConfig network;

@@ -28,6 +28,10 @@ const std::vector<Variant>& variant_catalog() {
       regressions::outbound_never_closed(),
       // Issue 10, detection power.
       regressions::events_trickle(),
+      // Reached only by the [mix] workloads: colliding ids, several tool calls, a late tab.
+      regressions::idempotency_by_msg_id(),
+      regressions::bridge_stops_after_first_tool(),
+      regressions::fanout_fixed_at_run_start(),
   };
   return catalog;
 }

@@ -1,6 +1,7 @@
 #include "scenarios/workloads.hpp"
 
 #include <algorithm>
+#include <utility>
 
 #include <boost/json.hpp>
 
@@ -64,8 +65,7 @@ void UserClient::connect() {
     socket_.reset();
     if (status == 401 || status == 403 || status == 404) {
       record(sim::make_gave_up_record(now(), actor_, "refused with " + std::to_string(status)));
-      finished_ = true;
-      return;
+      return finish();
     }
     schedule_reconnect("refused with " + std::to_string(status));
   };
@@ -75,8 +75,7 @@ void UserClient::connect() {
     socket_.reset();
     if (leaving_) {
       record(sim::make_done_record(now(), actor_));
-      finished_ = true;
-      return;
+      return finish();
     }
     schedule_reconnect("closed with " + std::to_string(code));
   };
@@ -84,11 +83,19 @@ void UserClient::connect() {
   maybe_close_early("handshake");
 }
 
+void UserClient::finish() {
+  finished_ = true;
+  fire_first_run_hook();
+}
+
+void UserClient::fire_first_run_hook() {
+  if (first_run_hook_) std::exchange(first_run_hook_, nullptr)();
+}
+
 void UserClient::schedule_reconnect(const std::string& why) {
   if (attempts_ >= plan_.attempts_max) {
     record(sim::make_gave_up_record(now(), actor_, why + " after " + std::to_string(attempts_) + " attempts"));
-    finished_ = true;
-    return;
+    return finish();
   }
   const int doublings = std::min(attempts_ - 1, 20);
   const runtime::Nanos backoff = std::min(plan_.backoff_max_ns, plan_.backoff_base_ns << std::max(0, doublings));
@@ -130,6 +137,7 @@ void UserClient::on_run_event(const std::string& type, const std::string& run_id
     return;
   }
   r.accepted_seq = seq;
+  if (type == event_type::kAgentStarted) fire_first_run_hook();
   if (event_type::is_terminal(type)) return request_done();
   arm_stall_timer();
   if (!plan_.cancel_after.empty() && type == plan_.cancel_after && !r.cancelled) {
@@ -194,7 +202,10 @@ void UserClient::next_or_leave() {
     Request request;
     request.index = asked_;
     request.thread_id = prefix + "-t" + std::to_string(asked_);
-    request.client_msg_id = prefix + "-m" + std::to_string(asked_);
+    request.client_msg_id = plan_.msg_id_source      ? plan_.msg_id_source(asked_)
+                            : !plan_.tab_counter_ids ? prefix + "-m" + std::to_string(asked_)
+                            : plan_.tab > 1          ? std::to_string(plan_.tab) + "." + std::to_string(asked_)
+                                                     : std::to_string(asked_);
     current_ = std::move(request);
     return send_request();
   }

@@ -7,6 +7,7 @@
 //   stalled {thread}  fault_hit {fault, ...}  gave_up {why}  done {}
 // Properties judge those records: what a user saw is what matters.
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <set>
@@ -38,6 +39,13 @@ struct ClientPlan {
   // Cancels its own run on accepting an event of this type ("": never);
   // the workload "cancel_mid_run".
   std::string cancel_after;
+  // client_msg_id "1", "2", ... (tab k > 1: "k.1", "k.2", ...), as a browser's
+  // plain counter: the same ids as every other user's ([mix] client_msg_ids).
+  bool tab_counter_ids = false;
+  // When set, names the client_msg_id of message `index` (1-based) at the
+  // moment it is first sent, overriding the above: the [mix] reuse_victim_ids
+  // attacker asks under ids its victims used.
+  std::function<std::string(int index)> msg_id_source;
 };
 
 // A browser tab: connects, asks `messages` questions one after another and
@@ -53,6 +61,9 @@ class UserClient {
   void start_at(runtime::Nanos at_ns);
   bool finished() const { return finished_; }
   const std::string& actor() const { return actor_; }
+  // Called once: when this client first accepts agent_started, or when it
+  // finishes without ever having done so (the [mix] late tab opens then).
+  void on_first_run_started(std::function<void()> hook) { first_run_hook_ = std::move(hook); }
 
  private:
   struct Request {
@@ -76,6 +87,8 @@ class UserClient {
   void resume();
   void arm_stall_timer();
   void maybe_close_early(const std::string& seen);
+  void fire_first_run_hook();
+  void finish();
   void send(std::string frame);
   void record(sim::TraceRecord record);
   runtime::Nanos now() const { return world_.elapsed_ns(); }
@@ -93,6 +106,7 @@ class UserClient {
   bool finished_ = false;
   std::set<std::size_t> close_faults_fired_;
   runtime::TimerHandle stall_timer_;
+  std::function<void()> first_run_hook_;
 };
 
 // Probes for leaks: a forged token claiming another user, then, on its own

@@ -117,6 +117,7 @@ RunResult run_scenario(const Scenario& scenario, const RunConfig& config) {
   system::AppConfig app_config;
   app_config.jwt_secret = std::string(kSimJwtSecret);
   scenario.system.apply_to(app_config);
+  app_config.agent_shape = mix_for(scenario.mix, config.seed).agent;
   system::App app(
       app_config,
       system::Runtime{scheduler, scheduler, system_rng, runtime::make_logger("system", scheduler, config.log_to_stderr),
@@ -140,6 +141,7 @@ RunResult run_scenario(const Scenario& scenario, const RunConfig& config) {
   population_spec.now_unix_s = scheduler.now_ns() / runtime::kNanosPerSecond;
   population_spec.token_faults = &plan;
   population_spec.client_faults = &plan;
+  population_spec.mix = mix_for(scenario.mix, config.seed);  // the same draw as the agent shape above
   const Population population = populate(scenario, client_world, root, population_spec);
 
   try {

@@ -38,8 +38,25 @@ void FakeSearchTool::run(boost::json::object parameters, std::function<void(boos
   });
 }
 
+std::string AgentShape::error() const {
+  if (tool_calls_min < 1 || tool_calls_max < tool_calls_min || tool_calls_max > 16)
+    return "tool calls must satisfy 1 <= min <= max <= 16";
+  if (thinking_between_min < 0 || thinking_between_max < thinking_between_min || thinking_between_max > 16)
+    return "thinking between tool calls must satisfy 0 <= min <= max <= 16";
+  return {};
+}
+
 ScriptedAgent::ScriptedAgent(AgentDeps deps) : deps_(std::move(deps)) {
   if (!deps_.emitter) throw std::invalid_argument("ScriptedAgent: no emitter");
+  if (const std::string error = deps_.shape.error(); !error.empty())
+    throw std::invalid_argument("ScriptedAgent: " + error);
+  if (deps_.shape.draws() && deps_.random == nullptr)
+    throw std::invalid_argument("ScriptedAgent: a shape with ranges needs a Random");
+}
+
+int ScriptedAgent::draw(int lo, int hi) {
+  if (lo == hi) return lo;  // the default shape draws nothing: its traces stay as they were
+  return static_cast<int>(deps_.random->uniform(static_cast<std::uint64_t>(lo), static_cast<std::uint64_t>(hi)));
 }
 
 // Every step re-checks finished(): a cancel may have ended the run while
@@ -47,6 +64,7 @@ ScriptedAgent::ScriptedAgent(AgentDeps deps) : deps_(std::move(deps)) {
 void ScriptedAgent::run(std::string input, std::function<void()> finished) {
   BRIDGESIM_ASSERT(!finished_ && deps_.emitter->events_emitted() == 0, "an agent runs once");
   finished_ = std::move(finished);
+  tool_calls_ = draw(deps_.shape.tool_calls_min, deps_.shape.tool_calls_max);
   deps_.emitter->notify_agent_started();
   deps_.llm.complete("plan: " + input, [self = shared_from_this(), input](std::string reasoning) {
     if (self->deps_.emitter->finished()) return;
@@ -63,19 +81,36 @@ void ScriptedAgent::finish() {
 void ScriptedAgent::call_tool(std::string input) {
   const auto tool = deps_.tools.find("search");
   if (tool == deps_.tools.end()) return fail("tool 'search' is not available");
-  boost::json::object parameters{{"query", input}};
+  ++calls_done_;
+  boost::json::object parameters{
+      {"query", calls_done_ == 1 ? input : input + " (step " + std::to_string(calls_done_) + ")"}};
   deps_.emitter->notify_tool_executing(tool->first, parameters);
   const runtime::Nanos started_ns = deps_.clock.now_ns();
   try {
-    tool->second->run(
-        std::move(parameters), [self = shared_from_this(), name = tool->first, started_ns](boost::json::value results) {
-          if (self->deps_.emitter->finished()) return;
-          self->deps_.emitter->notify_tool_completed(name, results, self->deps_.clock.now_ns() - started_ns);
-          self->answer(boost::json::serialize(results));
-        });
+    tool->second->run(std::move(parameters), [self = shared_from_this(), name = tool->first, started_ns,
+                                              input](boost::json::value results) {
+      if (self->deps_.emitter->finished()) return;
+      self->deps_.emitter->notify_tool_completed(name, results, self->deps_.clock.now_ns() - started_ns);
+      self->after_tool(input, boost::json::serialize(results));
+    });
   } catch (const std::exception& e) {
     fail(std::string("tool 'search' failed: ") + e.what());
   }
+}
+
+void ScriptedAgent::after_tool(std::string input, std::string tool_output) {
+  BRIDGESIM_ASSERT(calls_done_ >= 1 && calls_done_ <= tool_calls_, "an agent makes the tool calls it drew, no more");
+  if (calls_done_ == tool_calls_) return answer(std::move(tool_output));
+  think_then_call(std::move(input), draw(deps_.shape.thinking_between_min, deps_.shape.thinking_between_max));
+}
+
+void ScriptedAgent::think_then_call(std::string input, int thoughts_left) {
+  if (thoughts_left == 0) return call_tool(std::move(input));
+  deps_.llm.complete("reconsider: " + input, [self = shared_from_this(), input, thoughts_left](std::string reasoning) {
+    if (self->deps_.emitter->finished()) return;
+    self->deps_.emitter->notify_agent_thinking(reasoning);
+    self->think_then_call(input, thoughts_left - 1);
+  });
 }
 
 void ScriptedAgent::answer(std::string tool_output) {
@@ -101,6 +136,13 @@ void AgentRegistry::add_tool(std::unique_ptr<Tool> tool) {
   tools_[name] = std::move(tool);
 }
 
+void AgentRegistry::set_agent_shape(AgentShape shape, runtime::Random* random) {
+  if (const std::string error = shape.error(); !error.empty()) throw std::invalid_argument("agent shape: " + error);
+  if (shape.draws() && random == nullptr) throw std::invalid_argument("agent shape: ranges need a Random");
+  shape_ = shape;
+  shape_random_ = random;
+}
+
 void AgentRegistry::register_agent(std::string name, AgentFactory factory) {
   BRIDGESIM_ASSERT(static_cast<bool>(factory), "an agent is registered with a factory");
   factories_[std::move(name)] = std::move(factory);
@@ -116,7 +158,8 @@ std::shared_ptr<Agent> AgentRegistry::create(std::string_view name, UserExecutio
   const auto factory = factories_.find(name);
   if (factory == factories_.end()) return nullptr;
   if (!bridge_ || !llm_) throw std::logic_error("AgentRegistry: not wired (bridge or LLM client missing)");
-  AgentDeps deps{*llm_, {}, bridge_->create_user_emitter(std::move(ctx), std::string(name)), clock_};
+  AgentDeps deps{*llm_,  {},     bridge_->create_user_emitter(std::move(ctx), std::string(name)),
+                 clock_, shape_, shape_random_};
   BRIDGESIM_ASSERT(deps.emitter != nullptr, "the bridge makes an emitter for every agent");
   for (const auto& [tool_name, tool] : tools_) deps.tools.emplace(tool_name, tool.get());
   return factory->second(std::move(deps));

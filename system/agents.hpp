@@ -64,11 +64,29 @@ class FakeSearchTool final : public Tool {
   LatencyRange latency_;
 };
 
+// How a scripted run goes: how many tool calls, and how often the agent
+// thinks again between them. The default is the classic five-event run
+// (think, one tool call, answer) and draws nothing; a range draws per run
+// from the registry's Random.
+struct AgentShape {
+  int tool_calls_min = 1;
+  int tool_calls_max = 1;
+  // agent_thinking events between one tool call's tool_completed and the
+  // next tool_executing (the first call always follows exactly one).
+  int thinking_between_min = 0;
+  int thinking_between_max = 0;
+  bool draws() const { return tool_calls_min != tool_calls_max || thinking_between_min != thinking_between_max; }
+  // Empty when valid, else what is wrong.
+  std::string error() const;
+};
+
 struct AgentDeps {
   LlmClient& llm;
   std::map<std::string, Tool*, std::less<>> tools;
   std::unique_ptr<UserEmitter> emitter;
   const runtime::Clock& clock;
+  AgentShape shape{};
+  runtime::Random* random = nullptr;  // required when shape.draws()
 };
 
 class Agent {
@@ -82,7 +100,8 @@ class Agent {
   virtual UserEmitter& emitter() = 0;
 };
 
-// think -> one tool call -> answer.
+// think -> tool call -> (think again -> tool call)* -> answer; as many tool
+// calls and as much thinking between them as deps.shape draws.
 class ScriptedAgent final : public Agent, public std::enable_shared_from_this<ScriptedAgent> {
  public:
   explicit ScriptedAgent(AgentDeps deps);
@@ -91,13 +110,19 @@ class ScriptedAgent final : public Agent, public std::enable_shared_from_this<Sc
   UserEmitter& emitter() override { return *deps_.emitter; }
 
  private:
+  int draw(int lo, int hi);
   void call_tool(std::string input);
+  // After tool call `calls_done_`: think again and call the next, or answer.
+  void after_tool(std::string input, std::string tool_output);
+  void think_then_call(std::string input, int thoughts_left);
   void answer(std::string tool_output);
   void fail(std::string_view reason);
   void finish();
 
   AgentDeps deps_;
   std::function<void()> finished_;
+  int tool_calls_ = 1;
+  int calls_done_ = 0;
 };
 
 using AgentFactory = std::function<std::shared_ptr<Agent>(AgentDeps)>;
@@ -109,6 +134,9 @@ class AgentRegistry {
   AgentRegistry(AgentWebSocketBridge* bridge, std::unique_ptr<LlmClient> llm, const runtime::Clock& clock);
 
   void add_tool(std::unique_ptr<Tool> tool);
+  // Every agent created from now on gets this shape, drawing from `random`
+  // (required when shape.draws()). Throws std::invalid_argument when invalid.
+  void set_agent_shape(AgentShape shape, runtime::Random* random);
   void register_agent(std::string name, AgentFactory factory);
   bool has_agent(std::string_view name) const { return factories_.find(name) != factories_.end(); }
   std::vector<std::string> agent_names() const;
@@ -122,6 +150,8 @@ class AgentRegistry {
   AgentWebSocketBridge* bridge_;
   std::unique_ptr<LlmClient> llm_;
   const runtime::Clock& clock_;
+  AgentShape shape_;
+  runtime::Random* shape_random_ = nullptr;
   std::map<std::string, std::unique_ptr<Tool>, std::less<>> tools_;
   std::map<std::string, AgentFactory, std::less<>> factories_;
 };

@@ -115,6 +115,7 @@ void App::build_agents(Components& c) {
   if (c.bridge) state_.bridge = c.bridge(BridgeWiring{*state_.relay, *state_.run_log, runtime_.clock}, runtime_);
   state_.registry =
       std::make_unique<AgentRegistry>(state_.bridge.get(), c.llm ? c.llm(config_, runtime_) : nullptr, runtime_.clock);
+  state_.registry->set_agent_shape(config_.agent_shape, &runtime_.random);
   if (c.tools_and_agents) c.tools_and_agents(*state_.registry, config_, runtime_);
   state_.engine = std::make_unique<ExecutionEngine>(*state_.registry, runtime_.timers, config_.active_runs_per_user_max,
                                                     runtime_.bounds);

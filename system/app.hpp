@@ -61,6 +61,7 @@ struct AppConfig {
   AuthServiceLimits auth_service;
   std::size_t idempotency_keys_max = 100'000;  // (user, client_msg_id) -> run remembered
   std::size_t active_runs_per_user_max = 16;
+  AgentShape agent_shape;  // tool calls and thinking per run of the scripted agent
 };
 
 class App;

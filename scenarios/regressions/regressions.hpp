@@ -27,5 +27,9 @@ Variant outbound_closed_early();
 Variant outbound_never_closed();
 // Issue 10, detection power.
 Variant events_trickle();
+// Reached only by the [mix] workloads (scenarios/regressions/workload_paths.cpp).
+Variant idempotency_by_msg_id();
+Variant bridge_stops_after_first_tool();
+Variant fanout_fixed_at_run_start();
 
 }  // namespace bridgesim::scenarios::regressions

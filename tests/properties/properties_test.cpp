@@ -335,5 +335,34 @@ TEST(PropertiesCatalog, UnknownNameIsAnError) {
   EXPECT_NE(find_property("isolation"), nullptr);
 }
 
+// --- several tool calls and repeated thinking (docs/protocol.md "Lifecycle") ---
+
+TEST(PropertiesDelivery, PassesARunOfThreeToolCallsWithThinkingBetweenThem) {
+  TraceBuilder b;
+  b.open("u1", "1").ask("u1", "1", "t1");
+  std::uint64_t seq = 1;
+  for (const char* type :
+       {"agent_started", "agent_thinking", "tool_executing", "tool_completed", "agent_thinking", "agent_thinking",
+        "tool_executing", "tool_completed", "tool_executing", "tool_completed", "agent_completed"}) {
+    b.event("u1", "1", type, seq++, "u1", "t1");
+  }
+  EXPECT_FALSE(check_delivery(b.trace));
+}
+
+TEST(PropertiesDelivery, RejectsThinkingInsideAToolCall) {
+  TraceBuilder b;
+  b.open("u1", "1").ask("u1", "1", "t1");
+  std::uint64_t seq = 1;
+  for (const char* type :
+       {"agent_started", "agent_thinking", "tool_executing", "agent_thinking", "tool_completed", "agent_completed"}) {
+    b.event("u1", "1", type, seq++, "u1", "t1");
+  }
+  const auto v = check_delivery(b.trace);
+  ASSERT_TRUE(v);
+  EXPECT_NE(v->message.find("got agent_thinking as seq 4; expected tool_completed of search or agent_error"),
+            std::string::npos)
+      << v->message;
+}
+
 }  // namespace
 }  // namespace bridgesim::properties
