@@ -182,7 +182,6 @@ SweepReport from_json(std::string_view text, const std::string& source) {
       if (report.sweep->last < report.sweep->first)
         throw ReportError(source + ": sweep " + ranges_text({*report.sweep}) + " ends before it starts");
     }
-    if (const auto* mode = o.if_contains("mode")) report.mode = std::string(mode->as_string());
     if (const auto* partial = o.if_contains("partial")) report.partial = partial->as_bool();
     for (const auto& item : o.at("results").as_array())
       report.results.push_back(parse_result(item.as_object(), source));
