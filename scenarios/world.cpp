@@ -58,6 +58,13 @@ void record_limits(sim::Trace& trace, const SystemBounds& bounds) {
   trace.add(record_of(0, actor::kSystem, rec::kLimits, std::move(fields)));
 }
 
+// The scenario's network, told the system's outbound bound for its witness.
+sim::NetworkConfig network_of(const Scenario& scenario) {
+  sim::NetworkConfig config = scenario.network;
+  config.outbound_frames_max = scenario.system.outbound_frames_max;
+  return config;
+}
+
 void record_end(sim::Trace& trace, sim::Scheduler& scheduler, sim::SimNetwork& network, const system::App& app) {
   const system::AppCensus census = app.census();
   trace.add(record_of(scheduler.elapsed_ns(), actor::kWorld, rec::kEnd,
@@ -95,6 +102,7 @@ RunResult run_scenario(const Scenario& scenario, const RunConfig& config) {
   const sim::FaultPlan& plan = result.faults;
   sim::Trace& trace = result.trace;
   record_plan(trace, plan, scenario.liveness_bound_ns);
+  record_limits(trace, scenario.system);
 
   // Declaration order is destruction order in reverse: clients first, then
   // the system, then the world that holds their callbacks.
@@ -102,14 +110,10 @@ RunResult run_scenario(const Scenario& scenario, const RunConfig& config) {
   sim::Scheduler scheduler(root.fork("scheduler"));
   sim::Rng system_rng = root.fork("system");
   sim::Rng fault_rng = root.fork("app_faults");
-  sim::NetworkConfig network_config = scenario.network;
-  network_config.outbound_frames_max = scenario.system.outbound_frames_max;
-  sim::SimNetwork network(scheduler, root.fork("network"), trace, network_config, &plan);
+  sim::SimNetwork network(scheduler, root.fork("network"), trace, network_of(scenario), &plan);
   sim::SimRelay relay(scheduler, root.fork("relay"), trace, &plan);
   sim::SimAuthService auth_service(scheduler, root.fork("auth_service"), trace, &plan);
-
-  sim::BoundRecorder bounds(scheduler, trace);
-  record_limits(trace, scenario.system);
+  sim::BoundRecorder bounds(scheduler, trace);  // the bounds the system reaches, as `system bound` records
 
   system::Components components = system::Components::defaults();
   if (config.variant != nullptr) config.variant->apply(components);
