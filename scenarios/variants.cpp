@@ -26,6 +26,8 @@ const std::vector<Variant>& variant_catalog() {
       regressions::cancel_reason_lost(),
       // Issue 10, detection power.
       regressions::events_trickle(),
+      regressions::revoked_admitted(),
+      regressions::expired_socket_runs(),
   };
   return catalog;
 }

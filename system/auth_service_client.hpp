@@ -1,8 +1,10 @@
 #pragma once
 // The system's client of the remote auth service: timeout, circuit breaker
-// and a bounded cache of identities already confirmed. Fails closed: when the
-// service is down, slow or the breaker is open, a *new* identity is refused;
-// an identity confirmed before still gets in on its locally verified token.
+// and a bounded cache of identities already confirmed. Every check asks the
+// service (so a revoked identity is refused, and forgotten); fails closed:
+// when the service is down, slow or the breaker is open, a *new* identity is
+// refused; an identity confirmed before still gets in on its locally verified
+// token.
 // The cache is LRU: at known_identities_max, the identity confirmed or
 // admitted longest ago is forgotten first (deterministic, by use order).
 #include <cstdint>
@@ -45,6 +47,9 @@ class AuthServiceClient {
   // The cache: a hit moves the identity to the back; the front is evicted.
   void remember(const std::string& user_id);
   void touch(const std::string& user_id);
+  void forget(const std::string& user_id);
+  // The verdict when the service cannot answer: allowed only from the cache.
+  IdentityVerdict unavailable(const std::string& user_id);
 
   runtime::AuthServiceTransport& transport_;
   const runtime::Clock& clock_;

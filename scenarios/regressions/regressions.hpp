@@ -24,5 +24,7 @@ Variant event_sent_twice();
 Variant cancel_reason_lost();
 // Issue 10, detection power.
 Variant events_trickle();
+Variant revoked_admitted();
+Variant expired_socket_runs();
 
 }  // namespace bridgesim::scenarios::regressions
