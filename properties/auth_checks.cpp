@@ -29,6 +29,10 @@ namespace rec = sim::record;
 // The auth service answers within a few ms (sim/sim_auth_service); a check
 // answered before a fault began may still admit this much later.
 constexpr runtime::Nanos kAnswerMarginNs = 50 * runtime::kNanosPerMilli;
+// The system does not ask the service again about an identity it confirmed
+// this recently (docs/architecture.md, bounds): a revocation takes effect
+// within this long after the last confirmation.
+constexpr runtime::Nanos kConfirmationFreshNs = 1 * runtime::kNanosPerSecond;
 // The system's expiry timer fires at `exp` itself.
 constexpr runtime::Nanos kExpiryMarginNs = 10 * runtime::kNanosPerMilli;
 
@@ -244,6 +248,16 @@ bool degrades_auth_service(const std::string& kind) {
 // A revoked identity is refused whenever the service could say so.
 std::optional<Violation> judge_revocation(const sim::Trace& trace, const std::map<std::string, Conn>& conns,
                                           const std::vector<FaultWindow>& windows) {
+  const auto calls = calls_by_user(trace);
+  // Confirmed by the service so recently that the system need not ask again.
+  const auto fresh = [&](const std::string& user, runtime::Nanos at) {
+    const auto it = calls.find(user);
+    if (it == calls.end()) return false;
+    for (const Call& c : it->second) {
+      if (c.allowing && c.at_ns <= at && at - c.at_ns <= kConfirmationFreshNs + kAnswerMarginNs) return true;
+    }
+    return false;
+  };
   std::optional<Violation> first;
   for (const auto& w : windows) {
     if (w.kind != "auth_revoked") continue;
@@ -255,13 +269,14 @@ std::optional<Violation> judge_revocation(const sim::Trace& trace, const std::ma
       bool hidden = false;  // an auth-service outage hides the revocation: the cache stands in
       for (const auto& d : windows)
         hidden |= degrades_auth_service(d.kind) && d.from_ns <= c.accepted_ns && c.accepted_ns <= d.to_ns;
-      if (hidden) continue;
+      if (hidden || fresh(user, c.accepted_ns)) continue;
       first = violation_at("auth", trace, c.accept_index,
                            sim::client_label(c.actor) + " (connection " + id + ") was admitted at " +
                                sim::format_virtual_time(c.accepted_ns) + " while " + user + " was revoked " +
-                               format_window(w.from_ns, heal) +
-                               "; no auth_down, auth_slow or auth_flapping was active then (each counts until its "
-                               "heal + " +
+                               format_window(w.from_ns, heal) + ", last confirmed more than " +
+                               sim::format_virtual_time(kConfirmationFreshNs) +
+                               " before; no auth_down, auth_slow or auth_flapping was active then (each counts "
+                               "until its heal + " +
                                sim::format_virtual_time(kFaultSettleNs) + ")");
     }
   }

@@ -19,10 +19,12 @@ void AuthServiceClient::touch(const std::string& user_id) {
 }
 
 void AuthServiceClient::remember(const std::string& user_id) {
+  if (limits_.known_identities_max == 0) return;  // caching off
+  confirmed_at_ns_[user_id] = clock_.now_ns();
   if (known_.count(user_id) != 0) return touch(user_id);  // two checks raced: one entry
-  if (limits_.known_identities_max == 0) return;          // caching off
   if (known_.size() >= limits_.known_identities_max) {
     known_.erase(use_order_.front());  // the least recently used identity
+    confirmed_at_ns_.erase(use_order_.front());
     use_order_.pop_front();
   }
   known_.emplace(user_id, use_order_.insert(use_order_.end(), user_id));
@@ -45,6 +47,7 @@ void AuthServiceClient::forget(const std::string& user_id) {
   if (it == known_.end()) return;
   use_order_.erase(it->second);
   known_.erase(it);
+  confirmed_at_ns_.erase(user_id);
   BRIDGESIM_ASSERT(known_.size() == use_order_.size(), "the cache and its use order hold the same identities");
 }
 
@@ -55,9 +58,15 @@ IdentityVerdict AuthServiceClient::unavailable(const std::string& user_id) {
 }
 
 void AuthServiceClient::check(const std::string& user_id, std::function<void(IdentityVerdict)> done) {
-  // The service is asked whenever it may answer, so a revoked identity is
-  // refused; the cache only stands in while it cannot.
+  // The service is asked whenever it may answer (unless it confirmed the
+  // identity moments ago), so a revoked identity is refused; the cache only
+  // stands in while it cannot.
   if (breaker_open()) return done(unavailable(user_id));
+  const auto fresh = confirmed_at_ns_.find(user_id);
+  if (fresh != confirmed_at_ns_.end() && clock_.now_ns() - fresh->second < limits_.confirmed_fresh_ns) {
+    touch(user_id);
+    return done(IdentityVerdict::kAllowed);
+  }
   ++calls_;
   // Whichever comes first, the reply or the timeout, answers; the other is ignored.
   struct Call {

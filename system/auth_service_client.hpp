@@ -24,6 +24,10 @@ struct AuthServiceLimits {
   int failures_to_open = 3;                                   // consecutive failures
   runtime::Nanos open_for_ns = 1 * runtime::kNanosPerSecond;  // then one probe is let through
   std::size_t known_identities_max = 100'000;
+  // An identity the service confirmed this recently is not asked again (so
+  // a synchronous caller, POST /execute, gets an answer): a revocation takes
+  // effect within this long.
+  runtime::Nanos confirmed_fresh_ns = 1 * runtime::kNanosPerSecond;
 };
 
 enum class IdentityVerdict { kAllowed, kDenied, kUnavailable };
@@ -57,6 +61,7 @@ class AuthServiceClient {
   AuthServiceLimits limits_;
   std::list<std::string> use_order_;  // least recently used first
   std::map<std::string, std::list<std::string>::iterator> known_;
+  std::map<std::string, runtime::Nanos> confirmed_at_ns_;  // of the known identities: the service's last "allowed"
   int consecutive_failures_ = 0;
   runtime::Nanos open_until_ns_ = 0;
   std::uint64_t calls_ = 0;

@@ -89,23 +89,26 @@ TEST(PropertiesAuthService, AnIdentityDeniedSinceItsConfirmationIsNotAdmitted) {
   EXPECT_TRUE(judge(run(300), "auth").empty());
 }
 
-// u1 revoked from 100 ms to 1 s, confirmed at 10 ms, admitted again at 500 ms
-// from the cache; `outage` is an auth-service fault over the admission.
-sim::Trace revoked(const std::string& outage) {
+// u1 revoked from 100 ms to 3 s, confirmed at 10 ms, admitted again at
+// `again_ms` without a new confirmation; `outage` is an auth-service fault
+// over that admission.
+sim::Trace revoked(const std::string& outage, runtime::Nanos again_ms = 1500) {
   sim::Trace trace = simulated();
-  plan(trace, "auth_revoked", "user:u1", "0.100000s", "1.000000s");
-  if (!outage.empty()) plan(trace, outage, "*", "0.400000s", "0.450000s");
+  plan(trace, "auth_revoked", "user:u1", "0.100000s", "3.000000s");
+  if (!outage.empty()) plan(trace, outage, "*", "1.400000s", "1.450000s");
   call(trace, 10 * kMs, "up");
   admit(trace, 13 * kMs, "1");
-  admit(trace, 500 * kMs, "2");
+  admit(trace, again_ms * kMs, "2");
   return trace;
 }
 
 TEST(PropertiesAuthService, ARevokedIdentityIsRefusedWhileTheServiceCanSaySo) {
   expect_violation(revoked(""), "auth",
-                   "u1 (connection 2) was admitted at 0.500000s while u1 was revoked [0.100000s, 1.000000s]; no "
-                   "auth_down, auth_slow or auth_flapping was active then",
+                   "u1 (connection 2) was admitted at 1.500000s while u1 was revoked [0.100000s, 3.000000s], last "
+                   "confirmed more than 1.000000s before; no auth_down, auth_slow or auth_flapping was active then",
                    9);
+  // Confirmed moments ago: the system need not ask again yet.
+  EXPECT_TRUE(judge(revoked("", 500), "auth").empty());
   // While the service is down the cache stands in: it cannot know.
   for (const std::string outage : {"auth_down", "auth_slow", "auth_flapping"}) {
     EXPECT_TRUE(judge(revoked(outage), "auth").empty()) << outage;
