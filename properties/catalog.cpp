@@ -27,7 +27,10 @@ const std::vector<Property>& property_catalog() {
        with_view(check_isolation), true},
       {"protocol", "no send before accept or after close; every run event is valid against the schema",
        with_view(check_protocol), true},
-      {"auth", "no connection, event or run for an identity without a valid token, degraded auth service or not",
+      {"auth",
+       "no connection, event or run for an identity without a valid token, degraded auth service or not; every "
+       "admitted identity was confirmed by the auth service and not denied since; a revoked identity is refused "
+       "unless an auth-service outage hides it; a socket is closed 1008 at its token's exp and starts no run after it",
        with_view(check_auth), true},
       {"streams",
        "every event of a user's runs reaches every connection of that user open at the time, exactly once, in seq "

@@ -1,4 +1,4 @@
-// The checkers of what clients saw: delivery, isolation, protocol, auth.
+// The checkers of what clients saw: delivery, isolation, protocol (auth: auth_checks.cpp).
 #include <algorithm>
 #include <map>
 #include <set>
@@ -166,35 +166,6 @@ std::optional<Violation> check_delivery(const sim::Trace& trace, const ClientVie
     }
     if (!judged.insert({request.actor, msg}).second) continue;
     if (auto v = judge_request(trace, view, request, cancels)) return v;
-  }
-  return std::nullopt;
-}
-
-std::optional<Violation> check_auth(const sim::Trace& trace) { return check_auth(trace, build_client_view(trace)); }
-
-std::optional<Violation> check_auth(const sim::Trace& trace, const ClientView& view) {
-  std::set<std::string> valid_users;  // users with at least one client holding a valid token
-  for (const auto& [actor, kind] : view.token_kind) {
-    if (kind == sim::token_kind::kValid) valid_users.insert(sim::user_of_actor(actor));
-  }
-  const auto& records = trace.records();
-  // Judged per connection attempt: the token kind of the attempt that opened
-  // it. Frames reach only opened connections, so the opens are enough.
-  for (const std::size_t i : view.opens) {
-    const auto& r = records[i];
-    const std::string& kind = view.open_token.at(i);
-    if (kind != sim::token_kind::kValid && !kind.empty()) {
-      return violation_at("auth", trace, i,
-                          sim::client_label(r.actor) + " connected with a " + kind + " token and was accepted");
-    }
-  }
-  for (std::size_t i = 0; i < records.size(); ++i) {
-    const auto publish = sim::as_publish(records[i]);
-    if (publish && valid_users.count(std::string(publish->user)) == 0) {
-      return violation_at("auth", trace, i,
-                          "a run (" + std::string(publish->run) + ") ran for " + std::string(publish->user) +
-                              ", an identity that never presented a valid token");
-    }
   }
   return std::nullopt;
 }

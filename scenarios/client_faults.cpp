@@ -21,7 +21,15 @@ std::string_view token_kind_of(sim::FaultKind kind) {
 void apply_token_fault(ClientPlan& plan, const sim::FaultPlan& faults, std::string_view secret, std::int64_t now_s,
                        std::int64_t lifetime_s) {
   for (const sim::FaultKind kind : kTokenFaultKinds) {
-    if (faults.find(kind, plan.user_id) == nullptr) continue;
+    const sim::Fault* fault = faults.find(kind, plan.user_id);
+    if (fault == nullptr) continue;
+    if (kind == sim::FaultKind::kTokenExpires) {
+      const std::int64_t exp_s = (fault->at_ns + runtime::kNanosPerSecond - 1) / runtime::kNanosPerSecond;
+      plan.token = system::mint_hs256(secret, plan.user_id, now_s + exp_s);
+      plan.token_exp_ns = exp_s * runtime::kNanosPerSecond;
+      plan.fresh_token = system::mint_hs256(secret, plan.user_id, now_s + lifetime_s);
+      return;
+    }
     if (kind == sim::FaultKind::kExpiredToken) {
       plan.token = system::mint_hs256(secret, plan.user_id, now_s - 60);
     } else if (kind == sim::FaultKind::kForgedToken) {
@@ -36,7 +44,7 @@ void apply_token_fault(ClientPlan& plan, const sim::FaultPlan& faults, std::stri
 
 std::optional<sim::FaultKind> token_fault_of(std::string_view token_kind) {
   for (const sim::FaultKind kind : kTokenFaultKinds) {
-    if (token_kind_of(kind) == token_kind) return kind;
+    if (kind != sim::FaultKind::kTokenExpires && token_kind_of(kind) == token_kind) return kind;
   }
   return std::nullopt;
 }

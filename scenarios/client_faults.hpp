@@ -12,9 +12,10 @@
 
 namespace bridgesim::scenarios {
 
-// Their rows name Injector::kClientToken; checked in catalog order.
+// Their rows name Injector::kClientToken; checked in this order (a bad
+// token wins over one that expires later).
 inline constexpr sim::FaultKind kTokenFaultKinds[] = {sim::FaultKind::kExpiredToken, sim::FaultKind::kForgedToken,
-                                                      sim::FaultKind::kMissingToken};
+                                                      sim::FaultKind::kMissingToken, sim::FaultKind::kTokenExpires};
 
 // Their rows name Injector::kClient: UserClient::maybe_close_early applies them.
 inline constexpr sim::FaultKind kClientFaultKinds[] = {sim::FaultKind::kClientClose};
@@ -22,6 +23,10 @@ inline constexpr sim::FaultKind kClientFaultKinds[] = {sim::FaultKind::kClientCl
 // The first token fault of `faults` aimed at `plan.user_id` replaces
 // `plan.token` (minted for `secret`, valid for `lifetime_s` from `now_s`) and
 // names it in `plan.token_kind`; no token fault leaves both as they are.
+// token_expires keeps the kind "valid": the token expires at the fault's
+// `at` rounded up to the whole second (`exp` is whole seconds; virtual time
+// 0 is `now_s`), kept in `plan.token_exp_ns`, and `plan.fresh_token` is the
+// one the client reconnects with once it expired.
 void apply_token_fault(ClientPlan& plan, const sim::FaultPlan& faults, std::string_view secret, std::int64_t now_s,
                        std::int64_t lifetime_s);
 

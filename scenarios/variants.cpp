@@ -32,6 +32,8 @@ const std::vector<Variant>& variant_catalog() {
       regressions::idempotency_by_msg_id(),
       regressions::bridge_stops_after_first_tool(),
       regressions::fanout_fixed_at_run_start(),
+      regressions::revoked_admitted(),
+      regressions::expired_socket_runs(),
   };
   return catalog;
 }

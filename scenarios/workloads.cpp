@@ -51,7 +51,15 @@ void UserClient::start_at(runtime::Nanos at_ns) {
 
 void UserClient::connect() {
   ++attempts_;
-  record(sim::make_connect_record(now(), actor_, attempts_, plan_.token_kind));
+  // token_expires: the token is labelled by what it is at this instant.
+  const bool expired = plan_.token_exp_ns >= 0 && now() >= plan_.token_exp_ns;
+  auto connect_record = sim::make_connect_record(now(), actor_, attempts_,
+                                                 expired ? std::string(sim::token_kind::kExpired) : plan_.token_kind);
+  if (plan_.token_exp_ns >= 0) {
+    connect_record.fields.push_back(
+        sim::make_field(sim::record_field::kExp, sim::format_virtual_time(plan_.token_exp_ns)));
+  }
+  record(std::move(connect_record));
   if (const auto fault = token_fault_of(plan_.token_kind)) record(sim::fault_hit(now(), actor_, *fault));
   runtime::HandshakeRequest request{"/ws", plan_.token.empty() ? "" : "Bearer " + plan_.token, {}};
   // One connection at a time: a link stops calling back once it is closed
@@ -63,6 +71,11 @@ void UserClient::connect() {
   callbacks.on_rejected = [this](int status, std::string body) {
     record(sim::make_rejected_record(now(), actor_, status, body));
     socket_.reset();
+    // A token that expired is refreshed; an identity the auth service
+    // refused (revoked) may be reinstated: both try again.
+    const bool expired = status == 401 && body.find("expired") != std::string::npos && refresh_token();
+    const bool refused = status == 401 && body.find("refused by the auth service") != std::string::npos;
+    if (expired || refused) return schedule_reconnect("refused with " + std::to_string(status));
     if (status == 401 || status == 403 || status == 404) {
       record(sim::make_gave_up_record(now(), actor_, "refused with " + std::to_string(status)));
       return finish();
@@ -77,6 +90,7 @@ void UserClient::connect() {
       record(sim::make_done_record(now(), actor_));
       return finish();
     }
+    if (code == runtime::close_code::kPolicyViolation) refresh_token();  // 1008: the token expired
     schedule_reconnect("closed with " + std::to_string(code));
   };
   socket_ = world_.transport.connect(actor_, std::move(request), std::move(callbacks));
@@ -90,6 +104,14 @@ void UserClient::finish() {
 
 void UserClient::fire_first_run_hook() {
   if (first_run_hook_) std::exchange(first_run_hook_, nullptr)();
+}
+
+bool UserClient::refresh_token() {
+  if (plan_.fresh_token.empty()) return false;
+  record(sim::fault_hit(now(), actor_, sim::FaultKind::kTokenExpires));
+  plan_.token = std::exchange(plan_.fresh_token, {});
+  plan_.token_exp_ns = -1;
+  return true;
 }
 
 void UserClient::schedule_reconnect(const std::string& why) {

@@ -46,6 +46,11 @@ struct ClientPlan {
   // moment it is first sent, overriding the above: the [mix] reuse_victim_ids
   // attacker asks under ids its victims used.
   std::function<std::string(int index)> msg_id_source;
+  // Issue 10, token_expires: when `token` expires (virtual time; -1: not in
+  // the run), and the token the client reconnects with once it did (a
+  // refresh: used once, on close 1008 or a 401 "token expired").
+  runtime::Nanos token_exp_ns = -1;
+  std::string fresh_token;
 };
 
 // A browser tab: connects, asks `messages` questions one after another and
@@ -78,6 +83,8 @@ class UserClient {
 
   void connect();
   void schedule_reconnect(const std::string& why);
+  // token_expires: swaps in the fresh token once; false when there is none.
+  bool refresh_token();
   void on_text(const std::string& text);
   void on_run_event(const std::string& type, const std::string& run_id, std::uint64_t seq);
   void after_connected();

@@ -74,6 +74,12 @@ FaultCatalog application_rows() {
        {{"per_million", "300000", 0, 1'000'000}}, kApplication},
       {FaultKind::kHandlerThrows, "handler_throws", "application", "the user_message handler throws", false, false,
        {{"per_million", "300000", 0, 1'000'000}}, kApplication},
+      // Issue 10, detection power.
+      {FaultKind::kAuthRevoked, "auth_revoked", "application",
+       "the auth service denies the target's identity (revoked) from `at` until heal", true, false, {}, kAuthService},
+      {FaultKind::kTokenExpires, "token_expires", "application",
+       "the target's token expires at `at`, rounded up to the second, during its session; its client then "
+       "reconnects with a fresh one", true, false, {}, kClientToken},
   };
 }
 // clang-format on

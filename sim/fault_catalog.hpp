@@ -44,6 +44,9 @@ enum class FaultKind {
   kComponentMissing,  // {component}: one the world supplies (a critical component or a required handler)
   kToolThrows,        // {per_million}: the search tool throws
   kHandlerThrows,     // {per_million}: the user_message handler throws
+  // Issue 10: the auth service denies, tokens expire during a session.
+  kAuthRevoked,   // {}: the auth service denies the target's identity from `at` until heal
+  kTokenExpires,  // {}: the target's token expires at `at` (rounded up to the second); the client refreshes it
 };
 
 // Who applies a kind. Each injector lists the kinds it applies next to its

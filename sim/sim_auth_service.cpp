@@ -28,6 +28,12 @@ void SimAuthService::check_identity(std::string user_id, std::function<void(runt
         state = "flapping-up";
       }
     }
+    // A service that answers denies a revoked identity; one that is down
+    // says nothing about it.
+    if (reply == runtime::AuthServiceReply::kAllowed && faults_->active(FaultKind::kAuthRevoked, now, user_id)) {
+      reply = runtime::AuthServiceReply::kDenied;
+      state += "+revoked";
+    }
     if (const Fault* f = faults_->active(FaultKind::kAuthSlow, now)) {
       delay += f->int_param("delay_ms", 0) * runtime::kNanosPerMilli;
       state += "+slow";
@@ -39,7 +45,9 @@ void SimAuthService::check_identity(std::string user_id, std::function<void(runt
               std::string(record::kCall),
               {make_field(record_field::kUser, user_id), make_field(record_field::kState, state)}});
   for (const FaultKind kind : kFaultKinds) {
-    if (faults_ != nullptr && faults_->active(kind, now)) trace_.add(fault_hit(now, self, kind));
+    // A targeted kind takes effect on its target's calls only.
+    const std::string_view whom = info(kind).targeted ? std::string_view(user_id) : std::string_view();
+    if (faults_ != nullptr && faults_->active(kind, now, whom)) trace_.add(fault_hit(now, self, kind));
   }
   scheduler_.post_after(delay, [done = std::move(done), reply] { done(reply); });
 }

@@ -60,7 +60,7 @@ constexpr std::string_view kTokenFault = "token_fault";    // kind, target: a to
 constexpr std::string_view kNotAdmitted = "not_admitted";  // client, why
 // probe also: health {status, body}, end {reason, clients, finished}
 // clients (also net: connect {conn, client, target})
-constexpr std::string_view kConnect = "connect";    // attempt, token
+constexpr std::string_view kConnect = "connect";    // attempt, token[, exp]
 constexpr std::string_view kOpen = "open";          // conn
 constexpr std::string_view kRejected = "rejected";  // status, body
 constexpr std::string_view kSend = "send";          // conn, frame
@@ -92,6 +92,7 @@ constexpr std::string_view kFinished = "finished";
 constexpr std::string_view kFrame = "frame";
 constexpr std::string_view kAttempt = "attempt";
 constexpr std::string_view kToken = "token";
+constexpr std::string_view kExp = "exp";  // client connect: when a token_expires token expires (virtual time)
 constexpr std::string_view kStatus = "status";
 constexpr std::string_view kBody = "body";
 constexpr std::string_view kCode = "code";

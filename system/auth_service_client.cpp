@@ -19,13 +19,15 @@ void AuthServiceClient::touch(const std::string& user_id) {
 }
 
 void AuthServiceClient::remember(const std::string& user_id) {
+  if (limits_.known_identities_max == 0) return;  // caching off
+  confirmed_at_ns_[user_id] = clock_.now_ns();
   if (known_.count(user_id) != 0) return touch(user_id);  // two checks raced: one entry
-  if (limits_.known_identities_max == 0) return;          // caching off
   if (known_.size() >= limits_.known_identities_max) {
     const std::string& lru = use_order_.front();  // the least recently used identity
     runtime::report_bound(bounds_, {runtime::bound::kKnownIdentities, runtime::bound_action::kEvicted, lru, lru, 0,
                                     known_.size(), limits_.known_identities_max});
     known_.erase(lru);
+    confirmed_at_ns_.erase(lru);
     use_order_.pop_front();
   }
   known_.emplace(user_id, use_order_.insert(use_order_.end(), user_id));
@@ -43,12 +45,31 @@ void AuthServiceClient::record(bool success) {
   if (++consecutive_failures_ >= limits_.failures_to_open) open_until_ns_ = clock_.now_ns() + limits_.open_for_ns;
 }
 
+void AuthServiceClient::forget(const std::string& user_id) {
+  const auto it = known_.find(user_id);
+  if (it == known_.end()) return;
+  use_order_.erase(it->second);
+  known_.erase(it);
+  confirmed_at_ns_.erase(user_id);
+  BRIDGESIM_ASSERT(known_.size() == use_order_.size(), "the cache and its use order hold the same identities");
+}
+
+IdentityVerdict AuthServiceClient::unavailable(const std::string& user_id) {
+  if (known_.count(user_id) == 0) return IdentityVerdict::kUnavailable;
+  touch(user_id);
+  return IdentityVerdict::kAllowed;  // confirmed before: the cache stands in for the service
+}
+
 void AuthServiceClient::check(const std::string& user_id, std::function<void(IdentityVerdict)> done) {
-  if (known_.count(user_id) != 0) {
+  // The service is asked whenever it may answer (unless it confirmed the
+  // identity moments ago), so a revoked identity is refused; the cache only
+  // stands in while it cannot.
+  if (breaker_open()) return done(unavailable(user_id));
+  const auto fresh = confirmed_at_ns_.find(user_id);
+  if (fresh != confirmed_at_ns_.end() && clock_.now_ns() - fresh->second < limits_.confirmed_fresh_ns) {
     touch(user_id);
     return done(IdentityVerdict::kAllowed);
   }
-  if (breaker_open()) return done(IdentityVerdict::kUnavailable);
   ++calls_;
   // Whichever comes first, the reply or the timeout, answers; the other is ignored.
   struct Call {
@@ -59,11 +80,11 @@ void AuthServiceClient::check(const std::string& user_id, std::function<void(Ide
   auto call = std::make_shared<Call>();
   call->done = std::move(done);
   std::weak_ptr<bool> alive = alive_;
-  call->timeout = timers_.call_after(limits_.timeout_ns, [this, call, alive] {
+  call->timeout = timers_.call_after(limits_.timeout_ns, [this, call, alive, user_id] {
     if (alive.expired() || call->answered) return;
     call->answered = true;
     record(false);
-    call->done(IdentityVerdict::kUnavailable);
+    call->done(unavailable(user_id));
   });
   transport_.check_identity(user_id, [this, call, alive, user_id](runtime::AuthServiceReply reply) {
     if (alive.expired() || call->answered) return;
@@ -75,8 +96,11 @@ void AuthServiceClient::check(const std::string& user_id, std::function<void(Ide
         record(true);
         remember(user_id);
         return call->done(IdentityVerdict::kAllowed);
-      case runtime::AuthServiceReply::kDenied: record(true); return call->done(IdentityVerdict::kDenied);
-      case runtime::AuthServiceReply::kUnavailable: record(false); return call->done(IdentityVerdict::kUnavailable);
+      case runtime::AuthServiceReply::kDenied:
+        record(true);
+        forget(user_id);  // revoked: the cache must not let it back in
+        return call->done(IdentityVerdict::kDenied);
+      case runtime::AuthServiceReply::kUnavailable: record(false); return call->done(unavailable(user_id));
     }
   });
 }

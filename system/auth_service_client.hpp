@@ -1,8 +1,10 @@
 #pragma once
 // The system's client of the remote auth service: timeout, circuit breaker
-// and a bounded cache of identities already confirmed. Fails closed: when the
-// service is down, slow or the breaker is open, a *new* identity is refused;
-// an identity confirmed before still gets in on its locally verified token.
+// and a bounded cache of identities already confirmed. Every check asks the
+// service (so a revoked identity is refused, and forgotten); fails closed:
+// when the service is down, slow or the breaker is open, a *new* identity is
+// refused; an identity confirmed before still gets in on its locally verified
+// token.
 // The cache is LRU: at known_identities_max, the identity confirmed or
 // admitted longest ago is forgotten first (deterministic, by use order).
 #include <cstdint>
@@ -23,6 +25,10 @@ struct AuthServiceLimits {
   int failures_to_open = 3;                                   // consecutive failures
   runtime::Nanos open_for_ns = 1 * runtime::kNanosPerSecond;  // then one probe is let through
   std::size_t known_identities_max = 100'000;
+  // An identity the service confirmed this recently is not asked again (so
+  // a synchronous caller, POST /execute, gets an answer): a revocation takes
+  // effect within this long.
+  runtime::Nanos confirmed_fresh_ns = 1 * runtime::kNanosPerSecond;
 };
 
 enum class IdentityVerdict { kAllowed, kDenied, kUnavailable };
@@ -46,6 +52,9 @@ class AuthServiceClient {
   // The cache: a hit moves the identity to the back; the front is evicted.
   void remember(const std::string& user_id);
   void touch(const std::string& user_id);
+  void forget(const std::string& user_id);
+  // The verdict when the service cannot answer: allowed only from the cache.
+  IdentityVerdict unavailable(const std::string& user_id);
 
   runtime::AuthServiceTransport& transport_;
   const runtime::Clock& clock_;
@@ -54,6 +63,7 @@ class AuthServiceClient {
   runtime::BoundObserver* bounds_;    // hears of every identity forgotten
   std::list<std::string> use_order_;  // least recently used first
   std::map<std::string, std::list<std::string>::iterator> known_;
+  std::map<std::string, runtime::Nanos> confirmed_at_ns_;  // of the known identities: the service's last "allowed"
   int consecutive_failures_ = 0;
   runtime::Nanos open_until_ns_ = 0;
   std::uint64_t calls_ = 0;

@@ -53,6 +53,11 @@ void WebSocketAdmission::authenticate(const std::shared_ptr<runtime::Connection>
       return connection->reject(decision.http_status, decision.reason);
     }
     if (decision.user_id.empty()) throw std::logic_error("Authenticator admitted an empty identity");
+    // The token may have expired while the auth service was asked.
+    if (decision.expires_unix_s > 0 && clock_.now_ns() / runtime::kNanosPerSecond >= decision.expires_unix_s) {
+      logger_->info("refused connection {}: token expired during authentication", connection->id());
+      return connection->reject(401, "token expired");
+    }
     admit(connection, decision);
   });
 }

@@ -31,5 +31,7 @@ Variant events_trickle();
 Variant idempotency_by_msg_id();
 Variant bridge_stops_after_first_tool();
 Variant fanout_fixed_at_run_start();
+Variant revoked_admitted();
+Variant expired_socket_runs();
 
 }  // namespace bridgesim::scenarios::regressions

@@ -11,6 +11,8 @@
 #include "protocol/fields.hpp"
 #include "protocol/message_types.hpp"
 #include "scenarios/app_faults.hpp"
+#include "scenarios/scenario.hpp"
+#include "scenarios/world.hpp"
 #include "sim/trace_schema.hpp"
 #include "tests/sweep/fault_effect_support.hpp"
 
@@ -148,6 +150,51 @@ TEST(FaultEffect, ToolThrows) {
     EXPECT_FALSE(received_type(runs.with, kClient, event_type::kAgentCompleted)) << "seed " << seed;
     EXPECT_FALSE(received_type(runs.without, kClient, event_type::kAgentError)) << "seed " << seed;
     EXPECT_TRUE(received_type(runs.without, kClient, event_type::kAgentCompleted)) << "seed " << seed;
+  }
+}
+
+// Issue 10.
+TEST(FaultEffect, AuthRevoked) {
+  // u1's identity is denied until 300 ms: refused with 401 (the identity, not
+  // the token), admitted once reinstated; the client tries again meanwhile.
+  for (const auto seed : kSeeds) {
+    const auto runs = run_both(fault("auth_revoked", "target = \"user:u1\"\nat_ms = 0\nheal_ms = 300"), seed);
+    EXPECT_EQ(reject_statuses(runs.with), std::set<std::string>{"401"}) << "seed " << seed;
+    const auto refused = records(runs.with, kClient, rec::kRejected);
+    ASSERT_FALSE(refused.empty()) << "seed " << seed;
+    EXPECT_NE(refused.front()->field(rf::kBody).find("refused by the auth service"), std::string::npos);
+    EXPECT_GE(first_accept(runs.with).value_or(0), 300 * kMs) << "seed " << seed << ": admitted while revoked";
+    EXPECT_TRUE(received_type(runs.with, kClient, event_type::kAgentCompleted)) << "seed " << seed;
+    EXPECT_TRUE(reject_statuses(runs.without).empty()) << "seed " << seed;
+  }
+}
+
+TEST(FaultEffect, TokenExpires) {
+  for (const auto seed : kSeeds) {
+    // Expired when u1 connects (`at` 0): refused with 401 "token expired",
+    // then admitted on the fresh token.
+    const auto runs = run_both(fault("token_expires", "target = \"user:u1\"\nat_ms = 0"), seed);
+    EXPECT_EQ(reject_statuses(runs.with), std::set<std::string>{"401"}) << "seed " << seed;
+    const auto refused = records(runs.with, kClient, rec::kRejected);
+    ASSERT_FALSE(refused.empty()) << "seed " << seed;
+    EXPECT_NE(refused.front()->field(rf::kBody).find("expired"), std::string::npos);
+    EXPECT_TRUE(first_accept(runs.with)) << "seed " << seed;
+    EXPECT_TRUE(reject_statuses(runs.without).empty()) << "seed " << seed;
+    // Expiring at 1 s while u1 is still asking: its socket is closed 1008.
+    const std::string head = "name = \"fault_effect\"\nusers = 1\nmessages_per_user = 30\nstart_spread_ms = 0\n\n";
+    const auto mid = scenarios::run_scenario(
+        scenarios::parse_scenario(head + fault("token_expires", "target = \"user:u1\"\nat_ms = 700"), "t.toml"),
+        {seed, nullptr, false});
+    const auto codes = closed_codes(mid.trace, kClient);
+    ASSERT_FALSE(codes.empty()) << "seed " << seed;
+    EXPECT_EQ(codes.front(), "1008") << "seed " << seed;
+    const auto closed = records(mid.trace, kClient, rec::kClosed);
+    EXPECT_GE(closed.front()->at_ns, 1000 * kMs) << "seed " << seed << ": closed before exp";
+    EXPECT_EQ(
+        closed_codes(scenarios::run_scenario(scenarios::parse_scenario(head, "t.toml"), {seed, nullptr, false}).trace,
+                     kClient),
+        std::vector<std::string>{"1000"})
+        << "seed " << seed;
   }
 }
 
