@@ -48,7 +48,8 @@ struct ServerLimits {
   std::size_t connections_max = 10'000;
   // Live sockets from one peer address; beyond: 503 at once, closed. 0: no
   // cap (behind a reverse proxy every socket has the proxy's address).
-  std::size_t connections_per_peer_max = 256;
+  // serve's default is kServePerPeerDefault; embedders (tests, bench) opt in.
+  std::size_t connections_per_peer_max = 0;
   std::size_t outbound_frames_max = 1024;  // frames queued per connection; beyond: drop them, close 1013
   // Bytes a connection may lag (queued and in flight); beyond: drop them, close 1013.
   std::size_t outbound_bytes_max = 2 * 1024 * 1024;
@@ -67,6 +68,8 @@ struct ServerLimits {
   std::int64_t ws_idle_timeout_ms = 60'000;
   std::int64_t shutdown_grace_ms = 2'000;  // stop(): wait this long for close handshakes, then cut
 };
+
+inline constexpr std::size_t kServePerPeerDefault = 256;
 
 // Sockets beyond connections_max kept only to answer /health, /health/live
 // and /health/ready (within health_request_timeout_ms), so probes still get
