@@ -38,7 +38,8 @@ CLI::App* register_serve_command(CLI::App& app) {
   cmd->add_option("--log-format", o.log_format, "Log lines on stderr: text, or json (one object per line)")
       ->transform(CLI::CheckedTransformer(formats))
       ->default_str("text");
-  cmd->add_option("--max-connections", o.limits.connections_max, "Refuse connections beyond this (HTTP 503)")
+  cmd->add_option("--max-connections", o.limits.connections_max,
+                  "Sockets the server holds; beyond: 503 at once (8 more may ask /health*)")
       ->capture_default_str()
       ->check(CLI::Range(1, 1'000'000));
   cmd->add_option("--max-frame-bytes", o.limits.frame_bytes_max,
@@ -57,6 +58,31 @@ CLI::App* register_serve_command(CLI::App& app) {
          "Frames a connection may lag, in the system and the transport alike; beyond: closed 1013 (slow consumer)")
       ->capture_default_str()
       ->check(CLI::Range(1, 1'000'000));
+  // Issue 13 (hostile peers, docs/architecture.md's bounds table): caps, deadlines and byte budgets.
+  cmd->add_option("--max-connections-per-peer", o.limits.connections_per_peer_max,
+                  "Sockets one peer address may hold; beyond: 503 at once (0: no cap; raise it behind a proxy)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 1'000'000));
+  cmd->add_option("--request-timeout-ms", o.limits.request_timeout_ms,
+                  "Time to send one HTTP request, headers and body (the upgrade too); a slower socket is closed")
+      ->capture_default_str()
+      ->check(CLI::Range(100, 600'000));
+  cmd->add_option("--ws-idle-timeout-ms", o.limits.ws_idle_timeout_ms,
+                  "A WebSocket that receives nothing this long is closed; pinged at half of it (0: never)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 86'400'000));
+  cmd->add_option("--outbound-bytes-max", o.limits.outbound_bytes_max,
+                  "Bytes one connection may lag; beyond: closed 1013 (slow consumer)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1 << 30));
+  cmd->add_option("--outbound-user-bytes-max", o.limits.outbound_user_bytes_max,
+                  "Bytes all of one user's connections may lag; beyond: the one lagging most is closed 1013")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1 << 30));
+  cmd->add_option("--outbound-total-bytes-max", o.limits.outbound_total_bytes_max,
+                  "Bytes all connections may lag; beyond: the one lagging most is closed 1013")
+      ->capture_default_str()
+      ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 40));
   cmd->add_option("--shutdown-grace-ms", o.limits.shutdown_grace_ms,
                   "On SIGINT/SIGTERM: wait this long for close handshakes, then cut")
       ->capture_default_str()

@@ -47,9 +47,15 @@ HttpResponse HttpApi::handle(const HttpRequest& request) {
     if (request.method != "POST") return method_not_allowed();
     return execute(request);
   }
-  if (request.target == "/health") {
+  if (request.target == "/health" || request.target == "/health/ready") {
     if (request.method != "GET") return method_not_allowed();
     return health_response();
+  }
+  if (request.target == "/health/live") {
+    if (request.method != "GET") return method_not_allowed();
+    // The process is up and its event loop answers: nothing else (a
+    // broken critical path is readiness's business, not a reason to restart).
+    return {200, "application/json", R"({"status":"live"})"};
   }
   return {404, "application/json", R"({"error":"not found"})"};
 }

@@ -1,5 +1,7 @@
 #pragma once
-// The HTTP endpoints: GET /health, and POST /api/agent/v2/execute, which
+// The HTTP endpoints: GET /health (startup's critical-path validation) and
+// /health/ready (the same answer: can take traffic; load never makes it
+// 503), GET /health/live (200 while the process answers), and POST /api/agent/v2/execute, which
 // starts a run whose events go to the caller's open sockets (202; 401
 // without a valid token or for a denied identity; 422 naming the bad field;
 // 503 while the critical path is broken, while the auth service has not

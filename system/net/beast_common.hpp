@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -43,6 +44,47 @@ inline std::uint16_t status_of(const websocket::close_reason& frame) {
 
 inline std::string reason_of(const websocket::close_reason& frame) {
   return std::string(frame.reason.data(), frame.reason.size());
+}
+
+// RFC 6455 section 7.4 and the IANA registry: the codes a close frame may
+// carry on the wire. Beast accepts 5000 and above too; we do not.
+inline bool is_valid_wire_close_code(std::uint16_t code) {
+  if (code >= 3000 && code <= 4999) return true;  // registered (3xxx) and private (4xxx)
+  switch (code) {
+    case 1000:
+    case 1001:
+    case 1002:
+    case 1003:
+    case 1007:
+    case 1008:
+    case 1009:
+    case 1010:
+    case 1011:
+    case 1012:
+    case 1013:
+    case 1014: return true;
+    default: return false;  // 1004-1006 and 1015 are reserved, never sent; the rest unassigned
+  }
+}
+
+// RFC 6455 section 4.2.2: the subprotocol the server answers is one the
+// client offered, or none. `wanted` is the system's choice; docs/protocol.md
+// section 1: "jwt-auth" when offered, else the `jwt.<token>` entry the token
+// came in (the first such entry, as system/auth.cpp reads it), else none.
+inline std::string select_subprotocol(const std::vector<std::string>& offered, std::string_view wanted) {
+  if (wanted.empty()) return {};
+  const auto is_offered = [&](std::string_view p) {
+    return std::find(offered.begin(), offered.end(), p) != offered.end();
+  };
+  if (is_offered(wanted)) return std::string(wanted);
+  if (wanted == "jwt-auth") {
+    constexpr std::string_view kTokenPrefix = "jwt.";
+    for (const auto& p : offered) {
+      if (p.size() > kTokenPrefix.size() && std::string_view(p).substr(0, kTokenPrefix.size()) == kTokenPrefix)
+        return p;
+    }
+  }
+  return {};
 }
 
 }  // namespace bridgesim::net

@@ -27,38 +27,81 @@ std::string peer_of(const tcp::socket& socket) {
          std::to_string(endpoint.port());
 }
 
+bool is_health(std::string_view target) {
+  return target == "/health" || target == "/health/live" || target == "/health/ready";
+}
+
+// Beast reports any version but 1.0 and 1.1 as bad_version: "HTTP/d.d" is
+// a well-formed version we do not support (505), anything else a bad
+// request line (400). `head`: the unparsed bytes, the request line first.
+bool is_unsupported_version(std::string_view head) {
+  const auto end = head.find("\r\n");
+  const std::string_view line = head.substr(0, end);
+  const auto space = line.rfind(' ');
+  if (end == std::string_view::npos || space == std::string_view::npos) return false;
+  const std::string_view v = line.substr(space + 1);
+  const auto digit = [](char c) { return c >= '0' && c <= '9'; };
+  return v.size() == 8 && v.substr(0, 5) == "HTTP/" && digit(v[5]) && v[6] == '.' && digit(v[7]);
+}
+
+// The answer to a request Beast could not parse; 0 for none (the peer went
+// away, or was too slow: the socket is just closed).
+int status_for_parse_error(error_code ec, std::string_view head) {
+  using E = http::error;
+  if (ec == E::body_limit) return 413;
+  if (ec == E::header_limit) return 431;
+  if (ec == E::bad_version) return is_unsupported_version(head) ? 505 : 400;
+  for (const E bad :
+       {E::bad_line_ending, E::bad_method, E::bad_target, E::bad_field, E::bad_value, E::bad_content_length,
+        E::multiple_content_length, E::bad_transfer_encoding, E::bad_chunk, E::bad_chunk_extension, E::bad_obs_fold}) {
+    if (ec == bad) return 400;
+  }
+  return 0;
+}
+
+// What the parser let through that RFC 9112 and docs/protocol.md refuse:
+// empty when the request is fine.
+std::string_view malformed(const Request& request) {
+  if (request.count(http::field::authorization) > 1) return "more than one Authorization header";
+  if (request.count(http::field::content_length) > 1) return "more than one Content-Length header";
+  if (request[http::field::content_length].find(',') != beast::string_view::npos) return "a Content-Length list";
+  return {};
+}
+
 }  // namespace
 
-HttpSession::HttpSession(std::shared_ptr<ServerState> state, std::uint64_t serial, tcp::socket socket, bool over_limit)
+HttpSession::HttpSession(std::shared_ptr<ServerState> state, std::uint64_t serial, tcp::socket socket, bool health_only)
     : state_(std::move(state)),
       serial_(serial),
       peer_(peer_of(socket)),
       stream_(std::move(socket)),
-      over_limit_(over_limit) {}
+      health_only_(health_only) {}
 
 void HttpSession::start() {
   parser_.emplace();
   parser_->body_limit(state_->limits.http_body_bytes_max);
-  stream_.expires_after(ms(state_->limits.request_timeout_ms));
+  parser_->header_limit(static_cast<std::uint32_t>(state_->limits.http_header_bytes_max));
+  stream_.expires_after(
+      ms(health_only_ ? state_->limits.health_request_timeout_ms : state_->limits.request_timeout_ms));
   http::async_read(stream_, buffer_, *parser_,
                    [self = shared_from_this()](error_code ec, std::size_t) { self->on_request(ec); });
 }
 
 void HttpSession::on_request(error_code ec) {
   if (ec == http::error::body_limit) return refuse_too_large();
-  if (ec) {
-    if (ec != http::error::end_of_stream && ec != asio::error::operation_aborted) {
-      state_->logger->debug("http: reading a request failed: {}", ec.message());
-    }
-    return cut();
-  }
+  if (ec) return refuse_unparsed(ec);
   Request request = parser_->release();
   const unsigned version = request.version();
   if (!state_->attached || state_->stopping) {
     return respond(503, "application/json", R"({"error":"server shutting down"})", version);
   }
-  if (over_limit_) {
-    state_->logger->warn("refusing a request: {} connections is the limit", state_->limits.connections_max);
+  if (const std::string_view why = malformed(request); !why.empty()) {
+    state_->logger->debug("http: status=400 ({}) peer={}", why, peer_);
+    return respond(400, "application/json", R"({"error":"bad request","message":")" + std::string(why) + "\"}", version,
+                   true);
+  }
+  if (health_only_ && (websocket::is_upgrade(request) || !is_health(view_of(request.target())))) {
+    state_->logger->debug("refusing a request: {} connections is the limit", state_->limits.connections_max);
     return respond(503, "application/json", R"({"error":"too many connections"})", version);
   }
   if (websocket::is_upgrade(request)) return upgrade(std::move(request));
@@ -78,6 +121,23 @@ void HttpSession::refuse_too_large() {
   respond(413, "application/json",
           R"({"error":"request too large","limit_bytes":)" + std::to_string(state_->limits.http_body_bytes_max) + "}",
           header.version() == 10 ? 10 : 11, true);
+}
+
+void HttpSession::refuse_unparsed(error_code ec) {
+  const auto head = beast::buffers_to_string(buffer_.data());
+  const int status = status_for_parse_error(ec, head);
+  if (status == 0) {
+    if (ec != http::error::end_of_stream && ec != asio::error::operation_aborted && ec != beast::error::timeout) {
+      state_->logger->debug("http: reading a request failed: {}", ec.message());
+    }
+    return cut();
+  }
+  state_->logger->debug("http: status={} ({}) peer={}", status, ec.message(), peer_);
+  const char* what = status == 431   ? "request headers too large"
+                     : status == 505 ? "HTTP version not supported"
+                                     : "bad request";
+  respond(status, "application/json", std::string(R"({"error":")") + what + R"(","message":")" + ec.message() + "\"}",
+          11, true);
 }
 
 system::HttpResponse HttpSession::ask_handler(const Request& request) {

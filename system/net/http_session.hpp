@@ -20,8 +20,9 @@ namespace bridgesim::net::detail {
 
 class HttpSession final : public Socket, public std::enable_shared_from_this<HttpSession> {
  public:
-  // `over_limit`: accepted beyond connections_max; its request gets a 503.
-  HttpSession(std::shared_ptr<ServerState> state, std::uint64_t serial, tcp::socket socket, bool over_limit);
+  // `health_only`: accepted beyond connections_max (the health reserve):
+  // only /health* is answered, anything else 503.
+  HttpSession(std::shared_ptr<ServerState> state, std::uint64_t serial, tcp::socket socket, bool health_only);
   ~HttpSession() override { finish(); }
 
   void start();
@@ -37,6 +38,8 @@ class HttpSession final : public Socket, public std::enable_shared_from_this<Htt
  private:
   void on_request(error_code ec);
   void refuse_too_large();
+  // Beast could not parse the request: 400, 431 or 505, or just closed.
+  void refuse_unparsed(error_code ec);
   void upgrade(Request request);
   system::HttpResponse ask_handler(const Request& request);
   // `unread_body`: the request was refused before its body was read.
@@ -57,7 +60,7 @@ class HttpSession final : public Socket, public std::enable_shared_from_this<Htt
   std::optional<http::request_parser<http::string_body>> parser_;
   std::array<char, 16 * 1024> discard_{};
   std::size_t discarded_ = 0;
-  const bool over_limit_;
+  const bool health_only_;
   bool responding_ = false;
   bool handed_off_ = false;  // the socket (and the registry entry) now belong to a WebSocketConnection
   bool finished_ = false;

@@ -14,6 +14,17 @@ namespace {
 // How long to wait before accepting again after accept failed.
 constexpr std::chrono::milliseconds kAcceptRetryDelay{100};
 
+constexpr std::string_view kRefusal =
+    "HTTP/1.1 503 Service Unavailable\r\nServer: bridgesim\r\nContent-Type: application/json\r\n"
+    "Cache-Control: no-store\r\nConnection: close\r\nRetry-After: 1\r\nContent-Length: 32\r\n\r\n"
+    "{\"error\":\"too many connections\"}";
+
+std::string ip_of(const tcp::socket& socket) {
+  error_code ec;
+  const auto endpoint = socket.remote_endpoint(ec);
+  return ec ? std::string("?") : endpoint.address().to_string();
+}
+
 }  // namespace
 
 Listener::Listener(std::shared_ptr<ServerState> state)
@@ -60,12 +71,36 @@ void Listener::on_accept(error_code ec, tcp::socket socket) {
   error_code nodelay_ec;
   socket.set_option(tcp::no_delay(true), nodelay_ec);
   if (nodelay_ec) state_->logger->debug("TCP_NODELAY not set: {}", nodelay_ec.message());
-  const bool over_limit = state_->live_sockets() >= state_->limits.connections_max;
+  std::string ip = ip_of(socket);
+  const auto admission = state_->admission(ip);
+  if (admission == ServerState::Admission::kRefuse) {
+    refuse(std::move(socket), ip);
+    return accept_next();
+  }
+  const bool health_only = admission == ServerState::Admission::kHealthOnly;
   const std::uint64_t serial = state_->next_serial++;
-  auto session = std::make_shared<HttpSession>(state_, serial, std::move(socket), over_limit);
+  auto session = std::make_shared<HttpSession>(state_, serial, std::move(socket), health_only);
   state_->track(serial, session);
+  state_->count_peer(serial, std::move(ip), health_only);
   session->start();
   accept_next();
+}
+
+void Listener::refuse(tcp::socket socket, const std::string& ip) {
+  // Never held: one non-blocking write of the answer (a fresh socket's send
+  // buffer has room for it), then closed. A client that already sent its
+  // request may see a reset instead of the 503.
+  error_code ec;
+  socket.non_blocking(true, ec);
+  if (!ec) socket.write_some(asio::buffer(kRefusal), ec);
+  socket.shutdown(tcp::socket::shutdown_both, ec);
+  socket.close(ec);
+  const std::uint64_t refused = ++state_->refused;
+  // Logged at 1, 2, 4, 8, ...: a flood of sockets must not flood the log.
+  if ((refused & (refused - 1)) == 0) {
+    state_->logger->warn("refused a socket from {} (max {} sockets, {} per peer): {} refused so far", ip,
+                         state_->limits.connections_max, state_->limits.connections_per_peer_max, refused);
+  }
 }
 
 void Listener::retry_later(error_code ec) {

@@ -30,6 +30,8 @@ class Listener : public std::enable_shared_from_this<Listener> {
  private:
   void on_accept(error_code ec, tcp::socket socket);
   void retry_later(error_code ec);
+  // Over a connection cap: 503 at once, closed, never tracked.
+  void refuse(tcp::socket socket, const std::string& ip);
 
   std::shared_ptr<ServerState> state_;
   tcp::acceptor acceptor_;

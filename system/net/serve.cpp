@@ -48,6 +48,7 @@ void stop_on_signals(boost::asio::signal_set& signals, AppServer& host) {
 ServerLimits serve_default_limits() {
   ServerLimits limits;
   limits.outbound_frames_max = system::AppConfig{}.outbound_frames_max;
+  limits.connections_per_peer_max = kServePerPeerDefault;  // issue 13 (net13)
   return limits;
 }
 

@@ -32,9 +32,12 @@ Server::Server(asio::io_context& io, const std::string& address, std::uint16_t p
 Server::Server(asio::io_context& io, const std::string& address, std::uint16_t port, ServerLimits limits,
                ServerHandlers handlers) {
   if (limits.frame_bytes_max == 0 || limits.connections_max == 0 || limits.outbound_frames_max == 0 ||
-      limits.http_body_bytes_max == 0) {
+      limits.http_body_bytes_max == 0 || limits.http_header_bytes_max == 0 || limits.outbound_bytes_max == 0 ||
+      limits.outbound_user_bytes_max == 0 || limits.outbound_total_bytes_max == 0 || limits.request_timeout_ms <= 0 ||
+      limits.health_request_timeout_ms <= 0 || limits.ws_idle_timeout_ms < 0) {
     throw std::invalid_argument(
-        "ServerLimits: frame_bytes_max, http_body_bytes_max, connections_max and outbound_frames_max must be > 0");
+        "ServerLimits: the frame, body, header, connection and outbound bounds and request_timeout_ms must be > 0 "
+        "(ws_idle_timeout_ms >= 0)");
   }
   if (!handlers.on_connection || !handlers.on_http || !handlers.logger) {
     throw std::invalid_argument("ServerHandlers: on_connection, on_http and logger are required");
@@ -43,8 +46,12 @@ Server::Server(asio::io_context& io, const std::string& address, std::uint16_t p
   listener_ = std::make_shared<detail::Listener>(state_);
   listener_->listen(address, port);
   listener_->accept_next();
-  state_->logger->info("listening on {}:{} (max_connections={} max_frame_bytes={} max_http_body_bytes={})", address,
-                       listener_->port(), limits.connections_max, limits.frame_bytes_max, limits.http_body_bytes_max);
+  state_->logger->info(
+      "listening on {}:{} (max_connections={} per_peer={} max_frame_bytes={} max_http_body_bytes={} "
+      "outbound_bytes={}/{}/{} request_timeout_ms={} ws_idle_timeout_ms={})",
+      address, listener_->port(), limits.connections_max, limits.connections_per_peer_max, limits.frame_bytes_max,
+      limits.http_body_bytes_max, limits.outbound_bytes_max, limits.outbound_user_bytes_max,
+      limits.outbound_total_bytes_max, limits.request_timeout_ms, limits.ws_idle_timeout_ms);
 }
 
 Server::~Server() {

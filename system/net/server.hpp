@@ -41,12 +41,40 @@ struct ServerLimits {
   // default) answers an `error` frame `frame_too_large` and keeps the
   // connection, exactly as in the simulated world, which has no transport cap.
   std::size_t frame_bytes_max = 256 * 1024;
-  std::size_t http_body_bytes_max = 64 * 1024;  // a larger HTTP request body: 413
-  std::size_t connections_max = 10'000;         // live sockets; a request beyond: HTTP 503
-  std::size_t outbound_frames_max = 1024;       // frames queued per connection; beyond: drop them, close 1013
-  std::int64_t request_timeout_ms = 30'000;     // to receive one HTTP request (upgrade or not)
-  std::int64_t shutdown_grace_ms = 2'000;       // stop(): wait this long for close handshakes, then cut
+  std::size_t http_body_bytes_max = 64 * 1024;    // a larger HTTP request body: 413
+  std::size_t http_header_bytes_max = 16 * 1024;  // request line and headers; larger: 431
+  // Live sockets (HTTP and WebSocket). A socket beyond is answered 503 at
+  // once and closed, except kHealthReserve more, which may ask /health*.
+  std::size_t connections_max = 10'000;
+  // Live sockets from one peer address; beyond: 503 at once, closed. 0: no
+  // cap (behind a reverse proxy every socket has the proxy's address).
+  // serve's default is kServePerPeerDefault; embedders (tests, bench) opt in.
+  std::size_t connections_per_peer_max = 0;
+  std::size_t outbound_frames_max = 1024;  // frames queued per connection; beyond: drop them, close 1013
+  // Bytes a connection may lag (queued and in flight); beyond: drop them, close 1013.
+  std::size_t outbound_bytes_max = 2 * 1024 * 1024;
+  // Bytes all of one user's connections may lag together, and all
+  // connections of the server: beyond, the connection lagging most (of the
+  // user, of the server) is closed 1013, the others keep going.
+  std::size_t outbound_user_bytes_max = 8 * 1024 * 1024;
+  std::size_t outbound_total_bytes_max = 256 * 1024 * 1024;
+  // To receive one HTTP request, headers and body (an upgrade included): a
+  // socket that sends nothing, or too slowly, is closed then.
+  std::int64_t request_timeout_ms = 5'000;
+  // The same for a socket of the health reserve (beyond connections_max).
+  std::int64_t health_request_timeout_ms = 1'000;
+  // An open WebSocket that receives nothing (no frame, no pong) for this
+  // long is closed; it is pinged at half of it. 0: never.
+  std::int64_t ws_idle_timeout_ms = 60'000;
+  std::int64_t shutdown_grace_ms = 2'000;  // stop(): wait this long for close handshakes, then cut
 };
+
+inline constexpr std::size_t kServePerPeerDefault = 256;
+
+// Sockets beyond connections_max kept only to answer /health, /health/live
+// and /health/ready (within health_request_timeout_ms), so probes still get
+// through at capacity.
+inline constexpr std::size_t kHealthReserve = 8;
 
 // Where the server hands what it receives. Called on the io thread only.
 struct ServerHandlers {

@@ -5,6 +5,8 @@
 
 #include <boost/asio/post.hpp>
 
+#include "system/runtime/invariant.hpp"
+
 namespace bridgesim::net::detail {
 
 ServerState::ServerState(asio::io_context& io_context, ServerLimits server_limits, ServerHandlers server_handlers)
@@ -22,7 +24,86 @@ void ServerState::track(std::uint64_t serial, std::weak_ptr<Socket> socket) {
 void ServerState::forget(std::uint64_t serial) {
   live_.erase(serial);
   live_count = live_.size();
+  release_peer(serial);
   check_drained();
+}
+
+ServerState::Admission ServerState::admission(const std::string& peer_ip) const {
+  const std::size_t per_peer_max = limits.connections_per_peer_max;
+  if (per_peer_max != 0 && peer_sockets(peer_ip) >= per_peer_max) return Admission::kRefuse;
+  if (live_.size() < limits.connections_max + health_only_) return Admission::kAdmit;
+  return health_only_ < kHealthReserve ? Admission::kHealthOnly : Admission::kRefuse;
+}
+
+void ServerState::count_peer(std::uint64_t serial, std::string peer_ip, bool health_only) {
+  ++per_peer_[peer_ip];
+  if (health_only) ++health_only_;
+  peer_of_[serial] = PeerSlot{std::move(peer_ip), health_only};
+}
+
+std::size_t ServerState::peer_sockets(const std::string& peer_ip) const {
+  const auto it = per_peer_.find(peer_ip);
+  return it == per_peer_.end() ? 0 : it->second;
+}
+
+void ServerState::release_peer(std::uint64_t serial) {
+  const auto slot = peer_of_.find(serial);
+  if (slot == peer_of_.end()) return;
+  const auto count = per_peer_.find(slot->second.ip);
+  BRIDGESIM_ASSERT(count != per_peer_.end() && count->second > 0, "a counted socket's peer has a count");
+  if (--count->second == 0) per_peer_.erase(count);
+  if (slot->second.health_only) --health_only_;
+  peer_of_.erase(slot);
+}
+
+void ServerState::add_outbound(std::string_view user, std::size_t bytes) {
+  outbound_total += bytes;
+  const auto it = outbound_by_user_.find(user);
+  if (it == outbound_by_user_.end()) {
+    outbound_by_user_.emplace(std::string(user), bytes);
+  } else {
+    it->second += bytes;
+  }
+}
+
+void ServerState::remove_outbound(std::string_view user, std::size_t bytes) {
+  const auto it = outbound_by_user_.find(user);
+  BRIDGESIM_ASSERT(it != outbound_by_user_.end() && it->second >= bytes && outbound_total >= bytes,
+                   "outbound bytes removed were added before, for the same user");
+  outbound_total -= bytes;
+  if ((it->second -= bytes) == 0) outbound_by_user_.erase(it);
+}
+
+std::shared_ptr<Socket> ServerState::largest_laggard(std::string_view user) const {
+  std::shared_ptr<Socket> largest;
+  std::size_t most = 0;
+  for (const auto& socket : snapshot()) {
+    if (!user.empty() && socket->user() != user) continue;
+    const std::size_t bytes = socket->sheddable_bytes();
+    if (bytes > most) {
+      most = bytes;
+      largest = socket;
+    }
+  }
+  return largest;
+}
+
+bool ServerState::make_room(const Socket& self, std::string_view user, std::size_t bytes) {
+  while (true) {
+    const auto by_user = outbound_by_user_.find(user);
+    const std::size_t user_bytes = by_user == outbound_by_user_.end() ? 0 : by_user->second;
+    const bool user_over = user_bytes + bytes > limits.outbound_user_bytes_max;
+    const bool total_over = outbound_total + bytes > limits.outbound_total_bytes_max;
+    if (!user_over && !total_over) return true;
+    auto victim = largest_laggard(user_over ? user : std::string_view{});
+    // Nothing left to shed (every lagging byte is a close in flight): the
+    // frame goes, the overshoot is at most one frame per connection.
+    if (!victim) return true;
+    logger->warn("outbound bytes over the {} budget ({} bytes lagging): shedding the connection lagging most",
+                 user_over ? "user's" : "server's", user_over ? user_bytes : outbound_total);
+    victim->shed();
+    if (victim.get() == &self) return false;
+  }
 }
 
 std::vector<std::shared_ptr<Socket>> ServerState::snapshot() const {
@@ -54,6 +135,9 @@ void ServerState::cut_the_rest() {
   for (const auto& socket : snapshot()) socket->cut();
   live_.clear();  // entries whose session is already gone count as closed
   live_count = 0;
+  peer_of_.clear();
+  per_peer_.clear();
+  health_only_ = 0;
   check_drained();
 }
 

@@ -10,6 +10,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -32,6 +33,12 @@ class Socket {
   virtual void cut() = 0;
   // The Server is going away: never call the App again, then cut.
   virtual void detach() = 0;
+  // Outbound bytes this socket lags by and could shed (0 once it is closing
+  // or when it is no WebSocket), and whose they are.
+  virtual std::size_t sheddable_bytes() const { return 0; }
+  virtual std::string_view user() const { return {}; }
+  // Over a byte budget: drop what is queued, close 1013 (slow consumer).
+  virtual void shed() {}
 };
 
 class ServerState : public std::enable_shared_from_this<ServerState> {
@@ -43,6 +50,24 @@ class ServerState : public std::enable_shared_from_this<ServerState> {
   void track(std::uint64_t serial, std::weak_ptr<Socket> socket);
   void forget(std::uint64_t serial);
   std::size_t live_sockets() const { return live_.size(); }
+
+  // Admission at accept (listener.cpp): what a new socket from `peer_ip`
+  // is, before it is tracked. kRefuse: answer 503 at once and close.
+  enum class Admission { kAdmit, kHealthOnly, kRefuse };
+  Admission admission(const std::string& peer_ip) const;
+  // Counts a tracked socket against its peer (and the health reserve);
+  // forget() releases it.
+  void count_peer(std::uint64_t serial, std::string peer_ip, bool health_only);
+  std::size_t peer_sockets(const std::string& peer_ip) const;
+
+  // Outbound bytes queued or in flight, per user and in all (the byte
+  // budgets). Every add is matched by a remove of the same user and size.
+  void add_outbound(std::string_view user, std::size_t bytes);
+  void remove_outbound(std::string_view user, std::size_t bytes);
+  // Sheds the connections lagging most (of `user` while the user's budget
+  // is exceeded, of the server while the server's is) until `bytes` more
+  // fit both budgets, or none is left to shed; false when `self` was shed.
+  bool make_room(const Socket& self, std::string_view user, std::size_t bytes);
 
   // stop(): every socket is asked to end; `drained` runs (posted) once the
   // registry is empty or shutdown_grace_ms has cut the rest. Again: only
@@ -63,8 +88,17 @@ class ServerState : public std::enable_shared_from_this<ServerState> {
   runtime::ConnectionId next_connection_id = 1;
   std::atomic<std::size_t> live_count{0};
   std::atomic<std::uint64_t> violations{0};
+  std::uint64_t refused = 0;  // sockets answered 503 at accept (over a connection cap)
+  std::size_t outbound_total = 0;
 
  private:
+  struct PeerSlot {
+    std::string ip;
+    bool health_only = false;
+  };
+  void release_peer(std::uint64_t serial);
+  std::shared_ptr<Socket> largest_laggard(std::string_view user) const;
+
   void check_drained();
   void cut_the_rest();
   std::vector<std::shared_ptr<Socket>> snapshot() const;
@@ -72,6 +106,10 @@ class ServerState : public std::enable_shared_from_this<ServerState> {
   asio::steady_timer grace_timer_;  // stop(): how long close handshakes may take
   std::map<std::uint64_t, std::weak_ptr<Socket>> live_;
   std::vector<std::function<void()>> on_drained_;
+  std::map<std::uint64_t, PeerSlot> peer_of_;
+  std::map<std::string, std::size_t, std::less<>> per_peer_;
+  std::size_t health_only_ = 0;
+  std::map<std::string, std::size_t, std::less<>> outbound_by_user_;
 };
 
 }  // namespace bridgesim::net::detail

@@ -1,5 +1,6 @@
 #include "system/net/websocket_connection.hpp"
 
+#include <array>
 #include <stdexcept>
 #include <utility>
 
@@ -10,6 +11,7 @@ namespace bridgesim::net::detail {
 
 namespace {
 
+constexpr std::uint16_t kProtocolError = 1002;
 constexpr std::uint16_t kUnsupportedData = 1003;
 
 std::string_view trim(std::string_view s) {
@@ -102,11 +104,25 @@ void WebSocketConnection::accept(std::string_view subprotocol, runtime::Connecti
   if (server_->handlers.user_of) {
     if (auto user = server_->handlers.user_of(id_)) user_ = std::move(*user);
   }
-  ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
-  ws_.set_option(websocket::stream_base::decorator([sub = std::string(subprotocol)](websocket::response_type& res) {
+  auto timeouts = websocket::stream_base::timeout::suggested(beast::role_type::server);
+  if (server_->limits.ws_idle_timeout_ms > 0) {
+    timeouts.idle_timeout = ms(server_->limits.ws_idle_timeout_ms);
+    timeouts.keep_alive_pings = true;  // a ping at half of it; a peer that answers stays
+  }
+  ws_.set_option(timeouts);
+  // RFC 6455: never a subprotocol the client did not offer.
+  std::string selected = select_subprotocol(handshake_.subprotocols, subprotocol);
+  if (selected != subprotocol) {
+    server_->logger->debug("connection {}: subprotocol '{}' not offered: answering '{}'", id_, field(subprotocol),
+                           field(selected));
+  }
+  ws_.set_option(websocket::stream_base::decorator([sub = std::move(selected)](websocket::response_type& res) {
     res.set(http::field::server, kServerName);
     if (!sub.empty()) res.set(http::field::sec_websocket_protocol, sub);
   }));
+  ws_.control_callback([this](websocket::frame_type kind, beast::string_view) {
+    if (kind == websocket::frame_type::close) on_peer_close_frame();
+  });
   ws_.read_message_max(server_->limits.frame_bytes_max);
   ws_.async_accept(request_, [self = shared_from_this()](error_code ec) { self->on_handshake(ec); });
 }
@@ -160,12 +176,76 @@ void WebSocketConnection::send_text(std::string text) {
   if (buffered_frames() >= server_->limits.outbound_frames_max) {
     server_->logger->error("connection {}: outbound queue full ({} frames): dropping them, closing 1013", id_,
                            buffered_frames());
-    queue_.clear();
-    closed_by_ = "server";
-    return request_close(runtime::close_code::kTryAgainLater, "outbound queue full: reconnect and resume");
+    return shed_queue("outbound queue full: reconnect and resume");
   }
+  if (outbound_bytes_ + text.size() > server_->limits.outbound_bytes_max) {
+    server_->logger->error("connection {}: {} outbound bytes lagging, over the {} budget: closing 1013", id_,
+                           outbound_bytes_, server_->limits.outbound_bytes_max);
+    return shed_queue("outbound bytes over budget: reconnect and resume");
+  }
+  // Over the user's or the server's budget, the connection lagging most goes (maybe this one).
+  if (!server_->make_room(*this, user_, text.size())) return;
+  count_outbound(text.size());
   queue_.push_back(std::move(text));
   pump();
+}
+
+void WebSocketConnection::count_outbound(std::size_t bytes) {
+  if (bytes == 0) return;
+  outbound_bytes_ += bytes;
+  server_->add_outbound(user_, bytes);
+}
+
+void WebSocketConnection::uncount_outbound(std::size_t bytes) {
+  // Nothing to release, or finish() released it all (a write completing late).
+  if (bytes == 0 || (finished_ && outbound_bytes_ == 0)) return;
+  BRIDGESIM_ASSERT(outbound_bytes_ >= bytes, "a connection releases only outbound bytes it counted");
+  outbound_bytes_ -= bytes;
+  server_->remove_outbound(user_, bytes);
+}
+
+void WebSocketConnection::drop_queue() {
+  std::size_t bytes = 0;
+  for (const auto& frame : queue_) bytes += frame.size();
+  queue_.clear();
+  uncount_outbound(bytes);
+}
+
+void WebSocketConnection::shed_queue(std::string_view reason) {
+  drop_queue();
+  closed_by_ = "server";
+  request_close(runtime::close_code::kTryAgainLater, reason);
+}
+
+std::size_t WebSocketConnection::sheddable_bytes() const {
+  return state_ == State::kOpen ? outbound_bytes_ : 0;  // once closing, what it lags goes with the close
+}
+
+void WebSocketConnection::shed() {
+  server_->logger->error("connection {}: {} outbound bytes lagging: shed, closing 1013", id_, outbound_bytes_);
+  shed_queue("slow consumer: reconnect and resume");
+}
+
+void WebSocketConnection::on_peer_close_frame() {
+  const std::uint16_t code = status_of(ws_.reason());
+  // Only a close frame Beast is about to answer (ours not sent yet) matters.
+  if (!in({State::kOpen, State::kDraining, State::kClosing}) || write_ == Write::kClose) return;
+  if (code == kNoStatusReceived || is_valid_wire_close_code(code)) return;
+  // Beast would echo it (it accepts any code from 3000 up): fail the
+  // connection with 1002 instead. One non-blocking write of the close
+  // frame when nothing else is being written, then the socket is closed.
+  peer_close_invalid_ = true;
+  closed_by_ = "server";
+  server_->logger->info("connection {}: close code {} is not allowed on the wire: closing 1002", id_, code);
+  auto& socket = beast::get_lowest_layer(ws_).socket();
+  error_code ec;
+  if (write_ == Write::kIdle) {
+    constexpr std::array<unsigned char, 4> kProtocolError{0x88, 0x02, 0x03, 0xEA};  // FIN+close, 2 bytes: 1002
+    socket.non_blocking(true, ec);
+    if (!ec) socket.write_some(asio::buffer(kProtocolError), ec);
+  }
+  socket.shutdown(tcp::socket::shutdown_both, ec);
+  socket.close(ec);
 }
 
 void WebSocketConnection::close(std::uint16_t code, std::string_view reason) {
@@ -212,6 +292,7 @@ void WebSocketConnection::pump() {
 void WebSocketConnection::on_written(error_code ec) {
   BRIDGESIM_ASSERT(write_ == Write::kFrame, "a write completes the frame in the write slot");
   write_ = Write::kIdle;
+  uncount_outbound(in_flight_.size());
   in_flight_.clear();
   if (ec) {
     // The read loop sees the failure too and reports the close.
@@ -278,9 +359,16 @@ void WebSocketConnection::on_read_ended(error_code ec) {
   if (ec == websocket::error::closed && close_done) {
     code = close_frame_.code;  // we closed; the peer answered
     reason = reason_of(close_frame_);
+  } else if (peer_close_invalid_) {
+    code = kProtocolError;
+    reason = "invalid close code " + std::to_string(status_of(ws_.reason()));
   } else if (ec == websocket::error::closed) {
     code = status_of(ws_.reason());
     reason = reason_of(ws_.reason());
+  } else if (ec == websocket::error::bad_close_code || ec == websocket::error::bad_close_size ||
+             ec == websocket::error::bad_close_payload) {
+    code = kProtocolError;  // Beast sent the 1002
+    closed_by_ = "server";
   } else if (ec == websocket::error::message_too_big) {
     code = runtime::close_code::kTooBig;
     closed_by_ = "server";
@@ -314,7 +402,7 @@ void WebSocketConnection::deliver_closed(std::uint16_t code, std::string reason)
                           id_, field(user_), code, code == runtime::close_code::kAbnormal ? "reset" : closed_by_,
                           field(reason), frames_in_, frames_out_, queue_.size(), lived.count());
   }
-  queue_.clear();
+  drop_queue();
   auto events = std::exchange(events_, {});
   if (!events.on_closed) return;
   try {
@@ -349,6 +437,8 @@ void WebSocketConnection::detach() {
 void WebSocketConnection::finish() {
   if (finished_) return;
   finished_ = true;
+  drop_queue();
+  uncount_outbound(outbound_bytes_);  // a frame still in flight
   server_->forget(serial_);
 }
 

@@ -43,6 +43,9 @@ class WebSocketConnection final : public runtime::Connection,
   void begin_shutdown() override;
   void cut() override;
   void detach() override;
+  std::size_t sheddable_bytes() const override;
+  std::string_view user() const override { return user_; }
+  void shed() override;
 
  private:
   // The lifecycle. A close frame becomes due on its own (the system's
@@ -81,6 +84,15 @@ class WebSocketConnection final : public runtime::Connection,
   void on_written(error_code ec);
   void on_close_sent(error_code ec);
   void end_after_close();
+  // The byte budgets (ServerLimits::outbound_*): every frame queued is
+  // counted here and in the server's totals until written or dropped.
+  void count_outbound(std::size_t bytes);
+  void uncount_outbound(std::size_t bytes);
+  void drop_queue();
+  // Drops the queue and closes 1013 (slow consumer).
+  void shed_queue(std::string_view reason);
+  // Beast's control callback saw the peer's close frame (before it answers it).
+  void on_peer_close_frame();
   void deliver_text(std::string text);
   void deliver_closed(std::uint16_t code, std::string reason);
   void finish();
@@ -104,9 +116,11 @@ class WebSocketConnection final : public runtime::Connection,
   // kDraining or kClosing on.
   websocket::close_reason close_frame_;
   Write write_ = Write::kIdle;
-  bool reading_ = false;        // an async_read is in flight
-  bool system_closed_ = false;  // the system called close(): its later calls are violations
-  bool finished_ = false;       // left the server's registry
+  bool reading_ = false;             // an async_read is in flight
+  bool system_closed_ = false;       // the system called close(): its later calls are violations
+  bool finished_ = false;            // left the server's registry
+  bool peer_close_invalid_ = false;  // the peer's close code is not allowed on the wire: failed 1002
+  std::size_t outbound_bytes_ = 0;   // queued and in flight
   std::deque<std::string> queue_;
   std::string in_flight_;
 };

@@ -268,15 +268,18 @@ TEST(NetLoopback, ClientDisconnectMessageClosesNormally) {
   EXPECT_EQ(server.server().protocol_violations(), 0u);
 }
 
-TEST(NetLoopback, OverTheConnectionLimitRequestsGet503) {
+TEST(NetLoopback, OverTheConnectionLimitRequestsGet503ButHealthIsAnswered) {
   ServerLimits limits;
   limits.connections_max = 1;
   LoopbackServer server(system::Components::defaults(), limits);
   WsClient client;
   open_session(client, server.port(), bearer(token_for("alice")));
-  const HttpResult refused = http_get(kHost, server.port(), "/health");
+  const HttpResult refused = http_get(kHost, server.port(), "/nowhere");
   EXPECT_EQ(refused.status, 503);
   EXPECT_NE(refused.body.find("too many connections"), std::string::npos) << refused.body;
+  WsClient second;
+  EXPECT_THROW(second.connect(kHost, server.port(), bearer(token_for("bob"))), UpgradeRefused);
+  EXPECT_EQ(http_get(kHost, server.port(), "/health").status, 200) << "busy is not broken";
   client.close();
   // The slot frees once the close handshake is done.
   const auto deadline = std::chrono::steady_clock::now() + kReadTimeout;
