@@ -18,6 +18,36 @@ net::ServeOptions& options() {
 
 }  // namespace
 
+// Issue 13 (hostile peers, docs/architecture.md's bounds table): caps,
+// deadlines and byte budgets of the transport.
+template <typename Options>
+void add_hostile_peer_options(CLI::App* cmd, Options& o) {
+  cmd->add_option("--max-connections-per-peer", o.limits.connections_per_peer_max,
+                  "Sockets one peer address may hold; beyond: 503 at once (0: no cap; raise it behind a proxy)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 1'000'000));
+  cmd->add_option("--request-timeout-ms", o.limits.request_timeout_ms,
+                  "Time to send one HTTP request, headers and body (the upgrade too); a slower socket is closed")
+      ->capture_default_str()
+      ->check(CLI::Range(100, 600'000));
+  cmd->add_option("--ws-idle-timeout-ms", o.limits.ws_idle_timeout_ms,
+                  "A WebSocket that receives nothing this long is closed; pinged at half of it (0: never)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 86'400'000));
+  cmd->add_option("--outbound-bytes-max", o.limits.outbound_bytes_max,
+                  "Bytes one connection may lag; beyond: closed 1013 (slow consumer)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1 << 30));
+  cmd->add_option("--outbound-user-bytes-max", o.limits.outbound_user_bytes_max,
+                  "Bytes all of one user's connections may lag; beyond: the one lagging most is closed 1013")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1 << 30));
+  cmd->add_option("--outbound-total-bytes-max", o.limits.outbound_total_bytes_max,
+                  "Bytes all connections may lag; beyond: the one lagging most is closed 1013")
+      ->capture_default_str()
+      ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 40));
+}
+
 CLI::App* register_serve_command(CLI::App& app) {
   auto* cmd = app.add_subcommand(
       "serve",
@@ -58,31 +88,7 @@ CLI::App* register_serve_command(CLI::App& app) {
          "Frames a connection may lag, in the system and the transport alike; beyond: closed 1013 (slow consumer)")
       ->capture_default_str()
       ->check(CLI::Range(1, 1'000'000));
-  // Issue 13 (hostile peers, docs/architecture.md's bounds table): caps, deadlines and byte budgets.
-  cmd->add_option("--max-connections-per-peer", o.limits.connections_per_peer_max,
-                  "Sockets one peer address may hold; beyond: 503 at once (0: no cap; raise it behind a proxy)")
-      ->capture_default_str()
-      ->check(CLI::Range(0, 1'000'000));
-  cmd->add_option("--request-timeout-ms", o.limits.request_timeout_ms,
-                  "Time to send one HTTP request, headers and body (the upgrade too); a slower socket is closed")
-      ->capture_default_str()
-      ->check(CLI::Range(100, 600'000));
-  cmd->add_option("--ws-idle-timeout-ms", o.limits.ws_idle_timeout_ms,
-                  "A WebSocket that receives nothing this long is closed; pinged at half of it (0: never)")
-      ->capture_default_str()
-      ->check(CLI::Range(0, 86'400'000));
-  cmd->add_option("--outbound-bytes-max", o.limits.outbound_bytes_max,
-                  "Bytes one connection may lag; beyond: closed 1013 (slow consumer)")
-      ->capture_default_str()
-      ->check(CLI::Range(1, 1 << 30));
-  cmd->add_option("--outbound-user-bytes-max", o.limits.outbound_user_bytes_max,
-                  "Bytes all of one user's connections may lag; beyond: the one lagging most is closed 1013")
-      ->capture_default_str()
-      ->check(CLI::Range(1, 1 << 30));
-  cmd->add_option("--outbound-total-bytes-max", o.limits.outbound_total_bytes_max,
-                  "Bytes all connections may lag; beyond: the one lagging most is closed 1013")
-      ->capture_default_str()
-      ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 40));
+  add_hostile_peer_options(cmd, o);
   cmd->add_option("--shutdown-grace-ms", o.limits.shutdown_grace_ms,
                   "On SIGINT/SIGTERM: wait this long for close handshakes, then cut")
       ->capture_default_str()

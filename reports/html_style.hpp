@@ -6,7 +6,7 @@
 namespace bridgesim::reports {
 
 inline constexpr const char* kHtmlStyle = R"(*{box-sizing:border-box}
-body{font-family:system-ui,sans-serif;margin:0 auto;padding:1rem 2rem;color:#1d2430;max-width:90rem;line-height:1.4}
+body{font-family:system-ui,sans-serif;margin:0 auto;padding:1rem 2rem;color:#1d2430;max-width:90rem;line-height:1.4;overflow-wrap:anywhere}
 @media (max-width:40rem){body{padding:.5rem}h1{font-size:1.4rem}.verdict{font-size:1.4rem}}
 .verdict{font-size:2rem;font-weight:700;padding:.6rem 1rem;border-radius:.4rem;display:inline-block}
 .pass{background:#d8f3dc;color:#1b4332}.fail{background:#ffd6d6;color:#7f1d1d}

@@ -43,7 +43,7 @@ struct Scenario {
   // Liveness: every request must end within this much virtual time after
   // max(its first send, the faults' heal_by).
   runtime::Nanos liveness_bound_ns = 30 * runtime::kNanosPerSecond;
-  SystemBounds system;  // [system]: the bounds the system runs with
+  SystemBounds system;                       // [system]: the bounds the system runs with
   std::vector<std::int64_t> property_lines;  // the file line of each properties[] item, for messages
 };
 

@@ -92,6 +92,17 @@ sim::FaultPlan plan_for(const Scenario& scenario, std::uint64_t seed, bool force
   return plan;
 }
 
+// What startup built and what /health said, then the startup faults' hits.
+static void record_startup(sim::Trace& trace, system::App& app, const sim::FaultPlan& plan) {
+  trace.add(record_of(
+      0, actor::kSystem, rec::kStartup,
+      {make_field(rf::kOk, app.health().ok ? "true" : "false"), make_field(rf::kFailing, join(app.health().failing))}));
+  const auto health = app.handle_http("GET", "/health");
+  trace.add(record_of(0, actor::kSystem, rec::kHealth,
+                      {make_field(rf::kStatus, std::to_string(health.status)), make_field(rf::kBody, health.body)}));
+  record_startup_fault_hits(plan, trace);
+}
+
 RunResult run_scenario(const Scenario& scenario, const RunConfig& config) {
   const auto& known = workload_names();
   if (std::find(known.begin(), known.end(), scenario.workload) == known.end())
@@ -127,13 +138,7 @@ RunResult run_scenario(const Scenario& scenario, const RunConfig& config) {
       system::Runtime{scheduler, scheduler, system_rng, runtime::make_logger("system", scheduler, config.log_to_stderr),
                       &relay, &auth_service, &bounds},
       std::move(components));
-  trace.add(record_of(
-      0, actor::kSystem, rec::kStartup,
-      {make_field(rf::kOk, app.health().ok ? "true" : "false"), make_field(rf::kFailing, join(app.health().failing))}));
-  const auto health = app.handle_http("GET", "/health");
-  trace.add(record_of(0, actor::kSystem, rec::kHealth,
-                      {make_field(rf::kStatus, std::to_string(health.status)), make_field(rf::kBody, health.body)}));
-  record_startup_fault_hits(plan, trace);
+  record_startup(trace, app, plan);
   network.set_acceptor([&app](std::shared_ptr<runtime::Connection> c) { app.on_connection(std::move(c)); });
 
   network.schedule_server_drops();

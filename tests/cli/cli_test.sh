@@ -44,7 +44,7 @@ out=$("$bin" run --scenario golden_path --seeds 50 --variant leaky_manager --htm
   --junit "$tmp/fail/j.xml" --json "$tmp/fail/s.json" --markdown "$tmp/fail/s.md" 2>&1)
 code=$?
 verdicts "failing reports" "$tmp/fail" '<p class="verdict fail">NOT READY: properties violated</p>' \
-  '## bridgesim readiness: FAIL' fail 2
+  '## bridgesim readiness: FAIL' fail 3
 grep -qE '^TOTAL runs=50 failures=[1-9][0-9]* .*verdict=FAIL$' <<<"$out" && passes=$((passes + 1)) \
   || { echo "FAIL failing run: no FAIL verdict line"; fails=$((fails + 1)); }
 replay=$(grep -m1 -oE 'bridgesim replay --scenario golden_path --seed [0-9]+ --variant leaky_manager' <<<"$out")

@@ -38,7 +38,7 @@ TEST(ScenariosFuzzFindings, HugeUserIndexInATargetIsAScenarioError) {
                    "s.toml");
     FAIL() << "loaded";
   } catch (const ScenarioError& e) {
-    EXPECT_STREQ(e.what(), "s.toml:1: fault #1 targets 'user:u99999999999999999999', but users are u1..u2");
+    EXPECT_STREQ(e.what(), "s.toml:3: fault #1 targets 'user:u99999999999999999999', but users are u1..u2");
   }
 }
 
