@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # The whole test suite: set up, build with g++ (Release) and run every test
-# (ctest); then one clang build (Debug, ASan+UBSan, fuzzer coverage) runs
-# the same suite under the sanitizers, has its traces compared with the g++
-# build's, and fuzzes every parser for FUZZ_SECONDS (10) per target.
-# SANITIZE=0 skips the clang sanitizer pass and fuzzing (a quick local loop
-# only); the compiler comparison then builds a plain clang -O0 binary.
+# (ctest); compare the traces of a clang -O0 build with the g++ build's; run
+# the suite again under AddressSanitizer + UndefinedBehaviorSanitizer; fuzz
+# every parser for FUZZ_SECONDS (10) per target (scripts/fuzz.sh, a clang
+# build of the libraries with ASan+UBSan and libFuzzer coverage).
+# SANITIZE=0 skips the sanitizer pass and fuzzing (a quick local loop only).
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 jobs=${JOBS:-$(nproc)}
@@ -20,23 +20,18 @@ echo "== build (Release)"
 echo "== test (Release)"
 ctest --test-dir "$top/build" -j "$jobs" --output-on-failure --timeout 900
 
+echo "== determinism across compilers (clang -O0 vs g++ -O3)"
+"$top/scripts/compare-compilers.sh" "$top/build/cli/bridgesim"
+
 if [ "${SANITIZE:-1}" != 0 ]; then
-  # One clang build does three jobs, so a clean CI clone compiles the tree
-  # twice, not four times: Debug (asserts on) at -O1 -g1 with ASan+UBSan and
-  # libFuzzer's coverage instrumentation (-DBRIDGESIM_FUZZ=ON) runs the whole
-  # suite under the sanitizers, is the other compiler and build type the
-  # trace digests are compared against, and links the fuzz targets.
-  echo "== build (clang, Debug -O1, ASan+UBSan, libFuzzer coverage)"
-  CXX=clang++ BUILD_TYPE=Debug "$top/scripts/build.sh" build-asan -DBRIDGESIM_FUZZ=ON "-DCMAKE_CXX_FLAGS_DEBUG=-O1 -g1" "${rc[@]}"
-  echo "== test (clang, ASan+UBSan)"
+  echo "== build (ASan+UBSan)"
+  # Debug (asserts on) at -Og -g1: line tables for ASan's stack traces, and a
+  # third of RelWithDebInfo's (-O2 -g) compile time on the Beast TUs.
+  BUILD_TYPE=Debug "$top/scripts/build.sh" build-asan -DBRIDGESIM_SANITIZE=ON "-DCMAKE_CXX_FLAGS_DEBUG=-Og -g1" "${rc[@]}"
+  echo "== test (ASan+UBSan)"
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     ctest --test-dir "$top/build-asan" -j "$jobs" --output-on-failure --timeout 1800 -LE load
-  echo "== determinism across compilers and build types (g++ Release -O3 vs clang Debug -O1 ASan)"
-  CLANG_BINARY="$top/build-asan/cli/bridgesim" "$top/scripts/compare-compilers.sh" "$top/build/cli/bridgesim"
-  echo "== fuzz (${FUZZ_SECONDS:-10} s per target, then the kept regressions)"
-  "$top/scripts/fuzz.sh" build-asan
-else
-  echo "== determinism across compilers (clang -O0 vs g++ -O3)"
-  "$top/scripts/compare-compilers.sh" "$top/build/cli/bridgesim"
+  echo "== fuzz (${FUZZ_SECONDS:-10} s per target, after the kept regressions)"
+  "$top/scripts/fuzz.sh" build-fuzz
 fi
 echo "== all tests passed in $(( $(date +%s) - started ))s"

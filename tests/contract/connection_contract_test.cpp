@@ -55,7 +55,9 @@ class ConnectionContract : public ::testing::Test {
 
   // Raw mode: an accepted, open connection.
   std::pair<std::unique_ptr<Client>, std::shared_ptr<ServerSide>> open_connection() {
-    auto [client, server] = handshake();
+    auto ends = handshake();
+    auto& client = ends.first;
+    auto& server = ends.second;
     if (!server) return {std::move(client), nullptr};
     ServerSide::accept(server, "jwt-auth");
     EXPECT_TRUE(world().run_until([&c = *client] { return c.log().opened.has_value(); })) << "never opened";
@@ -69,7 +71,9 @@ using Worlds = ::testing::Types<Sim, Beast>;
 TYPED_TEST_SUITE(ConnectionContract, Worlds, WorldNames);
 
 TYPED_TEST(ConnectionContract, AcceptedConnectionCarriesTextBothWaysInOrder) {
-  auto [client, server] = this->open_connection();
+  auto ends = this->open_connection();
+  auto& client = ends.first;
+  auto& server = ends.second;
   ASSERT_TRUE(server);
   EXPECT_EQ(client->log().opened, "jwt-auth");
 
@@ -85,7 +89,9 @@ TYPED_TEST(ConnectionContract, AcceptedConnectionCarriesTextBothWaysInOrder) {
 }
 
 TYPED_TEST(ConnectionContract, ServerCloseReachesTheClientWithItsCodeAfterEarlierFrames) {
-  auto [client, server] = this->open_connection();
+  auto ends = this->open_connection();
+  auto& client = ends.first;
+  auto& server = ends.second;
   ASSERT_TRUE(server);
   server->connection->send_text("last words");
   server->connection->close(4000, "done here");
@@ -99,7 +105,9 @@ TYPED_TEST(ConnectionContract, ServerCloseReachesTheClientWithItsCodeAfterEarlie
 }
 
 TYPED_TEST(ConnectionContract, ClientCloseEndsTheServerSideExactlyOnce) {
-  auto [client, server] = this->open_connection();
+  auto ends = this->open_connection();
+  auto& client = ends.first;
+  auto& server = ends.second;
   ASSERT_TRUE(server);
   client->close(1000, "bye");
   ASSERT_TRUE(this->world().run_until([&] { return !server->closes.empty() && !client->log().closes.empty(); }));
@@ -111,7 +119,9 @@ TYPED_TEST(ConnectionContract, ClientCloseEndsTheServerSideExactlyOnce) {
 }
 
 TYPED_TEST(ConnectionContract, RejectedHandshakeShowsTheClientTheHttpStatus) {
-  auto [client, server] = this->handshake();
+  auto ends = this->handshake();
+  auto& client = ends.first;
+  auto& server = ends.second;
   ASSERT_TRUE(server);
   server->connection->reject(401, "invalid token");
   ASSERT_TRUE(this->world().run_until([&] { return client->log().rejected.has_value(); }));
@@ -124,7 +134,9 @@ TYPED_TEST(ConnectionContract, RejectedHandshakeShowsTheClientTheHttpStatus) {
 }
 
 TYPED_TEST(ConnectionContract, CloseOrSendBeforeAcceptIsDroppedAndCounted) {
-  auto [client, server] = this->handshake();
+  auto ends = this->handshake();
+  auto& client = ends.first;
+  auto& server = ends.second;
   ASSERT_TRUE(server);
   server->connection->send_text("too early");
   server->connection->close(1000, "too early");
@@ -139,7 +151,9 @@ TYPED_TEST(ConnectionContract, CloseOrSendBeforeAcceptIsDroppedAndCounted) {
 }
 
 TYPED_TEST(ConnectionContract, SendAfterCloseIsDroppedAndCounted) {
-  auto [client, server] = this->open_connection();
+  auto ends = this->open_connection();
+  auto& client = ends.first;
+  auto& server = ends.second;
   ASSERT_TRUE(server);
   server->connection->close(1000, "bye");
   server->connection->send_text("after my close");
@@ -153,7 +167,9 @@ TYPED_TEST(ConnectionContract, SendAfterCloseIsDroppedAndCounted) {
 }
 
 TYPED_TEST(ConnectionContract, SendAfterTheClientClosedIsDroppedAndCounted) {
-  auto [client, server] = this->open_connection();
+  auto ends = this->open_connection();
+  auto& client = ends.first;
+  auto& server = ends.second;
   ASSERT_TRUE(server);
   client->close(1000, "bye");
   ASSERT_TRUE(this->world().run_until([&] { return !server->closes.empty(); }));
@@ -164,7 +180,9 @@ TYPED_TEST(ConnectionContract, SendAfterTheClientClosedIsDroppedAndCounted) {
 }
 
 TYPED_TEST(ConnectionContract, ClientAbortIsA1006ForBothEnds) {
-  auto [client, server] = this->open_connection();
+  auto ends = this->open_connection();
+  auto& client = ends.first;
+  auto& server = ends.second;
   ASSERT_TRUE(server);
   client->abort();
   ASSERT_TRUE(this->world().run_until([&] { return !server->closes.empty() && !client->log().closes.empty(); }));
@@ -176,7 +194,9 @@ TYPED_TEST(ConnectionContract, ClientAbortIsA1006ForBothEnds) {
 }
 
 TYPED_TEST(ConnectionContract, ClientAbortDuringTheHandshakeReachesTheServerOnceItAccepts) {
-  auto [client, server] = this->handshake();
+  auto ends = this->handshake();
+  auto& client = ends.first;
+  auto& server = ends.second;
   ASSERT_TRUE(server);
   client->abort();
   ASSERT_TRUE(this->world().run_until([&] { return !client->log().closes.empty(); }));
@@ -191,7 +211,9 @@ TYPED_TEST(ConnectionContract, ClientAbortDuringTheHandshakeReachesTheServerOnce
 }
 
 TYPED_TEST(ConnectionContract, GoingAwayDeliversEveryFrameSentBeforeIt) {
-  auto [client, server] = this->open_connection();
+  auto ends = this->open_connection();
+  auto& client = ends.first;
+  auto& server = ends.second;
   ASSERT_TRUE(server);
   const std::vector<std::string> frames{"e1", "e2", "e3", "e4", "e5"};
   for (const auto& frame : frames) server->connection->send_text(frame);
