@@ -133,7 +133,11 @@ std::optional<Violation> judge_confirmation(const sim::Trace& trace, const std::
     const Call* confirmed = nullptr;
     const Call* denied = nullptr;
     const auto it = calls.find(user);
-    for (const Call& call : it == calls.end() ? std::vector<Call>{} : it->second) {
+    // A reference, not `it == end ? {} : it->second` (a copy whose elements
+    // `confirmed` and `denied` would point into after the loop).
+    static const std::vector<Call> kNone;
+    const std::vector<Call>& user_calls = it == calls.end() ? kNone : it->second;
+    for (const Call& call : user_calls) {
       if (call.at_ns > c.accepted_ns) break;
       if (call.allowing) confirmed = &call, denied = nullptr;
       if (call.denying && call.at_ns + kAnswerMarginNs <= c.accepted_ns) denied = &call;
