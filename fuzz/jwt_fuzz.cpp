@@ -79,7 +79,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const auto again = system::base64url_decode(system::base64url_encode(input));
   FUZZ_CHECK(again && *again == input, "base64url round-trips any bytes");
 
-  if (!input.empty() && json_string_round_trips(input)) {
+  // docs/protocol.md: a sub is 1 to 128 bytes of [A-Za-z0-9._@:-]; others are refused.
+  const bool sub_ok = !input.empty() && input.size() <= 128 &&
+                      input.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._@:-") ==
+                          std::string_view::npos;
+  if (!input.empty() && !sub_ok && json_string_round_trips(input)) {
+    const std::string token = system::mint_hs256(kSecret, input, kNowS + 60);
+    FUZZ_CHECK(!system::verify_hs256(token, kSecret, kNowS, error), "a token whose sub breaks the charset is refused");
+  }
+  if (sub_ok && json_string_round_trips(input)) {
     const std::string token = system::mint_hs256(kSecret, input, kNowS + 60);
     const auto minted = system::verify_hs256(token, kSecret, kNowS, error);
     FUZZ_CHECK(minted && minted->sub == input && minted->exp == kNowS + 60, "a minted token verifies");
