@@ -38,7 +38,13 @@ digests() { /usr/bin/python3 -c 'import json,sys
 d=json.load(open(sys.argv[1]))
 print("total", d["trace_digest"])
 for r in d["results"]: print(r["scenario"] + ("[" + r["variant"] + "]" if r["variant"] else ""), r["trace_digest"])' "$1"; }
-if cmp -s "$out/gxx.json" "$out/clang.json"; then
+# The JSON's "environment" (date, host, command, wall times) is the
+# machine's, not the sweep's: compare everything else.
+same() { /usr/bin/python3 -c 'import json,sys
+a,b=(json.load(open(f)) for f in sys.argv[1:3])
+for d in (a,b): d.pop("environment",None)
+sys.exit(0 if a==b else 1)' "$1" "$2"; }
+if same "$out/gxx.json" "$out/clang.json"; then
   echo "compare-compilers: g++ -O3 and clang ($(basename "$(dirname "$(dirname "$clang_bin")")")) agree on $seeds seeds of every scenario: trace digest $(digests "$out/gxx.json" | head -1 | cut -d' ' -f2)"
   exit 0
 fi
