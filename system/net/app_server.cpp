@@ -18,10 +18,12 @@ namespace bridgesim::net {
 // the App holds the runtime, the Server calls the App, the thread runs them.
 struct AppServer::Parts {
   explicit Parts(const AppServerOptions& options)
-      : random(make_real_random(options.seed)),
+      : seed(options.seed),
+        random(make_real_random(options.seed)),
         logger(runtime::make_logger(options.log_name, clock, options.log_to_stderr)) {}
 
-  boost::asio::io_context io{1};  // one thread: the system's
+  std::optional<std::uint64_t> seed;  // set: the ids are reproducible (--dev --seed, tests)
+  boost::asio::io_context io{1};      // one thread: the system's
   RealClock clock;
   AsioTimers timers{io};
   std::unique_ptr<runtime::Random> random;
@@ -53,6 +55,9 @@ system::App& AppServer::app() {
 Server& AppServer::listen(const std::string& address, std::uint16_t port, ServerLimits limits,
                           ServerHandlers handlers) {
   if (parts_->server) throw std::logic_error("AppServer::listen: listening already");
+  // Connection ids from a stream of their own: seeded, they still differ
+  // from the run and session ids drawn from the same seed.
+  if (parts_->seed && !limits.id_seed) limits.id_seed = *parts_->seed ^ 0x9e3779b97f4a7c15ULL;
   return parts_->server.emplace(parts_->io, address, port, limits, std::move(handlers));
 }
 

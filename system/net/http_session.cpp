@@ -155,7 +155,7 @@ system::HttpResponse HttpSession::ask_handler(const Request& request) {
 }
 
 void HttpSession::upgrade(Request request) {
-  const runtime::ConnectionId id = state_->next_connection_id++;
+  const runtime::ConnectionId id = state_->draw_connection_id(serial_);
   auto connection =
       std::make_shared<WebSocketConnection>(state_, serial_, id, stream_.release_socket(), std::move(request), peer_);
   handed_off_ = true;

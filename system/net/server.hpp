@@ -58,6 +58,10 @@ struct ServerLimits {
   // user, of the server) is closed 1013, the others keep going.
   std::size_t outbound_user_bytes_max = 8 * 1024 * 1024;
   std::size_t outbound_total_bytes_max = 256 * 1024 * 1024;
+  // Not a limit, set with them: connection ids come from OS entropy, or,
+  // when this is set (serve --dev --seed, tests), from a generator seeded
+  // with it, so that a development server is reproducible.
+  std::optional<std::uint64_t> id_seed;
   // To receive one HTTP request, headers and body (an upgrade included): a
   // socket that sends nothing, or too slowly, is closed then.
   std::int64_t request_timeout_ms = 5'000;

@@ -5,6 +5,7 @@
 
 #include <boost/asio/post.hpp>
 
+#include "system/net/real_runtime.hpp"
 #include "system/runtime/invariant.hpp"
 
 namespace bridgesim::net::detail {
@@ -14,7 +15,18 @@ ServerState::ServerState(asio::io_context& io_context, ServerLimits server_limit
       limits(server_limits),
       handlers(std::move(server_handlers)),
       logger(handlers.logger),
-      grace_timer_(io_context) {}
+      grace_timer_(io_context),
+      id_random_(make_real_random(limits.id_seed)) {}
+
+runtime::ConnectionId ServerState::draw_connection_id(std::uint64_t serial) {
+  constexpr std::uint64_t kJsonExact = (std::uint64_t{1} << 53) - 1;  // Number.MAX_SAFE_INTEGER
+  runtime::ConnectionId id = 0;
+  while (id == 0 || ids_in_use_.contains(id)) id = id_random_->next_u64() & kJsonExact;
+  const bool fresh = id_of_.emplace(serial, id).second;
+  BRIDGESIM_ASSERT(fresh, "a socket is given one connection id");
+  ids_in_use_.insert(id);
+  return id;
+}
 
 void ServerState::track(std::uint64_t serial, std::weak_ptr<Socket> socket) {
   live_[serial] = std::move(socket);
@@ -25,6 +37,10 @@ void ServerState::forget(std::uint64_t serial) {
   live_.erase(serial);
   live_count = live_.size();
   release_peer(serial);
+  if (const auto id = id_of_.find(serial); id != id_of_.end()) {
+    ids_in_use_.erase(id->second);
+    id_of_.erase(id);
+  }
   check_drained();
 }
 

@@ -10,6 +10,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -20,6 +21,7 @@
 #include "system/net/server.hpp"
 #include "system/runtime/connection.hpp"
 #include "system/runtime/log.hpp"
+#include "system/runtime/random.hpp"
 
 namespace bridgesim::net::detail {
 
@@ -85,7 +87,10 @@ class ServerState : public std::enable_shared_from_this<ServerState> {
   bool attached = true;  // false once the Server is destroyed: call no handler
   bool stopping = false;
   std::uint64_t next_serial = 1;
-  runtime::ConnectionId next_connection_id = 1;
+  // A fresh connection id for the socket `serial`: 53 random bits (a JSON
+  // number any client reads exactly), never 0, never one in use; released
+  // by forget(serial). From OS entropy unless limits.id_seed is set.
+  runtime::ConnectionId draw_connection_id(std::uint64_t serial);
   std::atomic<std::size_t> live_count{0};
   std::atomic<std::uint64_t> violations{0};
   std::uint64_t refused = 0;  // sockets answered 503 at accept (over a connection cap)
@@ -108,6 +113,9 @@ class ServerState : public std::enable_shared_from_this<ServerState> {
   std::vector<std::function<void()>> on_drained_;
   std::map<std::uint64_t, PeerSlot> peer_of_;
   std::map<std::string, std::size_t, std::less<>> per_peer_;
+  std::unique_ptr<runtime::Random> id_random_;
+  std::map<std::uint64_t, runtime::ConnectionId> id_of_;  // serial -> its connection id
+  std::set<runtime::ConnectionId> ids_in_use_;
   std::size_t health_only_ = 0;
   std::map<std::string, std::size_t, std::less<>> outbound_by_user_;
 };

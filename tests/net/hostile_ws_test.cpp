@@ -3,6 +3,7 @@
 // the outbound byte budgets (per connection, per user, per server) that
 // close the slow consumer 1013 and leave the others alone. Loopback only;
 // every wait is a hang guard, never a timing claim.
+#include <algorithm>
 #include <chrono>
 #include <future>
 #include <map>
@@ -33,28 +34,31 @@ using testing::RawSocket;
 
 constexpr char kHost[] = "127.0.0.1";
 
-// Every upgrade is accepted with `subprotocol`; connection ids 1 and 2
-// belong to user "u", the others to "v". The system's on_closed codes are
-// recorded per connection id.
+// Every upgrade is accepted with `subprotocol`. Connections are named by
+// their ordinal (1: the first to arrive; the server's ids are random): 1
+// and 2 belong to user "u", the others to "v". The system's on_closed codes
+// are recorded per ordinal.
 class BudgetServer {
  public:
   explicit BudgetServer(ServerLimits limits, std::string subprotocol = {})
       : host_({.seed = 13, .log_name = "hostile-ws-test", .log_to_stderr = false}) {
     ServerHandlers handlers;
     handlers.on_connection = [this, subprotocol](std::shared_ptr<runtime::Connection> connection) {
-      const auto id = connection->id();
-      connections_[id] = connection;
+      const std::size_t nth = remember(connection->id());
+      connections_[nth] = connection;
       runtime::ConnectionEvents events;
-      events.on_closed = [this, id](std::uint16_t code, std::string) {
+      events.on_closed = [this, nth](std::uint16_t code, std::string) {
         const std::lock_guard lock(mutex_);
-        closed_[id] = code;
+        closed_[nth] = code;
       };
       connection->accept(subprotocol, std::move(events));
     };
     handlers.on_http = [](const system::HttpRequest&) {
       return system::HttpResponse{404, "application/json", R"({"error":"not found"})"};
     };
-    handlers.user_of = [](runtime::ConnectionId id) -> std::optional<std::string> { return id <= 2 ? "u" : "v"; };
+    handlers.user_of = [this](runtime::ConnectionId id) -> std::optional<std::string> {
+      return ordinal_of(id) <= 2 ? "u" : "v";
+    };
     handlers.logger = host_.logger();
     host_.listen(kHost, 0, limits, std::move(handlers));
     host_.start_thread();
@@ -63,7 +67,7 @@ class BudgetServer {
   std::uint16_t port() const { return host_.server().port(); }
 
   // Sends on the io thread, all in one handler (no write completes between).
-  void send_all(const std::vector<std::pair<runtime::ConnectionId, std::size_t>>& frames) {
+  void send_all(const std::vector<std::pair<std::size_t, std::size_t>>& frames) {
     std::promise<void> done;
     boost::asio::post(host_.io(), [&] {
       for (const auto& [id, bytes] : frames) connections_.at(id)->send_text(std::string(bytes, 'x'));
@@ -71,8 +75,9 @@ class BudgetServer {
     });
     done.get_future().get();
   }
-  // The code the system heard for `id` (0: not closed yet), waiting up to 10 s.
-  std::uint16_t closed_code(runtime::ConnectionId id) {
+  // The code the system heard for connection `id` (an ordinal; 0: not
+  // closed yet), waiting up to 10 s.
+  std::uint16_t closed_code(std::size_t id) {
     const auto deadline = std::chrono::steady_clock::now() + 10s;
     while (std::chrono::steady_clock::now() < deadline) {
       {
@@ -83,17 +88,30 @@ class BudgetServer {
     }
     return 0;
   }
-  bool is_closed(runtime::ConnectionId id) {
+  bool is_closed(std::size_t id) {
     const std::lock_guard lock(mutex_);
     return closed_.count(id) != 0;
   }
   std::uint64_t violations() const { return host_.server().protocol_violations(); }
 
  private:
+  std::size_t remember(runtime::ConnectionId id) {
+    const std::lock_guard lock(mutex_);
+    arrived_.push_back(id);
+    return arrived_.size();
+  }
+  std::size_t ordinal_of(runtime::ConnectionId id) {
+    const std::lock_guard lock(mutex_);
+    const auto at = std::find(arrived_.begin(), arrived_.end(), id);
+    EXPECT_NE(at, arrived_.end()) << "the server asked for a connection it never offered";
+    return static_cast<std::size_t>(at - arrived_.begin()) + 1;
+  }
+
   AppServer host_;
-  std::map<runtime::ConnectionId, std::shared_ptr<runtime::Connection>> connections_;  // io thread only
+  std::map<std::size_t, std::shared_ptr<runtime::Connection>> connections_;  // io thread only
   std::mutex mutex_;
-  std::map<runtime::ConnectionId, std::uint16_t> closed_;
+  std::vector<runtime::ConnectionId> arrived_;  // the server's ids, in arrival order
+  std::map<std::size_t, std::uint16_t> closed_;
 };
 
 // A raw socket past the upgrade (it never reads unless told to).
@@ -162,7 +180,7 @@ TEST(CloseCodes, ACodeNotAllowedOnTheWireIsAnsweredWith1002NeverEchoed) {
   BudgetServer server(ServerLimits{});
   const std::vector<std::pair<std::uint16_t, std::uint16_t>> cases{{5000, 1002}, {1005, 1002}, {1004, 1002},
                                                                    {2999, 1002}, {4000, 4000}, {1000, 1000}};
-  runtime::ConnectionId id = 0;
+  std::size_t id = 0;  // the ordinal of the connection
   for (const auto& [sent, answered] : cases) {
     SCOPED_TRACE(sent);
     auto socket = upgraded(server.port());

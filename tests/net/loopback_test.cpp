@@ -115,6 +115,37 @@ std::uint16_t close_code_at_end(WsClient& client) {
   return client.close_info()->code;
 }
 
+// The connection ids a fresh server hands its first `count` sockets
+// (their connection_established), each closed before the next opens.
+std::vector<std::uint64_t> first_connection_ids(std::optional<std::uint64_t> seed, int count) {
+  AppServer host({.seed = seed, .log_name = "net-test", .log_to_stderr = false});
+  host.make_app(test_config(), system::Components::defaults());
+  host.listen(kHost, 0, ServerLimits{});
+  host.start_thread();
+  std::vector<std::uint64_t> ids;
+  for (int i = 0; i < count; ++i) {
+    WsClient client;
+    const auto established = open_session(client, host.server().port(), bearer(token_for("alice")));
+    ids.push_back(established.at("connection_id").to_number<std::uint64_t>());
+    client.close();
+  }
+  host.stop();
+  return ids;
+}
+
+TEST(NetLoopback, ConnectionIdsAreUnpredictableUnlessSeeded) {
+  const auto a = first_connection_ids(std::nullopt, 3);
+  const auto b = first_connection_ids(std::nullopt, 3);
+  EXPECT_NE(a, b) << "a fresh server's connection ids must not be guessable from another's";
+  EXPECT_NE(a[1], a[0] + 1) << "nor from the previous socket's";
+  for (const std::uint64_t id : a) {
+    EXPECT_NE(id, 0u);
+    EXPECT_LE(id, (std::uint64_t{1} << 53) - 1) << "a JSON number every client reads exactly";
+  }
+  // Asked for (--dev --seed, tests), a seed reproduces them.
+  EXPECT_EQ(first_connection_ids(7, 2), first_connection_ids(7, 2));
+}
+
 TEST(NetLoopback, GoldenPathDeliversFiveEventsInOrderToTheUser) {
   LoopbackServer server;
   WsClient client;
