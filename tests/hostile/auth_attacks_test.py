@@ -209,6 +209,33 @@ async def admitted_as(port, jwt):
         return json.loads(await asyncio.wait_for(ws.recv(), STEP_TIMEOUT_S)).get("user_id")
 
 
+async def ids_of(port):
+    """(connection_id, session_id, run_id) of two sockets opened one after the other on a fresh server."""
+    ids = []
+    for tab in range(2):
+        async with websockets.connect(f"ws://127.0.0.1:{port}/ws",
+                                      extra_headers={"Authorization": "Bearer " + token(HS256, claims("alice"))},
+                                      open_timeout=STEP_TIMEOUT_S) as ws:
+            established = json.loads(await asyncio.wait_for(ws.recv(), STEP_TIMEOUT_S))
+            await ws.send(json.dumps({"type": "user_message", "thread_id": f"t{tab}", "text": "hi",
+                                      "client_msg_id": f"m{tab}"}))
+            run_id = None
+            while run_id is None:
+                run_id = json.loads(await asyncio.wait_for(ws.recv(), STEP_TIMEOUT_S)).get("run_id")
+            ids.append((established.get("connection_id"), established.get("session_id"), run_id))
+    return ids
+
+
+def id_checks(first, second):
+    """Ids of two fresh servers: none repeats, and no socket's id tells the next one's."""
+    for n, what in enumerate(("connection", "session", "run")):
+        values = [ids[n] for ids in first + second]
+        check(None not in values and len(set(values)) == len(values),
+              f"{what} ids differ across sockets and fresh servers (got {values})")
+    for ids in (first, second):
+        check(ids[1][0] != ids[0][0] + 1, f"a connection id does not follow from the previous one (got {ids})")
+
+
 async def token_checks(server):
     # Controls: a valid token, and one within the stated skew, are admitted,
     # so each refusal below is the rule's doing.
@@ -259,6 +286,7 @@ async def main(binary):
         server = Server(binary, ["--jwt-secret-file", f.name], clean_env())
         try:
             await token_checks(server)
+            first_ids = await ids_of(server.port)
         finally:
             code = server.stop()
         check(code == 0, f"--jwt-secret-file server exits 0 on SIGTERM (got {code})")
@@ -268,6 +296,7 @@ async def main(binary):
         forged = {name: jwt for name, jwt, _ in ATTACKS}["sub with a newline forging a log line"]
         status, body = await asyncio.to_thread(handshake, server.port, "Bearer " + forged)
         check(status == 401 and body == BAD_SUB, f"JWT_SECRET server: a forged-newline sub is refused (got {status})")
+        id_checks(first_ids, await ids_of(server.port))
     finally:
         code = server.stop()
     check(code == 0, f"JWT_SECRET server exits 0 on SIGTERM (got {code})")
