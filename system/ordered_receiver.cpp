@@ -97,8 +97,18 @@ void OrderedReceiver::fill_gap(const std::string& run_id) {
   run.gap_timer_armed = false;
   if (run.finished) return;
   for (const auto& message : log_.after(run_id, run.next_seq - 1)) {
-    // The run log holds a run's events gapless from seq 1.
-    BRIDGESIM_ASSERT(message.seq == run.next_seq, "the run log's events after seq n start at n + 1");
+    // The run log holds a run's events gapless from seq 1 up to its per-run
+    // cap, then only the terminal event. A gap there is events the relay
+    // lost and the log never kept (it reported each `not_logged`): nothing
+    // can fill it, so the run skips to its terminal event and ends, rather
+    // than wait forever.
+    if (message.seq != run.next_seq) {
+      BRIDGESIM_ASSERT(message.seq > run.next_seq && message.seq > log_.events_per_run_max() &&
+                           protocol::event_type::is_terminal(message.type),
+                       "the run log's events after seq n start at n + 1, but past its cap where the terminal follows");
+      run.pending.erase(run.pending.begin(), run.pending.lower_bound(message.seq));
+      run.next_seq = message.seq;
+    }
     run.pending.erase(message.seq);
     forward(run, message);
     if (run.finished) break;

@@ -45,6 +45,7 @@ class RunLog {
   std::vector<runtime::RelayMessage> after(const std::string& run_id, std::uint64_t after_seq) const;
   std::size_t runs() const { return runs_.size(); }
   std::size_t runs_max() const { return limits_.runs_max; }
+  std::size_t events_per_run_max() const { return limits_.events_per_run_max; }
   runtime::Nanos retention_ns() const { return limits_.retention_ns; }
 
  private:

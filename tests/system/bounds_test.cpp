@@ -11,6 +11,7 @@
 #include "sim/rng.hpp"
 #include "sim/scheduler.hpp"
 #include "system/auth_service_client.hpp"
+#include "system/ordered_receiver.hpp"
 #include "system/run_log.hpp"
 #include "tests/system/app_world.hpp"
 
@@ -56,6 +57,30 @@ TEST(SystemRunLogCap, ARunLongerThanTheCapIsForgottenAfterRetention) {
   EXPECT_EQ(log.runs(), 1u);
   scheduler.run_until(runtime::seconds(2));
   EXPECT_EQ(log.runs(), 0u);
+}
+
+// A gap the capped log cannot fill (the relay lost events the log never
+// kept): the receiver skips to the logged terminal event and the run ends,
+// where it used to break the "gapless log" invariant (swarm seed 7 of
+// bounds_run_log: a no_crash failure).
+TEST(SystemRunLogCap, AGapPastTheCapSkipsToTheTerminalEventAndTheRunEnds) {
+  sim::Scheduler scheduler{sim::Rng(1)};
+  RunLog log{scheduler, RunLogLimits{10, 2, runtime::seconds(10)}};
+  std::vector<runtime::RelayMessage> delivered;
+  OrderedReceiver receiver(scheduler, log, ReceiverLimits{},
+                           [&](const runtime::RelayMessage& m) { delivered.push_back(m); });
+  std::vector<runtime::RelayMessage> run;
+  for (std::uint64_t seq = 1; seq <= 5; ++seq) {
+    run.push_back(event("capped", seq));
+    if (seq == 5) run.back().type = "agent_completed";
+    log.append(run.back(), seq == 5);
+  }
+  receiver.on_message(run[0]);
+  receiver.on_message(run[1]);
+  receiver.on_message(run[4]);  // 3 and 4: lost by the relay, past the log's cap of 2
+  scheduler.run_until(runtime::seconds(5));
+  EXPECT_EQ(seqs(delivered), (std::vector<std::uint64_t>{1, 2, 5})) << "the run ends, the lost events stay lost";
+  EXPECT_EQ(receiver.runs_waiting(), 0u);
 }
 
 // Through the whole app: with a cap below a run's five events and room for
