@@ -1,40 +1,59 @@
 #!/usr/bin/env bash
 # The whole test suite: set up, build with g++ (Release) and run every test
-# (ctest); compare the traces of a clang -O0 build with the g++ build's; run
-# the suite again under AddressSanitizer + UndefinedBehaviorSanitizer; fuzz
-# every parser for FUZZ_SECONDS (10) per target (scripts/fuzz.sh, a clang
-# build of the libraries with ASan+UBSan and libFuzzer coverage).
-# SANITIZE=0 skips the sanitizer pass and fuzzing (a quick local loop only).
+# (ctest); then ONE clang build (Debug with asserts, -O1, ASan+UBSan and
+# libFuzzer's coverage instrumentation) does three jobs: it runs the suite
+# again under the sanitizers, its bridgesim is the clang side of the
+# cross-compiler trace comparison (scripts/compare-compilers.sh, against the
+# g++ Release build), and it links the fuzz targets, which fuzz every parser
+# for FUZZ_SECONDS (10) each (scripts/fuzz.sh). A clean clone compiles the
+# tree twice. Each phase prints its wall time ("== ... took N s").
+# SANITIZE=0 skips the clang sanitizer build and fuzzing (a quick local loop
+# only); the comparison then builds a plain clang -O0 bridgesim.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 jobs=${JOBS:-$(nproc)}
 started=$(date +%s)
 
-"$top/scripts/setup.sh"
+# phase NAME COMMAND...: runs COMMAND under "== NAME" and prints its wall time.
+phase() {
+  local name=$1 t0
+  shift
+  t0=$(date +%s)
+  echo "== $name"
+  "$@"
+  echo "== $name took $(($(date +%s) - t0)) s"
+}
+
+phase "setup" "$top/scripts/setup.sh"
 
 # RapidCheck: a fixed seed unless RC_PARAMS says otherwise (e.g.
 # RC_PARAMS="max_success=2000" bash scripts/test.sh: random seeds, more cases).
 rc=(-DBRIDGESIM_RC_PARAMS="${RC_PARAMS:-seed=20261201}")
-echo "== build (Release)"
-"$top/scripts/build.sh" build "${rc[@]}"
-echo "== test (Release)"
-ctest --test-dir "$top/build" -j "$jobs" --output-on-failure --timeout 900
+phase "build (g++ Release)" "$top/scripts/build.sh" build "${rc[@]}"
+phase "test (g++ Release)" ctest --test-dir "$top/build" -j "$jobs" --output-on-failure --timeout 900
 
-echo "== determinism across compilers (clang -O0 vs g++ -O3)"
-"$top/scripts/compare-compilers.sh" "$top/build/cli/bridgesim"
-
-if [ "${SANITIZE:-1}" != 0 ]; then
-  echo "== build (ASan+UBSan)"
-  # Debug (asserts on) at -Og -g1: line tables for ASan's stack traces, and a
-  # third of RelWithDebInfo's (-O2 -g) compile time on the Beast TUs.
-  BUILD_TYPE=Debug "$top/scripts/build.sh" build-asan -DBRIDGESIM_SANITIZE=ON "-DCMAKE_CXX_FLAGS_DEBUG=-Og -g1" "${rc[@]}"
-  echo "== test (ASan+UBSan)"
-  # The hostile-client suites (real sockets, deadlines of a few seconds) run
-  # in the Release pass only: under ASan their deadlines would measure the
-  # sanitizer, not the server.
-  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-    ctest --test-dir "$top/build-asan" -j "$jobs" --output-on-failure --timeout 1800 -LE "load|hostile"
-  echo "== fuzz (${FUZZ_SECONDS:-10} s per target, after the kept regressions)"
-  "$top/scripts/fuzz.sh" build-fuzz
+if [ "${SANITIZE:-1}" = 0 ]; then
+  phase "determinism across compilers (clang -O0 vs g++ -O3)" \
+    "$top/scripts/compare-compilers.sh" "$top/build/cli/bridgesim"
+  echo "== all tests passed in $(($(date +%s) - started)) s (SANITIZE=0: no sanitizer pass, no fuzzing)"
+  exit 0
 fi
-echo "== all tests passed in $(( $(date +%s) - started ))s"
+
+# Debug keeps assert() on; -O1 -g1 (line tables) is enough for ASan's stack
+# traces and keeps the Beast TUs cheap to compile. -DBRIDGESIM_FUZZ=ON adds
+# ASan, UBSan (-fno-sanitize-recover=all: any report fails the test) and
+# fuzzer-no-link coverage to every library; only the fuzz targets link
+# libFuzzer's main (top-level CMakeLists.txt).
+phase "build (clang Debug -O1, ASan+UBSan, libFuzzer coverage)" \
+  env CXX=clang++ BUILD_TYPE=Debug "$top/scripts/build.sh" build-asan -DBRIDGESIM_FUZZ=ON \
+  "-DCMAKE_CXX_FLAGS_DEBUG=-O1 -g1" "${rc[@]}"
+# The hostile-client suites (real sockets, deadlines of a few seconds) and
+# the load test run in the Release pass only: under ASan their deadlines
+# would measure the sanitizer, not the server.
+phase "test (clang ASan+UBSan)" env ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+  ctest --test-dir "$top/build-asan" -j "$jobs" --output-on-failure --timeout 1800 -LE "load|hostile"
+phase "determinism across compilers (g++ Release -O3 vs clang Debug -O1 ASan+UBSan)" \
+  env CLANG_BINARY="$top/build-asan/cli/bridgesim" "$top/scripts/compare-compilers.sh" "$top/build/cli/bridgesim"
+phase "fuzz (the kept regressions, then ${FUZZ_SECONDS:-10} s per target)" "$top/scripts/fuzz.sh" build-asan
+echo "== all tests passed in $(($(date +%s) - started)) s"
