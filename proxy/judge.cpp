@@ -99,7 +99,10 @@ Pacing ProxyCore::pacing(Link& link, Stream stream, bool record) {
           t.rng.uniform(static_cast<std::uint64_t>(lo), static_cast<std::uint64_t>(average + variation)));
       p.slice_delay_us = t.toxic.int_attr("delay");
     } else if (t.toxic.type == "bandwidth") {
+      // Tenths of a second's worth per write, each followed by its share of the second.
       p.rate_kb_s = t.toxic.int_attr("rate");
+      const auto tenth = static_cast<std::size_t>(std::max<std::int64_t>(1, p.rate_kb_s * 1024 / 10));
+      p.slice_bytes = p.slice_bytes == 0 ? tenth : std::min(p.slice_bytes, tenth);
     } else if (t.toxic.type == "slow_reader") {
       p.read_interval_ms = t.toxic.int_attr("read_interval_ms");
     } else {
