@@ -67,6 +67,8 @@ class RawClient {
     return Ending::kStillOpen;
   }
 
+  const std::string& bytes() const { return bytes_; }
+
   // The complete frames received so far (server frames: unmasked).
   std::vector<proxy::WsFrame> frames() const {
     std::vector<proxy::WsFrame> out;
