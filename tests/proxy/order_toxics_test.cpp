@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "tests/proxy/proxy_fixture.hpp"
+#include "tests/proxy/raw_client.hpp"
 
 namespace bridgesim::proxy_test {
 namespace {
@@ -58,13 +59,26 @@ TEST(ProxyOrder, SlicerCutsAFrameIntoPiecesThatTrailBehind) {
   EXPECT_EQ(hits_on_text(p, "slicer"), 10u);  // ten writes of 100 bytes
 }
 
+// u1's 24 KiB frame goes in one write from a bare socket; the proxy passes it
+// on in 15 pieces of 1.6 KB, a tenth of a second apart. u2 sends once ten
+// are through: without the rate the last five would follow at once, with it
+// u2's frame has half a second to overtake.
 TEST(ProxyOrder, BandwidthHoldsABigFrameBehindASmallOne) {
   EchoUpstream upstream;
   proxy::FaultProxy p({.upstream_port = upstream.port()});
-  Pair c(p.port());
+  RawClient slow(p.port());
+  ASSERT_TRUE(slow.upgrade(handshake_for("u1").bearer_token));
+  net::WsClient fast;
+  fast.connect(kHost, p.port(), handshake_for("u2"));
   p.add_toxic(toxic("bw", "bandwidth", proxy::Stream::kUpstream, {{"rate", "16"}, {"target", "user:u1"}}));
   const std::string big(24 * 1024, 'y');  // 1.5 s at 16 KB/s
-  EXPECT_EQ(overtake(p, upstream, c, big, "bandwidth"), (std::vector<std::string>{"fast", big}));
+  slow.send_text(big);
+  ASSERT_TRUE(wait_until([&] { return hits_on_text(p, "bandwidth") >= 10; }));
+  fast.send_text("fast");
+  EXPECT_EQ(fast.read_text(milliseconds(5000)), "fast");
+  ASSERT_TRUE(wait_until([&] { return upstream.received().size() == 2; }));
+  EXPECT_EQ(upstream.received(), (std::vector<std::string>{"fast", big}));
+  EXPECT_GE(hits_on_text(p, "bandwidth"), 15u);  // 24 KiB in writes of 1.6 KB
 }
 
 // Seeds 8 (jitter) and 1 (reorder) draw a longer delay for u1's frame than

@@ -33,7 +33,9 @@ std::vector<double> round_trips(std::uint16_t port, int n) {
   return out;
 }
 
-double at(const std::vector<double>& sorted, double q) { return sorted[static_cast<std::size_t>(q * (sorted.size() - 1))]; }
+double at(const std::vector<double>& sorted, double q) {
+  return sorted[static_cast<std::size_t>(q * (sorted.size() - 1))];
+}
 
 // Frames per second and MB/s echoed, `windows` windows of 64 frames of `bytes`.
 std::pair<double, double> throughput(std::uint16_t port, int windows, std::size_t bytes) {
@@ -64,9 +66,10 @@ int bench(int n, int windows) {
   for (const std::size_t bytes : {std::size_t{100}, std::size_t{16 * 1024}}) {
     const auto [df, dm] = throughput(upstream.port(), windows, bytes);
     const auto [pf, pm] = throughput(p.port(), windows, bytes);
-    std::printf("throughput, %zu B frames, windows of 64: direct %.0f frames/s (%.1f MB/s), proxy %.0f frames/s "
-                "(%.1f MB/s)\n",
-                bytes, df, dm, pf, pm);
+    std::printf(
+        "throughput, %zu B frames, windows of 64: direct %.0f frames/s (%.1f MB/s), proxy %.0f frames/s "
+        "(%.1f MB/s)\n",
+        bytes, df, dm, pf, pm);
   }
   return 0;
 }
