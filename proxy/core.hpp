@@ -151,7 +151,8 @@ class Link : public std::enable_shared_from_this<Link> {
     std::string in;
     std::deque<Unit> queue;
     std::size_t queued_bytes = 0;
-    bool reading = false, writing = false, waiting = false, eof = false, shut = false;
+    // eof: nothing more to forward; peer_eof: the peer ended its side (read 0)
+    bool reading = false, writing = false, waiting = false, eof = false, peer_eof = false, shut = false;
     asio::steady_timer timer;
     SteadyClock::time_point last_release{}, not_before{};
     std::uint64_t data_frames = 0, units = 0;
@@ -176,7 +177,7 @@ class Link : public std::enable_shared_from_this<Link> {
   tcp::socket client_, server_;
   Direction up_, down_;
   asio::steady_timer timeout_;
-  bool timeout_armed_ = false, closed_ = false, draining_ = false;
+  bool timeout_armed_ = false, closed_ = false, draining_ = false, lingering_ = false;
   std::string target_, user_;
 };
 

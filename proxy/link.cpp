@@ -14,6 +14,7 @@ namespace {
 namespace http = boost::beast::http;
 
 constexpr std::size_t kHeadBytesMax = 64 * 1024;
+constexpr std::int64_t kLingerMs = 2'000;
 
 // The `sub` claim of the token the upgrade carried, read without verifying
 // (targeting, not admission); "" when there is none to read.
@@ -97,10 +98,10 @@ void Link::connected(const error_code& ec) {
 }
 
 void Link::read(Direction& d) {
-  if (d.reading || d.eof || closed_ || draining_) return;
+  if (d.reading || d.peer_eof || closed_ || (d.eof && !draining_)) return;
   std::size_t bound = core_.options().queued_bytes_max;
   if (core_.pacing(*this, d.stream, false).read_interval_ms > 0) bound = 1;  // slow_reader: stop behind one unit
-  if (d.queued_bytes + d.in.size() >= bound && !(d.queue.empty() && d.in.empty())) return;
+  if (!draining_ && d.queued_bytes + d.in.size() >= bound && !(d.queue.empty() && d.in.empty())) return;
   d.reading = true;
   d.from.async_read_some(asio::buffer(d.buffer), [self = shared_from_this(), &d](const error_code& ec, std::size_t n) {
     self->on_read(d, ec, n);
@@ -111,9 +112,13 @@ void Link::on_read(Direction& d, const error_code& ec, std::size_t n) {
   d.reading = false;
   if (closed_) return;
   if (ec == asio::error::eof) {
-    d.eof = true;
-    process(d);
+    d.peer_eof = true;
+    if (!d.eof) {
+      d.eof = true;
+      process(d);
+    }
     write(d);
+    finish_if_done();
     return;
   }
   if (ec) {
@@ -122,7 +127,7 @@ void Link::on_read(Direction& d, const error_code& ec, std::size_t n) {
     }
     return;
   }
-  if (draining_) return;
+  if (draining_) return read(d);  // discarded: read on to the peer's end, so closing sends no reset
   d.in.append(d.buffer.data(), n);
   process(d);
   read(d);
@@ -305,7 +310,7 @@ void Link::apply_once(const Toxic& toxic) {
   // server_close: without a frame the TCP connections just end (the client sees 1006).
   if (toxic.string_attr("frame") != "true" || up_.mode != Mode::kFrames) return close_all("server_close");
   const auto code = static_cast<std::uint16_t>(toxic.int_attr("code"));
-  draining_ = true;  // nothing more is read: the close frames are the last frames either way
+  draining_ = true;  // what arrives now is discarded: the close frames are the last frames either way
   down_.queue.push_back(
       Unit{encode_frame(true, 0, opcode::kClose, close_payload(code, "proxy: server_close"), std::nullopt), {}});
   up_.queue.push_back(Unit{encode_frame(true, 0, opcode::kClose, close_payload(1001, "proxy: client gone"),
@@ -317,7 +322,16 @@ void Link::apply_once(const Toxic& toxic) {
 }
 
 void Link::finish_if_done() {
-  if (up_.shut && down_.shut) close_all("closed");
+  if (closed_ || !up_.shut || !down_.shut) return;
+  if (up_.peer_eof && down_.peer_eof) return close_all("closed");
+  // After a close on the server's behalf: wait (at most kLingerMs) for both
+  // peers to end their side, so no unread byte turns the close into a reset.
+  if (lingering_) return;
+  lingering_ = true;
+  timeout_.expires_after(std::chrono::milliseconds(kLingerMs));
+  timeout_.async_wait([self = shared_from_this()](const error_code& ec) {
+    if (!ec) self->close_all("closed");
+  });
 }
 
 void Link::record_closed(std::string_view how) {
@@ -334,6 +348,9 @@ void Link::close_all(std::string_view how) {
   record_closed(how);
   error_code ignored;
   for (auto* s : {&client_, &server_}) {
+    // Unread bytes would make close() send a reset: a close is a FIN.
+    std::array<char, 4096> sink{};
+    while (s->is_open() && s->available(ignored) > 0 && !ignored) s->read_some(asio::buffer(sink), ignored);
     s->shutdown(tcp::socket::shutdown_both, ignored);
     s->close(ignored);
   }
