@@ -21,6 +21,7 @@
 #include "cli/cli_support.hpp"
 #include "cli/probe_command.hpp"
 #include "cli/progress.hpp"
+#include "cli/proxy_command.hpp"
 #include "cli/report_command.hpp"
 #include "cli/report_environment.hpp"
 #include "cli/sim_commands.hpp"
@@ -388,6 +389,7 @@ int main_with_args(int argc, char** argv) {
   auto* serve_cmd = register_serve_command(app);
   const ProbeCommand probe_cmd(app);
   const BenchCommand bench_real_cmd(app);
+  const ProxyCommand proxy_cmd(app);  // the fault proxy (cli/proxy_command.hpp)
 
   if (const auto unknown = unknown_subcommand(app, argc, argv)) {
     std::fprintf(stderr, "error: %s\n", unknown->c_str());
@@ -409,6 +411,7 @@ int main_with_args(int argc, char** argv) {
     if (serve_cmd->parsed()) return run_serve_command();
     if (probe_cmd.parsed()) return checked_stdout(probe_cmd.run());
     if (bench_real_cmd.parsed()) return checked_stdout(bench_real_cmd.run());
+    if (proxy_cmd.parsed()) return checked_stdout(proxy_cmd.run());
     return kExitUsage;
   } catch (const scenarios::ScenarioError& e) {
     std::fprintf(stderr, "error: %s\n", e.what());

@@ -25,7 +25,9 @@ ALLOWED = {
     "harness": {"scenarios", "properties", "reports", "sim", "system", "system/runtime", "protocol"},
     "bench": {"harness", "scenarios", "properties", "reports", "sim", "system", "system/net", "system/runtime", "protocol"},
     "fuzz": {"harness", "scenarios", "properties", "reports", "sim", "system", "system/net", "system/runtime", "protocol"},
-    "cli": {"bench", "harness", "scenarios", "properties", "reports", "sim", "system", "system/net", "system/runtime",
+    # the fault proxy (docs/proxy.md): real sockets, sim's FaultPlan and trace
+    "proxy": {"sim", "system", "system/net", "system/runtime", "protocol"},
+    "cli": {"proxy", "bench", "harness", "scenarios", "properties", "reports", "sim", "system", "system/net", "system/runtime",
             "protocol"},
 }
 EXTENSIONS = (".cpp", ".hpp", ".h", ".cc")
