@@ -89,7 +89,7 @@ CLI::App* add_replay_command(CLI::App& app, ReplayArgs& a) {
   cmd->add_option("--trace", a.trace_out, "Also write the trace as JSON lines here");
   cmd->add_option("--perfetto", a.perfetto_out,
                   "Also write a Chrome trace-event file (open in ui.perfetto.dev or chrome://tracing)");
-  cmd->add_option("--color", a.color, "Colour the timeline: auto (a terminal, unless NO_COLOR is set), always, never")
+  cmd->add_option("--color", a.color, kColorHelp)
       ->check(CLI::IsMember({"auto", "always", "never"}))
       ->capture_default_str();
   cmd->add_flag("--no-color", a.no_color, "Same as --color never");
