@@ -3,6 +3,7 @@
 // ran (a shard left out), since a merge is what CI signs off on.
 #include <algorithm>
 #include <cstdio>
+#include <set>
 #include <utility>
 
 #include <boost/json.hpp>
@@ -195,17 +196,14 @@ Partition parse_partition(const boost::json::value& v, const std::string& source
   return p;
 }
 
-std::size_t index_in(const std::vector<std::string>& names, const std::string& name) {
-  return static_cast<std::size_t>(std::find(names.begin(), names.end(), name) - names.begin());
-}
-
 std::string partition_text(const Partition& p) {
   return p.kind + ":" + std::to_string(p.index) + "/" + std::to_string(p.total);
 }
 
 // Partitioned parts (`run --partition`) must split one selection the same
-// way, each partition once; the scenarios of partitions no part holds are
-// returned (a merge without them is incomplete). Unpartitioned parts: none.
+// way, each partition once; the scenarios of the selection (or missing from
+// an incomplete merge given as a part) that no part ran are returned: a
+// merge without them is incomplete. Unpartitioned parts: none.
 std::vector<std::string> missing_partitions(const std::vector<SweepReport>& parts) {
   const SweepReport* first = nullptr;
   std::map<std::uint64_t, const SweepReport*> seen;
@@ -228,11 +226,14 @@ std::vector<std::string> missing_partitions(const std::vector<SweepReport>& part
       throw ReportError(at->second->source + " and " + part.source + " are both partition " + partition_text(p) +
                         ": each partition may be merged once");
   }
-  if (first == nullptr) return missing;
-  for (const auto& name : first->partition->scenarios) {
-    const Partition& p = *first->partition;
-    if (seen.count(partition_of(p.kind, name, index_in(p.scenarios, name), p.total)) == 0) missing.push_back(name);
+  if (first != nullptr)
+    missing.insert(missing.end(), first->partition->scenarios.begin(), first->partition->scenarios.end());
+  // What any part ran is not missing.
+  std::set<std::string> ran;
+  for (const auto& part : parts) {
+    for (const auto& r : part.results) ran.insert(r.scenario);
   }
+  std::erase_if(missing, [&ran](const std::string& name) { return ran.count(name) > 0; });
   std::sort(missing.begin(), missing.end());
   missing.erase(std::unique(missing.begin(), missing.end()), missing.end());
   return missing;
