@@ -102,6 +102,10 @@ bool use_colour(const std::string& mode, int fd) {
   return isatty(fd) != 0;
 }
 
+std::string paint(bool on, const char* code, const std::string& text) {
+  return on ? std::string("\x1b[") + code + "m" + text + "\x1b[0m" : text;
+}
+
 std::string version_text() {
   std::string out = std::string("bridgesim ") + BRIDGESIM_VERSION;
   const std::string commit = BRIDGESIM_GIT_COMMIT;

@@ -28,6 +28,10 @@ bool glob_match(std::string_view pattern, std::string_view text);
 // --color=auto|always|never: auto is on for a terminal unless NO_COLOR is
 // set to anything but "" (https://no-color.org).
 bool use_colour(const std::string& mode, int fd);
+// `text` in the SGR colour `code` ("31" red, "32" green, "33" yellow) when `on`.
+std::string paint(bool on, const char* code, const std::string& text);
+// The help line every colouring command's --color shares.
+constexpr const char* kColorHelp = "Colour: auto (a terminal, unless NO_COLOR is set), always, never";
 
 // "bridgesim 0.1.0 (git 1a2b3c4)", from CMake's project() and the commit at
 // configure time.

@@ -44,6 +44,9 @@ class SweepProgress {
   void finish();
 
   std::uint64_t draws() const { return draws_; }
+  // The runs of the whole sweep, when scenarios run different numbers of
+  // seeds (--rerun-failed).
+  void set_total_runs(std::uint64_t runs) { total_runs_ = runs; }
 
  private:
   std::string status(std::uint64_t done_in_scenario, bool finished) const;

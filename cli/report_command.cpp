@@ -1,11 +1,14 @@
 #include "cli/report_command.hpp"
 
+#include <unistd.h>
+
 #include <cstdio>
 #include <fstream>
 #include <sstream>
 
 #include <CLI/CLI.hpp>
 
+#include "cli/cli_support.hpp"
 #include "cli/commands.hpp"
 #include "cli/report_environment.hpp"
 #include "reports/reports.hpp"
@@ -19,6 +22,9 @@ ReportCommand::ReportCommand(CLI::App& app) {
   command_->add_option("--json", json_, "Write the merged JSON here");
   command_->add_option("--markdown", markdown_, "Write a merged Markdown summary here");
   command_->add_option("--html", html_, "Write the merged HTML readiness report here");
+  command_->add_option("--color", color_, kColorHelp)
+      ->check(CLI::IsMember({"auto", "always", "never"}))
+      ->capture_default_str();
   command_->footer(
       "Example:\n  bridgesim run --shard 1/2 --json out/s1.json && bridgesim run --shard 2/2 --json out/s2.json\n"
       "  bridgesim report out/s1.json out/s2.json --html out/readiness.html\n"
@@ -49,12 +55,13 @@ int ReportCommand::run() const {
   write_file(markdown_, reports::to_markdown(merged));
   write_file(html_, reports::to_html(merged));
   const std::string verdict = merged.verdict();
+  const bool colour = use_colour(color_, STDOUT_FILENO);
   std::printf("merged %zu files: %llu runs, %llu failing seeds, verdict %s\n", parts.size(),
               static_cast<unsigned long long>(merged.total_runs()),
               static_cast<unsigned long long>(merged.total_failing_seeds()),
-              verdict == "pass"   ? "PASS"
-              : verdict == "fail" ? "FAIL"
-                                  : "INCOMPLETE");
+              verdict == "pass"   ? paint(colour, "32", "PASS").c_str()
+              : verdict == "fail" ? paint(colour, "31", "FAIL").c_str()
+                                  : paint(colour, "33", "INCOMPLETE").c_str());
   for (const auto* path : {&junit_, &json_, &markdown_, &html_}) {
     if (!path->empty()) std::printf("wrote %s\n", path->c_str());
   }
@@ -68,6 +75,9 @@ int ReportCommand::run() const {
   }
   if (merged.partial)
     std::fprintf(stderr, "error: incomplete: an input is partial (its sweep was stopped by a signal)\n");
+  for (const auto& name : merged.missing_scenarios)
+    std::fprintf(stderr, "error: incomplete: scenario %s never ran (merge every partition of the --partition run)\n",
+                 name.c_str());
   if (!merged.complete() || merged.partial) return kExitUsage;
   return merged.passed() ? kExitPass : kExitViolation;
 }

@@ -26,6 +26,7 @@ class ReportCommand {
  private:
   std::vector<std::string> inputs_;
   std::string junit_, json_, markdown_, html_;
+  std::string color_ = "auto";
   CLI::App* command_ = nullptr;
 };
 

@@ -3,12 +3,15 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <optional>
+#include <stdexcept>
 
 #include <CLI/CLI.hpp>
 #include <boost/json.hpp>
 
 #include "cli/cli_support.hpp"
 #include "cli/commands.hpp"
+#include "cli/timeline.hpp"
 #include "harness/determinism.hpp"
 #include "harness/harness.hpp"
 #include "harness/scenario_lookup.hpp"
@@ -89,12 +92,20 @@ CLI::App* add_replay_command(CLI::App& app, ReplayArgs& a) {
   cmd->add_option("--trace", a.trace_out, "Also write the trace as JSON lines here");
   cmd->add_option("--perfetto", a.perfetto_out,
                   "Also write a Chrome trace-event file (open in ui.perfetto.dev or chrome://tracing)");
-  cmd->add_option("--color", a.color, "Colour the timeline: auto (a terminal, unless NO_COLOR is set), always, never")
+  cmd->add_option("--color", a.color, kColorHelp)
       ->check(CLI::IsMember({"auto", "always", "never"}))
       ->capture_default_str();
   cmd->add_flag("--no-color", a.no_color, "Same as --color never");
+  cmd->add_option("--actor", a.actors,
+                  "Timeline: only records of actors matching this glob ('user:u1*', 'net') (repeatable)");
+  cmd->add_option("--conn", a.conn, "Timeline: only records of this connection (conn=N)")->type_name("N");
+  cmd->add_option("--until", a.until, "Timeline: only records up to this virtual time (1.5s, 250ms, 20us)")
+      ->type_name("TIME");
   cmd->add_flag("--log", a.log, "Print the system's own log lines (virtual time) to stderr");
-  cmd->footer("Example: bridgesim replay --scenario golden_path --seed 17 --trace out/seed17.jsonl");
+  cmd->footer(
+      "Example: bridgesim replay --scenario golden_path --seed 17 --trace out/seed17.jsonl\n"
+      "Each timeline line starts with the record's number (#N, as in VIOLATION ... at record #N); the record a "
+      "violation was found at ends '<== VIOLATION property'.");
   return cmd;
 }
 
@@ -102,10 +113,14 @@ int do_replay(const ReplayArgs& a) {
   const auto* variant = variant_or_throw(a.variant);
   const std::uint64_t seed = parse_u64(a.seed, "--seed");
   const auto scenario = scenario_or_throw(a.scenario, a.scenario_dir);
+  TimelineFilter filter{a.actors, a.conn, std::nullopt};
+  if (!a.until.empty()) filter.until = parse_virtual_time(a.until, "--until");
+  if (!a.conn.empty()) parse_u64(a.conn, "--conn");
   const auto run = scenarios::run_scenario(scenario, {seed, variant, a.log, a.swarm});
+  check_filter(run.trace, filter);
   const bool colour = !a.no_color && use_colour(a.color, STDOUT_FILENO);
-  std::fputs(sim::format_timeline(run.trace, colour).c_str(), stdout);
   const auto violations = properties::check_properties(run.trace, scenario.properties);
+  std::fputs(format_timeline(run.trace, violations, filter, colour).c_str(), stdout);
   for (const auto& v : violations) {
     std::printf("VIOLATION %s at record #%zu (t=%s): %s\n", v.property.c_str(), v.record_index,
                 sim::format_virtual_time(v.at_ns).c_str(), v.message.c_str());
@@ -145,6 +160,9 @@ CLI::App* add_shrink_command(CLI::App& app, ShrinkArgs& a) {
   cmd->add_option("--seed", a.seed, "The failing seed")->required();
   cmd->add_option("--variant", a.variant, "The incident-regression component the failing run used");
   cmd->add_flag("--swarm", a.swarm, "The failing run used --swarm");
+  cmd->add_option("--property", a.property,
+                  "Shrink for this property (default: the first the run violates, in `list` order); the run "
+                  "must violate it");
   cmd->add_option("-o,--out", a.out,
                   "Where to write the scenario (default out/<name>_shrunk_seed<S>.toml, the name reduced to "
                   "[A-Za-z0-9_-])");
@@ -155,8 +173,16 @@ CLI::App* add_shrink_command(CLI::App& app, ShrinkArgs& a) {
 int do_shrink(const ShrinkArgs& a) {
   const auto* variant = variant_or_throw(a.variant);
   const std::uint64_t seed = parse_u64(a.seed, "--seed");
+  if (!a.property.empty() && properties::find_property(a.property) == nullptr)
+    throw UsageError("unknown property '" + a.property + "'" + did_you_mean(a.property, property_names()) + " (see `" +
+                     harness::program_name() + " list`)");
   const auto scenario = scenario_or_throw(a.scenario, a.scenario_dir);
-  const auto result = harness::shrink(scenario, seed, variant, a.swarm);
+  std::optional<harness::ShrinkResult> result;
+  try {
+    result = harness::shrink(scenario, seed, variant, a.swarm, a.property);
+  } catch (const std::invalid_argument& e) {
+    throw UsageError("--property " + a.property + ": seed " + a.seed + " of " + scenario.name + ": " + e.what());
+  }
   if (!result) {
     std::printf("seed %llu of %s passes every property: nothing to shrink\n", static_cast<unsigned long long>(seed),
                 scenario.name.c_str());
@@ -167,10 +193,13 @@ int do_shrink(const ShrinkArgs& a) {
   write_file(path, harness::shrunk_scenario_file(*result, variant, path));
   std::printf("%s seed %llu: %s\n  %s\n", scenario.name.c_str(), static_cast<unsigned long long>(seed),
               result->property.c_str(), result->message.c_str());
-  std::printf("shrunk in %d runs: faults %zu -> %zu, users %d -> %d, tabs %d, attackers %d, messages/user %d\n",
-              result->runs, result->faults_before, result->scenario.faults.faults.size(), scenario.users,
-              result->scenario.users, result->scenario.tabs, result->scenario.hostile_clients,
-              result->scenario.messages_per_user);
+  std::printf(
+      "shrunk in %d runs: faults %zu -> %zu, users %d -> %d, tabs %d, attackers %d, messages/user %d -> %d, start "
+      "spread %lld -> %lld ms\n",
+      result->runs, result->faults_before, result->scenario.faults.faults.size(), scenario.users,
+      result->scenario.users, result->scenario.tabs, result->scenario.hostile_clients, scenario.messages_per_user,
+      result->scenario.messages_per_user, static_cast<long long>(scenario.start_spread_ns / runtime::kNanosPerMilli),
+      static_cast<long long>(result->scenario.start_spread_ns / runtime::kNanosPerMilli));
   std::printf("wrote %s\nreplay: %s\n", path.c_str(), harness::shrink_replay_command(*result, variant, path).c_str());
   return kExitViolation;
 }

@@ -28,6 +28,9 @@ struct ReplayArgs {
   std::string trace_out;
   std::string perfetto_out;
   std::string color = "auto";
+  std::vector<std::string> actors;  // timeline filters
+  std::string conn;
+  std::string until;
   bool no_color = false;
   bool log = false;
   bool swarm = false;
@@ -42,6 +45,7 @@ struct ShrinkArgs {
   std::string seed;
   std::string variant;
   std::string out;
+  std::string property;
   bool swarm = false;
 };
 CLI::App* add_shrink_command(CLI::App& app, ShrinkArgs& args);

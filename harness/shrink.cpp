@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <functional>
+#include <stdexcept>
 #include <vector>
 
 #include "harness/replay_command.hpp"
@@ -38,6 +39,45 @@ void keep_users(scenarios::Scenario& s, int users) {
   });
 }
 
+// The number of a user id "uN"; 0 for anything else.
+int user_number(std::string_view id) {
+  if (id.size() < 2 || id.size() > 10 || id.front() != 'u') return 0;
+  int n = 0;
+  for (const char c : id.substr(1)) {
+    if (c < '0' || c > '9') return 0;
+    n = n * 10 + (c - '0');
+  }
+  return n;
+}
+
+// Removes user `k` (1-based), not only the last: its faults go, and the
+// users above it move down one (u5 becomes u4) with their faults.
+void drop_user(scenarios::Scenario& s, int k) {
+  auto& faults = s.faults.faults;
+  std::erase_if(faults, [k](const sim::Fault& f) {
+    const auto user = sim::user_of_target(f.target);
+    return user && user_number(*user) == k;
+  });
+  for (auto& f : faults) {
+    const auto user = sim::user_of_target(f.target);
+    const int n = user ? user_number(*user) : 0;
+    if (n > k) f.target = sim::target_of_user("u" + std::to_string(n - 1));
+  }
+  keep_users(s, s.users - 1);
+}
+
+// The property to shrink for: `wanted` when the run violates it (else
+// std::invalid_argument naming what it does violate), else the first.
+std::string property_to_keep(const std::vector<properties::Violation>& violations, const std::string& wanted) {
+  if (wanted.empty()) return violations.front().property;
+  std::string seen;
+  for (const auto& v : violations) {
+    if (v.property == wanted) return wanted;
+    if (seen.find(v.property) == std::string::npos) seen += (seen.empty() ? "" : ", ") + v.property;
+  }
+  throw std::invalid_argument("the run does not violate '" + wanted + "'; it violates: " + seen);
+}
+
 // heal_by stays the latest heal of what is left.
 void reset_heal_by(scenarios::Scenario& s) {
   runtime::Nanos heal_by = 0;
@@ -47,15 +87,33 @@ void reset_heal_by(scenarios::Scenario& s) {
   s.faults.heal_by_ns = heal_by;
 }
 
+// One pass over the counts (attackers, tabs, messages, the start spread):
+// true when `attempt` kept one.
+bool shrink_counts(const std::function<bool(const std::function<bool(scenarios::Scenario&)>&)>& attempt) {
+  bool progress = false;
+  progress |= attempt([](scenarios::Scenario& s) { return s.hostile_clients > 0 && (s.hostile_clients = 0, true); });
+  progress |= attempt([](scenarios::Scenario& s) { return s.tabs > 1 && (s.tabs = 1, true); });
+  progress |=
+      attempt([](scenarios::Scenario& s) { return s.messages_per_user > 1 && (s.messages_per_user = 1, true); });
+  progress |= attempt([](scenarios::Scenario& s) { return s.messages_per_user > 2 && (--s.messages_per_user, true); });
+  progress |= attempt([](scenarios::Scenario& s) { return s.start_spread_ns > 0 && (s.start_spread_ns = 0, true); });
+  progress |= attempt([](scenarios::Scenario& s) {
+    // Whole milliseconds: the scenario file holds start_spread_ms.
+    const runtime::Nanos half = s.start_spread_ns / runtime::kNanosPerMilli / 2 * runtime::kNanosPerMilli;
+    return half > 0 && (s.start_spread_ns = half, true);
+  });
+  return progress;
+}
+
 }  // namespace
 
 std::optional<ShrinkResult> shrink(const scenarios::Scenario& scenario, std::uint64_t seed,
-                                   const scenarios::Variant* variant, bool force_swarm) {
+                                   const scenarios::Variant* variant, bool force_swarm, const std::string& property) {
   const auto original = run_seed(scenario, seed, variant, force_swarm);
   if (original.violations.empty()) return std::nullopt;
   ShrinkResult result;
   result.seed = seed;
-  result.property = original.violations.front().property;
+  result.property = property_to_keep(original.violations, property);
   result.scenario = scenario;
   result.scenario.faults = scenarios::plan_for(scenario, seed, force_swarm);
   result.scenario.swarm = false;
@@ -66,7 +124,9 @@ std::optional<ShrinkResult> shrink(const scenarios::Scenario& scenario, std::uin
   if (!current) {
     // Cannot happen while a fixed plan replays its swarm draw exactly; keep
     // the unshrunk scenario rather than guess.
-    result.message = original.violations.front().message;
+    result.message = std::find_if(original.violations.begin(), original.violations.end(), [&](const auto& v) {
+                       return v.property == result.property;
+                     })->message;
     return result;
   }
   // Candidates in order of how much they remove; each kept if it still fails.
@@ -98,15 +158,16 @@ std::optional<ShrinkResult> shrink(const scenarios::Scenario& scenario, std::uin
         return true;
       });
     }
-    progress |= attempt([](scenarios::Scenario& s) { return s.hostile_clients > 0 && (s.hostile_clients = 0, true); });
-    progress |= attempt([](scenarios::Scenario& s) { return s.tabs > 1 && (s.tabs = 1, true); });
-    progress |=
-        attempt([](scenarios::Scenario& s) { return s.messages_per_user > 1 && (s.messages_per_user = 1, true); });
-    if (result.scenario.users > 1) {
-      progress |= attempt([](scenarios::Scenario& s) {
-        keep_users(s, s.users - 1);
-        return true;
-      });
+    progress |= shrink_counts(attempt);
+    // Any user, the highest first: a victim at u3 of a u1 attacker goes too.
+    for (int k = result.scenario.users; k >= 1 && result.scenario.users > 1; --k) {
+      if (attempt([k](scenarios::Scenario& s) {
+            drop_user(s, k);
+            return true;
+          })) {
+        progress = true;
+        break;
+      }
     }
   }
   reset_heal_by(result.scenario);

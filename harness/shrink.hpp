@@ -1,8 +1,9 @@
 #pragma once
 // Shrinking a failing seed to a minimal repro: the seed's faults become fixed
 // [[fault]] entries, then faults, users, tabs, attackers and messages are
-// removed one at a time, keeping each removal that still violates the same
-// property with the same seed. Greedy and deterministic: the same failure
+// removed one at a time (any user, not only the last; the start spread and
+// the message count lowered), keeping each removal that still violates the
+// same property with the same seed. Greedy and deterministic: the same failure
 // always shrinks to the same scenario.
 #include <cstdint>
 #include <optional>
@@ -23,9 +24,12 @@ struct ShrinkResult {
   std::size_t faults_before = 0;
 };
 
-// nullopt when the seed does not fail.
+// nullopt when the seed does not fail. `property`: shrink for that one
+// (std::invalid_argument, naming the ones it does violate, when the run does
+// not violate it); empty: the first the run violates, in catalog order.
 std::optional<ShrinkResult> shrink(const scenarios::Scenario& scenario, std::uint64_t seed,
-                                   const scenarios::Variant* variant, bool force_swarm = false);
+                                   const scenarios::Variant* variant, bool force_swarm = false,
+                                   const std::string& property = {});
 
 // `name` as a file name: every character but [A-Za-z0-9_-] becomes '_' (no
 // '/', no '..'), at most 100 characters; "scenario" when empty.

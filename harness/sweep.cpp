@@ -33,7 +33,8 @@ Batch run_batch(const SweepSpec& spec, std::uint64_t first, std::uint64_t count,
   // Workers claim seed indices in order and write only their own slot, so
   // the outcome is the same for any job count.
   auto run_one = [&](std::uint64_t i) {
-    slots[i] = run_seed(spec.scenario, spec.seed_first + first + i, spec.variant, spec.force_swarm);
+    const std::uint64_t seed = spec.seed_list.empty() ? spec.seed_first + first + i : spec.seed_list[first + i];
+    slots[i] = run_seed(spec.scenario, seed, spec.variant, spec.force_swarm);
     ran[i] = 1;
     if (spec.stop_at_first_failure && !slots[i].violations.empty()) stop = true;
     ++done;
@@ -73,7 +74,7 @@ Batch run_batch(const SweepSpec& spec, std::uint64_t first, std::uint64_t count,
 // Runs the spec batch by batch, handing each batch to `take`.
 template <typename Take>
 bool run_batches(const SweepSpec& spec, const SweepProgress& progress, Take take) {
-  const std::uint64_t total = spec.seed_count;
+  const std::uint64_t total = spec.seed_list.empty() ? spec.seed_count : spec.seed_list.size();
   std::uint64_t done = 0;
   for (std::uint64_t first = 0; first < total;) {
     const std::uint64_t count = std::min(kBatch, total - first);
@@ -98,13 +99,15 @@ reports::ScenarioResult empty_result(const SweepSpec& spec) {
   } else {
     r.properties = spec.scenario.properties;
   }
-  r.seed_first = spec.seed_first;
-  r.seed_last = spec.seed_first;
+  r.seed_first = spec.seed_list.empty() ? spec.seed_first : spec.seed_list.front();
+  r.seed_last = r.seed_first;
   return r;
 }
 
 void fold(const SweepSpec& spec, const SeedOutcome& s, reports::ScenarioResult& r) {
-  r.seed_last = r.seeds_run == 0 ? spec.seed_first : r.seed_last + 1;
+  // Seeds come in ascending order; a chosen list (seed_list) leaves holes.
+  if (r.seeds_run > 0 && s.seed > r.seed_last + 1) r.not_selected.push_back({r.seed_last + 1, s.seed - 1});
+  r.seed_last = s.seed;
   ++r.seeds_run;
   r.failing_seeds += s.violations.empty() ? 0 : 1;
   r.trace_digest += reports::trace_digest_term(s.seed, s.trace_hash);

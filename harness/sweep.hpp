@@ -22,6 +22,9 @@ struct SweepSpec {
   unsigned jobs = 1;
   bool stop_at_first_failure = false;
   bool force_swarm = false;
+  // When not empty: exactly these seeds, ascending (seed_first and seed_count
+  // are ignored); the result names the holes between them `not_selected`.
+  std::vector<std::uint64_t> seed_list{};
 };
 
 struct SweepOutcome {

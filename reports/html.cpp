@@ -71,6 +71,7 @@ std::string verdict_line(const SweepReport& report) {
   if (report.passed()) return "<p class=\"verdict pass\">READY: every property held</p>\n";
   if (report.total_failing_seeds() > 0) return "<p class=\"verdict fail\">NOT READY: properties violated</p>\n";
   if (report.partial) return "<p class=\"verdict fail\">NOT READY: the sweep was interrupted</p>\n";
+  if (!report.missing_scenarios.empty()) return "<p class=\"verdict fail\">NOT READY: scenarios never ran</p>\n";
   return "<p class=\"verdict fail\">NOT READY: seeds never ran</p>\n";
 }
 
@@ -89,6 +90,9 @@ std::string html_head(const SweepReport& report) {
       out += "<p class=\"fail\">Incomplete: " + xml_escape(case_name(r)) + " seeds " +
              ranges_text(r.missing, "&hellip;") + " never ran.</p>\n";
   }
+  for (const auto& name : report.missing_scenarios)
+    out += "<p class=\"fail\">Incomplete: scenario " + xml_escape(name) +
+           " never ran (its partition was not merged).</p>\n";
   return out;
 }
 

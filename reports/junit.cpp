@@ -113,6 +113,20 @@ std::string to_junit_xml(const SweepReport& report) {
     failures += s.failures;
     suites += s.xml;
   }
+  // Scenarios of partitions left out of a merge: a failing case each.
+  if (!report.missing_scenarios.empty()) {
+    std::string cases;
+    for (const auto& name : report.missing_scenarios) {
+      cases += "    <testcase" + attr("classname", "bridgesim." + name) + attr("name", "every seed ran") +
+               " time=\"0.000\">\n      <failure" + attr("message", "scenario " + name + " never ran") +
+               " type=\"IncompleteSweep\">no result file of its partition was merged</failure>\n    </testcase>\n";
+    }
+    const std::string n = std::to_string(report.missing_scenarios.size());
+    suites += "  <testsuite name=\"missing partitions\"" + attr("tests", n) + attr("failures", n) +
+              " errors=\"0\" skipped=\"0\" time=\"0.000\">\n" + cases + "  </testsuite>\n";
+    tests += report.missing_scenarios.size();
+    failures += report.missing_scenarios.size();
+  }
   return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"bridgesim\"" +
          attr("tests", std::to_string(tests)) + attr("failures", std::to_string(failures)) + " errors=\"0\"" +
          attr("time", fixed(total_time, 3)) + ">\n" + suites + "</testsuites>\n";

@@ -89,6 +89,8 @@ std::string to_markdown(const SweepReport& report) {
     if (!r.missing.empty())
       out += "Incomplete: `" + case_name(r) + "` seeds " + ranges_text(r.missing) + " never ran.\n\n";
   }
+  for (const auto& name : report.missing_scenarios)
+    out += "Incomplete: scenario `" + name + "` never ran (its partition was not merged).\n\n";
   out += provenance(report) + scope(report);
   out += "| scenario | seeds | failing seeds | latency p50 | latency p99 |\n|---|---:|---:|---:|---:|\n";
   for (const auto& r : report.results) {

@@ -49,15 +49,23 @@ std::string LatencyHistogram::bucket_label(std::size_t i) {
   return ">" + text(kUpperUs.back());
 }
 
+std::vector<SeedRange> seed_gaps(const ScenarioResult& r) {
+  std::vector<SeedRange> out = r.missing;
+  out.insert(out.end(), r.not_selected.begin(), r.not_selected.end());
+  std::sort(out.begin(), out.end(), [](const SeedRange& a, const SeedRange& b) { return a.first < b.first; });
+  return out;
+}
+
 std::vector<SeedRange> covered_ranges(const ScenarioResult& r) {
   std::vector<SeedRange> out;
   if (r.seeds_run == 0) return out;
+  const std::vector<SeedRange> gaps = seed_gaps(r);
   std::uint64_t next = r.seed_first;
-  for (const auto& m : r.missing) {
+  for (const auto& m : gaps) {
     if (m.first > next) out.push_back({next, m.first - 1});
     next = m.last + 1;
   }
-  if (r.missing.empty() || r.missing.back().last < r.seed_last) out.push_back({next, r.seed_last});
+  if (gaps.empty() || gaps.back().last < r.seed_last) out.push_back({next, r.seed_last});
   return out;
 }
 
@@ -71,7 +79,8 @@ std::string ranges_text(const std::vector<SeedRange>& ranges, std::string_view s
 }
 
 bool SweepReport::complete() const {
-  return std::all_of(results.begin(), results.end(), [](const ScenarioResult& r) { return r.missing.empty(); });
+  return missing_scenarios.empty() &&
+         std::all_of(results.begin(), results.end(), [](const ScenarioResult& r) { return r.missing.empty(); });
 }
 
 bool SweepReport::passed() const { return !partial && complete() && total_failing_seeds() == 0; }
@@ -168,6 +177,7 @@ std::string to_json(const SweepReport& report) {
                                {"failures", std::move(failures)}};
     // Only a merge with seeds left out has these: a run's JSON stays as it was.
     if (!r.missing.empty()) result["missing_seeds"] = range_array(r.missing);
+    if (!r.not_selected.empty()) result["not_selected_seeds"] = range_array(r.not_selected);
     results.push_back(std::move(result));
   }
   // Wall times, the date and the host sit under "environment" only: the rest
@@ -181,6 +191,17 @@ std::string to_json(const SweepReport& report) {
                            {"results", std::move(results)}};
   if (report.sweep) root["sweep"] = range_array({*report.sweep}).front();
   if (report.partial) root["partial"] = true;
+  if (const auto& p = report.partition) {
+    boost::json::array names;
+    for (const auto& n : p->scenarios) names.emplace_back(n);
+    root["partition"] = boost::json::object{
+        {"kind", p->kind}, {"index", p->index}, {"total", p->total}, {"scenarios", std::move(names)}};
+  }
+  if (!report.missing_scenarios.empty()) {
+    boost::json::array names;
+    for (const auto& n : report.missing_scenarios) names.emplace_back(n);
+    root["missing_scenarios"] = std::move(names);
+  }
   root["environment"] = environment_json(report);
   return boost::json::serialize(root) + "\n";
 }
@@ -194,6 +215,15 @@ std::uint64_t mix64(std::uint64_t z) { return sim::splitmix64(z); }
 
 std::uint64_t trace_digest_term(std::uint64_t seed, std::uint64_t trace_hash) {
   return mix64(mix64(seed) ^ trace_hash);
+}
+
+std::uint64_t partition_of(std::string_view kind, std::string_view scenario, std::size_t position,
+                           std::uint64_t total) {
+  if (total == 0) return 0;
+  if (kind == "count") return position % total + 1;
+  std::uint64_t h = 14695981039346656037ull;  // FNV-1a
+  for (const char c : scenario) h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ull;
+  return mix64(h) % total + 1;
 }
 
 std::uint64_t SweepReport::trace_digest() const {

@@ -65,6 +65,10 @@ struct ScenarioResult {
   // the ones between (1 and 3 of 3) or after them. Empty for one run. A
   // result with missing seeds is incomplete: its sweep is not READY.
   std::vector<SeedRange> missing;
+  // Seeds inside seed_first..seed_last the run was not asked for: a chosen
+  // set (`run --seeds-from`, `--rerun-failed`) has holes that are not
+  // missing. They do not make a result incomplete.
+  std::vector<SeedRange> not_selected;
   double wall_seconds = 0;        // in the JSON's "environment" only: it depends on the machine
   std::vector<Failure> failures;  // by seed, first violation per property
   std::uint64_t failing_seeds = 0;
@@ -80,9 +84,11 @@ struct ScenarioResult {
 // mixed (SplitMix64's finalizer) so that swapped hashes do not cancel.
 std::uint64_t trace_digest_term(std::uint64_t seed, std::uint64_t trace_hash);
 
-// The seeds a result ran: seed_first..seed_last less the missing ones, in
-// order (none when seeds_run is 0).
+// The seeds a result ran: seed_first..seed_last less the missing and the
+// not selected ones, in order (none when seeds_run is 0).
 std::vector<SeedRange> covered_ranges(const ScenarioResult& r);
+// The missing and the not selected seeds together, in order.
+std::vector<SeedRange> seed_gaps(const ScenarioResult& r);
 // "1..67, 135..200" (`separator` between first and last, ", " between ranges).
 std::string ranges_text(const std::vector<SeedRange>& ranges, std::string_view separator = "..");
 
@@ -96,6 +102,21 @@ struct Environment {
   std::string commit;        // the git commit it was built from
   std::string host;
 };
+
+// `run --partition KIND:K/N`: this file holds partition K of N of the
+// scenarios (hash: by name, count: round-robin). A merge needs every K once.
+struct Partition {
+  std::string kind;  // "hash" or "count"
+  std::uint64_t index = 0;
+  std::uint64_t total = 0;
+  std::vector<std::string> scenarios;  // the whole selection the N partitions split
+  bool operator==(const Partition&) const = default;
+};
+
+// Which partition (1..total) a scenario falls in: "hash" by its name's
+// FNV-1a (stable when scenarios are added), "count" round-robin by its
+// `position` in the selection.
+std::uint64_t partition_of(std::string_view kind, std::string_view scenario, std::size_t position, std::uint64_t total);
 
 struct SweepReport {
   std::string title = "bridgesim readiness";
@@ -111,8 +132,14 @@ struct SweepReport {
   // The whole sweep a shard belongs to (`run --shard K/N`); empty otherwise.
   // A merge names the seeds of it that no input ran.
   std::optional<SeedRange> sweep;
+  // The partition of the scenarios a file holds (`run --partition`); empty
+  // otherwise and after a merge of all N.
+  std::optional<Partition> partition;
+  // Scenarios of a partitioned selection that no merged file ran (a
+  // partition left out): the merge is incomplete.
+  std::vector<std::string> missing_scenarios;
   std::vector<ScenarioResult> results;
-  // Every seed of every result ran: nothing missing.
+  // Every seed of every result ran and no scenario is missing.
   bool complete() const;
   // Complete, not partial and no property violated: READY.
   bool passed() const;
@@ -143,6 +170,7 @@ SweepReport from_json(std::string_view text, const std::string& source);
 // ran (between parts, or of a shard's whole sweep) become `missing`. Throws
 // ReportError, naming both sources, if two parts ran the same seed of one
 // scenario (the same file twice, or overlapping ranges): it would count twice;
+// if partitioned parts disagree on the partitioning or repeat a partition;
 // or if they ran one scenario and variant in different modes (swarm and
 // plain draw different faults: not one sweep).
 SweepReport merge(const std::vector<SweepReport>& parts);

@@ -84,10 +84,9 @@ TEST_P(RegressionsCatalog, CaughtByTheDefaultSweepAndShrunkToAReplayableRepro) {
   if (size(scenario, faults_before) > 2) {
     EXPECT_LT(size(small, small.faults.faults.size()), size(scenario, faults_before));
   }
-  // Three, not two: the shrinker drops only the highest-numbered user, so a
-  // repro whose victim is u3 (bounds_keys_and_identities catches
-  // fanout_fixed_at_run_start first, on u3's second tab) keeps u1 and u2.
-  EXPECT_LE(small.users, 3);
+  // Two: the shrinker drops any user not needed, so a victim at u3 does not
+  // keep u1 and u2 (bounds_keys_and_identities and fanout_fixed_at_run_start).
+  EXPECT_LE(small.users, 2);
   EXPECT_LE(small.faults.faults.size(), 4u);
   // The file it writes loads and replays the same violation.
   const std::string file = harness::shrunk_scenario_file(*shrunk, variant, "repro.toml");
