@@ -10,6 +10,9 @@
 #include <vector>
 
 #include <gtest/gtest.h>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/read.hpp>
 #include <boost/json.hpp>
 
 #include "cli/probe.hpp"
@@ -20,6 +23,7 @@
 #include "protocol/schema.hpp"
 #include "scenarios/scenario.hpp"
 #include "sim/trace_records.hpp"
+#include "system/net/async_client.hpp"
 #include "tests/probe/broken_servers.hpp"
 #include "tests/probe/loopback_server.hpp"
 
@@ -228,6 +232,41 @@ TEST(ProbeLive, TheLiveReportCarriesHealthClientsLatencyFaultsAndProperties) {
   EXPECT_NE(std::find(judged.begin(), judged.end(), boost::json::value("event_gap")), judged.end());
   const auto& not_judged = live.at("properties_not_judgeable_live").as_array();
   EXPECT_NE(std::find(not_judged.begin(), not_judged.end(), boost::json::value("streams")), not_judged.end());
+}
+
+// What the peer's read ends with after the client cut the connection
+// mid-handshake: reset() (SO_LINGER 0) must be a TCP RST, abort() a FIN.
+boost::system::error_code peer_sees(bool reset) {
+  namespace asio = boost::asio;
+  using asio::ip::tcp;
+  asio::io_context io;
+  tcp::acceptor acceptor(io, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
+  net::AsyncClientTransport transport(io, "127.0.0.1", acceptor.local_endpoint().port());
+  tcp::socket peer(io);
+  std::array<char, 4096> buffer{};
+  boost::system::error_code end;
+  bool ended = false;
+  std::unique_ptr<net::AsyncClientConnection> client;
+  acceptor.async_accept(peer, [&](boost::system::error_code) {
+    // The upgrade request arrived: cut it, then read until the connection ends.
+    peer.async_read_some(asio::buffer(buffer), [&](boost::system::error_code, std::size_t) {
+      reset ? client->reset() : client->abort();
+      asio::async_read(peer, asio::buffer(buffer), [&](boost::system::error_code ec, std::size_t) {
+        end = ec;
+        ended = true;
+      });
+    });
+  });
+  client = transport.connect({"/ws", "", {}}, {});
+  while (!ended && io.run_one_for(std::chrono::seconds(5)) > 0) {
+  }
+  EXPECT_TRUE(ended);
+  return end;
+}
+
+TEST(ProbeLive, ResetIsATcpRstWhereAbortIsAFin) {
+  EXPECT_EQ(peer_sees(true), boost::asio::error::connection_reset);
+  EXPECT_EQ(peer_sees(false), boost::asio::error::eof);
 }
 
 TEST(ProbeLive, ATimestampIsANumberOrAnIso8601String) {
