@@ -145,7 +145,7 @@ LiveRun run_live(const ProbeSpec& spec, sim::Trace& trace, const std::function<v
   const scenarios::ClientWorld world{clock, timers, clock.now_ns(), trace, transport};
   const scenarios::Population clients = populate_live(spec, world);
   Watcher watcher(trace, clients);
-  LiveWatch watch(world, clients, transport, spec.disconnect_timeout_ns);
+  LiveWatch watch(world, clients, transport, spec.disconnect_timeout_ns, spec.token_secret);
   schedule_probe_faults(plan_live_faults(spec.scenario), world, transport);
   const auto progress = [&](const std::string& what) {
     say(sim::format_virtual_time(world.elapsed_ns()) + " " + what);

@@ -8,6 +8,7 @@
 #include "sim/client_actor.hpp"
 #include "sim/trace_records.hpp"
 #include "sim/trace_schema.hpp"
+#include "system/auth.hpp"
 
 namespace bridgesim::cli {
 namespace {
@@ -33,11 +34,16 @@ std::string frame_type(std::string_view frame, boost::json::object* out = nullpt
 }  // namespace
 
 LiveWatch::LiveWatch(const scenarios::ClientWorld& world, const scenarios::Population& clients,
-                     LiveTransport& transport, runtime::Nanos disconnect_timeout_ns)
+                     LiveTransport& transport, runtime::Nanos disconnect_timeout_ns, std::string_view secret)
     : world_(world), clients_(clients), transport_(transport), disconnect_timeout_ns_(disconnect_timeout_ns) {
   for (std::size_t i = clients.users.size(); i < clients.actors.size(); ++i) {
     hostile_actors_.insert(clients.actors[i]);
     transport.hold(clients.actors[i]);
+    const std::string user = sim::user_of_actor(clients.actors[i]);
+    const std::int64_t exp = world.start_ns / runtime::kNanosPerSecond + scenarios::kTokenLifetimeS;
+    attackers_.push_back(std::make_unique<LiveAttacker>(world, user, system::mint_hs256(secret, user, exp)));
+    hostile_actors_.insert(sim::ClientActor{user, 3}.to_string());
+    attackers_.back()->start();
   }
   if (hostile_actors_.empty()) released_ = true;
 }
@@ -60,13 +66,14 @@ void LiveWatch::learn(const sim::TraceRecord& r) {
   const std::string run = string_of(body, field::kRunId);
   if (run.empty() || !learned_.insert(run).second) return;
   for (const auto& h : clients_.hostiles) h->learn_run_id(run);
+  for (const auto& a : attackers_) a->aim(run);
   release_attackers();
 }
 
 void LiveWatch::scan() {
-  const auto& records = world_.trace.records();
-  for (; seen_ < records.size(); ++seen_) {
-    const auto& r = records[seen_];
+  for (; seen_ < world_.trace.records().size(); ++seen_) {
+    // A copy: learning makes the attackers send, which adds records (the vector may move).
+    const sim::TraceRecord r = world_.trace.records()[seen_];
     if (r.kind == rec::kRecv) learn(r);
     const auto key = std::make_pair(r.actor, std::string(r.field(rf::kConn)));
     if (r.kind == rec::kSend && frame_type(r.field(rf::kFrame)) == protocol::client_type::kDisconnect) {

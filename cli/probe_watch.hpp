@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "cli/live_transport.hpp"
+#include "cli/probe_attacker.hpp"
 #include "scenarios/client_world.hpp"
 #include "scenarios/population.hpp"
 
@@ -29,8 +30,9 @@ inline constexpr std::string_view kCount = "count";
 class LiveWatch {
  public:
   // Holds the hostile clients' connects in `transport` until release_attackers().
+  // Starts one LiveAttacker per hostile client, on a token minted with `secret`.
   LiveWatch(const scenarios::ClientWorld& world, const scenarios::Population& clients, LiveTransport& transport,
-            runtime::Nanos disconnect_timeout_ns);
+            runtime::Nanos disconnect_timeout_ns, std::string_view secret);
 
   // Reads the records added since the last call, acts on them.
   void scan();
@@ -47,6 +49,7 @@ class LiveWatch {
   LiveTransport& transport_;
   runtime::Nanos disconnect_timeout_ns_;
   std::set<std::string> hostile_actors_;
+  std::vector<std::unique_ptr<LiveAttacker>> attackers_;
   std::set<std::string> learned_;
   bool released_ = false;
   std::map<std::pair<std::string, std::string>, runtime::Nanos> disconnects_;  // (client, conn) -> sent at
