@@ -110,8 +110,8 @@ class Backend:
             return
         try:
             await ws.send_text(json.dumps(frame))
-        except (RuntimeError, WebSocketDisconnect, OSError):
-            pass
+        except Exception:  # noqa: BLE001 -- a socket closing under us (websockets' ConnectionClosed too) ends
+            pass  # only that socket; the run goes on for the user's other sockets and for a resume
 
     def targets(self, run, origin):
         if self.variant == "cross_user_fanout":

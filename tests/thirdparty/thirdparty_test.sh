@@ -26,11 +26,14 @@ secret=thirdparty-test-secret-0123456789abcdef
 caught=0 variants=0 start_all=$(date +%s.%N)
 
 # start_server VARIANT: sets $url
+servers=0
 start_server() {
-  "$py" "$here/chat_server.py" --secret "$secret" --variant "$1" >"$tmp/server.out" 2>"$tmp/server.err" &
+  servers=$((servers + 1))
+  local out="$tmp/server.$servers.out"  # a fresh file: never an earlier server's port
+  "$py" "$here/chat_server.py" --secret "$secret" --variant "$1" >"$out" 2>"$tmp/server.$servers.err" &
   server_pid=$!
-  for _ in $(seq 200); do grep -q listening "$tmp/server.out" && break; sleep 0.05; done
-  url="ws://127.0.0.1:$(grep -oE '[0-9]+$' "$tmp/server.out")/ws"
+  for _ in $(seq 200); do grep -q listening "$out" 2>/dev/null && break; sleep 0.05; done
+  url="ws://127.0.0.1:$(grep -oE '[0-9]+$' "$out")/ws"
 }
 
 # case VARIANT EXIT REGEX PROBE-ARGS...: one server, one probe, its exit code and output.
