@@ -2,9 +2,12 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <optional>
+#include <random>
 #include <set>
 
+#include "cli/probe_live_checks.hpp"
 #include "cli/probe_live_loop.hpp"
 #include "cli/probe_metrics.hpp"
 #include "properties/client_view.hpp"
@@ -39,23 +42,59 @@ sim::TraceRecord probe_record(std::string_view kind, std::vector<sim::Field> fie
   return {0, std::string(sim::actor::kProbe), std::string(kind), std::move(fields)};
 }
 
-bool is_token_fault(sim::FaultKind kind) { return sim::info(kind).injector == sim::Injector::kClientToken; }
+bool judged_live(const std::string& name) {
+  const auto& live = client_side_properties();
+  return std::find(live.begin(), live.end(), name) != live.end();
+}
 
-std::vector<std::string> effective_properties(const ProbeSpec& spec) {
-  std::vector<std::string> names = spec.properties;
-  if (names.empty()) {
-    for (const auto& p : spec.scenario.properties) {
-      const auto& client_side = client_side_properties();
-      if (std::find(client_side.begin(), client_side.end(), p) != client_side.end()) names.push_back(p);
-    }
+bool probe_own(const std::string& name) { return name == kFanout || name == kEventGap; }
+
+// The scenario's simulator-only property and its live counterpart.
+std::string live_counterpart(const std::string& name) {
+  if (name == "streams") return std::string(kFanout);
+  if (name == "timeliness") return std::string(kEventGap);
+  return name;
+}
+
+// What is judged: --property as given, else the scenario's (live ones, and
+// the live counterparts of streams and timeliness), else every live one.
+// Asked for but not judgeable live: out.not_judged; nothing left: an input error.
+void choose_properties(const ProbeSpec& spec, ProbeOutcome& out) {
+  std::vector<std::string> asked = spec.properties;
+  const bool explicit_list = !asked.empty();
+  if (asked.empty()) {
+    for (const auto& p : spec.scenario.properties) asked.push_back(live_counterpart(p));
   }
-  if (names.empty()) names = client_side_properties();
-  for (const auto& name : names) {
-    if (properties::find_property(name) == nullptr) {
-      throw ProbeInputError("unknown property '" + name + "' (see `bridgesim list`)");
-    }
+  if (asked.empty()) {
+    asked = client_side_properties();
+    asked.push_back(std::string(kFanout));
   }
-  return names;
+  if (spec.max_event_gap_ms > 0 && !explicit_list) asked.push_back(std::string(kEventGap));
+  for (const auto& name : asked) {
+    if (properties::find_property(name) == nullptr && !probe_own(name)) {
+      throw ProbeInputError("unknown property '" + name + "' (see `bridgesim list`; the probe adds fanout, event_gap)");
+    }
+    const bool live = judged_live(name) || probe_own(name);
+    auto& into = live ? out.properties : out.not_judged;
+    if (std::find(into.begin(), into.end(), name) == into.end()) into.push_back(name);
+  }
+  if (explicit_list && out.properties.empty()) {
+    throw ProbeInputError(
+        "none of the properties asked for can be judged on a live server (they read the "
+        "simulator's own records); live: delivery, isolation, protocol, auth, fanout, event_gap");
+  }
+  for (const auto& p : properties::property_catalog()) {
+    if (!p.judged_live && std::find(out.not_judged.begin(), out.not_judged.end(), p.name) == out.not_judged.end())
+      out.not_judged.push_back(p.name);
+  }
+}
+
+// Unique per invocation: 8 random hex digits.
+std::string draw_msg_id_prefix() {
+  std::random_device device;
+  char text[16];
+  std::snprintf(text, sizeof text, "p%08x-", static_cast<unsigned>(device()));
+  return text;
 }
 
 void check_scenario(const ProbeSpec& spec, ProbeOutcome& out) {
@@ -64,26 +103,24 @@ void check_scenario(const ProbeSpec& spec, ProbeOutcome& out) {
     throw ProbeInputError("scenario " + s.name + ": users, messages and hostile clients must be >= 0, tabs >= 1");
   }
   if (!(spec.deadline_s > 0)) throw ProbeInputError("--deadline-s must be positive");
-  std::set<std::string> ignored;
-  for (const auto& f : s.faults.faults) {
-    if (is_token_fault(f.kind)) {
-      out.applied_faults.push_back(f);
-    } else {
-      ignored.insert(std::string(sim::info(f.kind).name));
-    }
-  }
-  if (s.swarm) ignored.insert("swarm");
-  out.ignored_faults.assign(ignored.begin(), ignored.end());
+  const LiveFaultPlan plan = plan_live_faults(s);
+  out.applied_faults = plan.by_clients;
+  out.applied_faults.insert(out.applied_faults.end(), plan.by_probe.begin(), plan.by_probe.end());
+  out.not_applied = plan.not_applied;
 }
 
 // The server's real /health answer, recorded as the probe saw it.
 void check_health(const ProbeSpec& spec, ProbeOutcome& out, const std::function<void(const std::string&)>& say) {
+  // A server that does not answer /health is recorded and reported, not thrown: the reports say so.
   try {
     const auto health = net::http_get(spec.url.host, spec.url.port, "/health", kHealthTimeout);
     out.health_status = health.status;
     out.health_body = health.body;
   } catch (const net::ClientError& e) {
-    throw ProbeInputError("cannot reach " + spec.url.text() + ": " + e.what());
+    out.reached = false;
+    out.misconfiguration = "cannot reach " + spec.url.text() + ": " + e.what();
+    say("GET /health -> no answer: " + out.misconfiguration);
+    return;
   }
   say("GET /health -> " + std::to_string(out.health_status) + " " + out.health_body);
   out.trace.add(probe_record(rec::kHealth, {make_field(rf::kStatus, std::to_string(out.health_status)),
@@ -95,6 +132,7 @@ void check_health(const ProbeSpec& spec, ProbeOutcome& out, const std::function<
 void record_start(const ProbeSpec& spec, ProbeOutcome& out) {
   const scenarios::Scenario& s = spec.scenario;
   for (const auto& f : out.applied_faults) {
+    if (sim::info(f.kind).injector != sim::Injector::kClientToken) continue;
     out.trace.add(probe_record(rec::kTokenFault, {make_field(rf::kKind, std::string(sim::info(f.kind).name)),
                                                   make_field(rf::kTarget, f.target)}));
   }
@@ -104,7 +142,8 @@ void record_start(const ProbeSpec& spec, ProbeOutcome& out) {
        make_field(rf::kUsers, std::to_string(s.users)), make_field(rf::kTabs, std::to_string(s.tabs)),
        make_field(rf::kMessagesPerUser, std::to_string(s.messages_per_user)),
        make_field(rf::kHostileClients, std::to_string(s.hostile_clients)),
-       make_field(rf::kSeed, std::to_string(spec.seed)), make_field(rf::kHealth, std::to_string(out.health_status))}));
+       make_field(rf::kSeed, std::to_string(spec.seed)), make_field(rf::kHealth, std::to_string(out.health_status)),
+       make_field("msg_id_prefix", out.msg_id_prefix)}));
 }
 
 // A user client still trying to get in when the probe stopped (its
@@ -128,21 +167,67 @@ std::optional<properties::Violation> not_admitted_violation(const sim::Trace& tr
   return std::nullopt;
 }
 
-// The checkers' verdict, plus the probe's own delivery judgement when the
-// checkers found none; violations stay in the order of `out.properties`.
-void judge(ProbeOutcome& out, const properties::ClientView& view) {
-  out.violations = properties::check_properties(out.trace, out.properties, &view);
-  const auto& names = out.properties;
-  const auto delivery = std::find(names.begin(), names.end(), "delivery");
-  if (delivery == names.end()) return;
-  const auto is_delivery = [](const properties::Violation& v) { return v.property == "delivery"; };
-  if (std::any_of(out.violations.begin(), out.violations.end(), is_delivery)) return;
-  auto v = not_admitted_violation(out.trace, view);
-  if (!v) return;
-  const auto rank = [&names](const std::string& p) { return std::find(names.begin(), names.end(), p) - names.begin(); };
-  const auto before = std::find_if(out.violations.begin(), out.violations.end(),
-                                   [&](const properties::Violation& o) { return rank(o.property) > rank("delivery"); });
-  out.violations.insert(before, std::move(*v));
+bool has(const std::vector<std::string>& names, std::string_view name) {
+  return std::find(names.begin(), names.end(), name) != names.end();
+}
+
+// The checkers' verdict (catalog properties), then the probe's own checks,
+// each under the property it belongs to and only when that property has no
+// violation yet; in the order of `out.properties`.
+void judge(const ProbeSpec& spec, ProbeOutcome& out, const properties::ClientView& view) {
+  std::vector<std::string> catalog_names;
+  for (const auto& p : out.properties) {
+    if (!probe_own(p)) catalog_names.push_back(p);
+  }
+  out.violations = catalog_names.empty() ? std::vector<properties::Violation>{}
+                                         : properties::check_properties(out.trace, catalog_names, &view);
+  const auto add = [&out](std::optional<properties::Violation> v) {
+    if (!v || !has(out.properties, v->property)) return;
+    const auto same = [&v](const properties::Violation& o) { return o.property == v->property; };
+    if (std::none_of(out.violations.begin(), out.violations.end(), same)) out.violations.push_back(std::move(*v));
+  };
+  add(not_admitted_violation(out.trace, view));
+  add(check_disconnect_honoured(out.trace, spec.disconnect_timeout_ns));
+  add(check_foreign_cancel(out.trace, view));
+  add(check_fanout(out.trace, view));
+  if (has(out.properties, kEventGap)) {
+    add(check_event_gap(out.trace, view,
+                        spec.max_event_gap_ms > 0 ? spec.max_event_gap_ms : kEventGapBoundNs / 1'000'000));
+  }
+  const auto rank = [&out](const std::string& p) {
+    return std::find(out.properties.begin(), out.properties.end(), p) - out.properties.begin();
+  };
+  std::stable_sort(out.violations.begin(), out.violations.end(),
+                   [&](const properties::Violation& a, const properties::Violation& b) {
+                     return rank(a.property) < rank(b.property);
+                   });
+}
+
+// Every client holding a valid token refused alike, none ever admitted:
+// the probe is pointed wrong, not the server broken.
+std::string misconfiguration_of(const std::vector<ClientSummary>& clients) {
+  int valid = 0, refused_alike = 0, unreachable = 0;
+  std::string first_refusal;
+  for (const auto& c : clients) {
+    if (c.token_kind != sim::token_kind::kValid || c.actor.find("/tab") != std::string::npos) continue;
+    if (c.actor.rfind("user:h", 0) == 0) continue;  // attackers are not users
+    ++valid;
+    if (c.admitted) return "";
+    const std::string status = c.last_rejection.substr(0, c.last_rejection.find(' '));
+    if (first_refusal.empty()) first_refusal = c.last_rejection;
+    if ((status == "401" || status == "403") && status == first_refusal.substr(0, first_refusal.find(' '))) {
+      ++refused_alike;
+    }
+    if (status == "0") ++unreachable;
+  }
+  if (valid == 0) return "";
+  if (refused_alike == valid) {
+    return "every client holding a valid token was refused " + first_refusal +
+           ": the tokens are likely signed with a secret the server does not hold (pass the server's HS256 "
+           "secret with --token-secret)";
+  }
+  if (unreachable == valid) return "no client reached the server (" + first_refusal + ")";
+  return "";
 }
 
 }  // namespace
@@ -152,24 +237,30 @@ ProbeOutcome probe(const ProbeSpec& spec) {
     if (spec.progress) spec.progress(line);
   };
   ProbeOutcome out;
-  out.properties = effective_properties(spec);
+  choose_properties(spec, out);
   check_scenario(spec, out);
+  ProbeSpec live = spec;
+  if (live.msg_id_prefix.empty()) live.msg_id_prefix = draw_msg_id_prefix();
+  out.msg_id_prefix = live.msg_id_prefix;
   if (spec.check_health) check_health(spec, out, say);
-  record_start(spec, out);
+  if (!out.reached) return out;
+  record_start(live, out);
 
   const auto started = std::chrono::steady_clock::now();
-  const LiveRun run = run_live(spec, out.trace, say);
+  const LiveRun run = run_live(live, out.trace, say);
   out.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   out.all_finished = run.all_finished;
 
   properties::ClientView view = properties::build_client_view(out.trace);
-  // The probe injects no timed fault, so every request is judged against the
-  // scenario's liveness bound from its own send (the bound is given to the
-  // judge here, not written into the trace as if a fault plan had said so).
+  // The probe injects no timed fault into the server, so every request is
+  // judged against the scenario's liveness bound from its own send (the
+  // bound is given to the judge here, not written into the trace as if a
+  // fault plan had said so).
   view.heal_by_ns = 0;
   view.liveness_bound_ns = spec.scenario.liveness_bound_ns;
-  judge(out, view);
   out.clients = summarize(out.trace, view, run.actors, run.finished);
+  out.misconfiguration = misconfiguration_of(out.clients);
+  judge(live, out, view);
   measure_gaps(view, out);
   measure_requests(view, out);
   return out;

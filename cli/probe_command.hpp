@@ -23,6 +23,9 @@ struct ProbeArgs {
   std::uint64_t seed = 1;
   std::vector<std::string> properties;
   bool no_health = false;
+  std::int64_t max_event_gap_ms = 0;
+  std::int64_t disconnect_timeout_ms = 1'500;
+  std::string msg_id_prefix;
   std::string html, junit, json, markdown, trace;
   // Whether an option was given, for the rerun command.
   CLI::Option* users_option = nullptr;

@@ -7,10 +7,13 @@
 
 #include "cli/duration_text.hpp"
 #include "cli/live_transport.hpp"
+#include "cli/probe_faults.hpp"
+#include "cli/probe_watch.hpp"
 #include "protocol/fields.hpp"
 #include "protocol/message_types.hpp"
 #include "scenarios/client_world.hpp"
 #include "scenarios/population.hpp"
+#include "scenarios/workload_mix.hpp"
 #include "sim/rng.hpp"
 #include "sim/trace_records.hpp"
 #include "sim/trace_schema.hpp"
@@ -27,6 +30,7 @@ using sim::make_field;
 
 constexpr Nanos kPollNs = 20 * runtime::kNanosPerMilli;
 constexpr Nanos kHeartbeatNs = runtime::kNanosPerSecond;
+constexpr Nanos kAttackerWaitNs = 2 * runtime::kNanosPerSecond;
 
 // Follows the trace as it grows: which clients are done, how many frames arrived.
 class Watcher {
@@ -119,7 +123,10 @@ scenarios::Population populate_live(const ProbeSpec& spec, const scenarios::Clie
   scenarios::PopulationSpec population;
   population.jwt_secret = spec.token_secret;
   population.now_unix_s = world.start_ns / runtime::kNanosPerSecond;
-  population.token_faults = &spec.scenario.faults;  // a live server gets no other fault
+  population.token_faults = &spec.scenario.faults;
+  population.client_faults = &spec.scenario.faults;  // client_close: UserClient enacts it
+  population.mix = scenarios::mix_for(spec.scenario.mix, spec.seed);
+  population.msg_id_prefix = spec.msg_id_prefix;
   return scenarios::populate(spec.scenario, world, sim::Rng(spec.seed), population);
 }
 
@@ -138,14 +145,18 @@ LiveRun run_live(const ProbeSpec& spec, sim::Trace& trace, const std::function<v
   const scenarios::ClientWorld world{clock, timers, clock.now_ns(), trace, transport};
   const scenarios::Population clients = populate_live(spec, world);
   Watcher watcher(trace, clients);
+  LiveWatch watch(world, clients, transport, spec.disconnect_timeout_ns, spec.token_secret);
+  schedule_probe_faults(plan_live_faults(spec.scenario), world, transport);
   const auto progress = [&](const std::string& what) {
     say(sim::format_virtual_time(world.elapsed_ns()) + " " + what);
   };
   const auto count = [&] { return std::to_string(watcher.done_count()) + "/" + std::to_string(clients.actors.size()); };
 
+  const Nanos deadline_ns = static_cast<Nanos>(spec.deadline_s * static_cast<double>(runtime::kNanosPerSecond));
   LiveRun run;
   Nanos next_heartbeat_ns = kHeartbeatNs;
   std::function<void()> poll = [&] {
+    watch.scan();
     for (const auto& actor : watcher.scan()) progress(actor + " finished (" + count() + ")");
     if (watcher.all_done()) {
       run.all_finished = true;
@@ -158,7 +169,8 @@ LiveRun run_live(const ProbeSpec& spec, sim::Trace& trace, const std::function<v
     timers.call_after(kPollNs, poll);
   };
   timers.call_after(kPollNs, poll);
-  const Nanos deadline_ns = static_cast<Nanos>(spec.deadline_s * static_cast<double>(runtime::kNanosPerSecond));
+  // Attackers wait for a run id to aim at, not for ever.
+  timers.call_after(std::min(kAttackerWaitNs, deadline_ns / 3), [&] { watch.release_attackers(); });
   timers.call_after(deadline_ns, [&] {
     progress("deadline (" + seconds_text(spec.deadline_s) + "): stopping with " +
              std::to_string(clients.actors.size() - watcher.done_count()) + " client(s) unfinished");

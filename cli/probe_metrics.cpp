@@ -41,6 +41,7 @@ std::vector<ClientSummary> summarize(const sim::Trace& trace, const properties::
   for (const auto& f : view.received) {
     const auto it = by_actor.find(f.actor);
     const std::string type = properties::string_field(f.body, field::kType);
+    if (it != by_actor.end() && type == event::kConnectionEstablished) it->second.admitted = true;
     if (it == by_actor.end() || !is_run_event(type)) continue;
     const std::uint64_t seq = protocol::seq_of(f.body);
     const std::string seq_text = seq != 0 ? std::to_string(seq) : "";

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "cli/probe_endpoint.hpp"
+#include "cli/probe_faults.hpp"
 #include "properties/properties.hpp"
 #include "scenarios/scenario.hpp"
 #include "sim/fault_plan.hpp"
@@ -25,6 +26,15 @@ struct ProbeSpec {
   std::uint64_t seed = 1;                                 // the clients' think times, backoff jitter, start times
   bool check_health = true;                               // GET /health first; unreachable: ProbeInputError
   std::function<void(const std::string& line)> progress;  // called as the probe runs; may be empty
+  // Before every client_msg_id the clients make: unique per invocation
+  // (probe() draws one when empty), so that repeated probes of one server
+  // never get replays of an earlier probe's runs.
+  std::string msg_id_prefix;
+  // docs/protocol.md: the server closes within 1 s of `disconnect`; past
+  // this (1 s plus the network's share) it is a protocol violation.
+  runtime::Nanos disconnect_timeout_ns = 1'500 * runtime::kNanosPerMilli;
+  // > 0: judge `event_gap`, consecutive events of a run at most this far apart.
+  std::int64_t max_event_gap_ms = 0;
 };
 
 struct ClientSummary {
@@ -37,15 +47,23 @@ struct ClientSummary {
   int rejected = 0;            // handshakes refused
   std::string last_rejection;  // "401 invalid token", "0 cannot connect to ..."
   bool finished = false;
+  bool admitted = false;  // welcomed (connection_established) at least once
 };
 
 struct ProbeOutcome {
   sim::Trace trace;
   std::vector<std::string> properties;  // the ones checked
   std::vector<properties::Violation> violations;
-  std::vector<std::string> ignored_faults;  // scenario fault kinds a live server cannot be given
-  std::vector<sim::Fault> applied_faults;   // the token faults the probe's clients enact
-  int health_status = 0;                    // GET /health; 0 when not asked
+  std::vector<std::string> not_judged;  // asked for (or in the catalog) but not judgeable on a live server
+  std::vector<NotApplied> not_applied;  // per fault (and section) of the scenario: what and why
+  std::vector<sim::Fault>
+      applied_faults;         // enacted by the clients (tokens, client_close) or the probe (reset, slow_consumer)
+  std::string msg_id_prefix;  // the one this probe's client_msg_ids began with
+  // Set when the probe could not judge the server as asked: unreachable, or
+  // every client holding a valid token refused alike (wrong secret). Exit 2.
+  std::string misconfiguration;
+  bool reached = true;    // false: /health got no answer; no client ran
+  int health_status = 0;  // GET /health; 0 when not asked
   std::string health_body;
   bool all_finished = false;  // every client was done before the deadline
   double wall_seconds = 0;

@@ -36,6 +36,22 @@ constexpr runtime::Nanos kConfirmationFreshNs = 1 * runtime::kNanosPerSecond;
 // The system's expiry timer fires at `exp` itself.
 constexpr runtime::Nanos kExpiryMarginNs = 10 * runtime::kNanosPerMilli;
 
+// docs/protocol.md, refusal form 2: an accepted socket closed 1008 before
+// any other frame was not admitted. True when the client's record after the
+// `open` at `open_index` (same actor and conn) is `closed` 1008, no `recv` between.
+bool refused_by_close_1008(const sim::Trace& trace, std::size_t open_index) {
+  const auto& records = trace.records();
+  const auto& open = records[open_index];
+  const std::string_view conn = open.field(rf::kConn);
+  for (std::size_t i = open_index + 1; i < records.size(); ++i) {
+    const auto& r = records[i];
+    if (r.actor != open.actor || r.field(rf::kConn) != conn) continue;
+    if (r.kind == rec::kRecv) return false;
+    if (r.kind == rec::kClosed) return r.field(rf::kCode) == "1008";
+  }
+  return false;
+}
+
 std::optional<Violation> judge_tokens(const sim::Trace& trace, const ClientView& view) {
   std::set<std::string> valid_users;  // users with at least one client holding a valid token
   for (const auto& [actor, kind] : view.token_kind) {
@@ -47,7 +63,7 @@ std::optional<Violation> judge_tokens(const sim::Trace& trace, const ClientView&
   for (const std::size_t i : view.opens) {
     const auto& r = records[i];
     const std::string& kind = view.open_token.at(i);
-    if (kind != sim::token_kind::kValid && !kind.empty()) {
+    if (kind != sim::token_kind::kValid && !kind.empty() && !refused_by_close_1008(trace, i)) {
       return violation_at("auth", trace, i,
                           sim::client_label(r.actor) + " connected with a " + kind + " token and was accepted");
     }

@@ -1,5 +1,6 @@
 #include "protocol/schema.hpp"
 
+#include <cctype>
 #include <string_view>
 
 #include "protocol/fields.hpp"
@@ -18,6 +19,37 @@ std::string need_string(const boost::json::object& frame, std::string_view key) 
   return has_string(frame, key) ? "" : "payload field '" + std::string(key) + "' missing or empty";
 }
 
+bool digits(std::string_view s, std::size_t at, std::size_t n) {
+  if (at + n > s.size()) return false;
+  for (std::size_t i = at; i < at + n; ++i) {
+    if (std::isdigit(static_cast<unsigned char>(s[i])) == 0) return false;
+  }
+  return true;
+}
+
+// docs/protocol.md: a timestamp is a number (seconds or milliseconds since
+// the epoch) or an ISO-8601 date-time string, YYYY-MM-DDTHH:MM:SS with
+// optional fraction and zone (Z or +HH:MM / -HH:MM); a space may stand for T.
+bool is_iso8601(std::string_view s) {
+  if (!digits(s, 0, 4) || s.size() < 19 || s[4] != '-' || !digits(s, 5, 2) || s[7] != '-' || !digits(s, 8, 2)) {
+    return false;
+  }
+  if ((s[10] != 'T' && s[10] != 't' && s[10] != ' ') || !digits(s, 11, 2) || s[13] != ':' || !digits(s, 14, 2) ||
+      s[16] != ':' || !digits(s, 17, 2)) {
+    return false;
+  }
+  std::size_t at = 19;
+  if (at < s.size() && s[at] == '.') {
+    const std::size_t from = ++at;
+    while (at < s.size() && std::isdigit(static_cast<unsigned char>(s[at])) != 0) ++at;
+    if (at == from) return false;
+  }
+  if (at == s.size()) return true;
+  if ((s[at] == 'Z' || s[at] == 'z') && at + 1 == s.size()) return true;
+  return (s[at] == '+' || s[at] == '-') && at + 6 == s.size() && digits(s, at + 1, 2) && s[at + 3] == ':' &&
+         digits(s, at + 4, 2);
+}
+
 std::string common_fields_error(const boost::json::object& frame) {
   for (const std::string_view key : {field::kRunId, field::kThreadId, field::kUserId, field::kAgentName}) {
     if (!has_string(frame, key)) return "field '" + std::string(key) + "' missing or not a non-empty string";
@@ -25,7 +57,10 @@ std::string common_fields_error(const boost::json::object& frame) {
   const auto* seq = frame.if_contains(field::kSeq);
   if (seq == nullptr || !is_seq(*seq)) return "field 'seq' missing or not a positive integer";
   const auto* ts = frame.if_contains(field::kTimestamp);
-  if (ts == nullptr || !ts->is_number()) return "field 'timestamp' missing or not a number";
+  const bool iso = ts != nullptr && ts->is_string() && is_iso8601(ts->get_string());
+  if (ts == nullptr || (!ts->is_number() && !iso)) {
+    return "field 'timestamp' missing or neither a number nor an ISO-8601 string";
+  }
   return "";
 }
 

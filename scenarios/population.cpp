@@ -53,10 +53,10 @@ std::unique_ptr<UserClient> make_reuse_tab(const ClientWorld& world, const sim::
   plan.tab = 2;
   plan.messages = scenario.messages_per_user;
   plan.token = system::mint_hs256(spec.jwt_secret, user, spec.now_unix_s + kTokenLifetimeS);
-  plan.msg_id_source = [&world, user](int index) {
+  plan.msg_id_source = [&world, user, prefix = spec.msg_id_prefix](int index) {
     const auto ids = victim_msg_ids(world.trace, user);
     const auto n = static_cast<std::size_t>(index);
-    return n <= ids.size() ? ids[n - 1] : user + "-own-" + std::to_string(index);
+    return n <= ids.size() ? ids[n - 1] : prefix + user + "-own-" + std::to_string(index);
   };
   return std::make_unique<UserClient>(world, std::move(plan), root.fork("reuse:" + user));
 }
@@ -87,6 +87,7 @@ Population populate(const Scenario& scenario, const ClientWorld& world, const si
     base.faults = spec.client_faults;
     if (scenario.workload == "cancel_mid_run") base.cancel_after = std::string(protocol::event_type::kAgentThinking);
     base.tab_counter_ids = spec.mix.per_tab_counter();
+    base.msg_id_prefix = spec.msg_id_prefix;
     assign_user_token(base, spec);
     UserClient* first_tab = nullptr;
     for (int tab = 1; tab <= scenario.tabs; ++tab) {

@@ -31,6 +31,8 @@ struct PopulationSpec {
   // What the clients do beyond the workload: the seed's mix (mix_for), not
   // necessarily the scenario's own table.
   WorkloadMix mix{};
+  // Before every client_msg_id the clients make (ClientPlan::msg_id_prefix): "" in the simulator.
+  std::string msg_id_prefix{};
 };
 
 struct Population {

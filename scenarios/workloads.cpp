@@ -61,6 +61,7 @@ void UserClient::connect() {
   }
   record(std::move(connect_record));
   if (const auto fault = token_fault_of(plan_.token_kind)) record(sim::fault_hit(now(), actor_, *fault));
+  frame_on_socket_ = false;
   runtime::HandshakeRequest request{"/ws", plan_.token.empty() ? "" : "Bearer " + plan_.token, {}};
   // One connection at a time: a link stops calling back once it is closed
   // or refused, and only then is the next connect scheduled.
@@ -90,8 +91,12 @@ void UserClient::connect() {
       record(sim::make_done_record(now(), actor_));
       return finish();
     }
-    if (code == runtime::close_code::kPolicyViolation) refresh_token();  // 1008: the token expired
-    schedule_reconnect("closed with " + std::to_string(code));
+    if (code == runtime::close_code::kPolicyViolation && !refresh_token() && !frame_on_socket_) {
+      // docs/protocol.md: accepted, then closed 1008 before any frame, is a refusal (as a 401 is).
+      record(sim::make_gave_up_record(now(), actor_, "refused: closed 1008 before any frame"));
+      return finish();
+    }
+    schedule_reconnect("closed with " + std::to_string(code));  // 1008 after frames: the token expired
   };
   socket_ = world_.transport.connect(actor_, std::move(request), std::move(callbacks));
   maybe_close_early("handshake");
@@ -126,6 +131,7 @@ void UserClient::schedule_reconnect(const std::string& why) {
 
 void UserClient::on_text(const std::string& text) {
   record(sim::make_recv_record(now(), actor_, std::to_string(socket_->id()), text));
+  frame_on_socket_ = true;
   boost::system::error_code ec;
   const auto parsed = boost::json::parse(text, ec);
   if (ec || !parsed.is_object()) return;  // the protocol property judges it; a client carries on
@@ -225,9 +231,10 @@ void UserClient::next_or_leave() {
     request.index = asked_;
     request.thread_id = prefix + "-t" + std::to_string(asked_);
     request.client_msg_id = plan_.msg_id_source      ? plan_.msg_id_source(asked_)
-                            : !plan_.tab_counter_ids ? prefix + "-m" + std::to_string(asked_)
-                            : plan_.tab > 1          ? std::to_string(plan_.tab) + "." + std::to_string(asked_)
-                                                     : std::to_string(asked_);
+                            : !plan_.tab_counter_ids ? plan_.msg_id_prefix + prefix + "-m" + std::to_string(asked_)
+                            : plan_.tab > 1
+                                ? plan_.msg_id_prefix + std::to_string(plan_.tab) + "." + std::to_string(asked_)
+                                : plan_.msg_id_prefix + std::to_string(asked_);
     current_ = std::move(request);
     return send_request();
   }
@@ -298,13 +305,20 @@ void HostileClient::connect(const std::string& token, const std::string& token_k
   };
   callbacks.on_text = [this](std::string text) {
     record(sim::make_recv_record(now(), actor_, std::to_string(socket_->id()), text));
+    welcomed_ = true;
     // The attacker does not parse: any frame naming the type will do.
     if (text.find('"' + std::string(event_type::kConnectionEstablished) + '"') != std::string::npos) attack();
   };
   callbacks.on_closed = [this](std::uint16_t code, std::string) {
     record(sim::make_closed_record(now(), actor_, socket_ ? std::to_string(socket_->id()) : "", code));
-    record(sim::make_done_record(now(), actor_));
     socket_.reset();
+    // docs/protocol.md: closed 1008 before any frame is a refusal: on to the valid token, as after a 401.
+    if (code == runtime::close_code::kPolicyViolation && !welcomed_ && step_++ == 0) {
+      world_.timers.call_after(static_cast<runtime::Nanos>(rng_.uniform(50, 300)) * runtime::kNanosPerMilli,
+                               [this] { connect(valid_token_, std::string(sim::token_kind::kValid)); });
+      return;
+    }
+    record(sim::make_done_record(now(), actor_));
   };
   socket_ = world_.transport.connect(actor_, {"/ws", "Bearer " + token, {}}, std::move(callbacks));
 }

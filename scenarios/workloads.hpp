@@ -46,6 +46,10 @@ struct ClientPlan {
   // moment it is first sent, overriding the above: the [mix] reuse_victim_ids
   // attacker asks under ids its victims used.
   std::function<std::string(int index)> msg_id_source;
+  // Put before every client_msg_id this client makes itself (not before a
+  // victim's from msg_id_source): `probe` makes its ids unique per invocation
+  // so that a second probe of one server gets no replay of the first's runs.
+  std::string msg_id_prefix;
   // Issue 10, token_expires: when `token` expires (virtual time; -1: not in
   // the run), and the token the client reconnects with once it did (a
   // refresh: used once, on close 1008 or a 401 "token expired").
@@ -107,6 +111,7 @@ class UserClient {
   std::string actor_;
   std::unique_ptr<ClientConnection> socket_;
   int attempts_ = 0;
+  bool frame_on_socket_ = false;  // the current socket delivered a frame (a close 1008 before one is a refusal)
   int asked_ = 0;
   std::optional<Request> current_;
   bool leaving_ = false;
@@ -143,6 +148,7 @@ class HostileClient {
   std::unique_ptr<ClientConnection> socket_;
   std::vector<std::string> known_runs_;
   int step_ = 0;
+  bool welcomed_ = false;  // a frame arrived on its socket (a close 1008 before one is a refusal)
 };
 
 }  // namespace bridgesim::scenarios

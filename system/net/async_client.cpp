@@ -6,6 +6,7 @@
 #include <utility>
 
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 
 #include "system/net/beast_common.hpp"
 
@@ -46,7 +47,8 @@ class AsyncSession : public std::enable_shared_from_this<AsyncSession> {
         callbacks_(std::move(callbacks)),
         options_(options),
         resolver_(io),
-        ws_(io) {}
+        ws_(io),
+        read_pause_(io) {}
 
   runtime::ConnectionId id() const { return id_; }
   bool is_open() const { return state_ == State::kOpen; }
@@ -81,6 +83,20 @@ class AsyncSession : public std::enable_shared_from_this<AsyncSession> {
       if (callbacks.on_closed) callbacks.on_closed(runtime::close_code::kAbnormal, "aborted");
     });
   }
+
+  // Like abort(), but the TCP connection ends with a reset (RST: SO_LINGER
+  // 0, then close) instead of a FIN.
+  void reset() {
+    if (state_ == State::kEnded) return;
+    error_code ignored;
+    auto& socket = beast::get_lowest_layer(ws_).socket();
+    if (socket.is_open()) socket.set_option(asio::socket_base::linger(true, 0), ignored);
+    abort();
+  }
+
+  // From the next frame on, waits this long after each frame before reading
+  // the next (0: read at once): the socket's buffers fill, TCP pushes back.
+  void set_read_interval(std::int64_t ms) { read_interval_ms_ = std::max<std::int64_t>(ms, 0); }
 
   // The owner went away: nothing may call it again.
   void detach() {
@@ -159,7 +175,12 @@ class AsyncSession : public std::enable_shared_from_this<AsyncSession> {
       auto on_text = callbacks_.on_text;  // the callback may detach us
       on_text(std::move(text));
     }
-    if (state_ != State::kEnded) read_next();
+    if (state_ == State::kEnded) return;
+    if (read_interval_ms_ == 0) return read_next();
+    read_pause_.expires_after(std::chrono::milliseconds(read_interval_ms_));
+    read_pause_.async_wait([self = shared_from_this()](error_code e) {
+      if (!e && self->state_ != State::kEnded) self->read_next();
+    });
   }
 
   void end_after_read_error(error_code ec) {
@@ -214,6 +235,7 @@ class AsyncSession : public std::enable_shared_from_this<AsyncSession> {
 
   void cut() {
     resolver_.cancel();
+    read_pause_.cancel();
     beast::get_lowest_layer(ws_).close();
   }
 
@@ -230,6 +252,8 @@ class AsyncSession : public std::enable_shared_from_this<AsyncSession> {
   beast::flat_buffer read_buffer_;
   std::deque<std::string> outbox_;  // front() is in flight while writing_
   std::optional<websocket::close_reason> close_;
+  asio::steady_timer read_pause_;
+  std::int64_t read_interval_ms_ = 0;
   State state_ = State::kConnecting;
   bool writing_ = false;
   bool close_sent_ = false;
@@ -247,6 +271,8 @@ bool AsyncClientConnection::is_open() const { return session_->is_open(); }
 void AsyncClientConnection::send_text(std::string text) { session_->send_text(std::move(text)); }
 void AsyncClientConnection::close(std::uint16_t code, std::string reason) { session_->close(code, reason); }
 void AsyncClientConnection::abort() { session_->abort(); }
+void AsyncClientConnection::reset() { session_->reset(); }
+void AsyncClientConnection::set_read_interval(std::int64_t ms) { session_->set_read_interval(ms); }
 
 AsyncClientTransport::AsyncClientTransport(boost::asio::io_context& io, std::string host, std::uint16_t port,
                                            AsyncClientOptions options)

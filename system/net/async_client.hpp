@@ -66,6 +66,11 @@ class AsyncClientConnection {
   void close(std::uint16_t code, std::string reason);
   // Cuts the TCP connection without a close frame (also during the handshake).
   void abort();
+  // As abort(), with a TCP reset (RST, SO_LINGER 0) instead of a FIN.
+  void reset();
+  // Waits `ms` after each frame before reading the next (0: at once), so
+  // the kernel's buffers fill and TCP backpressure reaches the server.
+  void set_read_interval(std::int64_t ms);
 
  private:
   std::shared_ptr<detail::AsyncSession> session_;

@@ -188,10 +188,10 @@ TEST(ProbeChecks, DeliveryJudgesTheScenariosLivenessBound) {
       << outcome.violations[0].message;
 }
 
-// A frame sent twice under the same seq is a duplicate the client drops
-// (docs/protocol.md: seq is what a client orders and deduplicates by): not a
-// violation.
-TEST(ProbeChecks, AnEventSentTwiceUnderOneSeqIsADuplicateNotAViolation) {
+// A frame sent twice under the same seq: the client drops the copy, so
+// delivery holds, but docs/protocol.md section 7 wants each event on each
+// connection exactly once: the probe's fanout (streams' live counterpart) fails.
+TEST(ProbeChecks, AnEventSentTwiceUnderOneSeqHoldsDeliveryButFailsFanout) {
   system::Components components = system::Components::defaults();
   probe_test::rewrite_frames([](const std::string& frame) {
     const bool run_event = frame.find("\"run_id\"") != std::string::npos;
@@ -199,8 +199,11 @@ TEST(ProbeChecks, AnEventSentTwiceUnderOneSeqIsADuplicateNotAViolation) {
   })(components);
   LoopbackServer server(std::move(components));
   const ProbeOutcome outcome = probe_server(server, scenario(2, 1), kHealthyDeadlineS);
-  EXPECT_TRUE(outcome.passed()) << violations_text(outcome);
   EXPECT_TRUE(outcome.all_finished);
+  ASSERT_EQ(outcome.violations.size(), 1u) << violations_text(outcome);
+  EXPECT_EQ(outcome.violations[0].property, "fanout");
+  EXPECT_NE(outcome.violations[0].message.find("a second time on one socket without asking again"), std::string::npos)
+      << outcome.violations[0].message;
 }
 
 // --- protocol -------------------------------------------------------------------

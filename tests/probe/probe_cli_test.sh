@@ -48,8 +48,8 @@ grep -q "probe:golden_path" "$tmp/p.xml" && grep -q '"verdict":"pass"' "$tmp/p.j
   && [ "$(grep -c '"kind":"recv"' "$tmp/p.jsonl")" -ge 33 ] \
   && passes=$((passes + 1)) || { echo "FAIL reports or trace not written as expected"; fails=$((fails + 1)); }
 
-expect "scenario with token faults passes" 0 "not applied .*auth_down" -- "$bin" probe --url "$url" --scenario auth_degraded
-expect "wrong secret: valid users never admitted" 1 "VIOLATION delivery.*never admitted" -- \
+expect "scenario with token faults passes" 0 "not applied: auth_down \*: the server's auth service" -- "$bin" probe --url "$url" --scenario auth_degraded
+expect "wrong secret: exit 2 with a hint" 2 "MISCONFIGURED: every client holding a valid token was refused 401.*--token-secret" -- \
   "$bin" probe --url "$url" --users 1 --token-secret wrong-secret-xyz --json "$tmp/w.json"
 if grep -q "wrong-secret-xyz" "$tmp/w.json"; then echo "FAIL the secret leaked into the report"; fails=$((fails + 1)); else passes=$((passes + 1)); fi
 

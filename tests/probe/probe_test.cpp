@@ -67,7 +67,7 @@ TEST(Probe, GoldenPathThreeUsersTwoMessagesHoldsEveryPropertyAndEachUserGetsAllF
   EXPECT_TRUE(outcome.passed()) << violations_text(outcome);
   EXPECT_TRUE(outcome.all_finished);
   // The documented default (README, `probe --help`): what a client can see.
-  EXPECT_EQ(outcome.properties, (std::vector<std::string>{"delivery", "isolation", "protocol", "auth"}));
+  EXPECT_EQ(outcome.properties, (std::vector<std::string>{"delivery", "isolation", "protocol", "auth", "fanout"}));
   EXPECT_EQ(outcome.health_status, 200);
   const std::vector<std::string> five(std::begin(protocol::event_type::kLifecycle),
                                       std::end(protocol::event_type::kLifecycle));
@@ -146,7 +146,8 @@ heal_ms = 500
 
   EXPECT_TRUE(outcome.passed()) << violations_text(outcome);
   EXPECT_TRUE(outcome.all_finished);
-  EXPECT_EQ(outcome.ignored_faults, std::vector<std::string>{"partition"});
+  ASSERT_EQ(outcome.not_applied.size(), 1u);
+  EXPECT_EQ(outcome.not_applied[0].what, "partition");
   EXPECT_EQ(client(outcome, "user:u1").completed, 1);
   const std::map<std::string, std::string> kinds{{"u2", "expired"}, {"u3", "forged"}, {"u4", "missing"}};
   for (const auto& [user, kind] : kinds) {
@@ -221,20 +222,20 @@ TEST(Probe, AServerThatNeverAnswersTheUpgradeFailsDeliveryAtTheDeadline) {
   for (const auto& r : outcome.trace.records()) EXPECT_NE(r.kind, "gave_up") << r.actor;
 }
 
-TEST(Probe, AnUnreachableServerIsAnInputError) {
+// Unreachable is not thrown: the outcome says so (the CLI writes the reports
+// from it and exits 2), and no client ran.
+TEST(Probe, AnUnreachableServerIsAMisconfigurationWithNoClientRun) {
   std::uint16_t port = 0;
   {
     LoopbackServer server;
     port = server.port();
   }  // stopped: the port is closed now
-  try {
-    probe(spec_for(port, 1, 1));
-    FAIL() << "expected ProbeInputError";
-  } catch (const ProbeInputError& e) {
-    EXPECT_NE(std::string(e.what()).find("cannot reach ws://127.0.0.1:" + std::to_string(port) + "/ws"),
-              std::string::npos)
-        << e.what();
-  }
+  const ProbeOutcome outcome = probe(spec_for(port, 1, 1));
+  EXPECT_FALSE(outcome.reached);
+  EXPECT_NE(outcome.misconfiguration.find("cannot reach ws://127.0.0.1:" + std::to_string(port) + "/ws"),
+            std::string::npos)
+      << outcome.misconfiguration;
+  EXPECT_EQ(outcome.trace.size(), 0u);
 }
 
 TEST(Probe, UnknownPropertyIsAnInputError) {

@@ -72,7 +72,7 @@ TEST(ProtocolSchema, RejectsEachMissingCommonField) {
     EXPECT_EQ(run_event_schema_error(frame), "field 'seq' missing or not a positive integer");
     frame = built(type);
     frame.erase(field::kTimestamp);
-    EXPECT_EQ(run_event_schema_error(frame), "field 'timestamp' missing or not a number");
+    EXPECT_EQ(run_event_schema_error(frame), "field 'timestamp' missing or neither a number nor an ISO-8601 string");
   }
 }
 
