@@ -72,6 +72,10 @@ const std::vector<Property>& property_catalog() {
        "critical path is broken, 401 for a missing, forged or expired token, and for a valid token 401 or, only "
        "while a fault for that user or everyone is active (until heal + 5s), 503; every refusal names its reason",
        check_refusals},
+      {"subprotocol",
+       "the server selects jwt-auth for a client that offered its token in Sec-WebSocket-Protocol (with jwt-auth), "
+       "and no subprotocol for a Bearer client",
+       check_subprotocol},
   };
   return catalog;
 }
