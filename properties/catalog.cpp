@@ -66,6 +66,16 @@ const std::vector<Property>& property_catalog() {
        "published, and a request ends at most 1 s after it was sent, unless a fault for that user or everyone was "
        "active (until heal + 5s); under faults a request ends within the liveness bound after they settle",
        with_view(check_timeliness)},
+      // Issue 10, item 5: clauses the mutation score found missing (scripts/mutation-score.sh).
+      {"refusals",
+       "a refused handshake has the status its cause calls for: 404 for a target other than /ws, 503 while the "
+       "critical path is broken, 401 for a missing, forged or expired token, and for a valid token 401 or, only "
+       "while a fault for that user or everyone is active (until heal + 5s), 503; every refusal names its reason",
+       check_refusals},
+      {"subprotocol",
+       "the server selects jwt-auth for a client that offered its token in Sec-WebSocket-Protocol (with jwt-auth), "
+       "and no subprotocol for a Bearer client",
+       check_subprotocol},
   };
   return catalog;
 }

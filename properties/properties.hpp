@@ -67,5 +67,9 @@ std::optional<Violation> check_no_crash(const sim::Trace& trace);
 std::optional<Violation> check_bounds(const sim::Trace& trace);
 // timeliness (issue 10): bounds in virtual time; see properties/timeliness.hpp.
 std::optional<Violation> check_timeliness(const sim::Trace& trace, const ClientView& view);
+// refusals (issue 10, item 5): a refused handshake's status and reason (properties/refusal_checks.cpp).
+std::optional<Violation> check_refusals(const sim::Trace& trace, const ClientView& view);
+// subprotocol (issue 10, item 5): the subprotocol the server selects (properties/handshake_checks.cpp).
+std::optional<Violation> check_subprotocol(const sim::Trace& trace, const ClientView& view);
 
 }  // namespace bridgesim::properties

@@ -86,6 +86,7 @@ Population populate(const Scenario& scenario, const ClientWorld& world, const si
     base.messages = scenario.messages_per_user;
     base.faults = spec.client_faults;
     if (scenario.workload == "cancel_mid_run") base.cancel_after = std::string(protocol::event_type::kAgentThinking);
+    if (scenario.workload == "handshake_forms") base.handshake_forms = i - 1;
     base.tab_counter_ids = spec.mix.per_tab_counter();
     base.msg_id_prefix = spec.msg_id_prefix;
     assign_user_token(base, spec);

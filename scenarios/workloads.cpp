@@ -9,6 +9,7 @@
 #include "protocol/message_types.hpp"
 #include "protocol/seq.hpp"
 #include "scenarios/client_faults.hpp"
+#include "scenarios/handshake_forms.hpp"
 #include "sim/client_actor.hpp"
 #include "sim/fault_hit.hpp"
 #include "sim/trace_records.hpp"
@@ -59,19 +60,25 @@ void UserClient::connect() {
     connect_record.fields.push_back(
         sim::make_field(sim::record_field::kExp, sim::format_virtual_time(plan_.token_exp_ns)));
   }
+  const std::string form =
+      plan_.handshake_forms < 0 ? "" : std::string(handshake_form_of(plan_.handshake_forms, ++handshakes_));
+  if (!form.empty()) connect_record.fields.push_back(sim::make_field(sim::record_field::kHandshake, form));
   record(std::move(connect_record));
   if (const auto fault = token_fault_of(plan_.token_kind)) record(sim::fault_hit(now(), actor_, *fault));
   frame_on_socket_ = false;
-  runtime::HandshakeRequest request{"/ws", plan_.token.empty() ? "" : "Bearer " + plan_.token, {}};
+  runtime::HandshakeRequest request =
+      form.empty() ? runtime::HandshakeRequest{"/ws", plan_.token.empty() ? "" : "Bearer " + plan_.token, {}}
+                   : make_handshake(form, plan_.token);
   // One connection at a time: a link stops calling back once it is closed
   // or refused, and only then is the next connect scheduled.
   sim::ClientCallbacks callbacks;
   callbacks.on_open = [this](std::string) {
     record(sim::make_open_record(now(), actor_, std::to_string(socket_->id())));
   };
-  callbacks.on_rejected = [this](int status, std::string body) {
+  callbacks.on_rejected = [this, wrong_path = form == handshake_form::kWrongPath](int status, std::string body) {
     record(sim::make_rejected_record(now(), actor_, status, body));
     socket_.reset();
+    if (wrong_path && status == 404) return schedule_reconnect("refused with 404 (a wrong path, by plan)");
     // A token that expired is refreshed; an identity the auth service
     // refused (revoked) may be reinstated: both try again.
     const bool expired = status == 401 && body.find("expired") != std::string::npos && refresh_token();
@@ -206,10 +213,22 @@ void UserClient::resume() {
 void UserClient::send_request() {
   arm_stall_timer();
   const Request& r = *current_;
+  if (plan_.handshake_forms % 2 == 1) return send(start_agent_frame(plan_.handshake_forms, r));
   send(to_frame({{field::kType, client_type::kUserMessage},
                  {field::kThreadId, r.thread_id},
                  {field::kText, "question " + std::to_string(r.index) + " from " + actor_},
                  {field::kClientMsgId, r.client_msg_id}}));
+}
+
+// handshake_forms: every other user asks with start_agent, the optional
+// client_msg_id given by one of them and left out by the other.
+std::string UserClient::start_agent_frame(int offset, const Request& r) const {
+  boost::json::object frame{{field::kType, client_type::kStartAgent},
+                            {field::kAgent, "assistant"},
+                            {field::kThreadId, r.thread_id},
+                            {field::kInput, "question " + std::to_string(r.index) + " from " + actor_}};
+  if (offset % 4 == 1) frame[field::kClientMsgId] = r.client_msg_id;
+  return boost::json::serialize(frame);
 }
 
 void UserClient::request_done() {

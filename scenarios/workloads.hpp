@@ -55,6 +55,9 @@ struct ClientPlan {
   // refresh: used once, on close 1008 or a 401 "token expired").
   runtime::Nanos token_exp_ns = -1;
   std::string fresh_token;
+  // The workload "handshake_forms" (scenarios/handshake_forms.hpp): where
+  // this client starts in the cycle of token forms; -1: a plain Bearer header.
+  int handshake_forms = -1;
 };
 
 // A browser tab: connects, asks `messages` questions one after another and
@@ -101,6 +104,7 @@ class UserClient {
   void fire_first_run_hook();
   void finish();
   void send(std::string frame);
+  std::string start_agent_frame(int offset, const Request& r) const;
   void record(sim::TraceRecord record);
   runtime::Nanos now() const { return world_.elapsed_ns(); }
   runtime::Nanos draw(runtime::Nanos lo, runtime::Nanos hi);
@@ -112,6 +116,7 @@ class UserClient {
   std::unique_ptr<ClientConnection> socket_;
   int attempts_ = 0;
   bool frame_on_socket_ = false;  // the current socket delivered a frame (a close 1008 before one is a refusal)
+  int handshakes_ = 0;  // every connect, for handshake_forms
   int asked_ = 0;
   std::optional<Request> current_;
   bool leaving_ = false;

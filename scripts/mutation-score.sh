@@ -7,7 +7,7 @@
 #
 # Each mutant is applied in a scratch copy of the repository ($TMPDIR/bridgesim-mutation/src,
 # never the checked-out sources), rebuilt incrementally there
-# ($TMPDIR/bridgesim-mutation/build, Ninja + ccache, only the bridgesim binary), swept with
+# ($TMPDIR/bridgesim-mutation/src/build, Ninja + ccache, only the bridgesim binary), swept with
 # `bridgesim run --seeds N --jobs J`, then the file is restored byte for byte.
 #   killed      the sweep failed: a violation (exit 1), a crash, a timeout
 #   survived    the sweep passed (exit 0, verdict=PASS)
@@ -60,7 +60,12 @@ if [ "$list" = 1 ]; then
   exec "$py" "$mutate" list "$top" "${net[@]}" "${sample[@]}"
 fi
 
-src="$out/src" build="$out/build"
+# The build directory sits inside the scratch source, as build/ does in a
+# checkout, and ccache's base_dir is the scratch source: every compile line
+# is then the one a checkout's build/ uses (-I.., ../system/x.cpp), so the
+# first build of a fresh scratch copy hits the developer's ccache instead of
+# compiling all of it again (a base_dir of /work would leave /tmp paths absolute).
+src="$out/src" build="$out/src/build"
 mkdir -p "$src" "$build"
 backup="$out/original"
 restore() {  # put the mutated file back, byte for byte (a new write: ninja rebuilds it, from ccache)
@@ -77,14 +82,14 @@ trap 'exit 130' INT TERM
 # entries). It goes in as CCACHE_PROGRAM, which the top CMakeLists.txt makes
 # the compiler launcher.
 printf '%s\n' '#!/bin/sh' 'case " $* " in *" $MUTANT_SOURCE "*) [ -n "$MUTANT_SOURCE" ] && set -- "$@" -Wno-error ;; esac' \
-  'if command -v ccache >/dev/null 2>&1; then exec ccache "$@"; fi' 'exec "$@"' >"$out/cxx-launcher"
+  "export CCACHE_BASEDIR='$src'" 'if command -v ccache >/dev/null 2>&1; then exec ccache "$@"; fi' 'exec "$@"' >"$out/cxx-launcher"
 chmod +x "$out/cxx-launcher"
 cmake -S "$src" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DBRIDGESIM_TESTS=OFF \
   -DCCACHE_PROGRAM="$out/cxx-launcher" >/dev/null
 bin="$build/cli/bridgesim"
-sweep() {  # sweep LOG: the default sweep of the scratch build; its exit code
+sweep() {  # sweep LOG [--fail-fast]: the default sweep of the scratch build; its exit code
   timeout --kill-after=10 "${timeout_s:-3600}" "$bin" run --seeds "$seeds" --jobs "$jobs" \
-    --scenario-dir "$src/scenarios" >"$1" 2>&1
+    --scenario-dir "$src/scenarios" "${@:2}" >"$1" 2>&1
 }
 
 echo "mutation-score: building the unmutated copy in $build"
@@ -115,7 +120,9 @@ for id in "${ids[@]}"; do
     verdict=stillborn detail="does not compile"
   else
     set +e
-    sweep "$out/mutant-sweep.log"
+    # --fail-fast: a mutant is killed by its first failing seed, so the rest
+    # of the sweep would only cost time (a survivor still runs all of it).
+    sweep "$out/mutant-sweep.log" --fail-fast
     rc=$?
     set -e
     if [ "$rc" = 0 ] && grep -q "verdict=PASS" "$out/mutant-sweep.log"; then

@@ -93,6 +93,7 @@ constexpr std::string_view kFrame = "frame";
 constexpr std::string_view kAttempt = "attempt";
 constexpr std::string_view kToken = "token";
 constexpr std::string_view kExp = "exp";  // client connect: when a token_expires token expires (virtual time)
+constexpr std::string_view kHandshake = "handshake";  // client connect: how the token was presented (handshake_forms)
 constexpr std::string_view kStatus = "status";
 constexpr std::string_view kBody = "body";
 constexpr std::string_view kCode = "code";

@@ -1,0 +1,107 @@
+// The refusals checker (issue 10, found by scripts/mutation-score.sh): a
+// refused handshake is answered with the status its cause calls for
+// (docs/protocol.md, "Refusal"), and names its reason. Without it a server
+// answering 502 for "auth service unavailable" or 504 for a broken critical
+// path passed every property: a client treats any refusal alike.
+#include <map>
+#include <string>
+
+#include "properties/checker_support.hpp"
+#include "properties/client_view.hpp"
+#include "properties/fault_windows.hpp"
+#include "properties/properties.hpp"
+#include "sim/client_actor.hpp"
+#include "sim/trace_records.hpp"
+#include "sim/trace_schema.hpp"
+
+namespace bridgesim::properties {
+namespace {
+
+namespace rec = sim::record;
+namespace rf = sim::record_field;
+
+constexpr std::string_view kWsTarget = "/ws";
+
+struct Attempt {
+  std::string client;  // the client actor
+  std::string target;  // the handshake's path
+};
+
+// The status a refusal of this handshake must have, or "" when either of
+// 401 and 503 will do; `why` says what decided it.
+std::string expected_status(bool healthy, const Attempt& attempt, std::string_view token, std::string& why) {
+  if (attempt.target != kWsTarget) {
+    why = "its target " + attempt.target + " is not " + std::string(kWsTarget);
+    return "404";
+  }
+  if (!healthy) {
+    why = "the system's critical path is broken (startup ok=false)";
+    return "503";
+  }
+  if (token != sim::token_kind::kValid) {
+    why = "its token is " + std::string(token.empty() ? "unknown" : token);
+    return "401";
+  }
+  return "";
+}
+
+std::optional<Violation> judge_reject(const sim::Trace& trace, std::size_t index, bool healthy, const Attempt& attempt,
+                                      std::string_view token, const std::vector<FaultWindow>& windows) {
+  const auto& r = trace.records()[index];
+  const std::string status(r.field(rf::kStatus));
+  const std::string who = sim::client_label(attempt.client) + " (connection " + std::string(r.field(rf::kConn)) + ")";
+  std::string why;
+  const std::string expected = expected_status(healthy, attempt, token, why);
+  if (!expected.empty()) {
+    if (status == expected) return std::nullopt;
+    return violation_at("refusals", trace, index,
+                        who + " was refused " + status + ", but " + why + ": the refusal is " + expected);
+  }
+  // A valid token on a healthy system: 401 when the identity is denied or
+  // the token expired meanwhile, 503 only while the auth service cannot
+  // answer, which only an injected fault makes happen.
+  if (status == "401") return std::nullopt;
+  if (status != "503") {
+    return violation_at("refusals", trace, index,
+                        who + " holds a valid token and was refused " + status +
+                            ": a healthy server refuses a valid token 401 (denied, expired) or 503 (auth service "
+                            "unavailable), nothing else");
+  }
+  const std::string user = sim::user_of_actor(attempt.client);
+  if (fault_explaining(windows, user, r.at_ns, r.at_ns) != nullptr) return std::nullopt;
+  return violation_at("refusals", trace, index,
+                      who + " holds a valid token and was refused 503 (auth service unavailable) at " +
+                          sim::format_virtual_time(r.at_ns) + fault_free_note(user, r.at_ns, r.at_ns));
+}
+
+}  // namespace
+
+std::optional<Violation> check_refusals(const sim::Trace& trace, const ClientView&) {
+  const auto& records = trace.records();
+  const auto windows = fault_windows(trace);
+  bool healthy = true;
+  std::map<std::string, std::string> token_of;  // client actor -> the token kind of its latest attempt
+  std::map<std::string, Attempt> attempts;      // conn -> handshake
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    const auto& r = records[i];
+    if (sim::is_record(r, sim::actor::kSystem, rec::kStartup)) healthy = r.field(rf::kOk) == "true";
+    if (r.kind == rec::kConnect && !sim::user_of_actor(r.actor).empty()) {
+      token_of[r.actor] = std::string(r.field(rf::kToken));
+    } else if (sim::is_record(r, sim::actor::kNet, rec::kConnect)) {
+      attempts[std::string(r.field(rf::kConn))] = {std::string(r.field(rf::kClient)),
+                                                   std::string(r.field(rf::kTarget))};
+    } else if (sim::is_record(r, sim::actor::kNet, rec::kReject)) {
+      const auto a = attempts.find(std::string(r.field(rf::kConn)));
+      if (a == attempts.end()) continue;  // a handshake the trace does not show: nothing to judge it by
+      const auto t = token_of.find(a->second.client);
+      if (auto v = judge_reject(trace, i, healthy, a->second, t == token_of.end() ? "" : t->second, windows)) return v;
+    } else if (r.kind == rec::kRejected && !sim::user_of_actor(r.actor).empty() && r.field(rf::kBody).empty()) {
+      return violation_at("refusals", trace, i,
+                          sim::client_label(r.actor) + " was refused " + std::string(r.field(rf::kStatus)) +
+                              " with an empty body: a refusal names its reason");
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace bridgesim::properties

@@ -1,0 +1,98 @@
+// The refusals checker (issue 10, item 5): each clause on a passing trace
+// and on a twin that breaks that clause alone.
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "properties/properties.hpp"
+#include "sim/trace.hpp"
+#include "sim/trace_records.hpp"
+#include "sim/trace_schema.hpp"
+#include "tests/properties/judge.hpp"
+
+namespace bridgesim::properties {
+namespace {
+
+using testing::expect_violation;
+using testing::judge;
+
+constexpr runtime::Nanos kMs = runtime::kNanosPerMilli;
+
+sim::TraceRecord rec(runtime::Nanos at, std::string_view actor, std::string_view kind, std::vector<sim::Field> f) {
+  return {at, std::string(actor), std::string(kind), std::move(f)};
+}
+
+struct Refusal {
+  std::string token = "valid";
+  std::string target = "/ws";
+  std::string status = "401";
+  std::string body = "invalid token signature";
+  bool healthy = true;
+  std::string fault;  // a planned fault for everyone over [0 s, 1 s], when not empty
+};
+
+// u1 connects once at 10 ms and is refused: the net's reject is record 4
+// (5 with a planned fault), the client's rejected the one after it.
+sim::Trace refused(const Refusal& r);
+sim::Trace refused(std::string token, std::string target = "/ws", std::string status = "401",
+                   std::string body = "invalid token signature", bool healthy = true, std::string fault = "") {
+  return refused(
+      Refusal{std::move(token), std::move(target), std::move(status), std::move(body), healthy, std::move(fault)});
+}
+
+sim::Trace refused(const Refusal& r) {
+  sim::Trace trace;
+  if (!r.fault.empty()) {
+    trace.add(rec(0, sim::actor::kFaults, sim::record::kPlanned,
+                  {{"kind", r.fault}, {"target", "*"}, {"at", "0.000000s"}, {"heal", "1.000000s"}, {"params", ""}}));
+  }
+  trace.add(rec(0, sim::actor::kSystem, sim::record::kStartup,
+                {{"ok", r.healthy ? "true" : "false"}, {"failing", r.healthy ? "" : "bridge: missing"}}));
+  trace.add(sim::make_connect_record(10 * kMs, "user:u1", 1, r.token));
+  trace.add(rec(10 * kMs, sim::actor::kNet, sim::record::kConnect,
+                {{"conn", "1"}, {"client", "user:u1"}, {"target", r.target}}));
+  trace.add(rec(11 * kMs, sim::actor::kNet, sim::record::kReject, {{"conn", "1"}, {"status", r.status}}));
+  trace.add(sim::make_rejected_record(12 * kMs, "user:u1", std::stoi(r.status), r.body));
+  return trace;
+}
+
+TEST(PropertiesRefusals, ABadTokenIsRefused401) {
+  for (const std::string token : {"forged", "expired", "missing"}) {
+    EXPECT_TRUE(judge(refused(token), "refusals").empty()) << token;
+    expect_violation(refused(token, "/ws", "503"), "refusals",
+                     "u1 (connection 1) was refused 503, but its token is " + token + ": the refusal is 401", 3);
+  }
+}
+
+TEST(PropertiesRefusals, ATargetOtherThanWsIs404) {
+  EXPECT_TRUE(judge(refused("valid", "/chat", "404", "not found"), "refusals").empty());
+  expect_violation(refused("valid", "/chat", "403", "not found"), "refusals",
+                   "was refused 403, but its target /chat is not /ws: the refusal is 404", 3);
+}
+
+TEST(PropertiesRefusals, ABrokenCriticalPathRefuses503) {
+  EXPECT_TRUE(judge(refused("forged", "/ws", "503", "service unavailable: bridge", false), "refusals").empty());
+  expect_violation(refused("valid", "/ws", "504", "service unavailable: bridge", false), "refusals",
+                   "was refused 504, but the system's critical path is broken (startup ok=false): the refusal is 503",
+                   3);
+}
+
+TEST(PropertiesRefusals, AValidTokenIsRefused401Or503UnderAFaultOnly) {
+  EXPECT_TRUE(judge(refused("valid", "/ws", "401", "identity refused by the auth service"), "refusals").empty());
+  const std::string unavailable = "auth service unavailable; retry later";
+  EXPECT_TRUE(judge(refused("valid", "/ws", "503", unavailable, true, "auth_down"), "refusals").empty());
+  expect_violation(refused("valid", "/ws", "502", unavailable, true, "auth_down"), "refusals",
+                   "holds a valid token and was refused 502", 4);
+  expect_violation(refused("valid", "/ws", "503", unavailable), "refusals",
+                   "holds a valid token and was refused 503 (auth service unavailable) at 0.011000s; no fault for u1",
+                   3);
+}
+
+TEST(PropertiesRefusals, ARefusalNamesItsReason) {
+  expect_violation(refused("forged", "/ws", "401", ""), "refusals",
+                   "u1 was refused 401 with an empty body: a refusal names its reason", 4);
+}
+
+}  // namespace
+}  // namespace bridgesim::properties
