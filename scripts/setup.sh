@@ -10,6 +10,7 @@ packages=(
   librapidcheck-dev libgtest-dev libgmock-dev libbenchmark-dev
   libspdlog-dev libtomlplusplus-dev libcli11-dev libssl-dev
   python3 python3-websockets chromium libxml2-utils python3-junitparser
+  python3-starlette python3-uvicorn
 )
 
 missing=()

@@ -5,14 +5,14 @@
 # property and what broke; each allowed alternative (refusal by close 1008,
 # two tool calls with repeated thinking, ISO-8601 or float-second
 # timestamps) must pass. 127.0.0.1 only; every probe has a deadline.
-# Usage: thirdparty_test.sh BRIDGESIM_BINARY   (skips, exit 77, without the packages)
+# Usage: thirdparty_test.sh BRIDGESIM_BINARY   (fails without the packages: scripts/setup.sh installs them)
 set -u
 bin=$1
 here=$(cd "$(dirname "$0")" && pwd)
 py=/usr/bin/python3
 if ! "$py" -c 'import starlette, uvicorn' 2>/dev/null; then
-  echo "SKIP python3-starlette / python3-uvicorn not installed"
-  exit 77
+  echo "FAIL python3-starlette / python3-uvicorn not installed: run scripts/setup.sh (as root)"
+  exit 1
 fi
 tmp=$(mktemp -d)
 server_pid=
