@@ -29,7 +29,9 @@ using Request = http::request<http::string_body>;
 std::string_view view_of(boost::beast::string_view s) { return {s.data(), s.size()}; }
 
 // The parser fed the whole input, then end of stream; false unless a
-// request came out whole.
+// request came out whole. End of stream before any byte is no request (as
+// in Beast's read, which calls put_eof only after got_some(): its
+// precondition, asserted when asserts are on).
 bool parse(std::string_view input, http::request_parser<http::string_body>& parser) {
   parser.body_limit(net::ServerLimits{}.http_body_bytes_max);
   parser.eager(true);
@@ -40,7 +42,10 @@ bool parse(std::string_view input, http::request_parser<http::string_body>& pars
     if (ec) return false;
     input.remove_prefix(used);
   }
-  if (!parser.is_done()) parser.put_eof(ec);
+  if (!parser.is_done()) {
+    if (!parser.got_some()) return false;
+    parser.put_eof(ec);
+  }
   return !ec && parser.is_done();
 }
 

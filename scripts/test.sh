@@ -49,10 +49,11 @@ phase "build (clang Debug -O1, ASan+UBSan, libFuzzer coverage)" \
   "-DCMAKE_CXX_FLAGS_DEBUG=-O1 -g1" "${rc[@]}"
 # The hostile-client suites (real sockets, deadlines of a few seconds) and
 # the load test run in the Release pass only: under ASan their deadlines
-# would measure the sanitizer, not the server.
+# would measure the sanitizer, not the server. The lint.* tests, scripts
+# over the source tree whatever the build, ran in the Release pass.
 phase "test (clang ASan+UBSan)" env ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
   UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-  ctest --test-dir "$top/build-asan" -j "$jobs" --output-on-failure --timeout 1800 -LE "load|hostile"
+  ctest --test-dir "$top/build-asan" -j "$jobs" --output-on-failure --timeout 1800 -LE "load|hostile" -E '^lint\.'
 phase "determinism across compilers (g++ Release -O3 vs clang Debug -O1 ASan+UBSan)" \
   env CLANG_BINARY="$top/build-asan/cli/bridgesim" "$top/scripts/compare-compilers.sh" "$top/build/cli/bridgesim"
 phase "fuzz (the kept regressions, then ${FUZZ_SECONDS:-10} s per target)" "$top/scripts/fuzz.sh" build-asan
