@@ -52,6 +52,7 @@ const char* kSubcommandHelp =
     "  bridgesim shrink --scenario swarm --seed 11 --variant permissive_auth\n"
     "  bridgesim run --shard 1/4 --json out/shard1.json   # then: bridgesim report out/shard*.json --html "
     "out/r.html\n"
+    "  bridgesim run --rerun-failed out/summary.json      # only the failing seeds, as they ran\n"
     "  bridgesim list\n"
     "Scenario names are looked up in --scenario-dir, else ./scenarios, $BRIDGESIM_SCENARIOS, the installed\n"
     "share/bridgesim/scenarios, the source tree it was built from (`bridgesim list` says which).\n"

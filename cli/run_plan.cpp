@@ -177,6 +177,11 @@ RunPlan plan_run(const RunArgs& args) {
   // Bazel names where a test's XML goes.
   if (const char* xml = std::getenv("XML_OUTPUT_FILE"); plan.junit.empty() && xml != nullptr && *xml != '\0')
     plan.junit = xml;
+  // A chosen set is not split: every shard would run all of it.
+  if (const std::string env = shard_environment_names();
+      !env.empty() && (!args.rerun_failed.empty() || !args.seeds_from.empty()))
+    std::fprintf(stderr, "note: %s runs every seed it names: the sharding in the environment (%s) is not used\n",
+                 args.rerun_failed.empty() ? "--seeds-from" : "--rerun-failed", env.c_str());
   if (!args.rerun_failed.empty()) {
     plan_rerun(args, plan);
   } else {

@@ -86,6 +86,10 @@ expect "an index not below its total" 2 "GTEST_SHARD_INDEX 3 is out of range \[0
 expect "half a pair" 2 "GTEST_TOTAL_SHARDS is set but GTEST_SHARD_INDEX is not" -- clean GTEST_TOTAL_SHARDS=3 "$bin" run -s golden_path
 expect "two engines that disagree" 2 "two different shards" -- \
   clean GTEST_SHARD_INDEX=0 GTEST_TOTAL_SHARDS=2 TEST_SHARD_INDEX=1 TEST_TOTAL_SHARDS=2 "$bin" run -s golden_path
+expect "a seed file says the environment's shards are not used" 0 "note: --seeds-from runs every seed it names: the sharding in the environment \(GTEST_TOTAL_SHARDS\)" -- \
+  clean GTEST_SHARD_INDEX=0 GTEST_TOTAL_SHARDS=2 "$bin" run -s golden_path --seeds-from "$tmp/seeds.txt"
+expect "... and runs all of it" 0 "golden_path +runs=5 " -- \
+  clean GTEST_SHARD_INDEX=0 GTEST_TOTAL_SHARDS=2 "$bin" run -s golden_path --seeds-from "$tmp/seeds.txt"
 expect "an explicit --shard wins, with a note" 0 "note: --shard given: the sharding in the environment \(GTEST_TOTAL_SHARDS\)" -- \
   clean GTEST_SHARD_INDEX=0 GTEST_TOTAL_SHARDS=2 "$bin" run -s golden_path --seeds 10 --shard 2/2
 
