@@ -11,6 +11,7 @@
 
 #include "properties/checker_support.hpp"
 #include "properties/client_view.hpp"
+#include "properties/execute_checks.hpp"
 #include "properties/fault_windows.hpp"
 #include "properties/properties.hpp"
 #include "protocol/fields.hpp"
@@ -314,6 +315,7 @@ std::optional<Violation> check_auth(const sim::Trace& trace, const ClientView& v
   };
   const auto conns = user_conns(trace);
   keep(judge_expiry(trace, view, conns));
+  keep(judge_execute_auth(trace, view));  // POST execute: properties/execute_checks.cpp
   // The service's answers are recorded only where it is simulated.
   bool simulated = false;
   for (const auto& r : trace.records()) simulated |= sim::is_record(r, sim::actor::kSystem, rec::kStartup);

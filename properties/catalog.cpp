@@ -20,17 +20,22 @@ const std::vector<Property>& property_catalog() {
   static const std::vector<Property> catalog{
       {"delivery",
        "a client with a valid token gets in, and every user_message yields all five lifecycle events in seq order as "
-       "the client accepts them (or agent_error with a reason), within the liveness bound after faults heal",
+       "the client accepts them (or agent_error with a reason), within the liveness bound after faults heal; so does "
+       "every 202 of POST execute, on the caller's sockets",
        with_view(check_delivery), true},
       {"isolation",
-       "no event of one user reaches a connection of another; every event names the right user, thread and run",
+       "no event of one user reaches a connection of another; every event names the right user, thread and run; a "
+       "POST execute 202 names the caller, whatever the body claims",
        with_view(check_isolation), true},
-      {"protocol", "no send before accept or after close; every run event is valid against the schema",
+      {"protocol",
+       "no send before accept or after close; every run event is valid against the schema; every POST execute answer "
+       "is a documented status with a JSON object body",
        with_view(check_protocol), true},
       {"auth",
        "no connection, event or run for an identity without a valid token, degraded auth service or not; every "
        "admitted identity was confirmed by the auth service and not denied since; a revoked identity is refused "
-       "unless an auth-service outage hides it; a socket is closed 1008 at its token's exp and starts no run after it",
+       "unless an auth-service outage hides it; a socket is closed 1008 at its token's exp and starts no run after it; "
+       "POST execute admits (202) only a valid token of a confirmed, unrevoked identity",
        with_view(check_auth), true},
       {"streams",
        "every event of a user's runs reaches every connection of that user open at the time, exactly once, in seq "

@@ -5,6 +5,7 @@
 
 #include "properties/checker_support.hpp"
 #include "properties/client_view.hpp"
+#include "properties/execute_checks.hpp"
 #include "properties/properties.hpp"
 #include "protocol/fields.hpp"
 #include "protocol/lifecycle.hpp"
@@ -110,8 +111,10 @@ std::optional<Violation> check_isolation(const sim::Trace& trace) {
 
 std::optional<Violation> check_isolation(const sim::Trace& trace, const ClientView& view) {
   std::map<std::string, std::set<std::string>> threads_of;  // user -> threads they asked in
-  for (const auto& f : view.sent) {
-    if (const auto t = string_field(f.body, field::kThreadId); !t.empty()) threads_of[f.user].insert(t);
+  for (const auto* frames : {&view.sent, &view.executed}) {
+    for (const auto& f : *frames) {
+      if (const auto t = string_field(f.body, field::kThreadId); !t.empty()) threads_of[f.user].insert(t);
+    }
   }
   std::map<std::string, std::string> run_owner;  // run_id -> the user who first received it
   for (const auto& f : view.received) {
@@ -140,7 +143,7 @@ std::optional<Violation> check_isolation(const sim::Trace& trace, const ClientVi
                           "run " + run + " reached both user " + it->second + " and user " + conn_user);
     }
   }
-  return std::nullopt;
+  return judge_execute_isolation(trace, view);
 }
 
 std::optional<Violation> check_delivery(const sim::Trace& trace) {
@@ -167,7 +170,7 @@ std::optional<Violation> check_delivery(const sim::Trace& trace, const ClientVie
     if (!judged.insert({request.actor, msg}).second) continue;
     if (auto v = judge_request(trace, view, request, cancels)) return v;
   }
-  return std::nullopt;
+  return judge_execute_delivery(trace, view);
 }
 
 std::optional<Violation> check_protocol(const sim::Trace& trace) {
@@ -198,7 +201,7 @@ std::optional<Violation> check_protocol(const sim::Trace& trace, const ClientVie
                           "user " + f.user + " received an invalid " + type + ": " + error);
     }
   }
-  return std::nullopt;
+  return judge_execute_answers(trace, view);
 }
 
 }  // namespace bridgesim::properties

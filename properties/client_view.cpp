@@ -36,15 +36,16 @@ ClientView build_client_view(const sim::Trace& trace) {
       view.open_token[i] = view.token_kind[r.actor];
       continue;
     }
-    if (r.kind != sim::record::kRecv && r.kind != sim::record::kSend) continue;
+    const bool http = r.kind == sim::record::kHttpRequest;
+    if (r.kind != sim::record::kRecv && r.kind != sim::record::kSend && !http) continue;
     Frame frame{i, r.at_ns, r.actor, user, std::string(r.field(sim::record_field::kConn)), {}, false};
     boost::system::error_code ec;
-    auto parsed = boost::json::parse(r.field(sim::record_field::kFrame), ec);
+    auto parsed = boost::json::parse(r.field(http ? sim::record_field::kBody : sim::record_field::kFrame), ec);
     if (!ec && parsed.is_object()) {
       frame.body = std::move(parsed.as_object());
       frame.parsed = true;
     }
-    (r.kind == sim::record::kRecv ? view.received : view.sent).push_back(std::move(frame));
+    (http ? view.executed : r.kind == sim::record::kRecv ? view.received : view.sent).push_back(std::move(frame));
   }
   return view;
 }

@@ -28,6 +28,9 @@ struct ClientView {
   std::map<std::string, std::string> token_kind;  // actor -> valid | expired | forged | missing
   std::vector<Frame> received;
   std::vector<Frame> sent;
+  // POST execute requests (http_request records): conn is the request's
+  // own, body the request body (properties/execute_checks.hpp).
+  std::vector<Frame> executed;
   std::vector<std::size_t> opens;                 // record indices of "open"
   std::map<std::size_t, std::string> open_token;  // "open" record index -> token kind of that attempt
   runtime::Nanos heal_by_ns = 0;                  // from the faults' heal_by record

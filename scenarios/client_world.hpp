@@ -3,7 +3,9 @@
 // simulated system (sim::SimNetwork, virtual time) and a live server
 // (`bridgesim probe`: real sockets, real time). Both record into a
 // sim::Trace, so the same properties judge both.
+#include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "sim/sim_network.hpp"
@@ -33,6 +35,14 @@ class ClientTransport {
   // Starts a handshake; callbacks fire later on the world's single thread.
   virtual std::unique_ptr<ClientConnection> connect(std::string client_name, runtime::HandshakeRequest request,
                                                     ClientCallbacks callbacks) = 0;
+  // Sends one HTTP request; `on_answer` fires later on the world's single
+  // thread. Returns the request's connection id, or nullopt when this
+  // transport has no HTTP path (the client then asks over its socket).
+  virtual std::optional<runtime::ConnectionId> post(std::string client_name, sim::HttpExchange request,
+                                                    std::function<void(sim::HttpAnswer)> on_answer) {
+    (void)client_name, (void)request, (void)on_answer;
+    return std::nullopt;
+  }
 };
 
 struct ClientWorld {
@@ -54,6 +64,10 @@ class SimClientTransport final : public ClientTransport {
   explicit SimClientTransport(sim::SimNetwork& network) : network_(network) {}
   std::unique_ptr<ClientConnection> connect(std::string client_name, runtime::HandshakeRequest request,
                                             ClientCallbacks callbacks) override;
+  std::optional<runtime::ConnectionId> post(std::string client_name, sim::HttpExchange request,
+                                            std::function<void(sim::HttpAnswer)> on_answer) override {
+    return network_.http_request(std::move(client_name), std::move(request), std::move(on_answer));
+  }
 
  private:
   sim::SimNetwork& network_;

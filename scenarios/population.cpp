@@ -61,6 +61,28 @@ std::unique_ptr<UserClient> make_reuse_tab(const ClientWorld& world, const sim::
   return std::make_unique<UserClient>(world, std::move(plan), root.fork("reuse:" + user));
 }
 
+// [mix] execute: each hostile client also POSTs execute with bad tokens, and
+// gets a tab 3 that asks only over execute, its bodies claiming u1's
+// user_id: its runs must stay its own. Neither draws from "starts".
+void add_execute_attackers(Population& out, const Scenario& scenario, const ClientWorld& world, const sim::Rng& root,
+                           const PopulationSpec& spec) {
+  for (int i = 1; i <= scenario.hostile_clients; ++i) {
+    const std::string user = "h" + std::to_string(i);
+    out.hostiles[static_cast<std::size_t>(i - 1)]->attack_execute(
+        system::mint_hs256(spec.jwt_secret, user, spec.now_unix_s - 60));
+    ClientPlan plan;
+    plan.user_id = user;
+    plan.tab = 3;
+    plan.messages = scenario.messages_per_user;
+    plan.token = system::mint_hs256(spec.jwt_secret, user, spec.now_unix_s + kTokenLifetimeS);
+    plan.execute_per_million = 1'000'000;
+    plan.execute_claims_user = "u1";
+    out.users.push_back(std::make_unique<UserClient>(world, std::move(plan), root.fork("execute:" + user)));
+    out.users.back()->start_at(scenario.start_spread_ns);
+    out.actors.push_back(out.users.back()->actor());
+  }
+}
+
 }  // namespace
 
 void assign_user_token(ClientPlan& plan, const PopulationSpec& spec) {
@@ -89,6 +111,7 @@ Population populate(const Scenario& scenario, const ClientWorld& world, const si
     if (scenario.workload == "handshake_forms") base.handshake_forms = i - 1;
     base.tab_counter_ids = spec.mix.per_tab_counter();
     base.msg_id_prefix = spec.msg_id_prefix;
+    base.execute_per_million = spec.mix.execute_per_million;
     assign_user_token(base, spec);
     UserClient* first_tab = nullptr;
     for (int tab = 1; tab <= scenario.tabs; ++tab) {
@@ -125,6 +148,7 @@ Population populate(const Scenario& scenario, const ClientWorld& world, const si
     out.users.back()->start_at(scenario.start_spread_ns + kReuseDelayNs);
     out.actors.push_back(out.users.back()->actor());
   }
+  if (spec.mix.execute_per_million > 0) add_execute_attackers(out, scenario, world, root, spec);
   return out;
 }
 

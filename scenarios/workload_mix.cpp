@@ -1,5 +1,7 @@
 #include "scenarios/workload_mix.hpp"
 
+#include <cmath>
+
 #include "scenarios/scenario.hpp"
 #include "scenarios/workload_mix_toml.hpp"
 #include "sim/rng.hpp"
@@ -31,6 +33,23 @@ std::pair<int, int> read_range(const std::string& source, const toml::node& node
   return {static_cast<int>(*lo), static_cast<int>(*hi)};
 }
 
+// A share in [0, 1] (a float or the integer 0 or 1), per million.
+std::uint32_t read_share(const std::string& source, const toml::node& node, const std::string& key) {
+  const auto value = node.value<double>();
+  if ((!node.is_floating_point() && !node.is_integer()) || !value || !(*value >= 0.0 && *value <= 1.0)) {
+    fail(source, node, "'mix." + key + "' must be a share from 0 to 1 (e.g. 0.5)");
+  }
+  return static_cast<std::uint32_t>(std::llround(*value * 1e6));
+}
+
+// 500000 -> "0.5": the share as read_share reads it back.
+std::string share_toml(std::uint32_t per_million) {
+  if (per_million >= 1'000'000) return "1.0";
+  std::string digits = std::to_string(per_million + 1'000'000).substr(1);
+  while (digits.size() > 1 && digits.back() == '0') digits.pop_back();
+  return "0." + digits;
+}
+
 std::string range_toml(const char* key, int lo, int hi) {
   return std::string(key) + " = [" + std::to_string(lo) + ", " + std::to_string(hi) + "]\n";
 }
@@ -57,12 +76,14 @@ void read_workload_mix(const std::string& source, const toml::node& node, Worklo
       std::tie(mix.agent.thinking_between_min, mix.agent.thinking_between_max) = read_range(source, value, k, 0, 16);
     } else if (k == "late_tab") {
       mix.late_tab = read_bool(source, value, k);
+    } else if (k == "execute") {
+      mix.execute_per_million = read_share(source, value, k);
     } else if (k == "draw") {
       mix.draw = read_bool(source, value, k);
     } else {
       fail(source, value,
            "unknown key 'mix." + k +
-               "' (known: client_msg_ids, reuse_victim_ids, tool_calls, thinking_between, late_tab, draw)");
+               "' (known: client_msg_ids, reuse_victim_ids, tool_calls, thinking_between, late_tab, execute, draw)");
     }
   }
 }
@@ -77,6 +98,7 @@ std::string WorkloadMix::to_toml() const {
   if (agent.thinking_between_min != 0 || agent.thinking_between_max != 0)
     out += range_toml("thinking_between", agent.thinking_between_min, agent.thinking_between_max);
   if (late_tab) out += "late_tab = true\n";
+  if (execute_per_million > 0) out += "execute = " + share_toml(execute_per_million) + "\n";
   if (draw) out += "draw = true\n";
   return out.empty() ? out : "\n[mix]\n" + out;
 }
@@ -94,6 +116,8 @@ WorkloadMix mix_for(const WorkloadMix& mix, std::uint64_t seed) {
     out.agent.thinking_between_max = 2;
   }
   out.late_tab = rng.chance(500'000);
+  // Drawn last, so the draws above are what they were before it existed.
+  if (rng.chance(500'000)) out.execute_per_million = 500'000;
   return out;
 }
 

@@ -11,6 +11,7 @@
 //   tool_calls = [1, 3]                 # tool calls per run, drawn per run
 //   thinking_between = [0, 2]           # agent_thinking between two tool calls
 //   late_tab = true                     # one more tab per user, opened once its first run started
+//   execute = 0.5                       # share of requests sent as POST /api/agent/v2/execute
 //   draw = true                         # each seed draws all of the above
 #include <cstdint>
 #include <string>
@@ -29,6 +30,9 @@ struct WorkloadMix {
   bool reuse_victim_ids = false;
   system::AgentShape agent;
   bool late_tab = false;
+  // Requests sent over POST execute, per million (the rest as user_message
+  // frames); with it, each hostile client also attacks the endpoint.
+  std::uint32_t execute_per_million = 0;
   bool draw = false;
 
   bool per_tab_counter() const { return client_msg_ids == msg_ids::kPerTabCounter; }

@@ -37,6 +37,7 @@ UserClient::UserClient(const ClientWorld& world, ClientPlan plan, sim::Rng rng)
     : world_(world),
       plan_(std::move(plan)),
       rng_(std::move(rng)),
+      execute_rng_(rng_.fork("execute")),
       actor_(sim::ClientActor{plan_.user_id, plan_.tab}.to_string()) {}
 
 void UserClient::record(sim::TraceRecord record) { world_.trace.add(std::move(record)); }
@@ -212,6 +213,7 @@ void UserClient::resume() {
 
 void UserClient::send_request() {
   arm_stall_timer();
+  if (current_->via_execute) return post_execute();
   const Request& r = *current_;
   if (plan_.handshake_forms % 2 == 1) return send(start_agent_frame(plan_.handshake_forms, r));
   send(to_frame({{field::kType, client_type::kUserMessage},
@@ -254,6 +256,7 @@ void UserClient::next_or_leave() {
                             : plan_.tab > 1
                                 ? plan_.msg_id_prefix + std::to_string(plan_.tab) + "." + std::to_string(asked_)
                                 : plan_.msg_id_prefix + std::to_string(asked_);
+    request.via_execute = plan_.execute_per_million > 0 && execute_rng_.chance(plan_.execute_per_million);
     current_ = std::move(request);
     return send_request();
   }
@@ -369,6 +372,8 @@ void HostileClient::attack() {
   }
   frames.push_back(to_frame({{field::kType, client_type::kPing}}));
   frames.push_back(disconnect_frame());
+  if (!expired_token_.empty())
+    post_bad_tokens(static_cast<runtime::Nanos>(rng_.uniform(1, 20)) * runtime::kNanosPerMilli);
   runtime::Nanos at = 0;
   for (auto& frame : frames) {
     at += static_cast<runtime::Nanos>(rng_.uniform(1, 20)) * runtime::kNanosPerMilli;

@@ -5,6 +5,7 @@
 //   connect {attempt, token}  open {conn}  rejected {status, body}
 //   send {conn, frame}  recv {conn, frame}  closed {conn, code}
 //   stalled {thread}  fault_hit {fault, ...}  gave_up {why}  done {}
+//   http_request {conn, method, target, token, body}  http_response {conn, status, body}
 // Properties judge those records: what a user saw is what matters.
 #include <cstdint>
 #include <functional>
@@ -58,6 +59,14 @@ struct ClientPlan {
   // The workload "handshake_forms" (scenarios/handshake_forms.hpp): where
   // this client starts in the cycle of token forms; -1: a plain Bearer header.
   int handshake_forms = -1;
+  // [mix] execute: the share (per million) of requests sent as POST
+  // /api/agent/v2/execute instead of a user_message frame; their events
+  // still arrive on the client's socket (scenarios/execute_requests.cpp).
+  // 0: none, and nothing is drawn.
+  std::uint32_t execute_per_million = 0;
+  // Each execute body also claims this user_id ("": none): the attacker's
+  // tab, whose runs must stay its own.
+  std::string execute_claims_user;
 };
 
 // A browser tab: connects, asks `messages` questions one after another and
@@ -86,6 +95,9 @@ class UserClient {
     std::uint64_t accepted_seq = 0;
     std::uint64_t resumed_after = UINT64_MAX;  // last resume asked for, to ask once per gap
     bool cancelled = false;
+    bool via_execute = false;  // asked with POST execute
+    bool http_busy = false;    // a POST in flight, or its retry scheduled
+    int http_attempts = 0;
   };
 
   void connect();
@@ -96,6 +108,11 @@ class UserClient {
   void on_run_event(const std::string& type, const std::string& run_id, std::uint64_t seq);
   void after_connected();
   void send_request();
+  // The execute path (scenarios/execute_requests.cpp).
+  void post_execute();
+  void on_execute_answer(int index, runtime::ConnectionId socket_at_post, const std::string& conn,
+                         const sim::HttpAnswer& answer);
+  void retry_execute(int index);
   void request_done();
   void next_or_leave();
   void resume();
@@ -112,6 +129,7 @@ class UserClient {
   const ClientWorld& world_;
   ClientPlan plan_;
   sim::Rng rng_;
+  sim::Rng execute_rng_;  // which requests go over execute: its own stream
   std::string actor_;
   std::unique_ptr<ClientConnection> socket_;
   int attempts_ = 0;
@@ -137,10 +155,14 @@ class HostileClient {
   void start_at(runtime::Nanos at_ns);
   // Run ids the attacker will aim at (called by the world as runs start).
   void learn_run_id(const std::string& run_id) { known_runs_.push_back(run_id); }
+  // [mix] execute: also POST execute with the forged token, no token and
+  // `expired_token` (scenarios/execute_requests.cpp).
+  void attack_execute(std::string expired_token) { expired_token_ = std::move(expired_token); }
 
  private:
   void connect(const std::string& token, const std::string& token_kind);
   void attack();
+  void post_bad_tokens(runtime::Nanos after_ns);
   void record(sim::TraceRecord record);
   runtime::Nanos now() const { return world_.elapsed_ns(); }
 
@@ -152,6 +174,7 @@ class HostileClient {
   std::string actor_;
   std::unique_ptr<ClientConnection> socket_;
   std::vector<std::string> known_runs_;
+  std::string expired_token_;  // "": no execute attack
   int step_ = 0;
   bool welcomed_ = false;  // a frame arrived on its socket (a close 1008 before one is a refusal)
 };

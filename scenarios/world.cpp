@@ -140,6 +140,10 @@ RunResult run_scenario(const Scenario& scenario, const RunConfig& config) {
       std::move(components));
   record_startup(trace, app, plan);
   network.set_acceptor([&app](std::shared_ptr<runtime::Connection> c) { app.on_connection(std::move(c)); });
+  network.set_http_server([&app](const sim::HttpExchange& x) {
+    const system::HttpResponse r = app.handle_http({x.method, x.target, x.authorization, x.body});
+    return sim::HttpAnswer{r.status, r.body};
+  });
 
   network.schedule_server_drops();
 

@@ -235,6 +235,23 @@ ClientSocket SimNetwork::connect(std::string client_name, runtime::HandshakeRequ
   return ClientSocket(link);
 }
 
+runtime::ConnectionId SimNetwork::http_request(std::string client_name, HttpExchange request,
+                                               std::function<void(HttpAnswer)> on_answer) {
+  // A link of its own, never listed: no WebSocket state, nothing to drop.
+  auto link = std::make_shared<Link>();
+  link->net = this;
+  link->id = next_id_++;
+  link->client_name = std::move(client_name);
+  link->user_id = user_of_actor(link->client_name);
+  deliver(*link, true, [this, link, request = std::move(request), done = std::move(on_answer)]() mutable {
+    HttpAnswer answer = http_server_ ? http_server_(request) : HttpAnswer{503, R"({"error":"no server"})"};
+    trace_.add(make_http_served_record(scheduler_.elapsed_ns(), std::to_string(link->id), link->client_name,
+                                       request.target, answer.status));
+    deliver(*link, false, [answer = std::move(answer), done = std::move(done)]() mutable { done(std::move(answer)); });
+  });
+  return link->id;
+}
+
 std::size_t SimNetwork::open_server_sides() const {
   return static_cast<std::size_t>(std::count_if(links_.begin(), links_.end(), [](const auto& l) {
     return l->server_state == ServerState::kOpen || l->server_state == ServerState::kCloseSent;

@@ -30,6 +30,18 @@ struct NetworkConfig {
 
 using runtime::ClientCallbacks;
 
+// One HTTP request as the simulated network carries it, and its answer.
+struct HttpExchange {
+  std::string method;
+  std::string target;
+  std::string authorization;  // the raw Authorization header, may be empty
+  std::string body;
+};
+struct HttpAnswer {
+  int status = 0;
+  std::string body;
+};
+
 struct Link;
 
 // The client's end of one connection.
@@ -51,6 +63,7 @@ class ClientSocket {
 class SimNetwork {
  public:
   using Acceptor = std::function<void(std::shared_ptr<runtime::Connection>)>;
+  using HttpServer = std::function<HttpAnswer(const HttpExchange&)>;
 
   // `faults` (may be null) is consulted on every frame: latency, spikes,
   // jitter, reordering, partitions and slow consumers.
@@ -59,6 +72,17 @@ class SimNetwork {
 
   // Where new server-side connections go (the system's entry point).
   void set_acceptor(Acceptor acceptor) { acceptor_ = std::move(acceptor); }
+  // Where HTTP requests go (the system's handle_http).
+  void set_http_server(HttpServer server) { http_server_ = std::move(server); }
+
+  // Sends one HTTP request from `client_name` on a connection of its own (a
+  // fresh conn id, returned): it reaches the server after a frame's latency
+  // under the user's faults (a partition holds it until heal: late, never
+  // lost; a server_close or reset does not reach it), the server answers on
+  // arrival (a `net http` record), and the answer travels back the same way
+  // to `on_answer`, on the scheduler. Without an HTTP server: 503.
+  runtime::ConnectionId http_request(std::string client_name, HttpExchange request,
+                                     std::function<void(HttpAnswer)> on_answer);
 
   // Starts a handshake from `client_name` ("user:<id>" or "user:<id>/tab<n>":
   // faults aimed at a user hit all of that user's tabs); callbacks fire on
@@ -99,6 +123,7 @@ class SimNetwork {
   NetworkConfig config_;
   const FaultPlan* faults_;
   Acceptor acceptor_;
+  HttpServer http_server_;
   runtime::ConnectionId next_id_ = 1;
   std::vector<std::shared_ptr<Link>> links_;
   std::set<std::pair<const Fault*, runtime::ConnectionId>> hits_;  // first effect of a fault on a link is traced

@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include "sim/client_actor.hpp"
 #include "sim/trace_schema.hpp"
 
 namespace bridgesim::sim {
@@ -122,6 +123,54 @@ TraceRecord make_gave_up_record(runtime::Nanos at_ns, std::string actor, std::st
 
 TraceRecord make_done_record(runtime::Nanos at_ns, std::string actor) {
   return client_record(at_ns, std::move(actor), record::kDone, {});
+}
+
+TraceRecord make_http_request_record(runtime::Nanos at_ns, std::string actor, const HttpRequestRecord& request) {
+  return client_record(
+      at_ns, std::move(actor), record::kHttpRequest,
+      {field(record_field::kConn, std::string(request.conn)), field(record_field::kMethod, std::string(request.method)),
+       field(record_field::kTarget, std::string(request.target)),
+       field(record_field::kToken, std::string(request.token)), field(record_field::kBody, std::string(request.body))});
+}
+
+TraceRecord make_http_served_record(runtime::Nanos at_ns, std::string conn, std::string client, std::string target,
+                                    int status) {
+  return TraceRecord{
+      at_ns,
+      std::string(actor::kNet),
+      std::string(record::kHttp),
+      {field(record_field::kConn, std::move(conn)), field(record_field::kClient, std::move(client)),
+       field(record_field::kTarget, std::move(target)), field(record_field::kStatus, std::to_string(status))}};
+}
+
+TraceRecord make_http_response_record(runtime::Nanos at_ns, std::string actor, std::string conn, int status,
+                                      std::string body) {
+  return client_record(
+      at_ns, std::move(actor), record::kHttpResponse,
+      {field(record_field::kConn, std::move(conn)), field(record_field::kStatus, std::to_string(status)),
+       field(record_field::kBody, std::move(body))});
+}
+
+std::optional<HttpRequestRecord> as_http_request(const TraceRecord& r) {
+  if (r.kind != record::kHttpRequest || !ClientActor::parse(r.actor)) return std::nullopt;
+  return HttpRequestRecord{r.field(record_field::kConn), r.field(record_field::kMethod), r.field(record_field::kTarget),
+                           r.field(record_field::kToken), r.field(record_field::kBody)};
+}
+
+std::optional<HttpAnswerRecord> as_http_served(const TraceRecord& r) {
+  if (!is_record(r, actor::kNet, record::kHttp)) return std::nullopt;
+  return HttpAnswerRecord{r.field(record_field::kConn),
+                          r.field(record_field::kClient),
+                          std::stoi(std::string(r.field(record_field::kStatus))),
+                          {}};
+}
+
+std::optional<HttpAnswerRecord> as_http_response(const TraceRecord& r) {
+  if (r.kind != record::kHttpResponse || !ClientActor::parse(r.actor)) return std::nullopt;
+  return HttpAnswerRecord{r.field(record_field::kConn),
+                          {},
+                          std::stoi(std::string(r.field(record_field::kStatus))),
+                          r.field(record_field::kBody)};
 }
 
 }  // namespace bridgesim::sim

@@ -73,6 +73,32 @@ TraceRecord make_recv_record(runtime::Nanos at_ns, std::string actor, std::strin
 TraceRecord make_stalled_record(runtime::Nanos at_ns, std::string actor, std::string thread);
 TraceRecord make_gave_up_record(runtime::Nanos at_ns, std::string actor, std::string why);
 TraceRecord make_done_record(runtime::Nanos at_ns, std::string actor);
+
+// --- HTTP: a client's request, the server's answer as the network saw it,
+// and the answer as the client got it (all three name the request's conn) --
+struct HttpRequestRecord {
+  std::string_view conn;
+  std::string_view method;
+  std::string_view target;
+  std::string_view token;  // sim::token_kind of the token it carried
+  std::string_view body;
+};
+struct HttpAnswerRecord {
+  std::string_view conn;
+  std::string_view client;  // net http: the client's actor id ("" in http_response)
+  int status = 0;
+  std::string_view body;  // http_response: the body the client got ("" in net http)
+};
+TraceRecord make_http_request_record(runtime::Nanos at_ns, std::string actor, const HttpRequestRecord& request);
+TraceRecord make_http_served_record(runtime::Nanos at_ns, std::string conn, std::string client, std::string target,
+                                    int status);
+TraceRecord make_http_response_record(runtime::Nanos at_ns, std::string actor, std::string conn, int status,
+                                      std::string body);
+// nullopt for another kind, or a client record of a non-client actor.
+std::optional<HttpRequestRecord> as_http_request(const TraceRecord& r);
+// Throws std::invalid_argument / std::out_of_range for a status that is not a number.
+std::optional<HttpAnswerRecord> as_http_served(const TraceRecord& r);
+std::optional<HttpAnswerRecord> as_http_response(const TraceRecord& r);
 // fault_hit records: sim/fault_hit.hpp (named by the fault catalog).
 
 }  // namespace bridgesim::sim

@@ -41,6 +41,9 @@ constexpr std::string_view kClose = "close";                            // conn,
 constexpr std::string_view kAbort = "abort";                            // conn, by
 constexpr std::string_view kClientSendDropped = "client_send_dropped";  // conn, why
 constexpr std::string_view kViolation = "violation";                    // conn, what
+// An HTTP request (POST /api/agent/v2/execute) on a connection of its own,
+// as the server answered it: conn, client, target, status
+constexpr std::string_view kHttp = "http";
 // outbound: what the server side had in flight to the client (the lag the
 // system's outbound bound counts), as a witness the system cannot fake:
 // at every close 1013 (what=close), and at the first frame sent beyond the
@@ -69,6 +72,9 @@ constexpr std::string_view kClosed = "closed";      // conn, code
 constexpr std::string_view kStalled = "stalled";    // thread
 constexpr std::string_view kGaveUp = "gave_up";     // why
 constexpr std::string_view kDone = "done";          // (none)
+// A client's HTTP request and the answer it got, on the request's own conn
+constexpr std::string_view kHttpRequest = "http_request";    // conn, method, target, token, body
+constexpr std::string_view kHttpResponse = "http_response";  // conn, status, body
 }  // namespace record
 
 namespace record_field {
@@ -95,6 +101,7 @@ constexpr std::string_view kToken = "token";
 constexpr std::string_view kExp = "exp";  // client connect: when a token_expires token expires (virtual time)
 constexpr std::string_view kHandshake = "handshake";  // client connect: how the token was presented (handshake_forms)
 constexpr std::string_view kStatus = "status";
+constexpr std::string_view kMethod = "method";  // http_request
 constexpr std::string_view kBody = "body";
 constexpr std::string_view kCode = "code";
 constexpr std::string_view kWhy = "why";

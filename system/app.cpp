@@ -78,8 +78,10 @@ void App::run_startup(Components& c) {
   // 5. critical-path validation: /health and admission depend on it.
   validate_critical_path();
   report_startup();
-  http_ = std::make_unique<HttpApi>(health_, config_.default_agent, state_.auth.get(), *state_.run_log,
-                                    *state_.registry, *runs_);
+  HttpApiWiring wiring{health_, config_.default_agent, state_.auth.get(), *state_.run_log, *state_.registry,
+                       *runs_,  runtime_.bounds};
+  if (c.http_api) http_ = c.http_api(wiring, config_, runtime_);
+  if (!http_) http_ = std::make_unique<HttpApi>(wiring);
   if (!health_.ok) return;
   BRIDGESIM_ASSERT(state_.manager && state_.bridge && state_.receiver && state_.auth && state_.registry->has_llm(),
                    "a valid critical path has every critical component");

@@ -80,6 +80,8 @@ struct Components {
       receiver;
   // Optional middleware: nullptr degrades session features only.
   std::function<std::unique_ptr<SessionMiddleware>(Runtime&)> session;
+  // GET /health and POST execute; absent or nullptr: the production HttpApi.
+  std::function<std::unique_ptr<HttpApi>(HttpApiWiring, const AppConfig&, Runtime&)> http_api;
 
   static Components defaults();
 };

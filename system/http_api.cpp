@@ -24,21 +24,18 @@ constexpr std::string_view kExecuteTarget = "/api/agent/v2/execute";
 
 }  // namespace
 
-HttpApi::HttpApi(const HealthReport& health, std::string default_agent, Authenticator* auth, const RunLog& run_log,
-                 const AgentRegistry& registry, RunService& runs)
-    : health_(health),
-      default_agent_(std::move(default_agent)),
-      auth_(auth),
-      run_log_(run_log),
-      registry_(registry),
-      runs_(runs) {}
+HttpApi::HttpApi(HttpApiWiring wiring) : wiring_(std::move(wiring)) {}
+
+std::string HttpApi::run_owner(const AuthDecision& decision, const boost::json::object&) const {
+  return decision.user_id;
+}
 
 std::optional<AuthDecision> HttpApi::authenticate(std::string_view authorization) {
   auto decided = std::make_shared<std::optional<AuthDecision>>();
-  auth_->authenticate(runtime::HandshakeRequest{std::string(kExecuteTarget), std::string(authorization), {}},
-                      [decided](AuthDecision decision) {
-                        if (!decided->has_value()) *decided = std::move(decision);
-                      });
+  wiring_.auth->authenticate(runtime::HandshakeRequest{std::string(kExecuteTarget), std::string(authorization), {}},
+                             [decided](AuthDecision decision) {
+                               if (!decided->has_value()) *decided = std::move(decision);
+                             });
   return *decided;
 }
 
@@ -62,18 +59,18 @@ HttpResponse HttpApi::handle(const HttpRequest& request) {
 
 HttpResponse HttpApi::health_response() const {
   boost::json::array failing, degraded;
-  for (const auto& f : health_.failing) failing.emplace_back(f);
-  for (const auto& d : health_.degraded) degraded.emplace_back(d);
-  boost::json::object body{{"status", health_.ok ? "ok" : "unhealthy"}};
+  for (const auto& f : wiring_.health.failing) failing.emplace_back(f);
+  for (const auto& d : wiring_.health.degraded) degraded.emplace_back(d);
+  boost::json::object body{{"status", wiring_.health.ok ? "ok" : "unhealthy"}};
   if (!failing.empty()) body["failing"] = std::move(failing);
   if (!degraded.empty()) body["degraded"] = std::move(degraded);
-  return json_response(health_.ok ? 200 : 503, body);
+  return json_response(wiring_.health.ok ? 200 : 503, body);
 }
 
 HttpResponse HttpApi::execute(const HttpRequest& request) {
-  if (!health_.ok)
-    return json_response(503, {{"error", "service unavailable"}, {field::kMessage, health_.failing.front()}});
-  BRIDGESIM_ASSERT(auth_ != nullptr, "a healthy app has an authenticator");
+  if (!wiring_.health.ok)
+    return json_response(503, {{"error", "service unavailable"}, {field::kMessage, wiring_.health.failing.front()}});
+  BRIDGESIM_ASSERT(wiring_.auth != nullptr, "a healthy app has an authenticator");
   // The app's own authenticator, exactly as at the WebSocket handshake:
   // local verification, then the auth service (fail closed throughout).
   std::optional<AuthDecision> decision;
@@ -117,23 +114,31 @@ HttpResponse HttpApi::execute(const HttpRequest& request) {
   const std::string thread_id = text_field(field::kThreadId, true);
   const std::string input = text_field(field::kInput, true);
   if (!fields.empty()) return json_response(422, {{"error", "validation_error"}, {"fields", std::move(fields)}});
-  if (agent.empty()) agent = default_agent_;
-  if (!registry_.has_agent(agent)) {
+  if (agent.empty()) agent = wiring_.default_agent;
+  return launch(run_owner(*decision, body), thread_id, std::move(agent), input);
+}
+
+HttpResponse HttpApi::launch(const std::string& user, const std::string& thread_id, std::string agent,
+                             const std::string& input) {
+  BRIDGESIM_ASSERT(!user.empty(), "an execute run belongs to someone");
+  if (!wiring_.registry.has_agent(agent)) {
     return json_response(422, {{"error", "validation_error"},
                                {"fields", boost::json::object{{field::kAgentName, "unknown agent '" + agent + "'"}}}});
   }
   // As on the WebSocket path: every run is logged, so with the log full of
   // runs in flight the request is refused rather than run unresumable.
-  if (!run_log_.has_room()) {
+  if (!run_log_has_room()) {
+    runtime::report_bound(wiring_.bounds, {runtime::bound::kRuns, runtime::bound_action::kRefused, user, "", 0,
+                                           wiring_.run_log.runs(), wiring_.run_log.runs_max()});
     return json_response(503, {{"error", protocol::error_codes::kRunNotStarted},
                                {field::kMessage, "too many runs in flight; retry later"}});
   }
   // The thread id doubles as the run's request id (no idempotency key here).
-  const RunService::Launched run = runs_.launch(decision->user_id, thread_id, thread_id, agent, input);
+  const RunService::Launched run = wiring_.runs.launch(user, thread_id, thread_id, agent, input);
   if (!run.error.empty())
     return json_response(409, {{"error", protocol::error_codes::kRunNotStarted}, {field::kMessage, run.error}});
-  return json_response(
-      202, {{field::kRunId, run.run_id}, {field::kThreadId, thread_id}, {field::kUserId, decision->user_id}});
+  BRIDGESIM_ASSERT(!run.run_id.empty(), "a started run has an id");
+  return json_response(202, {{field::kRunId, run.run_id}, {field::kThreadId, thread_id}, {field::kUserId, user}});
 }
 
 }  // namespace bridgesim::system

@@ -33,5 +33,9 @@ Variant bridge_stops_after_first_tool();
 Variant fanout_fixed_at_run_start();
 Variant revoked_admitted();
 Variant expired_socket_runs();
+// Reached only by clients that use POST execute (scenarios/regressions/execute_paths.cpp).
+Variant execute_own_authenticator();
+Variant execute_skips_room_check();
+Variant execute_trusts_body_user();
 
 }  // namespace bridgesim::scenarios::regressions

@@ -54,7 +54,11 @@ TEST_P(WorkloadPaths, CaughtByItsWorkloadAndByNoScenarioWithoutOne) {
 INSTANTIATE_TEST_SUITE_P(Mix, WorkloadPaths,
                          ::testing::Values(Case{"idempotency_by_msg_id", "colliding_ids"},
                                            Case{"bridge_stops_after_first_tool", "tool_chains"},
-                                           Case{"fanout_fixed_at_run_start", "late_tab", false}),
+                                           Case{"fanout_fixed_at_run_start", "late_tab", false},
+                                           // Clients that use POST /api/agent/v2/execute.
+                                           Case{"execute_own_authenticator", "execute_endpoint"},
+                                           Case{"execute_skips_room_check", "execute_run_log"},
+                                           Case{"execute_trusts_body_user", "execute_endpoint"}),
                          [](const auto& info) { return info.param.variant; });
 
 }  // namespace

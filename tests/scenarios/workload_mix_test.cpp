@@ -46,7 +46,7 @@ TEST(WorkloadMix, ReadsEveryKeyAndWritesItBack) {
 TEST(WorkloadMix, BadKeysAndValuesNameTheLine) {
   EXPECT_EQ(error_of("[mix]\nnope = 1\n"),
             "m.toml:3: unknown key 'mix.nope' (known: client_msg_ids, reuse_victim_ids, tool_calls, "
-            "thinking_between, late_tab, draw)");
+            "thinking_between, late_tab, execute, draw)");
   EXPECT_EQ(error_of("[mix]\nclient_msg_ids = \"uuid\"\n"),
             "m.toml:3: unknown 'mix.client_msg_ids' \"uuid\" (known: unique, per_tab_counter)");
   EXPECT_EQ(error_of("[mix]\ntool_calls = [0, 3]\n"),
@@ -60,7 +60,7 @@ TEST(WorkloadMix, BadKeysAndValuesNameTheLine) {
 TEST(WorkloadMix, DrawIsPerSeedDeterministicAndReachesEveryPath) {
   WorkloadMix drawn;
   drawn.draw = true;
-  int counter = 0, reuse = 0, tools = 0, late = 0;
+  int counter = 0, reuse = 0, tools = 0, late = 0, execute = 0;
   for (std::uint64_t seed = 1; seed <= 200; ++seed) {
     const WorkloadMix a = mix_for(drawn, seed);
     EXPECT_EQ(a.to_toml(), mix_for(drawn, seed).to_toml()) << seed;
@@ -68,14 +68,33 @@ TEST(WorkloadMix, DrawIsPerSeedDeterministicAndReachesEveryPath) {
     reuse += a.reuse_victim_ids;
     tools += a.agent.tool_calls_max > 1;
     late += a.late_tab;
+    execute += a.execute_per_million > 0;
   }
-  for (const int n : {counter, reuse, tools, late}) {
+  for (const int n : {counter, reuse, tools, late, execute}) {
     EXPECT_GT(n, 50);
     EXPECT_LT(n, 150);
   }
   WorkloadMix fixed;
   fixed.late_tab = true;
   EXPECT_EQ(mix_for(fixed, 9).to_toml(), fixed.to_toml()) << "without draw, the scenario's own mix";
+}
+
+// Issue 10: clients that use POST /api/agent/v2/execute.
+TEST(WorkloadMix, ExecuteIsAShareReadAndWrittenBack) {
+  EXPECT_EQ(parse("[mix]\nexecute = 0.25\n").mix.execute_per_million, 250'000u);
+  EXPECT_EQ(parse("[mix]\nexecute = 1\n").mix.execute_per_million, 1'000'000u);
+  EXPECT_EQ(parse("[mix]\nexecute = 0\n").mix.to_toml(), "");
+  for (const char* share : {"0.25", "0.000001", "0.5", "1.0"}) {
+    const Scenario s = parse(std::string("[mix]\nexecute = ") + share + "\n");
+    EXPECT_EQ(s.mix.to_toml(), std::string("\n[mix]\nexecute = ") + share + "\n");
+    const Scenario again = parse_scenario(to_toml(s, s.faults), "again.toml");
+    EXPECT_EQ(again.mix.execute_per_million, s.mix.execute_per_million) << share;
+  }
+  for (const char* bad : {"1.5", "-0.1", "\"half\"", "true", "nan"}) {
+    EXPECT_EQ(error_of(std::string("[mix]\nexecute = ") + bad + "\n"),
+              "m.toml:3: 'mix.execute' must be a share from 0 to 1 (e.g. 0.5)")
+        << bad;
+  }
 }
 
 }  // namespace

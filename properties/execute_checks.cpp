@@ -1,0 +1,266 @@
+// The execute endpoint's clauses of delivery, protocol, isolation and auth
+// (properties/execute_checks.hpp).
+#include "properties/execute_checks.hpp"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include <boost/json.hpp>
+
+#include "properties/checker_support.hpp"
+#include "properties/fault_windows.hpp"
+#include "protocol/fields.hpp"
+#include "protocol/lifecycle.hpp"
+#include "protocol/message_types.hpp"
+#include "protocol/seq.hpp"
+#include "sim/client_actor.hpp"
+#include "sim/trace_records.hpp"
+#include "sim/trace_schema.hpp"
+
+namespace bridgesim::properties {
+namespace {
+
+namespace field = protocol::field;
+namespace rf = sim::record_field;
+namespace rec = sim::record;
+
+// As in auth_checks.cpp: the service answers within a few ms; a confirmation
+// stays fresh this long (docs/architecture.md, bounds).
+constexpr runtime::Nanos kAnswerMarginNs = 50 * runtime::kNanosPerMilli;
+constexpr runtime::Nanos kConfirmationFreshNs = 1 * runtime::kNanosPerSecond;
+
+// docs/protocol.md, section 5: what POST /api/agent/v2/execute may answer.
+bool documented_status(int status) {
+  for (const int s : {202, 401, 403, 409, 413, 422, 503})
+    if (s == status) return true;
+  return false;
+}
+
+std::string who_asked(const ExecuteCall& c) {
+  return sim::client_label(c.request->actor) + "'s execute request (thread " +
+         string_field(c.request->body, field::kThreadId) + ", connection " + c.request->conn + ")";
+}
+
+std::size_t index_of(const ExecuteCall& c) { return c.response_index.value_or(c.request->record_index); }
+
+}  // namespace
+
+std::vector<ExecuteCall> execute_calls(const sim::Trace& trace, const ClientView& view) {
+  std::vector<ExecuteCall> out;
+  std::map<std::string, std::size_t> by_conn;  // the request's conn -> its call
+  const auto& records = trace.records();
+  for (const Frame& f : view.executed) {
+    by_conn[f.conn] = out.size();
+    ExecuteCall call;
+    call.request = &f;
+    call.token = std::string(records[f.record_index].field(rf::kToken));
+    out.push_back(std::move(call));
+  }
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    const auto& r = records[i];
+    if (r.kind != rec::kHttp && r.kind != rec::kHttpResponse) continue;
+    const auto it = by_conn.find(std::string(r.field(rf::kConn)));
+    if (it == by_conn.end()) continue;
+    ExecuteCall& c = out[it->second];
+    if (const auto served = sim::as_http_served(r)) {
+      c.served_index = i;
+      c.served_ns = r.at_ns;
+    } else if (const auto answer = sim::as_http_response(r); answer && !c.response_index) {
+      c.response_index = i;
+      c.status = answer->status;
+      boost::system::error_code ec;
+      auto parsed = boost::json::parse(answer->body, ec);
+      if (!ec && parsed.is_object()) {
+        c.answer = std::move(parsed.as_object());
+        c.answer_parsed = true;
+      }
+    }
+  }
+  return out;
+}
+
+// --- protocol: documented answers ------------------------------------------
+
+std::optional<Violation> judge_execute_answers(const sim::Trace& trace, const ClientView& view) {
+  for (const ExecuteCall& c : execute_calls(trace, view)) {
+    if (!c.response_index) continue;
+    const std::size_t at = *c.response_index;
+    const std::string status = std::to_string(c.status);
+    if (!documented_status(c.status))
+      return violation_at("protocol", trace, at,
+                          who_asked(c) + " was answered " + status + ", not a documented status");
+    if (!c.answer_parsed)
+      return violation_at("protocol", trace, at, who_asked(c) + " was answered " + status + " without a JSON object");
+    const std::string error = string_field(c.answer, "error");
+    if (c.status == 202) {
+      if (string_field(c.answer, field::kRunId).empty() || string_field(c.answer, field::kUserId).empty() ||
+          string_field(c.answer, field::kThreadId) != string_field(c.request->body, field::kThreadId)) {
+        return violation_at("protocol", trace, at,
+                            who_asked(c) + " was answered 202 without its run_id, user_id and thread_id: " +
+                                boost::json::serialize(c.answer));
+      }
+    } else if (error.empty()) {
+      return violation_at("protocol", trace, at, who_asked(c) + " was answered " + status + " without an error");
+    } else if (c.status == 409 && error != protocol::error_codes::kRunNotStarted) {
+      return violation_at("protocol", trace, at,
+                          who_asked(c) + " was answered 409 '" + error + "', not run_not_started");
+    }
+  }
+  return std::nullopt;
+}
+
+// --- delivery: a 202's run reaches the caller ------------------------------
+
+std::optional<Violation> judge_execute_delivery(const sim::Trace& trace, const ClientView& view) {
+  const auto& records = trace.records();
+  for (const ExecuteCall& c : execute_calls(trace, view)) {
+    if (c.status != 202 || !c.answer_parsed) continue;
+    const std::string run = string_field(c.answer, field::kRunId);
+    // A client that gave up stopped listening (`delivery` judges why it had to).
+    bool gave_up = false;
+    for (std::size_t i = *c.response_index; i < records.size() && !gave_up; ++i)
+      gave_up = records[i].kind == rec::kGaveUp && records[i].actor == c.request->actor;
+    if (gave_up) continue;
+    protocol::LifecycleOrder order;
+    std::vector<std::string> accepted;
+    const Frame* terminal = nullptr;
+    for (const Frame& f : view.received) {
+      if (f.actor != c.request->actor || f.record_index < c.request->record_index) continue;
+      if (string_field(f.body, field::kRunId) != run || protocol::seq_of(f.body) != accepted.size() + 1) continue;
+      const std::string type = string_field(f.body, field::kType);
+      if (const std::string why = order.next(type, string_field(f.body, field::kToolName)); !why.empty()) {
+        return violation_at("delivery", trace, f.record_index,
+                            who_asked(c) + " got " + type + " of run " + run + " as seq " +
+                                std::to_string(accepted.size() + 1) + "; expected " + order.expected());
+      }
+      accepted.push_back(type);
+      if (order.ended()) {
+        terminal = &f;
+        break;
+      }
+    }
+    if (terminal == nullptr) {
+      return violation_at("delivery", trace, *c.response_index,
+                          who_asked(c) + " was answered 202 for run " + run + ", whose events it received " +
+                              join(accepted) + " and never " + join(order.shortest_rest()));
+    }
+    if (view.liveness_bound_ns > 0) {
+      const runtime::Nanos bound = std::max(c.request->at_ns, view.heal_by_ns) + view.liveness_bound_ns;
+      if (terminal->at_ns > bound) {
+        return violation_at("delivery", trace, terminal->record_index,
+                            who_asked(c) + " ended at " + sim::format_virtual_time(terminal->at_ns) +
+                                ", later than its liveness bound " + sim::format_virtual_time(bound));
+      }
+    }
+  }
+  return std::nullopt;
+}
+
+// --- isolation: the caller's run, and the caller's only --------------------
+
+std::optional<Violation> judge_execute_isolation(const sim::Trace& trace, const ClientView& view) {
+  std::map<std::string, const ExecuteCall*> run_caller;  // run -> the 202 that named it
+  const auto calls = execute_calls(trace, view);
+  for (const ExecuteCall& c : calls) {
+    if (c.status != 202 || !c.answer_parsed) continue;
+    const std::string named = string_field(c.answer, field::kUserId);
+    if (named != c.request->user) {
+      const std::string claimed = string_field(c.request->body, field::kUserId);
+      return violation_at("isolation", trace, *c.response_index,
+                          who_asked(c) + " holds " + c.request->user + "'s token but was answered 202 for user " +
+                              named + (claimed.empty() ? "" : " (its body claimed user_id " + claimed + ")"));
+    }
+    run_caller.emplace(string_field(c.answer, field::kRunId), &c);
+  }
+  for (const Frame& f : view.received) {
+    const auto it = run_caller.find(string_field(f.body, field::kRunId));
+    if (it == run_caller.end() || f.user == it->second->request->user) continue;
+    return violation_at("isolation", trace, f.record_index,
+                        "user " + f.user + " received " + string_field(f.body, field::kType) + " of run " + it->first +
+                            ", which " + who_asked(*it->second) + " started");
+  }
+  return std::nullopt;
+}
+
+// --- auth: only a valid, confirmed, unrevoked identity starts a run --------
+
+namespace {
+
+struct ServiceCall {
+  runtime::Nanos at_ns = 0;
+  bool allowing = false;
+  bool denying = false;
+};
+
+std::map<std::string, std::vector<ServiceCall>> service_calls(const sim::Trace& trace) {
+  std::map<std::string, std::vector<ServiceCall>> out;
+  for (const auto& r : trace.records()) {
+    if (!sim::is_record(r, sim::actor::kAuthService, rec::kCall)) continue;
+    const std::string state(r.field(rf::kState));
+    const bool up = state.rfind("up", 0) == 0 || state.rfind("flapping-up", 0) == 0;
+    const bool revoked = state.find("revoked") != std::string::npos;
+    const bool slow = state.find("slow") != std::string::npos;
+    out[std::string(r.field(rf::kUser))].push_back({r.at_ns, up && !revoked, up && revoked && !slow});
+  }
+  return out;
+}
+
+// Why the simulated system should not have admitted `user` at `at` ("" when it may have).
+std::string unconfirmed(const std::vector<ServiceCall>& calls, const std::vector<FaultWindow>& windows,
+                        const std::string& user, runtime::Nanos at) {
+  const ServiceCall* confirmed = nullptr;
+  const ServiceCall* denied = nullptr;
+  for (const ServiceCall& call : calls) {
+    if (call.at_ns > at) break;
+    if (call.allowing) confirmed = &call, denied = nullptr;
+    if (call.denying && call.at_ns + kAnswerMarginNs <= at) denied = &call;
+  }
+  if (confirmed == nullptr) return "the auth service never confirmed " + user + " before";
+  if (denied != nullptr)
+    return "the auth service denied " + user + " at " + sim::format_virtual_time(denied->at_ns) + " (revoked)";
+  if (at - confirmed->at_ns <= kConfirmationFreshNs + kAnswerMarginNs) return {};
+  for (const FaultWindow& w : windows) {
+    if (w.kind != "auth_revoked" || (w.target != "*" && w.target != sim::target_of_user(user))) continue;
+    const runtime::Nanos heal = w.to_ns == INT64_MAX ? INT64_MAX : w.to_ns - kFaultSettleNs;
+    if (at < w.from_ns + kConfirmationFreshNs + kAnswerMarginNs || at >= heal) continue;
+    return user + " was revoked " + format_window(w.from_ns, heal) + " and last confirmed at " +
+           sim::format_virtual_time(confirmed->at_ns) + ", more than " +
+           sim::format_virtual_time(kConfirmationFreshNs) + " before";
+  }
+  return {};
+}
+
+}  // namespace
+
+std::optional<Violation> judge_execute_auth(const sim::Trace& trace, const ClientView& view) {
+  const auto calls = execute_calls(trace, view);
+  if (calls.empty()) return std::nullopt;
+  const auto by_user = service_calls(trace);
+  const auto windows = fault_windows(trace);
+  static const std::vector<ServiceCall> kNone;
+  // The service's answers are recorded only where it is simulated.
+  bool simulated = false;
+  for (const auto& r : trace.records()) simulated |= sim::is_record(r, sim::actor::kSystem, rec::kStartup);
+  for (const ExecuteCall& c : calls) {
+    const bool admitted =
+        c.status == 202 || (c.served_index && trace.records()[*c.served_index].field(rf::kStatus) == "202");
+    if (!admitted) continue;
+    const std::size_t at = c.served_index.value_or(index_of(c));
+    if (c.token != sim::token_kind::kValid) {
+      return violation_at("auth", trace, at, who_asked(c) + " carried a " + c.token + " token and was admitted (202)");
+    }
+    if (!simulated || !c.served_index) continue;
+    const auto it = by_user.find(c.request->user);
+    const std::string why =
+        unconfirmed(it == by_user.end() ? kNone : it->second, windows, c.request->user, c.served_ns);
+    if (!why.empty()) {
+      return violation_at(
+          "auth", trace, at,
+          who_asked(c) + " was admitted (202) at " + sim::format_virtual_time(c.served_ns) + ", but " + why);
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace bridgesim::properties

@@ -1,0 +1,211 @@
+// The POST execute clauses (properties/execute_checks.cpp): each on a
+// passing trace and on a twin that breaks that clause alone.
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "properties/properties.hpp"
+#include "sim/trace.hpp"
+#include "sim/trace_records.hpp"
+#include "sim/trace_schema.hpp"
+#include "tests/properties/judge.hpp"
+
+namespace bridgesim::properties {
+namespace {
+
+using testing::expect_violation;
+using testing::judge;
+
+constexpr runtime::Nanos kMs = runtime::kNanosPerMilli;
+constexpr std::string_view kTarget = "/api/agent/v2/execute";
+
+sim::TraceRecord rec(runtime::Nanos at, std::string_view actor, std::string_view kind, std::vector<sim::Field> f) {
+  return {at, std::string(actor), std::string(kind), std::move(f)};
+}
+
+struct Execute {
+  std::string actor = "user:u1";
+  std::string user = "u1";
+  std::string conn = "2";
+  std::string token = "valid";
+  std::string body = R"({"thread_id":"u1-t1","input":"q"})";
+  int status = 202;
+  std::string answer = R"({"run_id":"run-1","thread_id":"u1-t1","user_id":"u1"})";
+
+  Execute& answered(int s, std::string a) {
+    status = s;
+    answer = std::move(a);
+    return *this;
+  }
+  Execute& by(std::string a, std::string u) {
+    actor = std::move(a);
+    user = std::move(u);
+    return *this;
+  }
+  Execute& with_token(std::string t) {
+    token = std::move(t);
+    return *this;
+  }
+  Execute& asking(std::string b) {
+    body = std::move(b);
+    return *this;
+  }
+};
+
+// u1's socket (connection 1), confirmed by the auth service first when the
+// trace is a simulated one.
+sim::Trace with_socket(bool simulated, const std::string& actor = "user:u1", const std::string& conn = "1") {
+  sim::Trace trace;
+  if (simulated) {
+    trace.add(rec(0, sim::actor::kSystem, sim::record::kStartup, {{"ok", "true"}, {"failing", ""}}));
+    trace.add(rec(10 * kMs, sim::actor::kAuthService, sim::record::kCall, {{"user", "u1"}, {"state", "up"}}));
+  }
+  trace.add(sim::make_connect_record(11 * kMs, actor, 1, "valid"));
+  trace.add(sim::make_open_record(13 * kMs, actor, conn));
+  return trace;
+}
+
+// The request at `at`, the server's answer 2 ms later, the client's 4 ms later.
+void execute(sim::Trace& trace, runtime::Nanos at, const Execute& e) {
+  trace.add(sim::make_http_request_record(at, e.actor, {e.conn, "POST", kTarget, e.token, e.body}));
+  trace.add(sim::make_http_served_record(at + 2 * kMs, e.conn, e.actor, std::string(kTarget), e.status));
+  trace.add(sim::make_http_response_record(at + 4 * kMs, e.actor, e.conn, e.status, e.answer));
+}
+
+// Run run-1's events as `actor` received them on `conn`, seq 1..count.
+void events(sim::Trace& trace, runtime::Nanos at, int count, const std::string& actor = "user:u1",
+            const std::string& conn = "1") {
+  static const std::vector<std::string> kTypes{"agent_started", "agent_thinking", "tool_executing", "tool_completed",
+                                               "agent_completed"};
+  for (int i = 0; i < count; ++i) {
+    const std::string frame = R"({"type":")" + kTypes[static_cast<std::size_t>(i)] +
+                              R"(","run_id":"run-1","thread_id":"u1-t1","user_id":"u1","tool_name":"search","seq":)" +
+                              std::to_string(i + 1) + "}";
+    trace.add(sim::make_recv_record(at + i * kMs, actor, conn, frame));
+  }
+}
+
+TEST(PropertiesExecute, A202IsFollowedByItsWholeRunOnTheCallersSocket) {
+  sim::Trace ok = with_socket(false);
+  execute(ok, 20 * kMs, {});
+  events(ok, 22 * kMs, 5);
+  EXPECT_TRUE(judge(ok, "delivery").empty());
+  EXPECT_TRUE(judge(ok, "isolation").empty());  // the thread is u1's: it asked over execute
+
+  sim::Trace dropped = with_socket(false);
+  execute(dropped, 20 * kMs, {});
+  events(dropped, 30 * kMs, 3);
+  expect_violation(dropped, "delivery",
+                   "u1's execute request (thread u1-t1, connection 2) was answered 202 for run run-1, whose events it "
+                   "received [agent_started, agent_thinking, tool_executing] and never [tool_completed",
+                   4);
+
+  // A refusal promises nothing.
+  sim::Trace refused = with_socket(false);
+  execute(refused, 20 * kMs, Execute{}.answered(503, R"({"error":"run_not_started","message":"retry later"})"));
+  EXPECT_TRUE(judge(refused, "delivery").empty());
+}
+
+TEST(PropertiesExecute, EveryAnswerIsADocumentedStatusWithAJsonBody) {
+  for (const int status : {401, 403, 409, 413, 422, 503}) {
+    sim::Trace trace = with_socket(false);
+    execute(trace, 20 * kMs, Execute{}.answered(status, R"({"error":"run_not_started"})"));
+    EXPECT_TRUE(judge(trace, "protocol").empty()) << status;
+  }
+  sim::Trace ok = with_socket(false);
+  execute(ok, 20 * kMs, {});
+  EXPECT_TRUE(judge(ok, "protocol").empty());
+
+  sim::Trace undocumented = with_socket(false);
+  execute(undocumented, 20 * kMs, Execute{}.answered(500, R"({"error":"authentication failed"})"));
+  expect_violation(undocumented, "protocol", "was answered 500, not a documented status", 4);
+
+  sim::Trace not_json = with_socket(false);
+  execute(not_json, 20 * kMs, Execute{}.answered(503, "Service Unavailable"));
+  expect_violation(not_json, "protocol", "answered 503 without a JSON object", 4);
+
+  sim::Trace no_error = with_socket(false);
+  execute(no_error, 20 * kMs, Execute{}.answered(401, R"({"message":"no"})"));
+  expect_violation(no_error, "protocol", "answered 401 without an error", 4);
+
+  sim::Trace unnamed = with_socket(false);
+  execute(unnamed, 20 * kMs, Execute{}.answered(202, R"({"thread_id":"u1-t1","user_id":"u1"})"));
+  expect_violation(unnamed, "protocol", "answered 202 without its run_id", 4);
+
+  sim::Trace wrong_thread = with_socket(false);
+  execute(wrong_thread, 20 * kMs, Execute{}.answered(202, R"({"run_id":"run-1","thread_id":"u2-t1","user_id":"u1"})"));
+  expect_violation(wrong_thread, "protocol", "answered 202 without its run_id, user_id and thread_id", 4);
+
+  sim::Trace conflict = with_socket(false);
+  execute(conflict, 20 * kMs, Execute{}.answered(409, R"({"error":"busy"})"));
+  expect_violation(conflict, "protocol", "answered 409 'busy', not run_not_started", 4);
+}
+
+TEST(PropertiesExecute, A202NamesTheCallerAndNoOtherUserSeesTheRun) {
+  Execute attacker;
+  attacker.by("user:h1/tab3", "h1").asking(R"({"thread_id":"u1-t1","input":"q","user_id":"u1"})");
+  sim::Trace claimed = with_socket(false, "user:h1/tab3");
+  execute(claimed, 20 * kMs, attacker);
+  expect_violation(claimed, "isolation",
+                   "h1/tab3's execute request (thread u1-t1, connection 2) holds h1's token but was answered 202 for "
+                   "user u1 (its body claimed user_id u1)",
+                   4);
+
+  // Named right, but its events reach another user who asked in a thread
+  // of the same name (which the thread check alone lets through).
+  sim::Trace leaked = with_socket(false, "user:h1/tab3");
+  leaked.add(sim::make_connect_record(14 * kMs, "user:u2", 1, "valid"));
+  leaked.add(sim::make_open_record(15 * kMs, "user:u2", "3"));
+  leaked.add(sim::make_send_record(16 * kMs, "user:u2", "3",
+                                   R"({"type":"user_message","thread_id":"t1","text":"q","client_msg_id":"1"})"));
+  execute(leaked, 20 * kMs,
+          Execute{}
+              .by("user:h1/tab3", "h1")
+              .asking(R"({"thread_id":"t1","input":"q"})")
+              .answered(202, R"({"run_id":"run-1","thread_id":"t1","user_id":"h1"})"));
+  leaked.add(sim::make_recv_record(30 * kMs, "user:u2", "3",
+                                   R"({"type":"agent_started","run_id":"run-1","thread_id":"t1","seq":1})"));
+  expect_violation(leaked, "isolation",
+                   "user u2 received agent_started of run run-1, which h1/tab3's execute request (thread t1, "
+                   "connection 2) started",
+                   8);
+}
+
+TEST(PropertiesExecute, OnlyAValidConfirmedUnrevokedTokenIsAdmitted) {
+  sim::Trace ok = with_socket(true);
+  execute(ok, 20 * kMs, {});
+  EXPECT_TRUE(judge(ok, "auth").empty());
+
+  for (const std::string token : {"forged", "missing", "expired"}) {
+    sim::Trace bad = with_socket(false);
+    execute(bad, 20 * kMs, Execute{}.with_token(token));
+    expect_violation(bad, "auth", "carried a " + token + " token and was admitted (202)", 3);
+    // Refused: nothing to judge.
+    sim::Trace refused = with_socket(false);
+    execute(refused, 20 * kMs, Execute{}.with_token(token).answered(401, R"({"error":"unauthorized"})"));
+    EXPECT_TRUE(judge(refused, "auth").empty()) << token;
+  }
+
+  // Simulated: a 202 for an identity the service denied since it confirmed it.
+  sim::Trace denied = with_socket(true);
+  denied.add(rec(15 * kMs, sim::actor::kAuthService, sim::record::kCall, {{"user", "u1"}, {"state", "up+revoked"}}));
+  execute(denied, 200 * kMs, {});
+  expect_violation(denied, "auth", "but the auth service denied u1 at 0.015000s (revoked)", 6);
+
+  // Revoked from 100 ms: a confirmation from 10 ms is fresh until about 1.05 s, not at 1.5 s.
+  const auto revoked = [](runtime::Nanos at) {
+    sim::Trace trace = with_socket(true);
+    trace.add(rec(
+        0, sim::actor::kFaults, sim::record::kPlanned,
+        {{"kind", "auth_revoked"}, {"target", "user:u1"}, {"at", "0.100000s"}, {"heal", "5.000000s"}, {"params", ""}}));
+    execute(trace, at, {});
+    return trace;
+  };
+  EXPECT_TRUE(judge(revoked(900 * kMs), "auth").empty());
+  expect_violation(revoked(1500 * kMs), "auth", "u1 was revoked [0.100000s, 5.000000s] and last confirmed at 0.010000s",
+                   6);
+}
+
+}  // namespace
+}  // namespace bridgesim::properties
