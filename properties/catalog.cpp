@@ -81,6 +81,11 @@ const std::vector<Property>& property_catalog() {
        "the server selects jwt-auth for a client that offered its token in Sec-WebSocket-Protocol (with jwt-auth), "
        "and no subprotocol for a Bearer client",
        check_subprotocol},
+      {"handshake_time",
+       "every handshake is answered, accepted or refused, at most 600 ms after the client connected (the auth "
+       "service's 500 ms timeout answers for a slow one), unless a network fault for that user or everyone was active "
+       "(until heal + 5s)",
+       check_handshake_time},
   };
   return catalog;
 }

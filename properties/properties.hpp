@@ -71,5 +71,7 @@ std::optional<Violation> check_timeliness(const sim::Trace& trace, const ClientV
 std::optional<Violation> check_refusals(const sim::Trace& trace, const ClientView& view);
 // subprotocol (issue 10, item 5): the subprotocol the server selects (properties/handshake_checks.cpp).
 std::optional<Violation> check_subprotocol(const sim::Trace& trace, const ClientView& view);
+// handshake_time (issue 10, item 5): the auth timeout answers a slow handshake (properties/refusal_checks.cpp).
+std::optional<Violation> check_handshake_time(const sim::Trace& trace, const ClientView& view);
 
 }  // namespace bridgesim::properties

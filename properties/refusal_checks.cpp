@@ -11,6 +11,7 @@
 #include "properties/fault_windows.hpp"
 #include "properties/properties.hpp"
 #include "sim/client_actor.hpp"
+#include "sim/fault_catalog.hpp"
 #include "sim/trace_records.hpp"
 #include "sim/trace_schema.hpp"
 
@@ -21,6 +22,9 @@ namespace rec = sim::record;
 namespace rf = sim::record_field;
 
 constexpr std::string_view kWsTarget = "/ws";
+// The auth service's timeout (AuthServiceLimits::timeout_ns, 500 ms) plus
+// the fault-free link both ways (at most 20 ms each) and a margin.
+constexpr runtime::Nanos kHandshakeAnswerNs = 600 * runtime::kNanosPerMilli;
 
 struct Attempt {
   std::string client;  // the client actor
@@ -100,6 +104,52 @@ std::optional<Violation> check_refusals(const sim::Trace& trace, const ClientVie
                           sim::client_label(r.actor) + " was refused " + std::string(r.field(rf::kStatus)) +
                               " with an empty body: a refusal names its reason");
     }
+  }
+  return std::nullopt;
+}
+
+namespace {
+
+// Only what delays frames excuses a slow answer: an auth service that is
+// slow or down is what the server's timeout is for.
+bool delays_frames(const FaultWindow& w) {
+  if (w.kind == "server_closed_slow_consumer") return true;
+  const auto kind = sim::fault_kind_from_name(w.kind);
+  return !kind || sim::info(*kind).group == "network";
+}
+
+}  // namespace
+
+std::optional<Violation> check_handshake_time(const sim::Trace& trace, const ClientView&) {
+  const auto& records = trace.records();
+  std::vector<FaultWindow> windows;
+  for (auto& w : fault_windows(trace)) {
+    if (delays_frames(w)) windows.push_back(std::move(w));
+  }
+  std::map<std::string, std::pair<std::string, runtime::Nanos>> asked;  // conn -> (client, when it connected)
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    const auto& r = records[i];
+    if (sim::is_record(r, sim::actor::kNet, rec::kConnect)) {
+      asked[std::string(r.field(rf::kConn))] = {std::string(r.field(rf::kClient)), r.at_ns};
+      continue;
+    }
+    if (!sim::is_record(r, sim::actor::kNet, rec::kAccept) && !sim::is_record(r, sim::actor::kNet, rec::kReject)) {
+      continue;
+    }
+    const auto a = asked.find(std::string(r.field(rf::kConn)));
+    if (a == asked.end()) continue;
+    const auto [client, from] = a->second;
+    asked.erase(a);
+    if (r.at_ns - from <= kHandshakeAnswerNs) continue;
+    const std::string user = sim::user_of_actor(client);
+    if (fault_explaining(windows, user, from, r.at_ns) != nullptr) continue;
+    return violation_at("handshake_time", trace, i,
+                        sim::client_label(client) + " (connection " + std::string(r.field(rf::kConn)) +
+                            ") connected at " + sim::format_virtual_time(from) + " and its handshake was answered (" +
+                            r.kind + ") only at " + sim::format_virtual_time(r.at_ns) + ", more than " +
+                            sim::format_virtual_time(kHandshakeAnswerNs) +
+                            " later: the auth service's timeout (500 ms) must answer it; no network fault for " + user +
+                            " or everyone was active in " + format_window(from, r.at_ns));
   }
   return std::nullopt;
 }
