@@ -16,55 +16,11 @@ std::optional<Violation> ignore_view(const sim::Trace& trace, const ClientView&)
   return Check(trace);
 }
 
-const std::vector<Property>& property_catalog() {
-  static const std::vector<Property> catalog{
-      {"delivery",
-       "a client with a valid token gets in, and every user_message yields all five lifecycle events in seq order as "
-       "the client accepts them (or agent_error with a reason), within the liveness bound after faults heal; so does "
-       "every 202 of POST execute, on the caller's sockets",
-       with_view(check_delivery), true},
-      {"isolation",
-       "no event of one user reaches a connection of another; every event names the right user, thread and run; a "
-       "POST execute 202 names the caller, whatever the body claims",
-       with_view(check_isolation), true},
-      {"protocol",
-       "no send before accept or after close; every run event is valid against the schema; every POST execute answer "
-       "is a documented status with a JSON object body",
-       with_view(check_protocol), true},
-      {"auth",
-       "no connection, event or run for an identity without a valid token, degraded auth service or not; every "
-       "admitted identity was confirmed by the auth service and not denied since; a revoked identity is refused "
-       "unless an auth-service outage hides it; a socket is closed 1008 at its token's exp and starts no run after it; "
-       "POST execute admits (202) only a valid token of a confirmed, unrevoked identity",
-       with_view(check_auth), true},
-      {"streams",
-       "every event of a user's runs reaches every connection of that user open at the time, exactly once, in seq "
-       "order, without gaps, and no client has to resume or resend, unless a fault for that user or everyone was "
-       "active (until heal + 5s)",
-       with_view(check_streams)},
-      {"cancel",
-       "a run its user cancels ends in exactly one agent_error with the cancel reason, and nothing of it follows, "
-       "unless it had ended before the cancel could arrive or a fault explains it",
-       with_view(check_cancel)},
-      {"progress",
-       "every client holding a valid token finishes its whole workload and leaves (welcomed, every message "
-       "answered) before the scenario's deadline, unless the system is down by plan",
-       with_view(check_progress)},
-      {"health",
-       "/health is 503, naming the component, exactly when a critical component is missing; then nothing is admitted",
-       ignore_view<check_health>},
-      {"runs",
-       "every run the system starts emits agent_started first, seq gapless, and exactly one terminal event, last",
-       ignore_view<check_runs>},
-      {"resources", "after everyone left: no connection, run, buffer or session is still held",
-       ignore_view<check_resources>},
-      {"no_crash", "no exception escapes the system (the run records it as a crash)", ignore_view<check_no_crash>},
-      {"bounds",
-       "every bound holds as documented once exceeded: a slow consumer is closed 1013 at outbound_frames_max (not "
-       "before, not never); runs beyond active_runs_per_user_max and a full run log are refused, not below; the "
-       "oldest finished run, the oldest request id and the least recently used identity are the ones forgotten; a "
-       "run past events_per_run_max keeps its first events and its terminal event in the log",
-       ignore_view<check_bounds>},
+namespace {
+
+// The clauses issue 10 (detection power) added, appended to the catalog.
+std::vector<Property> detection_properties() {
+  return {
       // Issue 10, detection power.
       {"timeliness",
        "consecutive live events of a run reach a connection at most 100 ms apart, each at most 100 ms after it was "
@@ -87,6 +43,65 @@ const std::vector<Property>& property_catalog() {
        "(until heal + 5s)",
        check_handshake_time},
   };
+}
+
+}  // namespace
+
+const std::vector<Property>& property_catalog() {
+  static const std::vector<Property> catalog = [] {
+    std::vector<Property> all{
+        {"delivery",
+         "a client with a valid token gets in, and every user_message yields all five lifecycle events in seq order as "
+         "the client accepts them (or agent_error with a reason), within the liveness bound after faults heal; so does "
+         "every 202 of POST execute, on the caller's sockets",
+         with_view(check_delivery), true},
+        {"isolation",
+         "no event of one user reaches a connection of another; every event names the right user, thread and run; a "
+         "POST execute 202 names the caller, whatever the body claims",
+         with_view(check_isolation), true},
+        {"protocol",
+         "no send before accept or after close; every run event is valid against the schema; every POST execute answer "
+         "is a documented status with a JSON object body",
+         with_view(check_protocol), true},
+        {"auth",
+         "no connection, event or run for an identity without a valid token, degraded auth service or not; every "
+         "admitted identity was confirmed by the auth service and not denied since; a revoked identity is refused "
+         "unless an auth-service outage hides it; a socket is closed 1008 at its token's exp and starts no run after "
+         "it; "
+         "POST execute admits (202) only a valid token of a confirmed, unrevoked identity",
+         with_view(check_auth), true},
+        {"streams",
+         "every event of a user's runs reaches every connection of that user open at the time, exactly once, in seq "
+         "order, without gaps, and no client has to resume or resend, unless a fault for that user or everyone was "
+         "active (until heal + 5s)",
+         with_view(check_streams)},
+        {"cancel",
+         "a run its user cancels ends in exactly one agent_error with the cancel reason, and nothing of it follows, "
+         "unless it had ended before the cancel could arrive or a fault explains it",
+         with_view(check_cancel)},
+        {"progress",
+         "every client holding a valid token finishes its whole workload and leaves (welcomed, every message "
+         "answered) before the scenario's deadline, unless the system is down by plan",
+         with_view(check_progress)},
+        {"health",
+         "/health is 503, naming the component, exactly when a critical component is missing; then nothing is admitted",
+         ignore_view<check_health>},
+        {"runs",
+         "every run the system starts emits agent_started first, seq gapless, and exactly one terminal event, last",
+         ignore_view<check_runs>},
+        {"resources", "after everyone left: no connection, run, buffer or session is still held",
+         ignore_view<check_resources>},
+        {"no_crash", "no exception escapes the system (the run records it as a crash)", ignore_view<check_no_crash>},
+        {"bounds",
+         "every bound holds as documented once exceeded: a slow consumer is closed 1013 at outbound_frames_max (not "
+         "before, not never); runs beyond active_runs_per_user_max and a full run log are refused, not below; the "
+         "oldest finished run, the oldest request id and the least recently used identity are the ones forgotten; a "
+         "run past events_per_run_max keeps its first events and its terminal event in the log",
+         ignore_view<check_bounds>},
+    };
+    for (auto& p : detection_properties()) all.push_back(std::move(p));
+    return all;
+  }();
   return catalog;
 }
 

@@ -134,7 +134,7 @@ class UserClient {
   std::unique_ptr<ClientConnection> socket_;
   int attempts_ = 0;
   bool frame_on_socket_ = false;  // the current socket delivered a frame (a close 1008 before one is a refusal)
-  int handshakes_ = 0;  // every connect, for handshake_forms
+  int handshakes_ = 0;            // every connect, for handshake_forms
   int asked_ = 0;
   std::optional<Request> current_;
   bool leaving_ = false;
