@@ -118,7 +118,9 @@ void HostileClient::post_bad_tokens(runtime::Nanos after_ns) {
                                                                      {expired_token_, sim::token_kind::kExpired}};
   runtime::Nanos at = after_ns;
   int n = 0;
-  for (const auto& [token, kind] : tokens) {
+  for (const auto& entry : tokens) {  // not a structured binding: clang 14 cannot capture one
+    const std::string& token = entry.first;
+    const std::string_view kind = entry.second;
     const std::string body = boost::json::serialize(boost::json::object{
         {field::kThreadId, user_id_ + "-x" + std::to_string(++n)}, {field::kInput, "run this for me"}});
     world_.timers.call_after(at, [this, token, kind = std::string(kind), body] {
