@@ -9,6 +9,7 @@
 #include <map>
 #include <set>
 
+#include "properties/auth_service_calls.hpp"
 #include "properties/checker_support.hpp"
 #include "properties/client_view.hpp"
 #include "properties/execute_checks.hpp"
@@ -27,13 +28,6 @@ namespace field = protocol::field;
 namespace rf = sim::record_field;
 namespace rec = sim::record;
 
-// The auth service answers within a few ms (sim/sim_auth_service); a check
-// answered before a fault began may still admit this much later.
-constexpr runtime::Nanos kAnswerMarginNs = 50 * runtime::kNanosPerMilli;
-// The system does not ask the service again about an identity it confirmed
-// this recently (docs/architecture.md, bounds): a revocation takes effect
-// within this long after the last confirmation.
-constexpr runtime::Nanos kConfirmationFreshNs = 1 * runtime::kNanosPerSecond;
 // The system's expiry timer fires at `exp` itself.
 constexpr runtime::Nanos kExpiryMarginNs = 10 * runtime::kNanosPerMilli;
 
@@ -121,44 +115,14 @@ std::map<std::string, Conn> user_conns(const sim::Trace& trace) {
   return conns;
 }
 
-struct Call {
-  runtime::Nanos at_ns = 0;
-  bool allowing = false;  // the service answered "allowed" (perhaps slowly)
-  bool denying = false;   // it answered "denied" at once (revoked)
-};
-
-std::map<std::string, std::vector<Call>> calls_by_user(const sim::Trace& trace) {
-  std::map<std::string, std::vector<Call>> out;
-  for (const auto& r : trace.records()) {
-    if (!sim::is_record(r, sim::actor::kAuthService, rec::kCall)) continue;
-    const std::string state(r.field(rf::kState));
-    const bool up = state.rfind("up", 0) == 0 || state.rfind("flapping-up", 0) == 0;
-    const bool revoked = state.find("revoked") != std::string::npos;
-    const bool slow = state.find("slow") != std::string::npos;
-    out[std::string(r.field(rf::kUser))].push_back({r.at_ns, up && !revoked, up && revoked && !slow});
-  }
-  return out;
-}
-
 // Every admitted identity was confirmed before, and not denied since.
 std::optional<Violation> judge_confirmation(const sim::Trace& trace, const std::map<std::string, Conn>& conns) {
-  const auto calls = calls_by_user(trace);
+  const auto calls = service_calls_by_user(trace);
   std::optional<Violation> first;
   for (const auto& [id, c] : conns) {
     if (c.accepted_ns < 0 || (first && first->record_index <= c.accept_index)) continue;
     const std::string user = sim::user_of_actor(c.actor);
-    const Call* confirmed = nullptr;
-    const Call* denied = nullptr;
-    const auto it = calls.find(user);
-    // A reference, not `it == end ? {} : it->second` (a copy whose elements
-    // `confirmed` and `denied` would point into after the loop).
-    static const std::vector<Call> kNone;
-    const std::vector<Call>& user_calls = it == calls.end() ? kNone : it->second;
-    for (const Call& call : user_calls) {
-      if (call.at_ns > c.accepted_ns) break;
-      if (call.allowing) confirmed = &call, denied = nullptr;
-      if (call.denying && call.at_ns + kAnswerMarginNs <= c.accepted_ns) denied = &call;
-    }
+    const auto [confirmed, denied] = last_answers(calls_of(calls, user), c.accepted_ns);
     const std::string who = sim::client_label(c.actor) + " (connection " + id + ") was admitted at " +
                             sim::format_virtual_time(c.accepted_ns);
     if (confirmed == nullptr) {
@@ -269,12 +233,10 @@ bool degrades_auth_service(const std::string& kind) {
 // A revoked identity is refused whenever the service could say so.
 std::optional<Violation> judge_revocation(const sim::Trace& trace, const std::map<std::string, Conn>& conns,
                                           const std::vector<FaultWindow>& windows) {
-  const auto calls = calls_by_user(trace);
+  const auto calls = service_calls_by_user(trace);
   // Confirmed by the service so recently that the system need not ask again.
   const auto fresh = [&](const std::string& user, runtime::Nanos at) {
-    const auto it = calls.find(user);
-    if (it == calls.end()) return false;
-    for (const Call& c : it->second) {
+    for (const ServiceCall& c : calls_of(calls, user)) {
       if (c.allowing && c.at_ns <= at && at - c.at_ns <= kConfirmationFreshNs + kAnswerMarginNs) return true;
     }
     return false;

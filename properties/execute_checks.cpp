@@ -8,6 +8,7 @@
 
 #include <boost/json.hpp>
 
+#include "properties/auth_service_calls.hpp"
 #include "properties/checker_support.hpp"
 #include "properties/fault_windows.hpp"
 #include "protocol/fields.hpp"
@@ -24,11 +25,6 @@ namespace {
 namespace field = protocol::field;
 namespace rf = sim::record_field;
 namespace rec = sim::record;
-
-// As in auth_checks.cpp: the service answers within a few ms; a confirmation
-// stays fresh this long (docs/architecture.md, bounds).
-constexpr runtime::Nanos kAnswerMarginNs = 50 * runtime::kNanosPerMilli;
-constexpr runtime::Nanos kConfirmationFreshNs = 1 * runtime::kNanosPerSecond;
 
 // docs/protocol.md, section 5: what POST /api/agent/v2/execute may answer.
 bool documented_status(int status) {
@@ -187,35 +183,10 @@ std::optional<Violation> judge_execute_isolation(const sim::Trace& trace, const 
 
 namespace {
 
-struct ServiceCall {
-  runtime::Nanos at_ns = 0;
-  bool allowing = false;
-  bool denying = false;
-};
-
-std::map<std::string, std::vector<ServiceCall>> service_calls(const sim::Trace& trace) {
-  std::map<std::string, std::vector<ServiceCall>> out;
-  for (const auto& r : trace.records()) {
-    if (!sim::is_record(r, sim::actor::kAuthService, rec::kCall)) continue;
-    const std::string state(r.field(rf::kState));
-    const bool up = state.rfind("up", 0) == 0 || state.rfind("flapping-up", 0) == 0;
-    const bool revoked = state.find("revoked") != std::string::npos;
-    const bool slow = state.find("slow") != std::string::npos;
-    out[std::string(r.field(rf::kUser))].push_back({r.at_ns, up && !revoked, up && revoked && !slow});
-  }
-  return out;
-}
-
 // Why the simulated system should not have admitted `user` at `at` ("" when it may have).
 std::string unconfirmed(const std::vector<ServiceCall>& calls, const std::vector<FaultWindow>& windows,
                         const std::string& user, runtime::Nanos at) {
-  const ServiceCall* confirmed = nullptr;
-  const ServiceCall* denied = nullptr;
-  for (const ServiceCall& call : calls) {
-    if (call.at_ns > at) break;
-    if (call.allowing) confirmed = &call, denied = nullptr;
-    if (call.denying && call.at_ns + kAnswerMarginNs <= at) denied = &call;
-  }
+  const auto [confirmed, denied] = last_answers(calls, at);
   if (confirmed == nullptr) return "the auth service never confirmed " + user + " before";
   if (denied != nullptr)
     return "the auth service denied " + user + " at " + sim::format_virtual_time(denied->at_ns) + " (revoked)";
@@ -236,9 +207,8 @@ std::string unconfirmed(const std::vector<ServiceCall>& calls, const std::vector
 std::optional<Violation> judge_execute_auth(const sim::Trace& trace, const ClientView& view) {
   const auto calls = execute_calls(trace, view);
   if (calls.empty()) return std::nullopt;
-  const auto by_user = service_calls(trace);
+  const auto by_user = service_calls_by_user(trace);
   const auto windows = fault_windows(trace);
-  static const std::vector<ServiceCall> kNone;
   // The service's answers are recorded only where it is simulated.
   bool simulated = false;
   for (const auto& r : trace.records()) simulated |= sim::is_record(r, sim::actor::kSystem, rec::kStartup);
@@ -251,9 +221,7 @@ std::optional<Violation> judge_execute_auth(const sim::Trace& trace, const Clien
       return violation_at("auth", trace, at, who_asked(c) + " carried a " + c.token + " token and was admitted (202)");
     }
     if (!simulated || !c.served_index) continue;
-    const auto it = by_user.find(c.request->user);
-    const std::string why =
-        unconfirmed(it == by_user.end() ? kNone : it->second, windows, c.request->user, c.served_ns);
+    const std::string why = unconfirmed(calls_of(by_user, c.request->user), windows, c.request->user, c.served_ns);
     if (!why.empty()) {
       return violation_at(
           "auth", trace, at,
