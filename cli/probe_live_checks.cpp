@@ -90,12 +90,13 @@ std::optional<Violation> duplicate_on_socket(const sim::Trace& trace, const prop
     const std::uint64_t seq = protocol::seq_of(f.body);
     if (run.empty() || seq == 0 || faulted.count(f.user) != 0) continue;
     const auto key = std::make_tuple(f.conn, run, seq);
-    const auto [it, fresh] = first.emplace(key, f.record_index);
-    if (fresh) continue;
+    const auto placed = first.emplace(key, f.record_index);  // not a structured binding: clang 14 cannot capture one
+    if (placed.second) continue;
+    const std::size_t previous = placed.first->second;
     const auto& between = asks[f.conn];
-    const bool asked = std::any_of(between.begin(), between.end(),
-                                   [&](std::size_t i) { return i > it->second && i < f.record_index; });
-    it->second = f.record_index;
+    const bool asked =
+        std::any_of(between.begin(), between.end(), [&](std::size_t i) { return i > previous && i < f.record_index; });
+    placed.first->second = f.record_index;
     if (asked) continue;
     return Violation{std::string(kFanout), f.record_index, f.at_ns,
                      sim::client_label(f.actor) + " received run " + run + " seq " + seq_text(f) + " (" +
