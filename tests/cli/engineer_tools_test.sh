@@ -10,8 +10,6 @@ bin=$1
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 . "$(dirname "$0")/../support/expect.sh"
-ok() { passes=$((passes + 1)); }
-bad() { echo "FAIL $1"; fails=$((fails + 1)); }
 cd "$tmp" || exit 2
 
 # ---- shrink --property ----------------------------------------------------------

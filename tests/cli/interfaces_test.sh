@@ -13,8 +13,6 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 . "$(dirname "$0")/../support/expect.sh"
 src=$(cd "$(dirname "$0")/../.." && pwd)
-ok() { passes=$((passes + 1)); }
-bad() { echo "FAIL $1"; fails=$((fails + 1)); }
 
 # ---- 1. replay commands reproduce; the JSON records the mode -------------
 mkdir -p "$tmp/bin"

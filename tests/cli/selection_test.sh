@@ -9,8 +9,6 @@ bin=$1
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 . "$(dirname "$0")/../support/expect.sh"
-ok() { passes=$((passes + 1)); }
-bad() { echo "FAIL $1"; fails=$((fails + 1)); }
 # The JSON's value of a top-level key (no JSON tool needed for flat values).
 digest() { grep -oE '"trace_digest":"0x[0-9a-f]+","results"' "$1" | head -1; }
 # Run with no CI sharding inherited from whatever runs this test.

@@ -18,11 +18,8 @@ namespace {
 using testing::expect_violation;
 using testing::judge;
 
-constexpr runtime::Nanos kMs = runtime::kNanosPerMilli;
-
-sim::TraceRecord rec(runtime::Nanos at, std::string_view actor, std::string_view kind, std::vector<sim::Field> f) {
-  return {at, std::string(actor), std::string(kind), std::move(f)};
-}
+using testing::kMs;
+using testing::rec;
 
 // A simulated run: the system started.
 sim::Trace simulated() {

@@ -17,12 +17,9 @@ namespace {
 using testing::expect_violation;
 using testing::judge;
 
-constexpr runtime::Nanos kMs = runtime::kNanosPerMilli;
+using testing::kMs;
+using testing::rec;
 constexpr std::string_view kTarget = "/api/agent/v2/execute";
-
-sim::TraceRecord rec(runtime::Nanos at, std::string_view actor, std::string_view kind, std::vector<sim::Field> f) {
-  return {at, std::string(actor), std::string(kind), std::move(f)};
-}
 
 struct Execute {
   std::string actor = "user:u1";

@@ -18,11 +18,8 @@ namespace {
 using testing::expect_violation;
 using testing::judge;
 
-constexpr runtime::Nanos kMs = runtime::kNanosPerMilli;
-
-sim::TraceRecord rec(runtime::Nanos at, std::string_view actor, std::string_view kind, std::vector<sim::Field> f) {
-  return {at, std::string(actor), std::string(kind), std::move(f)};
-}
+using testing::kMs;
+using testing::rec;
 
 // u1 offers its token as `handshake` ("": a plain Bearer client) and the
 // server accepts, selecting `selected`: the accept is record 2.

@@ -1,7 +1,10 @@
 #pragma once
 // Shared by the checker tests: run one property through the catalog by name,
-// and expect exactly one violation of it at a record, naming some words.
+// and expect exactly one violation of it at a record, naming some words;
+// and make the records of a hand-written trace.
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -10,6 +13,13 @@
 #include "sim/trace.hpp"
 
 namespace bridgesim::properties::testing {
+
+constexpr runtime::Nanos kMs = runtime::kNanosPerMilli;
+
+inline sim::TraceRecord rec(runtime::Nanos at, std::string_view actor, std::string_view kind,
+                            std::vector<sim::Field> f) {
+  return {at, std::string(actor), std::string(kind), std::move(f)};
+}
 
 inline std::vector<Violation> judge(const sim::Trace& trace, const std::string& property) {
   return check_properties(trace, {property});
