@@ -9,7 +9,9 @@ constexpr int kExitPass = 0;
 constexpr int kExitViolation = 1;
 constexpr int kExitUsage = 2;
 // A stop signal ended a sweep: 128 + the signal (130 SIGINT, 143 SIGTERM).
-constexpr int kExitInterrupted = 128;
+// Interrupted by SIGINT or SIGTERM: 130 for both, so a script or CI checks one
+// code for "stopped early, reports partial" (stderr names the signal).
+constexpr int kExitInterrupted = 130;
 
 int main_with_args(int argc, char** argv);
 

@@ -146,7 +146,7 @@ int do_run(const RunArgs& args, const std::string& cmdline) {
                  : sig == SIGTERM ? "SIGTERM"
                                   : "a signal",
                  static_cast<unsigned long long>(report.total_runs()));
-    return kExitInterrupted + sig;
+    return kExitInterrupted;
   }
   if (report.total_runs() == 0 && !args.allow_empty) {
     throw UsageError(std::string("no seed ran: nothing was checked; ") + kAllowEmpty);
@@ -245,7 +245,7 @@ CLI::App* add_run_command(CLI::App& app, RunArgs& run) {
       "Example: bridgesim run --scenario golden_path --seeds 10000 --jobs 2 --junit out/junit.xml\n"
       "CI sharding: docs/ci/ (a GitHub Actions matrix and a Kubernetes Indexed Job, merged with `report`).\n"
       "Ctrl-C or SIGTERM: the seeds running finish, the reports are written for what ran (\"partial\": true, "
-      "INCOMPLETE), exit 130 (SIGINT) or 143 (SIGTERM), 128 + the signal as shells report it.");
+      "INCOMPLETE), exit 130 (SIGINT and SIGTERM alike; stderr names the signal).");
   return cmd;
 }
 

@@ -123,8 +123,8 @@ interrupt() {  # interrupt NAME SIGNAL WANT_CODE [ignore-int]
     bad "$1: exit $code (want $3); $(tail -3 "$tmp/$1.out")"; fi
 }
 interrupt sigint INT 130
-interrupt sigterm TERM 143
-interrupt background_sigterm TERM 143 ignore-int
+interrupt sigterm TERM 130
+interrupt background_sigterm TERM 130 ignore-int
 expect "report keeps a partial run partial" 2 "" -- "$bin" report "$tmp/sigint.json"
 
 # ---- 5. scenario lookup, install, the binary as invoked ---------------------
