@@ -5,8 +5,8 @@
 #
 # Usage: bench-compare.sh [BASE_REF]        (default a8a385f, the release before issue 15)
 #   env: REPS (5) interleaved repetitions; GOLDEN_SEEDS (3000); SWARM_SEEDS (500);
-#        NEW_BIN (build/cli/bridgesim, built if missing); BASE_DIR (where BASE_REF
-#        is built; default a temporary worktree, removed on exit); JOBS for ninja.
+#        NEW_BIN (build/cli/bridgesim, built if missing); BASE_DIR (kept: BASE_DIR/src is
+#        BASE_REF's worktree, src/build its build; default a temporary one, removed on exit); JOBS for ninja.
 #
 # Per repetition, for each scenario, the base binary then the new one:
 #   bridgesim run --scenario S --seeds N --jobs 1
@@ -30,21 +30,23 @@ if [ ! -x "$new_bin" ]; then
   bash "$top/scripts/build.sh" build >/dev/null
 fi
 
+# The base tree is a git worktree with its build/ inside it, laid out like
+# any checkout under /work, so ccache (base_dir=/work) hits what building
+# that commit anywhere else already compiled. Under build-compare.*/ (ignored).
 cleanup() { :; }
 if [ -z "${BASE_DIR:-}" ]; then
-  tmp=$(mktemp -d /tmp/bench-compare.XXXXXX)
+  tmp=$(mktemp -d "$top/build-compare.XXXXXX")
   base_src=$tmp/src
   cleanup() { git -C "$top" worktree remove --force "$base_src" >/dev/null 2>&1 || true; rm -rf "$tmp"; }
   trap cleanup EXIT
-  git -C "$top" worktree add --detach "$base_src" "$base_ref" >/dev/null 2>&1
-  base_build=$tmp/build
 else
   base_src=$BASE_DIR/src
-  base_build=$BASE_DIR/build
-  if [ ! -d "$base_src" ]; then
-    mkdir -p "$BASE_DIR"
-    git -C "$top" worktree add --detach "$base_src" "$base_ref" >/dev/null 2>&1
-  fi
+fi
+base_build=$base_src/build
+if [ ! -d "$base_src" ]; then
+  mkdir -p "$(dirname "$base_src")"
+  git -C "$top" worktree add --detach "$base_src" "$base_ref" >/dev/null 2>&1 ||
+    { echo "bench-compare: cannot check out $base_ref in $base_src" >&2; exit 2; }
 fi
 echo "bench-compare: building $base_ref ($(git -C "$top" rev-parse --short "$base_ref")) in $base_build" >&2
 # Only the CLI: Release, Ninja and ccache as scripts/build.sh configures them.
