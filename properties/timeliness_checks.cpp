@@ -186,9 +186,14 @@ std::vector<EventLatency> event_latencies(const sim::Trace& trace, const ClientV
   return out;
 }
 
+const std::vector<EventLatency>& event_latencies_of(const sim::Trace& trace, const ClientView& view) {
+  if (!view.latencies) view.latencies = std::make_shared<const std::vector<EventLatency>>(event_latencies(trace, view));
+  return *view.latencies;
+}
+
 std::optional<Violation> check_timeliness(const sim::Trace& trace, const ClientView& view) {
   const auto windows = fault_windows(trace);
-  const auto latencies = event_latencies(trace, view);
+  const auto& latencies = event_latencies_of(trace, view);
   Judge judge{trace, windows, std::nullopt};
   judge_gaps(judge, view, published_events(trace), opened_at(trace, view));
   judge_latencies(judge, latencies);
