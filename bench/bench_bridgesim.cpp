@@ -145,6 +145,40 @@ void BM_PropertiesBusyUsers(benchmark::State& state) {
 }
 BENCHMARK(BM_PropertiesBusyUsers)->Unit(benchmark::kMicrosecond);
 
+// Judged cost per trace record as the world grows (issue 15: every property
+// linear in the trace). Arguments: users, messages per user, on the
+// golden_path scenario (its properties, network and spread). One world run
+// per configuration, outside the timing; each iteration builds the client
+// view and runs every property, as run_seed does. ns_per_record should stay
+// flat (within 1.5x) from 1 to 10,000 users and from 1 to 100 messages.
+void BM_JudgeScaling(benchmark::State& state) {
+  scenarios::Scenario scenario = shipped("golden_path");
+  scenario.users = static_cast<int>(state.range(0));
+  scenario.messages_per_user = static_cast<int>(state.range(1));
+  scenario.deadline_ns = 3600 * runtime::kNanosPerSecond;
+  const scenarios::RunResult run = scenarios::run_scenario(scenario, {1, nullptr, false, false});
+  std::uint64_t violations = 0;
+  for (auto _ : state) {
+    const properties::ClientView view = properties::build_client_view(run.trace);
+    violations += properties::check_properties(run.trace, scenario.properties, &view).size();
+  }
+  const auto records = static_cast<double>(run.trace.size());
+  state.counters["records"] = records;
+  state.counters["ns_per_record"] =
+      benchmark::Counter(records * 1e-9, benchmark::Counter::kIsIterationInvariantRate | benchmark::Counter::kInvert);
+  state.counters["violations"] = static_cast<double>(violations) / static_cast<double>(state.iterations());
+}
+BENCHMARK(BM_JudgeScaling)
+    ->Args({1, 1})
+    ->Args({10, 1})
+    ->Args({100, 1})
+    ->Args({1'000, 1})
+    ->Args({10'000, 1})
+    ->Args({1, 10})
+    ->Args({1, 100})
+    ->Args({10, 100})
+    ->Unit(benchmark::kMillisecond);
+
 }  // namespace
 }  // namespace bridgesim::bench
 

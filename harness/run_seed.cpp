@@ -26,7 +26,7 @@ SeedOutcome run_seed(const scenarios::Scenario& scenario, std::uint64_t seed, co
   }
   // Emit-to-receive latency: the first receipt of each event by each client,
   // as the `timeliness` property judges it.
-  for (const auto& l : properties::event_latencies(run.trace, view)) out.latency.add(l.received_ns - l.published_ns);
+  for (const auto& l : properties::event_latencies_of(run.trace, view)) out.latency.add(l.received_ns - l.published_ns);
   return out;
 }
 

@@ -27,8 +27,24 @@ using protocol::event_type::is_run_event;
 // One request (a user_message), judged as its client accepts events: the
 // next seq only; lower is a duplicate, higher a gap the client asks to have
 // resumed.
+// The run events each client received, per (actor, thread_id), in trace
+// order: built once, so judging every request reads only its own thread's
+// frames instead of every received frame (linear, not quadratic, in the trace).
+using ThreadFrames = std::map<std::pair<std::string, std::string>, std::vector<const Frame*>>;
+
+ThreadFrames run_events_by_thread(const ClientView& view) {
+  ThreadFrames out;
+  for (const auto& f : view.received) {
+    if (!is_run_event(string_field(f.body, field::kType))) continue;
+    const std::string thread = string_field(f.body, field::kThreadId);
+    if (!thread.empty()) out[{f.actor, thread}].push_back(&f);
+  }
+  return out;
+}
+
 std::optional<Violation> judge_request(const sim::Trace& trace, const ClientView& view, const Frame& request,
-                                       const std::set<std::pair<std::string, std::string>>& cancels) {
+                                       const std::set<std::pair<std::string, std::string>>& cancels,
+                                       const ThreadFrames& by_thread) {
   const std::string thread = string_field(request.body, field::kThreadId);
   const std::string msg = string_field(request.body, field::kClientMsgId);
   const std::string who = sim::client_label(request.actor);
@@ -37,10 +53,14 @@ std::optional<Violation> judge_request(const sim::Trace& trace, const ClientView
   std::uint64_t expected = 1;
   protocol::LifecycleOrder order;  // one to three tool calls, thinking between them: docs/protocol.md
   const Frame* terminal = nullptr;
-  for (const auto& f : view.received) {
-    if (f.actor != request.actor || f.record_index < request.record_index) continue;
+  static const std::vector<const Frame*> kNone;
+  const auto mine = by_thread.find({request.actor, thread});
+  const auto& frames = mine == by_thread.end() ? kNone : mine->second;
+  const auto from = std::lower_bound(frames.begin(), frames.end(), request.record_index,
+                                     [](const Frame* f, std::size_t index) { return f->record_index < index; });
+  for (auto it = from; it != frames.end(); ++it) {
+    const Frame& f = **it;
     const std::string type = string_field(f.body, field::kType);
-    if (!is_run_event(type) || string_field(f.body, field::kThreadId) != thread) continue;
     const std::string this_run = string_field(f.body, field::kRunId);
     if (run.empty()) run = this_run;
     if (this_run != run) {
@@ -159,6 +179,7 @@ std::optional<Violation> check_delivery(const sim::Trace& trace, const ClientVie
       cancels.insert({f.user, string_field(f.body, field::kRunId)});
     }
   }
+  const ThreadFrames by_thread = run_events_by_thread(view);
   for (const auto& request : view.sent) {
     if (string_field(request.body, field::kType) != protocol::client_type::kUserMessage) continue;
     const std::string msg = string_field(request.body, field::kClientMsgId);
@@ -168,7 +189,7 @@ std::optional<Violation> check_delivery(const sim::Trace& trace, const ClientVie
       continue;
     }
     if (!judged.insert({request.actor, msg}).second) continue;
-    if (auto v = judge_request(trace, view, request, cancels)) return v;
+    if (auto v = judge_request(trace, view, request, cancels, by_thread)) return v;
   }
   return judge_execute_delivery(trace, view);
 }

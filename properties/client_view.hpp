@@ -2,6 +2,7 @@
 // What each simulated client saw and did, rebuilt from the trace: the shared
 // first step of every client-side property.
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -23,6 +24,8 @@ struct Frame {
   bool parsed = false;
 };
 
+struct EventLatency;  // properties/timeliness.hpp
+
 struct ClientView {
   std::map<std::string, std::string> conn_owner;  // conn id -> user, from "open" records
   std::map<std::string, std::string> token_kind;  // actor -> valid | expired | forged | missing
@@ -35,6 +38,9 @@ struct ClientView {
   std::map<std::size_t, std::string> open_token;  // "open" record index -> token kind of that attempt
   runtime::Nanos heal_by_ns = 0;                  // from the faults' heal_by record
   runtime::Nanos liveness_bound_ns = 0;           // likewise; 0: no bound
+  // event_latencies_of's memo (properties/timeliness.hpp): computed once per
+  // view, read by the `timeliness` property and the reports' histogram.
+  mutable std::shared_ptr<const std::vector<EventLatency>> latencies;
 };
 
 ClientView build_client_view(const sim::Trace& trace);

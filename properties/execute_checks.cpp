@@ -110,20 +110,30 @@ std::optional<Violation> judge_execute_answers(const sim::Trace& trace, const Cl
 
 std::optional<Violation> judge_execute_delivery(const sim::Trace& trace, const ClientView& view) {
   const auto& records = trace.records();
+  // Indexed once (linear in the trace): each actor's last gave_up record, and
+  // the frames each actor received per run_id, in trace order.
+  std::map<std::string, std::size_t> last_gave_up;
+  for (std::size_t i = 0; i < records.size(); ++i)
+    if (records[i].kind == rec::kGaveUp) last_gave_up[records[i].actor] = i;
+  std::map<std::pair<std::string, std::string>, std::vector<const Frame*>> by_run;
+  for (const Frame& f : view.received) by_run[{f.actor, string_field(f.body, field::kRunId)}].push_back(&f);
+  static const std::vector<const Frame*> kNone;
   for (const ExecuteCall& c : execute_calls(trace, view)) {
     if (c.status != 202 || !c.answer_parsed) continue;
     const std::string run = string_field(c.answer, field::kRunId);
     // A client that gave up stopped listening (`delivery` judges why it had to).
-    bool gave_up = false;
-    for (std::size_t i = *c.response_index; i < records.size() && !gave_up; ++i)
-      gave_up = records[i].kind == rec::kGaveUp && records[i].actor == c.request->actor;
-    if (gave_up) continue;
+    const auto gave_up = last_gave_up.find(c.request->actor);
+    if (gave_up != last_gave_up.end() && gave_up->second >= *c.response_index) continue;
     protocol::LifecycleOrder order;
     std::vector<std::string> accepted;
     const Frame* terminal = nullptr;
-    for (const Frame& f : view.received) {
-      if (f.actor != c.request->actor || f.record_index < c.request->record_index) continue;
-      if (string_field(f.body, field::kRunId) != run || protocol::seq_of(f.body) != accepted.size() + 1) continue;
+    const auto mine = by_run.find({c.request->actor, run});
+    const auto& frames = mine == by_run.end() ? kNone : mine->second;
+    const auto from = std::lower_bound(frames.begin(), frames.end(), c.request->record_index,
+                                       [](const Frame* f, std::size_t index) { return f->record_index < index; });
+    for (auto it = from; it != frames.end(); ++it) {
+      const Frame& f = **it;
+      if (protocol::seq_of(f.body) != accepted.size() + 1) continue;
       const std::string type = string_field(f.body, field::kType);
       if (const std::string why = order.next(type, string_field(f.body, field::kToolName)); !why.empty()) {
         return violation_at("delivery", trace, f.record_index,

@@ -177,13 +177,17 @@ std::optional<Violation> check_streams(const sim::Trace& trace, const ClientView
   }
   StreamJudge judge{trace, windows, std::nullopt};
   static const std::vector<Got> kNone;
+  // Each user's runs, in run_id order: every admitted connection is judged
+  // against its own user's runs only (linear, not connections x all runs).
+  std::map<std::string, std::vector<std::map<std::string, Run>::const_iterator>> runs_of;
+  for (auto run = runs.begin(); run != runs.end(); ++run) runs_of[run->second.user].push_back(run);
   for (const auto& [conn_id, conn] : conns) {
     if (conn.admitted_ns < 0) continue;
-    const std::string user = sim::user_of_actor(conn.actor);
-    for (const auto& [run_id, run] : runs) {
-      if (run.user != user) continue;
-      const auto it = got.find({conn_id, run_id});
-      judge.judge(conn_id, conn, run_id, run, it == got.end() ? kNone : it->second);
+    const auto mine = runs_of.find(sim::user_of_actor(conn.actor));
+    if (mine == runs_of.end()) continue;
+    for (const auto& run : mine->second) {
+      const auto it = got.find({conn_id, run->first});
+      judge.judge(conn_id, conn, run->first, run->second, it == got.end() ? kNone : it->second);
     }
   }
   const auto recovery = judge_recovery(trace, view, runs, windows);

@@ -38,5 +38,7 @@ struct EventLatency {
 
 // The first receipt of each published event by each client, in trace order.
 std::vector<EventLatency> event_latencies(const sim::Trace& trace, const ClientView& view);
+// The same, computed on first use and kept with `view` (built from `trace`).
+const std::vector<EventLatency>& event_latencies_of(const sim::Trace& trace, const ClientView& view);
 
 }  // namespace bridgesim::properties

@@ -118,19 +118,24 @@ std::optional<runtime::Nanos> settled_after(const std::vector<FaultWindow>& wind
 // Each request (its first send) to the terminal event its client received.
 void judge_requests(Judge& judge, const ClientView& view) {
   std::set<std::pair<std::string, std::string>> judged;  // (actor, client_msg_id)
+  // The terminal events each client received per (actor, thread_id), in
+  // trace order: indexed once, so each request is a lookup, not a scan of
+  // every received frame (linear, not quadratic, in the trace).
+  std::map<std::pair<std::string, std::string>, std::vector<const Frame*>> terminals;
+  for (const auto& f : view.received) {
+    if (protocol::event_type::is_terminal(string_field(f.body, field::kType)))
+      terminals[{f.actor, string_field(f.body, field::kThreadId)}].push_back(&f);
+  }
   for (const auto& request : view.sent) {
     if (string_field(request.body, field::kType) != protocol::client_type::kUserMessage) continue;
     const std::string msg = string_field(request.body, field::kClientMsgId);
     const std::string thread = string_field(request.body, field::kThreadId);
     if (msg.empty() || thread.empty() || !judged.insert({request.actor, msg}).second) continue;
     const Frame* terminal = nullptr;
-    for (const auto& f : view.received) {
-      if (f.actor != request.actor || f.record_index < request.record_index) continue;
-      if (string_field(f.body, field::kThreadId) != thread) continue;
-      if (protocol::event_type::is_terminal(string_field(f.body, field::kType))) {
-        terminal = &f;
-        break;
-      }
+    if (const auto mine = terminals.find({request.actor, thread}); mine != terminals.end()) {
+      const auto it = std::lower_bound(mine->second.begin(), mine->second.end(), request.record_index,
+                                       [](const Frame* f, std::size_t index) { return f->record_index < index; });
+      if (it != mine->second.end()) terminal = *it;
     }
     if (terminal == nullptr) continue;  // `delivery` judges a request that never ended
     const runtime::Nanos took = terminal->at_ns - request.at_ns;
@@ -181,9 +186,14 @@ std::vector<EventLatency> event_latencies(const sim::Trace& trace, const ClientV
   return out;
 }
 
+const std::vector<EventLatency>& event_latencies_of(const sim::Trace& trace, const ClientView& view) {
+  if (!view.latencies) view.latencies = std::make_shared<const std::vector<EventLatency>>(event_latencies(trace, view));
+  return *view.latencies;
+}
+
 std::optional<Violation> check_timeliness(const sim::Trace& trace, const ClientView& view) {
   const auto windows = fault_windows(trace);
-  const auto latencies = event_latencies(trace, view);
+  const auto& latencies = event_latencies_of(trace, view);
   Judge judge{trace, windows, std::nullopt};
   judge_gaps(judge, view, published_events(trace), opened_at(trace, view));
   judge_latencies(judge, latencies);

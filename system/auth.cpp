@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <functional>
+#include <map>
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
@@ -18,12 +20,24 @@ namespace {
 constexpr std::string_view kSubprotocol = "jwt-auth";
 constexpr std::string_view kTokenPrefix = "jwt.";
 
+// A pure function, memoized per thread: the simulated world mints and checks
+// the same few tokens in every run (same secret, users and expiry), and
+// OpenSSL 3's one-shot HMAC fetches the digest anew on each call. The memo
+// is keyed by (key, data) only, never by a signature, and bounded.
 std::string hmac_sha256(std::string_view key, std::string_view data) {
+  constexpr std::size_t kMemoMax = 1024;
+  thread_local std::map<std::string, std::string, std::less<>> memo;
+  std::string memo_key = std::to_string(key.size());
+  memo_key.append(":").append(key).append(data);
+  if (const auto hit = memo.find(memo_key); hit != memo.end()) return hit->second;
   unsigned char out[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
   HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(data.data()),
        data.size(), out, &len);
-  return std::string(reinterpret_cast<const char*>(out), len);
+  std::string mac(reinterpret_cast<const char*>(out), len);
+  if (memo.size() >= kMemoMax) memo.clear();
+  memo.emplace(std::move(memo_key), mac);
+  return mac;
 }
 
 std::string_view trim(std::string_view s) {

@@ -70,6 +70,22 @@ TEST(PropertiesDelivery, PassesWhenAllFiveArriveInOrder) {
   EXPECT_FALSE(check_protocol(b.trace));
 }
 
+// The judge indexes frames per (client, thread): a second message on a thread
+// is judged by what arrived after it, never by the first message's run.
+TEST(PropertiesDelivery, ASecondMessageOnAThreadIsNotAnsweredByTheFirstsRun) {
+  TraceBuilder b;
+  b.open("u1", "1").ask("u1", "1", "t1").five("u1", "1", "t1");
+  const auto second = boost::json::serialize(boost::json::object{
+      {"type", "user_message"}, {"thread_id", "t1"}, {"text", "again"}, {"client_msg_id", "t1-m2"}});
+  b.add("u1", "send", {{"conn", "1"}, {"frame", second}});
+  const auto v = check_delivery(b.trace);
+  ASSERT_TRUE(v);
+  EXPECT_EQ(v->record_index, 7u) << "points at the second user_message";
+  EXPECT_NE(v->message.find("t1-m2"), std::string::npos) << v->message;
+  b.five("u1", "1", "t1", "run-2");
+  EXPECT_FALSE(check_delivery(b.trace));
+}
+
 TEST(PropertiesDelivery, NamesTheMissingEventsAtTheRequest) {
   TraceBuilder b;
   b.open("u1", "1").ask("u1", "1", "t1");
