@@ -152,6 +152,7 @@ Profile parse_profile(std::string_view toml_text, const std::string& source_name
     throw ProfileError(source_name + ":" + std::to_string(e.source().begin.line) + ": " + std::string(e.description()));
   }
   Profile p;
+  p.name.clear();
   p.source = source_name;
   for (const auto& [key, node] : root) {
     const std::string k(key.str());

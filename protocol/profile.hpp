@@ -26,8 +26,8 @@ enum class TimestampForm { kEpochMs, kIso8601 };
 using Renames = std::vector<std::pair<std::string, std::string>>;  // bridgesim name -> wire name
 
 struct Profile {
-  std::string name;
-  std::string source;  // the file it came from, or "builtin:NAME"
+  std::string name = "bridgesim";
+  std::string source = "builtin:bridgesim";  // the file it came from, or "builtin:NAME"
   // Server -> client frames.
   std::string envelope;                // "": every field flat beside `type`
   std::vector<std::string> top_level;  // with an envelope: the fields kept beside `type` and `timestamp`
