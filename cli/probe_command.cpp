@@ -37,6 +37,8 @@ constexpr const char* kProbeFooter =
     "Attackers aim at the run ids the probe's own users received. client_msg_ids begin with a random\n"
     "prefix per invocation. A socket still open --disconnect-timeout-ms after `disconnect` is a protocol\n"
     "violation. Refusals: 401/403 before the upgrade, or a close 1008 before any frame.\n"
+    "--protocol-profile platform speaks the production platform's dialect on the wire (payloads under `data`,\n"
+    "ISO-8601 timestamps, client fields under `payload`); the clients and checkers are unchanged.\n"
     "Exit codes: 0 every property held, 1 a property was violated, 2 usage or input error, or the probe\n"
     "could not judge: server unreachable, or every valid client refused alike (wrong --token-secret);\n"
     "the reports are written then too, saying so. See docs/probe.md.";

@@ -110,6 +110,8 @@ CLI::App* register_serve_command(CLI::App& app) {
       "  bridgesim serve --dev --port 8080    then open http://127.0.0.1:8080/ (chat page; dev token from /dev-token)\n"
       "  JWT_SECRET=... bridgesim serve --port 0 --log-format json   (staging-like: no /dev-token)\n"
       "  bridgesim serve --jwt-secret-file /run/secrets/jwt --address 0.0.0.0\n"
+      "  bridgesim serve --dev --protocol-profile platform   (the production platform's dialect; probe it with the "
+      "same)\n"
       "Without --dev, serve needs a secret of at least 32 bytes (--jwt-secret, --jwt-secret-file or $JWT_SECRET)\n"
       "and refuses to start (exit 2) without one.\n"
       "SIGINT/SIGTERM: graceful stop (pending events written, close 1001 to every socket); a second signal: at once.\n"
