@@ -136,14 +136,18 @@ void record_start(const ProbeSpec& spec, ProbeOutcome& out) {
     out.trace.add(probe_record(rec::kTokenFault, {make_field(rf::kKind, std::string(sim::info(f.kind).name)),
                                                   make_field(rf::kTarget, f.target)}));
   }
-  out.trace.add(probe_record(
-      rec::kStart,
-      {make_field(rf::kUrl, spec.url.text()), make_field(rf::kScenario, s.name),
-       make_field(rf::kUsers, std::to_string(s.users)), make_field(rf::kTabs, std::to_string(s.tabs)),
-       make_field(rf::kMessagesPerUser, std::to_string(s.messages_per_user)),
-       make_field(rf::kHostileClients, std::to_string(s.hostile_clients)),
-       make_field(rf::kSeed, std::to_string(spec.seed)), make_field(rf::kHealth, std::to_string(out.health_status)),
-       make_field("msg_id_prefix", out.msg_id_prefix)}));
+  std::vector<sim::Field> fields{make_field(rf::kUrl, spec.url.text()),
+                                 make_field(rf::kScenario, s.name),
+                                 make_field(rf::kUsers, std::to_string(s.users)),
+                                 make_field(rf::kTabs, std::to_string(s.tabs)),
+                                 make_field(rf::kMessagesPerUser, std::to_string(s.messages_per_user)),
+                                 make_field(rf::kHostileClients, std::to_string(s.hostile_clients)),
+                                 make_field(rf::kSeed, std::to_string(spec.seed)),
+                                 make_field(rf::kHealth, std::to_string(out.health_status)),
+                                 make_field("msg_id_prefix", out.msg_id_prefix)};
+  // The wire dialect, when not bridgesim's own (the clients' frames in the trace are bridgesim's either way).
+  if (spec.profile.name != "bridgesim") fields.push_back(make_field("protocol_profile", spec.profile.source));
+  out.trace.add(probe_record(rec::kStart, std::move(fields)));
 }
 
 // A user client still trying to get in when the probe stopped (its

@@ -37,6 +37,8 @@ constexpr const char* kProbeFooter =
     "Attackers aim at the run ids the probe's own users received. client_msg_ids begin with a random\n"
     "prefix per invocation. A socket still open --disconnect-timeout-ms after `disconnect` is a protocol\n"
     "violation. Refusals: 401/403 before the upgrade, or a close 1008 before any frame.\n"
+    "--protocol-profile platform speaks the production platform's dialect on the wire (payloads under `data`,\n"
+    "ISO-8601 timestamps, client fields under `payload`); the clients and checkers are unchanged.\n"
     "Exit codes: 0 every property held, 1 a property was violated, 2 usage or input error, or the probe\n"
     "could not judge: server unreachable, or every valid client refused alike (wrong --token-secret);\n"
     "the reports are written then too, saying so. See docs/probe.md.";
@@ -56,6 +58,7 @@ std::string rerun_command(const ProbeArgs& a, const ProbeSpec& spec) {
   if (spec.seed != 1) cmd += " --seed " + std::to_string(spec.seed);
   for (const auto& p : a.properties) cmd += " --property " + p;
   if (a.max_event_gap_ms > 0) cmd += " --max-event-gap-ms " + std::to_string(a.max_event_gap_ms);
+  if (a.protocol_profile != "bridgesim") cmd += " --protocol-profile " + a.protocol_profile;
   if (a.token_secret != system::AppConfig{}.jwt_secret) cmd += " --token-secret <secret>";
   return cmd;
 }
@@ -80,6 +83,11 @@ ProbeSpec spec_from(const ProbeArgs& a) {
   spec.msg_id_prefix = a.msg_id_prefix;
   spec.max_event_gap_ms = a.max_event_gap_ms;
   spec.disconnect_timeout_ns = a.disconnect_timeout_ms * runtime::kNanosPerMilli;
+  try {
+    spec.profile = protocol::load_profile(a.protocol_profile);
+  } catch (const protocol::ProfileError& e) {
+    throw ProbeInputError(std::string("--protocol-profile: ") + e.what());
+  }
   spec.progress = [](const std::string& line) {
     std::fprintf(stderr, "  %s\n", line.c_str());
     std::fflush(stderr);
@@ -141,9 +149,10 @@ void print_outcome(const ProbeSpec& spec, const ProbeOutcome& o) {
 int do_probe(const ProbeArgs& a) {
   const ProbeSpec spec = spec_from(a);
   std::fprintf(stderr,
-               "probe %s: scenario %s, %d users x %d tabs x %d messages, %d hostile, deadline %.1f s, seed %llu\n",
-               spec.url.text().c_str(), spec.scenario.name.c_str(), spec.scenario.users, spec.scenario.tabs,
-               spec.scenario.messages_per_user, spec.scenario.hostile_clients, spec.deadline_s,
+               "probe %s (profile %s): scenario %s, %d users x %d tabs x %d messages, %d hostile, deadline %.1f s, "
+               "seed %llu\n",
+               spec.url.text().c_str(), spec.profile.name.c_str(), spec.scenario.name.c_str(), spec.scenario.users,
+               spec.scenario.tabs, spec.scenario.messages_per_user, spec.scenario.hostile_clients, spec.deadline_s,
                static_cast<unsigned long long>(spec.seed));
   const ProbeOutcome outcome = probe(spec);
   print_outcome(spec, outcome);
@@ -208,6 +217,11 @@ ProbeCommand::ProbeCommand(CLI::App& app) {
   cmd->add_option("--msg-id-prefix", a.msg_id_prefix,
                   "Begin every client_msg_id with this (default: a random one per invocation, so a second probe "
                   "of one server gets no replay of the first's runs)");
+  cmd->add_option(
+         "--protocol-profile", a.protocol_profile,
+         "The wire dialect: a shipped profile (bridgesim, platform) or a profile .toml file (docs/protocol.md, "
+         "Protocol profiles)")
+      ->capture_default_str();
   cmd->add_option("--html", a.html, "Write the HTML report here");
   cmd->add_option("--junit", a.junit, "Write JUnit XML here");
   cmd->add_option("--json", a.json, "Write the JSON summary here");

@@ -25,6 +25,7 @@ struct ProbeArgs {
   bool no_health = false;
   std::int64_t max_event_gap_ms = 0;
   std::int64_t disconnect_timeout_ms = 1'500;
+  std::string protocol_profile = "bridgesim";
   std::string msg_id_prefix;
   std::string html, junit, json, markdown, trace;
   // Whether an option was given, for the rerun command.

@@ -8,6 +8,7 @@
 #include "cli/duration_text.hpp"
 #include "cli/live_transport.hpp"
 #include "cli/probe_faults.hpp"
+#include "cli/probe_profile.hpp"
 #include "cli/probe_watch.hpp"
 #include "protocol/fields.hpp"
 #include "protocol/message_types.hpp"
@@ -142,7 +143,8 @@ LiveRun run_live(const ProbeSpec& spec, sim::Trace& trace, const std::function<v
   NonNegativeTimers timers(asio_timers);
   net::AsyncClientTransport network(io, spec.url.host, spec.url.port);
   LiveTransport transport(network, spec.url.target);
-  const scenarios::ClientWorld world{clock, timers, clock.now_ns(), trace, transport};
+  ProfiledClientTransport profiled(transport, spec.profile);  // the clients' frames in the profile's dialect
+  const scenarios::ClientWorld world{clock, timers, clock.now_ns(), trace, profiled};
   const scenarios::Population clients = populate_live(spec, world);
   Watcher watcher(trace, clients);
   LiveWatch watch(world, clients, transport, spec.disconnect_timeout_ns, spec.token_secret);

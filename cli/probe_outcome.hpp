@@ -8,6 +8,7 @@
 #include "cli/probe_endpoint.hpp"
 #include "cli/probe_faults.hpp"
 #include "properties/properties.hpp"
+#include "protocol/profile.hpp"
 #include "scenarios/scenario.hpp"
 #include "sim/fault_plan.hpp"
 #include "sim/trace.hpp"
@@ -35,6 +36,8 @@ struct ProbeSpec {
   runtime::Nanos disconnect_timeout_ns = 1'500 * runtime::kNanosPerMilli;
   // > 0: judge `event_gap`, consecutive events of a run at most this far apart.
   std::int64_t max_event_gap_ms = 0;
+  // The wire dialect (--protocol-profile); the default is bridgesim's own.
+  protocol::Profile profile;
 };
 
 struct ClientSummary {

@@ -1,4 +1,5 @@
 // `bridgesim serve`: the only CLI file that touches the real transport.
+#include <cstdio>
 #include <cstdlib>
 #include <map>
 #include <string>
@@ -14,6 +15,11 @@ namespace {
 net::ServeOptions& options() {
   static net::ServeOptions o;
   return o;
+}
+
+std::string& profile_name() {
+  static std::string name = "bridgesim";
+  return name;
 }
 
 }  // namespace
@@ -93,12 +99,19 @@ CLI::App* register_serve_command(CLI::App& app) {
                   "On SIGINT/SIGTERM: wait this long for close handshakes, then cut")
       ->capture_default_str()
       ->check(CLI::Range(0, 600'000));
+  cmd->add_option(
+         "--protocol-profile", profile_name(),
+         "The wire dialect: a shipped profile (bridgesim, platform) or a profile .toml file (docs/protocol.md, "
+         "Protocol profiles)")
+      ->capture_default_str();
   cmd->add_flag("-v,--verbose", o.verbose, "Debug logging (per connection)");
   cmd->footer(
       "Examples:\n"
       "  bridgesim serve --dev --port 8080    then open http://127.0.0.1:8080/ (chat page; dev token from /dev-token)\n"
       "  JWT_SECRET=... bridgesim serve --port 0 --log-format json   (staging-like: no /dev-token)\n"
       "  bridgesim serve --jwt-secret-file /run/secrets/jwt --address 0.0.0.0\n"
+      "  bridgesim serve --dev --protocol-profile platform   (the production platform's dialect; probe it with the "
+      "same)\n"
       "Without --dev, serve needs a secret of at least 32 bytes (--jwt-secret, --jwt-secret-file or $JWT_SECRET)\n"
       "and refuses to start (exit 2) without one.\n"
       "SIGINT/SIGTERM: graceful stop (pending events written, close 1001 to every socket); a second signal: at once.\n"
@@ -111,6 +124,12 @@ int run_serve_command() {
   auto& o = options();
   // serve itself reads no environment: the CLI hands $JWT_SECRET over.
   if (const char* env = std::getenv("JWT_SECRET"); env != nullptr) o.jwt_secret_env = std::string(env);
+  try {
+    o.profile = protocol::load_profile(profile_name());
+  } catch (const protocol::ProfileError& e) {
+    std::fprintf(stderr, "error: --protocol-profile: %s\n", e.what());
+    return net::kServeBadConfig;
+  }
   return net::serve(o);
 }
 

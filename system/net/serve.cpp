@@ -16,6 +16,7 @@
 #include "system/auth.hpp"
 #include "system/net/app_server.hpp"
 #include "system/net/chat_page.hpp"
+#include "system/net/profiled_connection.hpp"
 #include "system/runtime/invariant.hpp"
 #include "system/runtime/log.hpp"
 
@@ -148,6 +149,15 @@ int serve(const ServeOptions& options) {
 
   // The chat page in front of the system's own routes.
   ServerHandlers handlers = handlers_for(app);
+  if (!profile_is_identity(options.profile)) {
+    logger->info("protocol profile {} ({}): frames re-encoded for the peer", options.profile.name,
+                 options.profile.source);
+    handlers.on_connection = [inner = std::move(handlers.on_connection),
+                              profile = std::make_shared<const protocol::Profile>(options.profile)](
+                                 std::shared_ptr<runtime::Connection> connection) {
+      inner(std::make_shared<ProfiledConnection>(std::move(connection), profile));
+    };
+  }
   handlers.on_http = [&app, &clock = host.clock(), page](const system::HttpRequest& request) {
     if (auto response = chat_page_route(request, page, clock)) return std::move(*response);
     return app.handle_http(request);

@@ -17,6 +17,7 @@
 #include <optional>
 #include <string>
 
+#include "protocol/profile.hpp"
 #include "system/app.hpp"
 #include "system/net/server.hpp"
 #include "system/runtime/log.hpp"
@@ -52,6 +53,9 @@ struct ServeOptions {
   // truth for the slow-consumer bound: the transport and the system both
   // close 1013 at it.
   ServerLimits limits = serve_default_limits();
+  // The wire dialect (--protocol-profile): bridgesim's own by default, the
+  // system's frames untouched; another re-spells them (profiled_connection.hpp).
+  protocol::Profile profile;
 };
 
 // The secret serve will verify tokens with, or why it will not start.

@@ -5,9 +5,13 @@ server is written in Python, independently of bridgesim's C++ server.
 
 `--variant NAME` turns on one incident the way it happens in Python code
 (VARIANTS below), or one of the alternatives docs/protocol.md allows.
+`--dialect platform` speaks the production platform's dialect instead
+(docs/protocol.md, "Protocol profiles"): event fields other than the
+routing ones under `data`, ISO-8601 timestamps, client fields under
+`payload`, the token also in a `jwt.`/`jwt-auth.`/`bearer.` subprotocol.
 Listens on 127.0.0.1 only, on an ephemeral port, printed as "listening PORT".
 
-Usage: /usr/bin/python3 chat_server.py --secret S [--variant NAME]
+Usage: /usr/bin/python3 chat_server.py --secret S [--variant NAME] [--dialect bridgesim|platform]
 """
 
 import argparse
@@ -75,6 +79,49 @@ def verify_hs256(token, secret, check_signature=True):
     return claims["sub"], ""
 
 
+# The platform dialect: what stays beside "type", what is renamed on the wire.
+PLATFORM_TOP = ("type", "run_id", "thread_id", "user_id", "agent_name", "seq", "timestamp", "tool_name", "results")
+PLATFORM_EVENT_NAMES = {"final_response": "result"}
+PLATFORM_CLIENT_NAMES = {"content": "text"}
+PLATFORM_TOKEN_PREFIXES = {"jwt.": "jwt-auth", "jwt-auth.": "jwt-auth", "bearer.": "bearer"}
+
+
+def to_platform(frame):
+    out, data = {}, {}
+    for key, value in frame.items():
+        if key == "timestamp" and isinstance(value, int):
+            value = datetime.datetime.fromtimestamp(value / 1000, datetime.timezone.utc).isoformat()
+        (out if key in PLATFORM_TOP else data)[PLATFORM_EVENT_NAMES.get(key, key)] = value
+    out["data"] = data
+    return out
+
+
+def from_platform(message):
+    payload = message.get("payload")
+    if not isinstance(payload, dict):
+        return message  # the router reads the flat object when there is no payload
+    out = {k: v for k, v in message.items() if k != "payload"}
+    for key, value in payload.items():
+        out[PLATFORM_CLIENT_NAMES.get(key, key)] = value
+    return out
+
+
+def platform_token(ws):
+    """(token, subprotocol to answer) from the Sec-WebSocket-Protocol entries."""
+    offered = [p.strip() for p in ws.headers.get("sec-websocket-protocol", "").split(",") if p.strip()]
+    for entry in offered:
+        for prefix, answer in PLATFORM_TOKEN_PREFIXES.items():
+            if entry.startswith(prefix) and len(entry) > len(prefix):
+                token = entry[len(prefix):]
+                try:
+                    decoded = b64url_decode(token).decode()
+                    token = decoded if decoded.count(".") == 2 else token
+                except (ValueError, UnicodeDecodeError):
+                    pass
+                return token, (answer if answer in offered else None)
+    return "", None
+
+
 class Run:
     def __init__(self, run_id, user, thread_id):
         self.run_id, self.user, self.thread_id = run_id, user, thread_id
@@ -84,8 +131,8 @@ class Run:
 
 
 class Backend:
-    def __init__(self, secret, variant):
-        self.secret, self.variant = secret, variant
+    def __init__(self, secret, variant, dialect="bridgesim"):
+        self.secret, self.variant, self.dialect = secret, variant, dialect
         self.sockets = {}  # user -> [WebSocket]
         self.runs = {}  # run_id -> Run
         self.by_msg_id = {}  # (user, client_msg_id) or client_msg_id -> run_id
@@ -101,6 +148,8 @@ class Backend:
         return int(now * 1000)
 
     async def send(self, ws, frame):
+        if self.dialect == "platform":
+            frame = to_platform(frame)
         if self.variant == "send_after_close":
             if ws in self.closed:  # what uvicorn does on a closed connection: raise, and the run's loop dies
                 raise RuntimeError("send after close")
@@ -232,10 +281,13 @@ async def on_run_request(ws, user, kind, frame):
 
 
 async def chat(ws: WebSocket):
-    user, why = verify_hs256(bearer(ws), backend.secret, backend.variant != "trust_any_token")
+    token, subprotocol = bearer(ws), None
+    if not token and backend.dialect == "platform":
+        token, subprotocol = platform_token(ws)
+    user, why = verify_hs256(token, backend.secret, backend.variant != "trust_any_token")
     if user is None:
         return await refuse(ws)
-    await ws.accept()
+    await ws.accept(subprotocol=subprotocol)
     conn = backend.next_conn
     backend.next_conn += 1
     backend.sockets.setdefault(user, []).append(ws)
@@ -252,6 +304,8 @@ async def chat(ws: WebSocket):
             if not isinstance(frame, dict) or not isinstance(frame.get("type"), str):
                 await backend.send(ws, {"type": "error", "code": "invalid_message", "message": "no type"})
                 continue
+            if backend.dialect == "platform":
+                frame = from_platform(frame)
             await handle(ws, user, frame)
     except (WebSocketDisconnect, RuntimeError):
         pass
@@ -266,8 +320,9 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--secret", required=True)
     parser.add_argument("--variant", default="correct", choices=sorted(VARIANTS))
+    parser.add_argument("--dialect", default="bridgesim", choices=("bridgesim", "platform"))
     args = parser.parse_args()
-    backend = Backend(args.secret, args.variant)
+    backend = Backend(args.secret, args.variant, args.dialect)
     app = Starlette(routes=[Route("/health", health), WebSocketRoute("/ws", chat)])
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)

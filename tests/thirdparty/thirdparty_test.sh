@@ -30,7 +30,7 @@ servers=0
 start_server() {
   servers=$((servers + 1))
   local out="$tmp/server.$servers.out"  # a fresh file: never an earlier server's port
-  "$py" "$here/chat_server.py" --secret "$secret" --variant "$1" >"$out" 2>"$tmp/server.$servers.err" &
+  "$py" "$here/chat_server.py" --secret "$secret" --variant "$1" --dialect "${dialect:-bridgesim}" >"$out" 2>"$tmp/server.$servers.err" &
   server_pid=$!
   for _ in $(seq 200); do grep -q listening "$out" 2>/dev/null && break; sleep 0.05; done
   url="ws://127.0.0.1:$(grep -oE '[0-9]+$' "$out")/ws"
@@ -41,7 +41,8 @@ case_() {
   local variant=$1 want=$2 regex=$3
   shift 3
   start_server "$variant"
-  expect "$variant ${*}" "$want" "$regex" -- "$bin" probe --url "$url" --token-secret "$secret" --deadline-s 6 "$@"
+  expect "$variant ${dialect:-bridgesim} ${*}" "$want" "$regex" -- "$bin" probe --url "$url" --token-secret "$secret" \
+    --deadline-s 6 --protocol-profile "${dialect:-bridgesim}" "$@"
   stop_server
 }
 
@@ -58,6 +59,17 @@ for v in correct refuse_1008 two_tools_rethink iso_timestamps seconds_timestamps
   case_ "$v" 0 "verdict=PASS" --scenario hostile
   case_ "$v" 0 "verdict=PASS" --scenario auth_degraded
 done
+# The same alternatives in the production platform's dialect (server and probe both speaking it).
+for v in correct refuse_1008 two_tools_rethink seconds_timestamps; do
+  dialect=platform case_ "$v" 0 "verdict=PASS" --scenario hostile
+  dialect=platform case_ "$v" 0 "verdict=PASS" --scenario auth_degraded
+done
+dialect=platform case_ correct 0 "verdict=PASS" --scenario second_tab
+# A dialect mismatch is a failure, not a pass nor a hang.
+dialect=platform start_server correct
+expect "platform server, bridgesim probe: fails" 1 "VIOLATION protocol" -- "$bin" probe --url "$url" \
+  --token-secret "$secret" --deadline-s 6 --users 1
+stop_server
 case_ correct 0 "verdict=PASS" --scenario second_tab
 case_ correct 0 "verdict=PASS" --scenario early_close
 case_ correct 0 "verdict=PASS" --scenario colliding_ids --max-event-gap-ms 100
