@@ -113,7 +113,7 @@ void check_scenario(const ProbeSpec& spec, ProbeOutcome& out) {
 void check_health(const ProbeSpec& spec, ProbeOutcome& out, const std::function<void(const std::string&)>& say) {
   // A server that does not answer /health is recorded and reported, not thrown: the reports say so.
   try {
-    const auto health = net::http_get(spec.url.host, spec.url.port, "/health", kHealthTimeout);
+    const auto health = net::http_get(spec.url.host, spec.url.port, "/health", kHealthTimeout, spec.tls);
     out.health_status = health.status;
     out.health_body = health.body;
   } catch (const net::ClientError& e) {
@@ -241,6 +241,10 @@ ProbeOutcome probe(const ProbeSpec& spec) {
     if (spec.progress) spec.progress(line);
   };
   ProbeOutcome out;
+  if (spec.tls.enabled && spec.tls.insecure) {
+    out.warnings.push_back(net::insecure_warning(spec.url.text()));
+    say(out.warnings.back());
+  }
   choose_properties(spec, out);
   check_scenario(spec, out);
   ProbeSpec live = spec;

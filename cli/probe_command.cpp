@@ -13,6 +13,7 @@
 #include "scenarios/scenario.hpp"
 #include "sim/trace.hpp"
 #include "system/app.hpp"
+#include "system/net/client.hpp"
 
 namespace bridgesim::cli {
 namespace {
@@ -60,6 +61,8 @@ std::string rerun_command(const ProbeArgs& a, const ProbeSpec& spec) {
   if (a.max_event_gap_ms > 0) cmd += " --max-event-gap-ms " + std::to_string(a.max_event_gap_ms);
   if (a.protocol_profile != "bridgesim") cmd += " --protocol-profile " + a.protocol_profile;
   if (a.token_secret != system::AppConfig{}.jwt_secret) cmd += " --token-secret <secret>";
+  if (!a.ca_file.empty()) cmd += " --ca-file " + a.ca_file;
+  if (a.insecure) cmd += " --insecure";
   return cmd;
 }
 
@@ -68,6 +71,18 @@ ProbeSpec spec_from(const ProbeArgs& a) {
   spec.url = parse_ws_url(a.url);
   if (a.token_secret.empty()) throw ProbeInputError("--token-secret must not be empty");
   spec.token_secret = a.token_secret;
+  spec.tls = {spec.url.tls, a.ca_file, a.insecure};
+  if (!spec.url.tls && (!a.ca_file.empty() || a.insecure)) {
+    throw ProbeInputError("--ca-file and --insecure apply to wss:// URLs only; --url is " + spec.url.text());
+  }
+  if (!a.ca_file.empty() && a.insecure) {
+    throw ProbeInputError("--ca-file and --insecure contradict each other: verify against the file, or not at all");
+  }
+  try {
+    net::check_tls_options(spec.tls);
+  } catch (const net::ClientError& e) {
+    throw ProbeInputError(e.what());
+  }
   if (a.scenario.empty()) {
     spec.scenario.name = "golden_path";
     spec.scenario.description = "N users each send M messages and receive all five events, in order, only their own";
@@ -101,6 +116,7 @@ std::string percentile_text(const std::vector<std::int64_t>& sorted, double p) {
 }
 
 void print_outcome(const ProbeSpec& spec, const ProbeOutcome& o) {
+  for (const auto& w : o.warnings) std::fprintf(stderr, "%s\n", w.c_str());
   if (o.health_status != 0) std::printf("GET /health -> %d %s\n", o.health_status, o.health_body.c_str());
   std::printf("%-18s %-8s %5s %8s %6s %6s %8s %s\n", "client", "token", "asked", "answered", "errors", "events",
               "finished", "last refusal");
@@ -182,7 +198,13 @@ ProbeCommand::ProbeCommand(CLI::App& app) {
   ProbeArgs& a = args_;
   a.token_secret = system::AppConfig{}.jwt_secret;
   a.scenario_dir = harness::default_scenario_dir();
-  cmd->add_option("--url", a.url, "The server's WebSocket endpoint: ws://HOST:PORT/PATH")->required();
+  cmd->add_option("--url", a.url, "The server's WebSocket endpoint: ws://HOST:PORT/PATH or wss://HOST:PORT/PATH")
+      ->required();
+  cmd->add_option("--ca-file", a.ca_file,
+                  "wss://: trust the CA certificate(s) in this PEM file (or the server's self-signed certificate) "
+                  "instead of the system's store");
+  cmd->add_flag("--insecure", a.insecure,
+                "wss://: do NOT verify the server's certificate or host name (warned on stderr and in the reports)");
   cmd->add_option("--token-secret", a.token_secret,
                   "The server's HS256 secret; tokens are minted with it (default: the development secret `serve` "
                   "uses without --jwt-secret)");

@@ -8,14 +8,14 @@ namespace bridgesim::cli {
 
 std::string WsUrl::text() const {
   const bool ipv6 = host.find(':') != std::string::npos;
-  return "ws://" + (ipv6 ? "[" + host + "]" : host) + ":" + std::to_string(port) + target;
+  return std::string(tls ? "wss://" : "ws://") + (ipv6 ? "[" + host + "]" : host) + ":" + std::to_string(port) + target;
 }
 
 WsUrl parse_ws_url(std::string_view url) {
   const std::string shown(url);
   const auto fail = [&shown](const std::string& why) {
     throw ProbeInputError("--url '" + shown + "': " + why +
-                          " (expected ws://HOST:PORT/PATH, e.g. ws://127.0.0.1:8080/ws)");
+                          " (expected ws://HOST:PORT/PATH or wss://HOST:PORT/PATH, e.g. ws://127.0.0.1:8080/ws)");
   };
   if (url.empty()) fail("empty");
   for (const char c : url) {
@@ -25,8 +25,7 @@ WsUrl parse_ws_url(std::string_view url) {
   if (scheme_end == std::string_view::npos) fail("no scheme");
   std::string scheme(url.substr(0, scheme_end));
   std::transform(scheme.begin(), scheme.end(), scheme.begin(), [](unsigned char c) { return std::tolower(c); });
-  if (scheme == "wss") fail("wss:// (TLS) is not supported; use ws://, e.g. the plain port behind the TLS proxy");
-  if (scheme != "ws") fail("scheme '" + scheme + "' is not ws");
+  if (scheme != "ws" && scheme != "wss") fail("scheme '" + scheme + "' is not ws or wss");
   const std::string_view rest = url.substr(scheme_end + 3);
   if (rest.find('#') != std::string_view::npos) fail("a fragment (#...) has no meaning in a WebSocket URL");
   const auto path_at = rest.find_first_of("/?");
@@ -36,6 +35,8 @@ WsUrl parse_ws_url(std::string_view url) {
     fail("credentials in the URL are not supported (tokens are minted with --token-secret)");
   }
   WsUrl out;
+  out.tls = scheme == "wss";
+  if (out.tls) out.port = 443;
   std::string_view port_text;
   bool has_port = false;
   if (!authority.empty() && authority.front() == '[') {

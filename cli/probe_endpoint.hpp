@@ -1,6 +1,6 @@
 #pragma once
 // Where `bridgesim probe` connects: a live server's WebSocket endpoint as a
-// ws:// URL, and the error a probe that cannot run as asked throws.
+// ws:// or wss:// URL, and the error a probe that cannot run as asked throws.
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -18,13 +18,14 @@ class ProbeInputError : public UsageError {
 
 struct WsUrl {
   std::string host;  // a name or an address; an IPv6 address without brackets
-  std::uint16_t port = 80;
+  std::uint16_t port = 80;  // 443 for wss:// when absent
   std::string target = "/ws";  // path (+ query): the handshake's request target
-  std::string text() const;    // ws://HOST:PORT/TARGET again
+  bool tls = false;            // wss://
+  std::string text() const;    // ws[s]://HOST:PORT/TARGET again
 };
 
-// ws://HOST[:PORT]/PATH[?QUERY] (HOST a name, an IPv4 address or [IPv6];
-// PORT 80 when absent). Throws ProbeInputError saying exactly what is wrong.
+// ws[s]://HOST[:PORT]/PATH[?QUERY] (HOST a name, an IPv4 address or [IPv6];
+// PORT 80, or 443 for wss, when absent). Throws ProbeInputError saying exactly what is wrong.
 WsUrl parse_ws_url(std::string_view url);
 
 }  // namespace bridgesim::cli

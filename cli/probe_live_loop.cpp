@@ -141,7 +141,9 @@ LiveRun run_live(const ProbeSpec& spec, sim::Trace& trace, const std::function<v
   net::RealClock clock;
   net::AsioTimers asio_timers(io);
   NonNegativeTimers timers(asio_timers);
-  net::AsyncClientTransport network(io, spec.url.host, spec.url.port);
+  net::AsyncClientOptions network_options;
+  network_options.tls = spec.tls;
+  net::AsyncClientTransport network(io, spec.url.host, spec.url.port, network_options);
   LiveTransport transport(network, spec.url.target);
   ProfiledClientTransport profiled(transport, spec.profile);  // the clients' frames in the profile's dialect
   const scenarios::ClientWorld world{clock, timers, clock.now_ns(), trace, profiled};

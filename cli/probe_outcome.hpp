@@ -12,12 +12,14 @@
 #include "scenarios/scenario.hpp"
 #include "sim/fault_plan.hpp"
 #include "sim/trace.hpp"
+#include "system/net/tls.hpp"
 
 namespace bridgesim::cli {
 
 struct ProbeSpec {
   WsUrl url;
   std::string token_secret;  // the server's HS256 secret: tokens are minted with it
+  net::TlsClientOptions tls = {};  // enabled for wss:// (GET /health then over https too)
   // Users, tabs, messages_per_user, hostile_clients, start spread and the
   // client-side token faults (expired / forged / missing). Every other fault,
   // the swarm, the network section and the deadline are for the simulator.
@@ -62,6 +64,7 @@ struct ProbeOutcome {
   std::vector<sim::Fault>
       applied_faults;         // enacted by the clients (tokens, client_close) or the probe (reset, slow_consumer)
   std::string msg_id_prefix;  // the one this probe's client_msg_ids began with
+  std::vector<std::string> warnings;  // printed on stderr and in every report (--insecure)
   // Set when the probe could not judge the server as asked: unreachable, or
   // every client holding a valid token refused alike (wrong secret). Exit 2.
   std::string misconfiguration;

@@ -75,7 +75,10 @@ boost::json::object live_json(const ProbeSpec& spec, const ProbeOutcome& o) {
   boost::json::array judged, not_judged;
   for (const auto& p : o.properties) judged.push_back(boost::json::string(p));
   for (const auto& p : o.not_judged) not_judged.push_back(boost::json::string(p));
+  boost::json::array warnings;
+  for (const auto& w : o.warnings) warnings.push_back(boost::json::string(w));
   return {{"url", spec.url.text()},
+          {"warnings", std::move(warnings)},
           {"reached", o.reached},
           {"health", {{"status", o.health_status}, {"body", o.health_body}}},
           {"misconfiguration", o.misconfiguration},
@@ -101,6 +104,7 @@ reports::SweepReport probe_report(const ProbeSpec& spec, const ProbeOutcome& out
   r.description = "live server " + spec.url.text() + ": " + std::to_string(spec.scenario.users) + " users x " +
                   std::to_string(spec.scenario.tabs) + " tabs x " + std::to_string(spec.scenario.messages_per_user) +
                   " messages, " + std::to_string(spec.scenario.hostile_clients) + " hostile clients, real time";
+  for (const auto& w : outcome.warnings) r.description += ". " + w;
   r.properties = outcome.properties;
   r.seeds_run = 1;
   r.seed_first = r.seed_last = spec.seed;
@@ -122,6 +126,7 @@ reports::SweepReport probe_report(const ProbeSpec& spec, const ProbeOutcome& out
 
 std::string live_markdown(const ProbeSpec& spec, const ProbeOutcome& o) {
   std::string md = "## Live probe of " + spec.url.text() + "\n\n";
+  for (const auto& w : o.warnings) md += "**" + w + "**\n\n";
   if (!o.misconfiguration.empty()) md += "**Not judged:** " + o.misconfiguration + "\n\n";
   md += o.reached ? "GET /health: " + std::to_string(o.health_status) + " `" + cell(o.health_body) + "`\n\n"
                   : std::string("GET /health: no answer; no client ran\n\n");

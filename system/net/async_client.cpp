@@ -3,12 +3,14 @@
 #include <chrono>
 #include <deque>
 #include <optional>
+#include <type_traits>
 #include <utility>
 
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 
 #include "system/net/beast_common.hpp"
+#include "system/net/tls_context.hpp"
 
 namespace bridgesim::net {
 
@@ -31,54 +33,79 @@ std::string join_subprotocols(const std::vector<std::string>& subprotocols) {
 
 namespace detail {
 
-// One connection: resolve, connect, upgrade, then a read loop and a write
-// queue with one write (or the close frame) in flight at a time. Handlers
-// own the session, so it lives until its last operation completed; the
-// handle only detaches from it.
-class AsyncSession : public std::enable_shared_from_this<AsyncSession> {
+// What every session offers its handle; Session<Ws> is one for a plain
+// (ws://) or a TLS (wss://) stream.
+class AsyncSession {
  public:
-  AsyncSession(asio::io_context& io, runtime::ConnectionId id, std::string host, std::uint16_t port,
-               runtime::HandshakeRequest request, AsyncClientCallbacks callbacks, AsyncClientOptions options)
+  virtual ~AsyncSession() = default;
+  virtual runtime::ConnectionId id() const = 0;
+  virtual bool is_open() const = 0;
+  virtual void start() = 0;
+  virtual void send_text(std::string text) = 0;
+  virtual void close(std::uint16_t code, std::string_view reason) = 0;
+  virtual void abort() = 0;
+  virtual void reset() = 0;
+  virtual void set_read_interval(std::int64_t ms) = 0;
+  virtual void detach() = 0;
+};
+
+using PlainWs = websocket::stream<beast::tcp_stream>;
+using TlsWs = websocket::stream<beast::ssl_stream<beast::tcp_stream>>;
+
+// One connection: resolve, connect, (TLS,) upgrade, then a read loop and a
+// write queue with one write (or the close frame) in flight at a time.
+// Handlers own the session, so it lives until its last operation completed;
+// the handle only detaches from it.
+template <class Ws>
+class Session final : public AsyncSession, public std::enable_shared_from_this<Session<Ws>> {
+ public:
+  static constexpr bool kTls = std::is_same_v<Ws, TlsWs>;
+
+  template <class... StreamArgs>
+  Session(asio::io_context& io, runtime::ConnectionId id, std::string host, std::uint16_t port,
+          runtime::HandshakeRequest request, AsyncClientCallbacks callbacks, AsyncClientOptions options,
+          std::shared_ptr<ssl::context> tls_context, StreamArgs&... stream_args)
       : id_(id),
         host_(std::move(host)),
         port_(port),
         where_(host_header(host_, port_)),
         request_(std::move(request)),
         callbacks_(std::move(callbacks)),
-        options_(options),
+        options_(std::move(options)),
+        tls_context_(std::move(tls_context)),
         resolver_(io),
-        ws_(io),
+        ws_(io, stream_args...),
         read_pause_(io) {}
 
-  runtime::ConnectionId id() const { return id_; }
-  bool is_open() const { return state_ == State::kOpen; }
+  runtime::ConnectionId id() const override { return id_; }
+  bool is_open() const override { return state_ == State::kOpen; }
 
-  void start() {
+  void start() override {
     resolver_.async_resolve(host_, std::to_string(port_),
-                            [self = shared_from_this()](error_code ec, const tcp::resolver::results_type& endpoints) {
+                            [self = this->shared_from_this()](error_code ec, const tcp::resolver::results_type& endpoints) {
                               self->on_resolved(ec, endpoints);
                             });
   }
 
-  void send_text(std::string text) {
+  void send_text(std::string text) override {
     if (state_ != State::kOpen) return;
     outbox_.push_back(std::move(text));
     pump();
   }
 
-  void close(std::uint16_t code, std::string_view reason) {
+  void close(std::uint16_t code, std::string_view reason) override {
     if (state_ != State::kOpen) return;
     state_ = State::kClosing;
     close_ = make_close_reason(code, reason);
     pump();
   }
 
-  void abort() {
+  void abort() override {
     if (state_ == State::kEnded) return;
     state_ = State::kEnded;
     cut();
     // Later, never from inside the caller: the contract every transport keeps.
-    asio::post(ws_.get_executor(), [self = shared_from_this()] {
+    asio::post(ws_.get_executor(), [self = this->shared_from_this()] {
       auto callbacks = std::exchange(self->callbacks_, {});
       if (callbacks.on_closed) callbacks.on_closed(runtime::close_code::kAbnormal, "aborted");
     });
@@ -86,7 +113,7 @@ class AsyncSession : public std::enable_shared_from_this<AsyncSession> {
 
   // Like abort(), but the TCP connection ends with a reset (RST: SO_LINGER
   // 0, then close) instead of a FIN.
-  void reset() {
+  void reset() override {
     if (state_ == State::kEnded) return;
     error_code ignored;
     auto& socket = beast::get_lowest_layer(ws_).socket();
@@ -96,10 +123,10 @@ class AsyncSession : public std::enable_shared_from_this<AsyncSession> {
 
   // From the next frame on, waits this long after each frame before reading
   // the next (0: read at once): the socket's buffers fill, TCP pushes back.
-  void set_read_interval(std::int64_t ms) { read_interval_ms_ = std::max<std::int64_t>(ms, 0); }
+  void set_read_interval(std::int64_t ms) override { read_interval_ms_ = std::max<std::int64_t>(ms, 0); }
 
   // The owner went away: nothing may call it again.
-  void detach() {
+  void detach() override {
     callbacks_ = {};
     if (state_ == State::kEnded) return;
     state_ = State::kEnded;
@@ -115,12 +142,30 @@ class AsyncSession : public std::enable_shared_from_this<AsyncSession> {
     auto& stream = beast::get_lowest_layer(ws_);
     stream.expires_after(std::chrono::milliseconds(options_.connect_timeout_ms));
     stream.async_connect(endpoints,
-                         [self = shared_from_this()](error_code e, const tcp::endpoint&) { self->on_connected(e); });
+                         [self = this->shared_from_this()](error_code e, const tcp::endpoint&) { self->on_connected(e); });
   }
 
   void on_connected(error_code ec) {
     if (state_ == State::kEnded) return;
     if (ec) return refuse(0, "cannot connect to " + where_ + ": " + ec.message());
+    if constexpr (kTls) {
+      // The TLS handshake under the handshake limit too, so a silent peer cannot hold it.
+      prepare_tls(ws_.next_layer(), host_, options_.tls.insecure, tls_refusal_);
+      beast::get_lowest_layer(ws_).expires_after(std::chrono::milliseconds(options_.handshake_timeout_ms));
+      ws_.next_layer().async_handshake(ssl::stream_base::client,
+                                       [self = this->shared_from_this()](error_code e) { self->on_tls(e); });
+    } else {
+      upgrade();
+    }
+  }
+
+  void on_tls(error_code ec) {
+    if (state_ == State::kEnded) return;
+    if (ec) return refuse(0, tls_failure(where_, ec, *tls_refusal_));
+    upgrade();
+  }
+
+  void upgrade() {
     // From here the WebSocket's own timeouts apply (Beast wants the stream's off).
     beast::get_lowest_layer(ws_).expires_never();
     auto timeouts = websocket::stream_base::timeout::suggested(beast::role_type::client);
@@ -135,7 +180,7 @@ class AsyncSession : public std::enable_shared_from_this<AsyncSession> {
           if (!subprotocols.empty()) request.set(http::field::sec_websocket_protocol, subprotocols);
         }));
     ws_.async_handshake(response_, where_, request_.target,
-                        [self = shared_from_this()](error_code e) { self->on_handshake(e); });
+                        [self = this->shared_from_this()](error_code e) { self->on_handshake(e); });
   }
 
   void on_handshake(error_code ec) {
@@ -162,7 +207,7 @@ class AsyncSession : public std::enable_shared_from_this<AsyncSession> {
   }
 
   void read_next() {
-    ws_.async_read(read_buffer_, [self = shared_from_this()](error_code ec, std::size_t) { self->on_read(ec); });
+    ws_.async_read(read_buffer_, [self = this->shared_from_this()](error_code ec, std::size_t) { self->on_read(ec); });
   }
 
   void on_read(error_code ec) {
@@ -178,7 +223,7 @@ class AsyncSession : public std::enable_shared_from_this<AsyncSession> {
     if (state_ == State::kEnded) return;
     if (read_interval_ms_ == 0) return read_next();
     read_pause_.expires_after(std::chrono::milliseconds(read_interval_ms_));
-    read_pause_.async_wait([self = shared_from_this()](error_code e) {
+    read_pause_.async_wait([self = this->shared_from_this()](error_code e) {
       if (!e && self->state_ != State::kEnded) self->read_next();
     });
   }
@@ -201,12 +246,12 @@ class AsyncSession : public std::enable_shared_from_this<AsyncSession> {
       writing_ = true;
       ws_.text(true);
       ws_.async_write(asio::buffer(outbox_.front()),
-                      [self = shared_from_this()](error_code ec, std::size_t) { self->on_written(ec); });
+                      [self = this->shared_from_this()](error_code ec, std::size_t) { self->on_written(ec); });
       return;
     }
     if (close_ && !close_sent_) {
       writing_ = close_sent_ = true;
-      ws_.async_close(*close_, [self = shared_from_this()](error_code ec) { self->on_close_sent(ec); });
+      ws_.async_close(*close_, [self = this->shared_from_this()](error_code ec) { self->on_close_sent(ec); });
     }
   }
 
@@ -246,8 +291,10 @@ class AsyncSession : public std::enable_shared_from_this<AsyncSession> {
   const runtime::HandshakeRequest request_;
   AsyncClientCallbacks callbacks_;
   const AsyncClientOptions options_;
+  const std::shared_ptr<ssl::context> tls_context_;  // kept while the stream uses it
+  const std::shared_ptr<std::string> tls_refusal_ = std::make_shared<std::string>();
   tcp::resolver resolver_;
-  websocket::stream<beast::tcp_stream> ws_;
+  Ws ws_;
   websocket::response_type response_;
   beast::flat_buffer read_buffer_;
   std::deque<std::string> outbox_;  // front() is in flight while writing_
@@ -276,12 +323,23 @@ void AsyncClientConnection::set_read_interval(std::int64_t ms) { session_->set_r
 
 AsyncClientTransport::AsyncClientTransport(boost::asio::io_context& io, std::string host, std::uint16_t port,
                                            AsyncClientOptions options)
-    : io_(io), host_(std::move(host)), port_(port), options_(options) {}
+    : io_(io),
+      host_(std::move(host)),
+      port_(port),
+      options_(std::move(options)),
+      tls_context_(options_.tls.enabled ? make_client_tls_context(options_.tls) : nullptr) {}
 
 std::unique_ptr<AsyncClientConnection> AsyncClientTransport::connect(runtime::HandshakeRequest request,
                                                                      AsyncClientCallbacks callbacks) {
-  auto session = std::make_shared<detail::AsyncSession>(io_, next_id_++, host_, port_, std::move(request),
-                                                        std::move(callbacks), options_);
+  std::shared_ptr<detail::AsyncSession> session;
+  if (tls_context_) {
+    session = std::make_shared<detail::Session<detail::TlsWs>>(io_, next_id_++, host_, port_, std::move(request),
+                                                               std::move(callbacks), options_, tls_context_,
+                                                               *tls_context_);
+  } else {
+    session = std::make_shared<detail::Session<detail::PlainWs>>(io_, next_id_++, host_, port_, std::move(request),
+                                                                 std::move(callbacks), options_, nullptr);
+  }
   session->start();
   return std::make_unique<AsyncClientConnection>(std::move(session));
 }

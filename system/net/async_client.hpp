@@ -23,10 +23,14 @@
 #include <memory>
 #include <string>
 
+#include "system/net/tls.hpp"
 #include "system/runtime/connection.hpp"
 
 namespace boost::asio {
 class io_context;
+namespace ssl {
+class context;
+}  // namespace ssl
 }  // namespace boost::asio
 
 namespace bridgesim::net {
@@ -43,6 +47,10 @@ struct AsyncClientOptions {
   // one limit for both); past it the socket is cut.
   std::int64_t handshake_timeout_ms = 5'000;
   std::size_t read_message_max = 16 * 1024 * 1024;
+  // wss://: a TLS handshake (SNI, the certificate verified unless insecure)
+  // before the upgrade; a refused certificate is on_rejected(0, "TLS
+  // handshake with HOST:PORT failed: certificate verify failed: ...").
+  TlsClientOptions tls = {};
 };
 
 // The client's end of one connection. Destroying it detaches: no callback
@@ -80,6 +88,7 @@ class AsyncClientConnection {
 // `io` must outlive every connection; the transport itself may go first.
 class AsyncClientTransport {
  public:
+  // Throws ClientError when TLS is asked for and its CA file cannot be loaded.
   AsyncClientTransport(boost::asio::io_context& io, std::string host, std::uint16_t port,
                        AsyncClientOptions options = {});
 
@@ -96,6 +105,7 @@ class AsyncClientTransport {
   std::string host_;
   std::uint16_t port_;
   AsyncClientOptions options_;
+  std::shared_ptr<boost::asio::ssl::context> tls_context_;  // when options_.tls.enabled
   runtime::ConnectionId next_id_ = 1;
 };
 

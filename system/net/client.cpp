@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "system/net/beast_common.hpp"
+#include "system/net/tls_context.hpp"
 
 namespace bridgesim::net {
 
@@ -221,24 +222,16 @@ bool WsClient::is_open() const { return impl_->open && !impl_->closing; }
 
 const std::optional<CloseInfo>& WsClient::close_info() const { return impl_->closed; }
 
-HttpResult http_get(const std::string& host, std::uint16_t port, const std::string& target,
-                    std::chrono::milliseconds timeout) {
-  asio::io_context io{1};
-  beast::tcp_stream stream(io);
-  const std::string where = describe(host, port);
-  const auto endpoints = resolve(io, host, port);
-  // One deadline for the whole exchange; Beast cuts the socket when it passes.
-  stream.expires_after(timeout);
+namespace {
+
+// The request and the response on a connected stream (plain or TLS).
+template <class Stream>
+HttpResult exchange(Stream& stream, asio::io_context& io, const std::string& where, const std::string& target) {
   error_code ec;
   const auto run = [&io] {
     io.restart();
     io.run();
   };
-
-  stream.async_connect(endpoints, [&ec](error_code e, const tcp::endpoint&) { ec = e; });
-  run();
-  if (ec) throw ClientError("GET " + where + target + ": cannot connect: " + ec.message());
-
   http::request<http::empty_body> request{http::verb::get, target, 11};
   request.set(http::field::host, where);
   request.set(http::field::user_agent, kUserAgent);
@@ -252,11 +245,49 @@ HttpResult http_get(const std::string& host, std::uint16_t port, const std::stri
   http::async_read(stream, buffer, response, [&ec](error_code e, std::size_t) { ec = e; });
   run();
   if (ec) throw ClientError("GET " + where + target + ": reading the response failed: " + ec.message());
-
-  error_code ignored;
-  stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
   return HttpResult{static_cast<int>(response.result_int()), std::string(response[http::field::content_type]),
                     std::move(response.body())};
+}
+
+}  // namespace
+
+HttpResult http_get(const std::string& host, std::uint16_t port, const std::string& target,
+                    std::chrono::milliseconds timeout, const TlsClientOptions& tls) {
+  asio::io_context io{1};
+  const std::string where = describe(host, port);
+  const auto endpoints = resolve(io, host, port);
+  error_code ec;
+  const auto run = [&io] {
+    io.restart();
+    io.run();
+  };
+  if (!tls.enabled) {
+    beast::tcp_stream stream(io);
+    // One deadline for the whole exchange; Beast cuts the socket when it passes.
+    stream.expires_after(timeout);
+    stream.async_connect(endpoints, [&ec](error_code e, const tcp::endpoint&) { ec = e; });
+    run();
+    if (ec) throw ClientError("GET " + where + target + ": cannot connect: " + ec.message());
+    HttpResult result = exchange(stream, io, where, target);
+    error_code ignored;
+    stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
+    return result;
+  }
+  const auto context = make_client_tls_context(tls);
+  beast::ssl_stream<beast::tcp_stream> stream(io, *context);
+  beast::get_lowest_layer(stream).expires_after(timeout);
+  beast::get_lowest_layer(stream).async_connect(endpoints, [&ec](error_code e, const tcp::endpoint&) { ec = e; });
+  run();
+  if (ec) throw ClientError("GET " + where + target + ": cannot connect: " + ec.message());
+  const auto why = std::make_shared<std::string>();
+  prepare_tls(stream, host, tls.insecure, why);
+  stream.async_handshake(ssl::stream_base::client, [&ec](error_code e) { ec = e; });
+  run();
+  if (ec) throw ClientError("GET https://" + where + target + ": " + tls_failure(where, ec, *why));
+  HttpResult result = exchange(stream, io, where, target);
+  error_code ignored;
+  beast::get_lowest_layer(stream).socket().shutdown(tcp::socket::shutdown_both, ignored);
+  return result;
 }
 
 }  // namespace bridgesim::net

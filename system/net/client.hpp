@@ -12,6 +12,8 @@
 #include <string_view>
 #include <vector>
 
+#include "system/net/tls.hpp"
+
 namespace bridgesim::net {
 
 // Could not connect, the handshake failed, a read or write broke, a deadline passed.
@@ -81,8 +83,10 @@ struct HttpResult {
   std::string body;
 };
 
-// One request on a fresh connection ("Connection: close"). Throws ClientError.
+// One request on a fresh connection ("Connection: close"), over TLS when
+// tls.enabled (a refused certificate names the reason). Throws ClientError.
 HttpResult http_get(const std::string& host, std::uint16_t port, const std::string& target,
-                    std::chrono::milliseconds timeout = std::chrono::milliseconds(5'000));
+                    std::chrono::milliseconds timeout = std::chrono::milliseconds(5'000),
+                    const TlsClientOptions& tls = {});
 
 }  // namespace bridgesim::net

@@ -18,7 +18,7 @@ unset JWT_SECRET  # serve --dev refuses a second secret source
 expect "help" 0 "delivery, isolation, protocol and auth" -- "$bin" probe --help
 expect "no url" 2 "--url is required" -- "$bin" probe
 expect "http url" 2 "scheme 'http' is not ws" -- "$bin" probe --url http://127.0.0.1:8080/ws
-expect "wss url" 2 "wss:// \(TLS\) is not supported" -- "$bin" probe --url wss://127.0.0.1:8080/ws
+expect "https url" 2 "scheme 'https' is not ws or wss" -- "$bin" probe --url https://127.0.0.1:8080/ws
 expect "no path" 2 "no path" -- "$bin" probe --url ws://127.0.0.1:8080
 expect "bad port" 2 "port '99999' is not a number from 1 to 65535" -- "$bin" probe --url ws://127.0.0.1:99999/ws
 expect "zero users" 2 "users" -- "$bin" probe --url ws://127.0.0.1:8080/ws --users 0

@@ -260,6 +260,12 @@ TEST(ProbeUrl, ParsesWsUrls) {
   EXPECT_EQ(c.host, "::1");
   EXPECT_EQ(c.port, 9000);
   EXPECT_EQ(c.text(), "ws://[::1]:9000/ws");
+
+  const WsUrl d = parse_ws_url("WSS://staging.example.com/ws");
+  EXPECT_TRUE(d.tls);
+  EXPECT_EQ(d.port, 443);
+  EXPECT_EQ(d.text(), "wss://staging.example.com:443/ws");
+  EXPECT_FALSE(parse_ws_url("ws://h:1/ws").tls);
 }
 
 TEST(ProbeUrl, RejectsEverythingElseSayingWhy) {
@@ -267,7 +273,8 @@ TEST(ProbeUrl, RejectsEverythingElseSayingWhy) {
       {"", "empty"},
       {"127.0.0.1:8080/ws", "no scheme"},
       {"http://127.0.0.1:8080/ws", "scheme 'http' is not ws"},
-      {"wss://127.0.0.1:8080/ws", "wss:// (TLS) is not supported"},
+      {"wss://127.0.0.1:8080", "no path"},
+      {"https://127.0.0.1:8080/ws", "scheme 'https' is not ws or wss"},
       {"ws://127.0.0.1:8080", "no path"},
       {"ws://127.0.0.1:8080?x=1", "no path"},
       {"ws://:8080/ws", "no host"},

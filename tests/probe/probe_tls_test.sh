@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# `bridgesim probe --url wss://...`: certificate verification on by default,
+# --ca-file to trust a self-signed certificate this test makes, --insecure
+# to opt out (warned), a wrong host name refused. The TLS server is
+# `bridgesim serve` behind a small TLS front (tls_terminator.py), on
+# 127.0.0.1. Usage: probe_tls_test.sh BRIDGESIM_BINARY
+set -u
+bin=$1
+here=$(cd "$(dirname "$0")" && pwd)
+tmp=$(mktemp -d)
+serve_pid= tls_pid=
+cleanup() {
+  for pid in $tls_pid $serve_pid; do kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; done
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+. "$here/../support/expect.sh"
+unset JWT_SECRET
+
+# A self-signed certificate for the address 127.0.0.1 only (not for "localhost").
+if ! openssl req -x509 -newkey rsa:2048 -nodes -keyout "$tmp/key.pem" -out "$tmp/cert.pem" -days 2 \
+  -subj "/CN=bridgesim-tls-test" -addext "subjectAltName=IP:127.0.0.1" 2>"$tmp/openssl.err"; then
+  echo "FAIL openssl could not make a certificate"; cat "$tmp/openssl.err"; exit 1
+fi
+# Another self-signed certificate: a CA file that does not vouch for the server's.
+openssl req -x509 -newkey rsa:2048 -nodes -keyout "$tmp/other.key" -out "$tmp/other.pem" -days 2 \
+  -subj "/CN=someone-else" -addext "subjectAltName=IP:127.0.0.1" 2>/dev/null
+
+"$bin" serve --dev --port 0 >"$tmp/serve.out" 2>"$tmp/serve.err" &
+serve_pid=$!
+for _ in $(seq 100); do grep -q listening "$tmp/serve.out" && break; sleep 0.05; done
+port=$(grep -oE '[0-9]+$' "$tmp/serve.out")
+if [ -z "$port" ]; then echo "FAIL serve did not start"; cat "$tmp/serve.err"; exit 1; fi
+
+/usr/bin/python3 "$here/tls_terminator.py" "$tmp/cert.pem" "$tmp/key.pem" "$port" "$tmp/tls.port" 2>"$tmp/tls.err" &
+tls_pid=$!
+for _ in $(seq 100); do [ -s "$tmp/tls.port" ] && break; sleep 0.05; done
+tls_port=$(cat "$tmp/tls.port" 2>/dev/null)
+if [ -z "$tls_port" ]; then echo "FAIL the TLS front did not start"; cat "$tmp/tls.err"; exit 1; fi
+url="wss://127.0.0.1:$tls_port/ws"
+short=(--users 2 --messages 1 --deadline-s 20)
+
+expect "wss with --ca-file passes" 0 "probe wss://127.0.0.1:$tls_port/ws .*verdict=PASS" -- \
+  "$bin" probe --url "$url" "${short[@]}" --ca-file "$tmp/cert.pem" --json "$tmp/ok.json"
+grep -q '"warnings":\[\]' "$tmp/ok.json" && ok || bad "a verified probe's report has warnings"
+
+expect "wss, no --ca-file: the certificate is refused (GET /health)" 2 \
+  "cannot reach wss://127.0.0.1:$tls_port/ws: .*certificate verify failed: self-signed certificate.*--ca-file" -- \
+  "$bin" probe --url "$url" "${short[@]}"
+expect "wss, no --ca-file: the certificate is refused (the clients)" 2 \
+  "MISCONFIGURED: no client reached the server \(0 TLS handshake with 127.0.0.1:$tls_port failed: certificate verify failed: self-signed certificate" -- \
+  "$bin" probe --url "$url" "${short[@]}" --no-health-check
+expect "wss, a CA file that does not vouch for it" 2 "certificate verify failed: self-signed certificate" -- \
+  "$bin" probe --url "$url" "${short[@]}" --ca-file "$tmp/other.pem"
+expect "wss, the name is not the certificate's" 2 \
+  "certificate verify failed: hostname mismatch: the certificate \(/CN=bridgesim-tls-test\) is not for localhost" -- \
+  "$bin" probe --url "wss://localhost:$tls_port/ws" "${short[@]}" --ca-file "$tmp/cert.pem"
+
+expect "--insecure passes" 0 "verdict=PASS" -- \
+  "$bin" probe --url "$url" "${short[@]}" --insecure --json "$tmp/insecure.json" --markdown "$tmp/insecure.md"
+expect "--insecure warns on stderr" 0 "WARNING: --insecure: the TLS certificate of wss://127.0.0.1:$tls_port/ws is NOT verified" -- \
+  sh -c '"$@" 2>&1 >/dev/null' _ "$bin" probe --url "$url" "${short[@]}" --insecure
+grep -q '"warnings":\["WARNING: --insecure' "$tmp/insecure.json" && ok || bad "the JSON report lacks the --insecure warning"
+grep -q '^\*\*WARNING: --insecure' "$tmp/insecure.md" && ok || bad "the Markdown report lacks the --insecure warning"
+
+expect "--ca-file on ws://" 2 "apply to wss:// URLs only" -- \
+  "$bin" probe --url "ws://127.0.0.1:$port/ws" --ca-file "$tmp/cert.pem"
+expect "--ca-file and --insecure" 2 "contradict each other" -- \
+  "$bin" probe --url "$url" --ca-file "$tmp/cert.pem" --insecure
+expect "--ca-file unreadable" 2 "--ca-file $tmp/nope.pem: cannot load PEM certificates" -- \
+  "$bin" probe --url "$url" --ca-file "$tmp/nope.pem"
+echo "not a certificate" >"$tmp/junk.pem"
+expect "--ca-file not PEM" 2 "--ca-file $tmp/junk.pem: cannot load PEM certificates" -- \
+  "$bin" probe --url "$url" --ca-file "$tmp/junk.pem"
+
+expect_summary "probe tls: "
