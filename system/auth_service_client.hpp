@@ -29,6 +29,9 @@ struct AuthServiceLimits {
   // a synchronous caller, POST /execute, gets an answer): a revocation takes
   // effect within this long.
   runtime::Nanos confirmed_fresh_ns = 1 * runtime::kNanosPerSecond;
+  // Likewise a denial is remembered this long, so a synchronous caller's
+  // retry hears "denied" (POST /execute: 401) instead of asking again (503).
+  // At most known_identities_max denials are held; the oldest goes first.
 };
 
 enum class IdentityVerdict { kAllowed, kDenied, kUnavailable };
@@ -64,6 +67,8 @@ class AuthServiceClient {
   std::list<std::string> use_order_;  // least recently used first
   std::map<std::string, std::list<std::string>::iterator> known_;
   std::map<std::string, runtime::Nanos> confirmed_at_ns_;  // of the known identities: the service's last "allowed"
+  std::map<std::string, runtime::Nanos> denied_at_ns_;     // the service's last "denied", while fresh
+  void remember_denial(const std::string& user_id);
   int consecutive_failures_ = 0;
   runtime::Nanos open_until_ns_ = 0;
   std::uint64_t calls_ = 0;
