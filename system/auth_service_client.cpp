@@ -73,13 +73,14 @@ IdentityVerdict AuthServiceClient::unavailable(const std::string& user_id) {
   return IdentityVerdict::kAllowed;  // confirmed before: the cache stands in for the service
 }
 
-void AuthServiceClient::check(const std::string& user_id, std::function<void(IdentityVerdict)> done) {
+void AuthServiceClient::check(const std::string& user_id, std::function<void(IdentityVerdict)> done, bool synchronous) {
   // The service is asked whenever it may answer (unless it confirmed the
   // identity moments ago), so a revoked identity is refused; the cache only
   // stands in while it cannot.
-  // A denial heard moments ago stands (the service said so, fail closed).
+  // For a caller that cannot wait, a denial heard moments ago stands (the
+  // service said so: fail closed).
   const auto denied = denied_at_ns_.find(user_id);
-  if (denied != denied_at_ns_.end()) {
+  if (synchronous && denied != denied_at_ns_.end()) {
     if (clock_.now_ns() - denied->second < limits_.confirmed_fresh_ns) return done(IdentityVerdict::kDenied);
     denied_at_ns_.erase(denied);
   }
