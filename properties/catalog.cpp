@@ -42,6 +42,8 @@ std::vector<Property> detection_properties() {
        "service's 500 ms timeout answers for a slow one), unless a network fault for that user or everyone was active "
        "(until heal + 5s)",
        check_handshake_time},
+      {"health_status", "/health answers 200 with status ok, or 503 with status unhealthy; nothing else",
+       check_health_status},
   };
 }
 

@@ -28,7 +28,7 @@ namespace rec = sim::record;
 
 // docs/protocol.md, section 5: what POST /api/agent/v2/execute may answer.
 bool documented_status(int status) {
-  for (const int s : {202, 401, 403, 409, 413, 422, 503})
+  for (const int s : {202, 401, 403, 409, 413, 422, 500, 503})
     if (s == status) return true;
   return false;
 }

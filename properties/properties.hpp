@@ -73,5 +73,7 @@ std::optional<Violation> check_refusals(const sim::Trace& trace, const ClientVie
 std::optional<Violation> check_subprotocol(const sim::Trace& trace, const ClientView& view);
 // handshake_time (issue 10, item 5): the auth timeout answers a slow handshake (properties/refusal_checks.cpp).
 std::optional<Violation> check_handshake_time(const sim::Trace& trace, const ClientView& view);
+// /health answers 200 {"status":"ok"} or 503 {"status":"unhealthy"} (properties/health_status_checks.cpp).
+std::optional<Violation> check_health_status(const sim::Trace& trace, const ClientView& view);
 
 }  // namespace bridgesim::properties

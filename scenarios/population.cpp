@@ -7,6 +7,7 @@
 
 #include "protocol/fields.hpp"
 #include "protocol/message_types.hpp"
+#include "scenarios/claim_forms.hpp"
 #include "scenarios/client_faults.hpp"
 #include "sim/client_actor.hpp"
 #include "sim/trace_schema.hpp"
@@ -102,7 +103,8 @@ Population populate(const Scenario& scenario, const ClientWorld& world, const si
   Population out;
   std::vector<std::pair<UserClient*, ClientPlan>> late_tabs;  // (the user's tab 1, the late tab's plan)
   for (int i = 1; i <= scenario.users; ++i) {
-    const std::string user = "u" + std::to_string(i);
+    const bool claim_forms = scenario.workload == kWorkloadClaimForms;
+    const std::string user = claim_forms ? claim_forms_user(i) : "u" + std::to_string(i);
     ClientPlan base;
     base.user_id = user;
     base.messages = scenario.messages_per_user;
@@ -113,6 +115,11 @@ Population populate(const Scenario& scenario, const ClientWorld& world, const si
     base.msg_id_prefix = spec.msg_id_prefix;
     base.execute_per_million = spec.mix.execute_per_million;
     assign_user_token(base, spec);
+    if (claim_forms) {
+      const auto claimed = claim_forms_token(i, spec.jwt_secret, user, spec.now_unix_s, kTokenLifetimeS);
+      base.token = claimed.token;
+      if (!claimed.valid) base.token_kind = std::string(sim::token_kind::kBadClaims);
+    }
     UserClient* first_tab = nullptr;
     for (int tab = 1; tab <= scenario.tabs; ++tab) {
       ClientPlan plan = base;

@@ -183,7 +183,7 @@ std::string to_toml(const Scenario& s, const sim::FaultPlan& faults) {
 }
 
 const std::vector<std::string>& workload_names() {
-  static const std::vector<std::string> names{"golden_path", "cancel_mid_run", "handshake_forms"};
+  static const std::vector<std::string> names{"golden_path", "cancel_mid_run", "handshake_forms", "claim_forms"};
   return names;
 }
 

@@ -146,6 +146,7 @@ constexpr std::string_view kValid = "valid";
 constexpr std::string_view kExpired = "expired";
 constexpr std::string_view kForged = "forged";
 constexpr std::string_view kMissing = "missing";
+constexpr std::string_view kBadClaims = "bad_claims";  // a signed token with a non-integer or future iat/nbf
 }  // namespace token_kind
 
 }  // namespace bridgesim::sim

@@ -221,17 +221,23 @@ void JwtAuthenticator::authenticate(const runtime::HandshakeRequest& request, st
   AuthDecision local = verify_locally(request);
   if (!local.ok || service_ == nullptr) return done(std::move(local));
   const std::string user = local.user_id;
-  service_->check(user, [local = std::move(local), done = std::move(done)](IdentityVerdict verdict) mutable {
-    switch (verdict) {
-      case IdentityVerdict::kAllowed:
-        BRIDGESIM_ASSERT(local.ok, "only a locally valid token reaches the auth service");
-        return done(std::move(local));
-      case IdentityVerdict::kDenied:
-        return done(AuthDecision{false, {}, {}, 401, "identity refused by the auth service"});
-      case IdentityVerdict::kUnavailable:
-        return done(AuthDecision{false, {}, {}, 503, "auth service unavailable; retry later"});
-    }
-  });
+  // Only the WebSocket handshake can wait for the service's answer; any other
+  // target (POST /api/agent/v2/execute) is answered synchronously.
+  const bool synchronous = request.target != "/ws";
+  service_->check(
+      user,
+      [local = std::move(local), done = std::move(done)](IdentityVerdict verdict) mutable {
+        switch (verdict) {
+          case IdentityVerdict::kAllowed:
+            BRIDGESIM_ASSERT(local.ok, "only a locally valid token reaches the auth service");
+            return done(std::move(local));
+          case IdentityVerdict::kDenied:
+            return done(AuthDecision{false, {}, {}, 401, "identity refused by the auth service"});
+          case IdentityVerdict::kUnavailable:
+            return done(AuthDecision{false, {}, {}, 503, "auth service unavailable; retry later"});
+        }
+      },
+      synchronous);
 }
 
 AuthDecision JwtAuthenticator::verify_locally(const runtime::HandshakeRequest& request) const {

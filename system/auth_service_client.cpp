@@ -54,16 +54,36 @@ void AuthServiceClient::forget(const std::string& user_id) {
   BRIDGESIM_ASSERT(known_.size() == use_order_.size(), "the cache and its use order hold the same identities");
 }
 
+void AuthServiceClient::remember_denial(const std::string& user_id) {
+  if (limits_.known_identities_max == 0) return;  // caching off
+  const runtime::Nanos now = clock_.now_ns();
+  if (denied_at_ns_.count(user_id) == 0 && denied_at_ns_.size() >= limits_.known_identities_max) {
+    auto oldest = denied_at_ns_.begin();
+    for (auto it = denied_at_ns_.begin(); it != denied_at_ns_.end(); ++it)
+      if (it->second < oldest->second) oldest = it;
+    denied_at_ns_.erase(oldest);
+  }
+  denied_at_ns_[user_id] = now;
+  BRIDGESIM_ASSERT(denied_at_ns_.size() <= limits_.known_identities_max, "the denial memory is bounded");
+}
+
 IdentityVerdict AuthServiceClient::unavailable(const std::string& user_id) {
   if (known_.count(user_id) == 0) return IdentityVerdict::kUnavailable;
   touch(user_id);
   return IdentityVerdict::kAllowed;  // confirmed before: the cache stands in for the service
 }
 
-void AuthServiceClient::check(const std::string& user_id, std::function<void(IdentityVerdict)> done) {
+void AuthServiceClient::check(const std::string& user_id, std::function<void(IdentityVerdict)> done, bool synchronous) {
   // The service is asked whenever it may answer (unless it confirmed the
   // identity moments ago), so a revoked identity is refused; the cache only
   // stands in while it cannot.
+  // For a caller that cannot wait, a denial heard moments ago stands (the
+  // service said so: fail closed).
+  const auto denied = denied_at_ns_.find(user_id);
+  if (synchronous && denied != denied_at_ns_.end()) {
+    if (clock_.now_ns() - denied->second < limits_.confirmed_fresh_ns) return done(IdentityVerdict::kDenied);
+    denied_at_ns_.erase(denied);
+  }
   if (breaker_open()) return done(unavailable(user_id));
   const auto fresh = confirmed_at_ns_.find(user_id);
   if (fresh != confirmed_at_ns_.end() && clock_.now_ns() - fresh->second < limits_.confirmed_fresh_ns) {
@@ -94,11 +114,13 @@ void AuthServiceClient::check(const std::string& user_id, std::function<void(Ide
     switch (reply) {
       case runtime::AuthServiceReply::kAllowed:
         record(true);
+        denied_at_ns_.erase(user_id);
         remember(user_id);
         return call->done(IdentityVerdict::kAllowed);
       case runtime::AuthServiceReply::kDenied:
         record(true);
         forget(user_id);  // revoked: the cache must not let it back in
+        remember_denial(user_id);
         return call->done(IdentityVerdict::kDenied);
       case runtime::AuthServiceReply::kUnavailable: record(false); return call->done(unavailable(user_id));
     }

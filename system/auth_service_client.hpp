@@ -29,6 +29,11 @@ struct AuthServiceLimits {
   // a synchronous caller, POST /execute, gets an answer): a revocation takes
   // effect within this long.
   runtime::Nanos confirmed_fresh_ns = 1 * runtime::kNanosPerSecond;
+  // Likewise a denial is remembered this long for a synchronous caller
+  // (check's `synchronous`), whose retry then hears "denied" (POST /execute:
+  // 401) instead of asking again (503). A handshake can wait for the service:
+  // it always asks. At most known_identities_max denials are held; the
+  // oldest goes first.
 };
 
 enum class IdentityVerdict { kAllowed, kDenied, kUnavailable };
@@ -39,8 +44,10 @@ class AuthServiceClient {
                     AuthServiceLimits limits, runtime::BoundObserver* bounds = nullptr);
   ~AuthServiceClient();
 
-  // Calls `done` exactly once.
-  void check(const std::string& user_id, std::function<void(IdentityVerdict)> done);
+  // Calls `done` exactly once. `synchronous`: the caller cannot wait for the
+  // service's answer (POST /execute), so a denial heard less than
+  // confirmed_fresh_ns ago answers without asking again.
+  void check(const std::string& user_id, std::function<void(IdentityVerdict)> done, bool synchronous = false);
   bool breaker_open() const;
   // Confirmed by the service before (and still cached).
   bool is_known(const std::string& user_id) const { return known_.count(user_id) != 0; }
@@ -64,6 +71,8 @@ class AuthServiceClient {
   std::list<std::string> use_order_;  // least recently used first
   std::map<std::string, std::list<std::string>::iterator> known_;
   std::map<std::string, runtime::Nanos> confirmed_at_ns_;  // of the known identities: the service's last "allowed"
+  std::map<std::string, runtime::Nanos> denied_at_ns_;     // the service's last "denied", while fresh
+  void remember_denial(const std::string& user_id);
   int consecutive_failures_ = 0;
   runtime::Nanos open_until_ns_ = 0;
   std::uint64_t calls_ = 0;

@@ -105,7 +105,8 @@ TEST(PropertiesExecute, A202IsFollowedByItsWholeRunOnTheCallersSocket) {
 }
 
 TEST(PropertiesExecute, EveryAnswerIsADocumentedStatusWithAJsonBody) {
-  for (const int status : {401, 403, 409, 413, 422, 503}) {
+  // 500: the authenticator failed internally (docs/protocol.md section 5).
+  for (const int status : {401, 403, 409, 413, 422, 500, 503}) {
     sim::Trace trace = with_socket(false);
     execute(trace, 20 * kMs, Execute{}.answered(status, R"({"error":"run_not_started"})"));
     EXPECT_TRUE(judge(trace, "protocol").empty()) << status;
@@ -115,8 +116,8 @@ TEST(PropertiesExecute, EveryAnswerIsADocumentedStatusWithAJsonBody) {
   EXPECT_TRUE(judge(ok, "protocol").empty());
 
   sim::Trace undocumented = with_socket(false);
-  execute(undocumented, 20 * kMs, Execute{}.answered(500, R"({"error":"authentication failed"})"));
-  expect_violation(undocumented, "protocol", "was answered 500, not a documented status", 4);
+  execute(undocumented, 20 * kMs, Execute{}.answered(502, R"({"error":"bad gateway"})"));
+  expect_violation(undocumented, "protocol", "was answered 502, not a documented status", 4);
 
   sim::Trace not_json = with_socket(false);
   execute(not_json, 20 * kMs, Execute{}.answered(503, "Service Unavailable"));

@@ -3,6 +3,7 @@
 // a session starts no run after `exp` and is closed 1008 at it (defect 5).
 #include <functional>
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -103,6 +104,50 @@ TEST(SystemHttpExecuteAdmission, AnIdentityTheServiceHasNotConfirmedYetIs503Then
   service.answer_all(runtime::AuthServiceReply::kAllowed);
   EXPECT_EQ(execute(app, bearer).status, 202);
   EXPECT_EQ(app.census().runs_started, 1u);
+}
+
+// A revoked identity: 503 while the service is asked, then the retry hears
+// the denial (401), without asking again within the second; after it, the
+// service is asked again.
+TEST(SystemHttpExecuteAdmission, ARevokedIdentityIs503WhileAskedThenARetryIs401) {
+  sim::Scheduler scheduler{sim::Rng(1).fork("scheduler")};
+  sim::Rng random{sim::Rng(1).fork("system")};
+  DeferredAuthService service;
+  App app({}, Runtime{scheduler, scheduler, random, runtime::make_logger("t", scheduler, false), nullptr, &service},
+          Components::defaults());
+  const std::string bearer =
+      "Bearer " + mint_hs256(app.config().jwt_secret, "alice", scheduler.now_ns() / runtime::kNanosPerSecond + 60);
+  EXPECT_EQ(execute(app, bearer).status, 503);
+  ASSERT_EQ(service.pending.size(), 1u);
+  service.answer_all(runtime::AuthServiceReply::kDenied);
+  const HttpResponse refused = execute(app, bearer);
+  EXPECT_EQ(refused.status, 401) << refused.body;
+  EXPECT_EQ(boost::json::parse(refused.body).at("error").as_string(), "unauthorized");
+  EXPECT_TRUE(service.pending.empty()) << "a fresh denial is not asked about again";
+  scheduler.run_until(scheduler.now_ns() + 2 * runtime::kNanosPerSecond);
+  EXPECT_EQ(execute(app, bearer).status, 503) << "a stale denial is asked about again";
+  EXPECT_EQ(service.pending.size(), 1u);
+  EXPECT_EQ(app.census().runs_started, 0u);
+}
+
+// An authenticator that throws: execute fails closed with the documented 500.
+class ThrowingAuthenticator final : public Authenticator {
+ public:
+  void authenticate(const runtime::HandshakeRequest&, std::function<void(AuthDecision)>) override {
+    throw std::runtime_error("key store unreachable");
+  }
+};
+
+TEST(SystemHttpExecuteAdmission, AnAuthenticatorThatThrowsIs500WithAnError) {
+  Components c = Components::defaults();
+  c.auth = [](const AppConfig&, Runtime&, AuthServiceClient&) -> std::unique_ptr<Authenticator> {
+    return std::make_unique<ThrowingAuthenticator>();
+  };
+  AppWorld w(c);
+  const HttpResponse r = execute(w.app(), "Bearer " + w.token("alice"));
+  EXPECT_EQ(r.status, 500) << r.body;
+  EXPECT_EQ(boost::json::parse(r.body).at("error").as_string(), "authentication failed");
+  EXPECT_EQ(w.app().census().runs_started, 0u);
 }
 
 TEST(SystemHttpExecuteAdmission, ARunLogFullOfRunsInFlightRefusesExecute503) {

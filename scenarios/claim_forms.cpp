@@ -1,0 +1,65 @@
+#include "scenarios/claim_forms.hpp"
+
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+
+#include <boost/json.hpp>
+
+#include "system/auth.hpp"
+
+namespace bridgesim::scenarios {
+namespace {
+
+constexpr int kForms = 6;
+
+int form_of(int i) { return (i - 1) % kForms; }
+
+// An HS256 JWT of these claims (system::mint_hs256 writes sub and exp only).
+std::string sign(std::string_view secret, const boost::json::object& claims) {
+  const std::string signing_input = system::base64url_encode(R"({"alg":"HS256","typ":"JWT"})") + "." +
+                                    system::base64url_encode(boost::json::serialize(claims));
+  unsigned char mac[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()),
+       reinterpret_cast<const unsigned char*>(signing_input.data()), signing_input.size(), mac, &len);
+  return signing_input + "." + system::base64url_encode(std::string(reinterpret_cast<const char*>(mac), len));
+}
+
+}  // namespace
+
+std::string claim_forms_user(int i) {
+  const std::string user = "u" + std::to_string(i);
+  return form_of(i) == 1 ? user + "_tab@example.org" : user;
+}
+
+ClaimFormToken claim_forms_token(int i, std::string_view secret, const std::string& user, std::int64_t now_unix_s,
+                                 std::int64_t lifetime_s) {
+  boost::json::object claims{{"sub", user}, {"exp", now_unix_s + lifetime_s}};
+  bool valid = true;
+  switch (form_of(i)) {
+    case 0:
+      claims["iat"] = now_unix_s - 10;
+      claims["nbf"] = now_unix_s - 10;
+      break;
+    case 1: claims["iat"] = now_unix_s; break;
+    case 2:
+      claims["iat"] = 1.5;
+      valid = false;
+      break;
+    case 3:
+      claims["nbf"] = "soon";
+      valid = false;
+      break;
+    case 4:
+      claims["iat"] = now_unix_s + 3600;
+      valid = false;
+      break;
+    default:
+      claims["iat"] = now_unix_s + 20;
+      claims["nbf"] = now_unix_s + 20;
+      break;
+  }
+  return {sign(secret, claims), valid};
+}
+
+}  // namespace bridgesim::scenarios
