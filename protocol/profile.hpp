@@ -58,9 +58,12 @@ Profile parse_profile(std::string_view toml_text, const std::string& source_name
 Profile load_profile(const std::string& name_or_file);
 std::vector<std::string> shipped_profile_names();
 
-// The codecs. Text that is not a JSON object, or not of the profile's shape,
-// passes through unchanged: the peer's own checks judge it, as without a
-// profile. None of them throws on any input.
+// The codecs. Text that is not a JSON object passes through unchanged: the
+// peer's own checks judge it, as without a profile. Decoding a server frame
+// reads the fields the profile puts under the envelope from there only (a
+// flat frame decodes without them, and the client's checks fail it); a
+// client message without its wrapper is read flat, as the platform's router
+// does. None of them throws on any input.
 std::string encode_server_frame(const Profile& profile, const std::string& flat);
 std::string decode_server_frame(const Profile& profile, const std::string& wire);
 std::string encode_client_message(const Profile& profile, const std::string& flat);

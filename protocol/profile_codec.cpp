@@ -163,7 +163,14 @@ std::string decode_server_frame(const Profile& profile, const std::string& wire)
         continue;
       }
     }
-    out[flat_name(profile.event_renames, key)] = value;
+    const std::string_view name = flat_name(profile.event_renames, key);
+    // What the profile puts under the envelope is read from there only: a
+    // frame that carries it beside `type` is not of the dialect.
+    if (!profile.envelope.empty() && name != field::kType && name != field::kTimestamp &&
+        !contains(profile.top_level, name)) {
+      continue;
+    }
+    out[name] = value;
   }
   return json::serialize(out);
 }

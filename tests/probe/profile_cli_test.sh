@@ -43,6 +43,8 @@ expect "platform profile as a file passes" 0 "verdict=PASS" -- \
   timeout 60 "$bin" probe --url "$url" --protocol-profile "$tmp/mine.toml" --users 1
 expect "platform serve with a hostile client and token faults passes" 0 "verdict=PASS" -- \
   timeout 60 "$bin" probe --url "$url" --protocol-profile platform --scenario auth_degraded
+expect "platform serve, tokens in subprotocols and a wrong path, passes" 0 "verdict=PASS" -- \
+  timeout 60 "$bin" probe --url "$url" --protocol-profile platform --scenario handshake_forms
 # The wrong dialect: bridgesim's client reads the envelopes as frames missing their payloads.
 expect "bridgesim probe of platform serve fails on protocol" 1 \
   "protocol FAIL.*|VIOLATION protocol .*payload field 'reasoning' missing" -- \

@@ -68,6 +68,19 @@ TEST(ProtocolProfile, PlatformWrapsClientMessagesInPayload) {
   EXPECT_EQ(decode_server_frame(p, "[1]"), "[1]");
 }
 
+TEST(ProtocolProfile, PlatformReadsEnvelopedFieldsFromTheEnvelopeOnly) {
+  const Profile p = load_profile("platform");
+  // A flat bridgesim frame is not of the platform's dialect: its payload is lost, so the client's checks fail it.
+  const auto decoded = parse(decode_server_frame(p, tool_completed()));
+  EXPECT_EQ(decoded.at("run_id").as_string(), "run-1");
+  EXPECT_EQ(decoded.at("tool_name").as_string(), "search");
+  EXPECT_FALSE(decoded.contains("duration"));
+  // A number timestamp is taken as it is (docs/protocol.md allows numbers).
+  const auto pong = parse(decode_server_frame(p, R"({"type":"pong","timestamp":1.5,"data":{}})"));
+  EXPECT_EQ(pong.at("timestamp").as_double(), 1.5);
+  EXPECT_EQ(pong.size(), 2u);
+}
+
 TEST(ProtocolProfile, PlatformSubprotocols) {
   const Profile p = load_profile("platform");
   EXPECT_EQ(select_subprotocol(p, {"jwt.abc.def.ghi"}), "jwt-auth");
