@@ -17,8 +17,8 @@ class ProbeInputError : public UsageError {
 };
 
 struct WsUrl {
-  std::string host;  // a name or an address; an IPv6 address without brackets
-  std::uint16_t port = 80;  // 443 for wss:// when absent
+  std::string host;            // a name or an address; an IPv6 address without brackets
+  std::uint16_t port = 80;     // 443 for wss:// when absent
   std::string target = "/ws";  // path (+ query): the handshake's request target
   bool tls = false;            // wss://
   std::string text() const;    // ws[s]://HOST:PORT/TARGET again

@@ -18,7 +18,7 @@ namespace bridgesim::cli {
 
 struct ProbeSpec {
   WsUrl url;
-  std::string token_secret;  // the server's HS256 secret: tokens are minted with it
+  std::string token_secret;        // the server's HS256 secret: tokens are minted with it
   net::TlsClientOptions tls = {};  // enabled for wss:// (GET /health then over https too)
   // Users, tabs, messages_per_user, hostile_clients, start spread and the
   // client-side token faults (expired / forged / missing). Every other fault,

@@ -81,10 +81,11 @@ class Session final : public AsyncSession, public std::enable_shared_from_this<S
   bool is_open() const override { return state_ == State::kOpen; }
 
   void start() override {
-    resolver_.async_resolve(host_, std::to_string(port_),
-                            [self = this->shared_from_this()](error_code ec, const tcp::resolver::results_type& endpoints) {
-                              self->on_resolved(ec, endpoints);
-                            });
+    resolver_.async_resolve(
+        host_, std::to_string(port_),
+        [self = this->shared_from_this()](error_code ec, const tcp::resolver::results_type& endpoints) {
+          self->on_resolved(ec, endpoints);
+        });
   }
 
   void send_text(std::string text) override {
@@ -141,8 +142,8 @@ class Session final : public AsyncSession, public std::enable_shared_from_this<S
     if (ec) return refuse(0, "cannot resolve " + where_ + ": " + ec.message());
     auto& stream = beast::get_lowest_layer(ws_);
     stream.expires_after(std::chrono::milliseconds(options_.connect_timeout_ms));
-    stream.async_connect(endpoints,
-                         [self = this->shared_from_this()](error_code e, const tcp::endpoint&) { self->on_connected(e); });
+    stream.async_connect(
+        endpoints, [self = this->shared_from_this()](error_code e, const tcp::endpoint&) { self->on_connected(e); });
   }
 
   void on_connected(error_code ec) {
@@ -333,9 +334,8 @@ std::unique_ptr<AsyncClientConnection> AsyncClientTransport::connect(runtime::Ha
                                                                      AsyncClientCallbacks callbacks) {
   std::shared_ptr<detail::AsyncSession> session;
   if (tls_context_) {
-    session = std::make_shared<detail::Session<detail::TlsWs>>(io_, next_id_++, host_, port_, std::move(request),
-                                                               std::move(callbacks), options_, tls_context_,
-                                                               *tls_context_);
+    session = std::make_shared<detail::Session<detail::TlsWs>>(
+        io_, next_id_++, host_, port_, std::move(request), std::move(callbacks), options_, tls_context_, *tls_context_);
   } else {
     session = std::make_shared<detail::Session<detail::PlainWs>>(io_, next_id_++, host_, port_, std::move(request),
                                                                  std::move(callbacks), options_, nullptr);

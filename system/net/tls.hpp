@@ -9,9 +9,9 @@
 namespace bridgesim::net {
 
 struct TlsClientOptions {
-  bool enabled = false;  // wss:// (https:// for GET /health)
-  std::string ca_file;   // PEM: CA(s) or the server's own certificate to trust; empty: the system's store
-  bool insecure = false; // no verification at all (the certificate and the host name are not checked)
+  bool enabled = false;   // wss:// (https:// for GET /health)
+  std::string ca_file;    // PEM: CA(s) or the server's own certificate to trust; empty: the system's store
+  bool insecure = false;  // no verification at all (the certificate and the host name are not checked)
 };
 
 // Throws ClientError naming the file when `ca_file` cannot be read as PEM
