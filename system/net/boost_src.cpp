@@ -4,3 +4,6 @@
 // them out of each TU that includes Asio or Beast.
 #include <boost/asio/impl/src.hpp>
 #include <boost/beast/src.hpp>
+// Asio's SSL engine (system/net/tls.cpp, the probe's wss:// and https://):
+// under separate compilation its definitions live here too.
+#include <boost/asio/ssl/impl/src.hpp>
