@@ -56,7 +56,8 @@ const char* kSubcommandHelp =
     "  bridgesim list\n"
     "Scenario names are looked up in --scenario-dir, else ./scenarios, $BRIDGESIM_SCENARIOS, the installed\n"
     "share/bridgesim/scenarios, the source tree it was built from (`bridgesim list` says which).\n"
-    "Exit codes: 0 pass, 1 property violated, 2 usage or input error (also: nothing ran), 130 interrupted (SIGINT or SIGTERM).";
+    "Exit codes: 0 pass, 1 property violated, 2 usage or input error (also: nothing ran), 130 interrupted (SIGINT or "
+    "SIGTERM).";
 
 // "bridgesim rnu": CLI11 would say only that a subcommand is required.
 std::optional<std::string> unknown_subcommand(CLI::App& app, int argc, char** argv) {
