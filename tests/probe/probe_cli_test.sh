@@ -6,13 +6,13 @@
 set -u
 bin=$1
 tmp=$(mktemp -d)
-serve_pid=
 cleanup() {
-  if [ -n "$serve_pid" ]; then kill "$serve_pid" 2>/dev/null; wait "$serve_pid" 2>/dev/null; fi
+  stop_serve
   rm -rf "$tmp"
 }
 trap cleanup EXIT
 . "$(dirname "$0")/../support/expect.sh"
+. "$(dirname "$0")/../support/serve.sh"
 unset JWT_SECRET  # serve --dev refuses a second secret source
 
 expect "help" 0 "delivery, isolation, protocol and auth" -- "$bin" probe --help
@@ -25,18 +25,12 @@ expect "zero users" 2 "users" -- "$bin" probe --url ws://127.0.0.1:8080/ws --use
 expect "unknown scenario" 2 "no scenario named 'nope'" -- "$bin" probe --url ws://127.0.0.1:8080/ws --scenario nope
 
 # A port nothing listens on: the port of a server that has just stopped.
-"$bin" serve --dev --port 0 >"$tmp/gone.out" 2>/dev/null &
-gone_pid=$!
-for _ in $(seq 100); do grep -q listening "$tmp/gone.out" && break; sleep 0.05; done
-gone_port=$(grep -oE '[0-9]+$' "$tmp/gone.out")
-kill "$gone_pid"; wait "$gone_pid" 2>/dev/null
+start_serve "$tmp/gone"
+gone_port=$port
+stop_serve
 expect "unreachable" 2 "cannot reach ws://127.0.0.1:$gone_port/ws" -- "$bin" probe --url "ws://127.0.0.1:$gone_port/ws"
 
-"$bin" serve --dev --port 0 >"$tmp/serve.out" 2>"$tmp/serve.err" &
-serve_pid=$!
-for _ in $(seq 100); do grep -q listening "$tmp/serve.out" && break; sleep 0.05; done
-port=$(grep -oE '[0-9]+$' "$tmp/serve.out")
-if [ -z "$port" ]; then echo "FAIL serve did not start"; cat "$tmp/serve.err"; exit 1; fi
+start_serve "$tmp/serve"
 url="ws://127.0.0.1:$port/ws"
 
 start=$(date +%s.%N)

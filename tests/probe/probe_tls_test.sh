@@ -8,13 +8,15 @@ set -u
 bin=$1
 here=$(cd "$(dirname "$0")" && pwd)
 tmp=$(mktemp -d)
-serve_pid= tls_pid=
+tls_pid=
 cleanup() {
-  for pid in $tls_pid $serve_pid; do kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; done
+  if [ -n "$tls_pid" ]; then kill "$tls_pid" 2>/dev/null; wait "$tls_pid" 2>/dev/null; fi
+  stop_serve
   rm -rf "$tmp"
 }
 trap cleanup EXIT
 . "$here/../support/expect.sh"
+. "$here/../support/serve.sh"
 unset JWT_SECRET
 
 # A self-signed certificate for the address 127.0.0.1 only (not for "localhost").
@@ -26,11 +28,7 @@ fi
 openssl req -x509 -newkey rsa:2048 -nodes -keyout "$tmp/other.key" -out "$tmp/other.pem" -days 2 \
   -subj "/CN=someone-else" -addext "subjectAltName=IP:127.0.0.1" 2>/dev/null
 
-"$bin" serve --dev --port 0 >"$tmp/serve.out" 2>"$tmp/serve.err" &
-serve_pid=$!
-for _ in $(seq 100); do grep -q listening "$tmp/serve.out" && break; sleep 0.05; done
-port=$(grep -oE '[0-9]+$' "$tmp/serve.out")
-if [ -z "$port" ]; then echo "FAIL serve did not start"; cat "$tmp/serve.err"; exit 1; fi
+start_serve "$tmp/serve"
 
 /usr/bin/python3 "$here/tls_terminator.py" "$tmp/cert.pem" "$tmp/key.pem" "$port" "$tmp/tls.port" 2>"$tmp/tls.err" &
 tls_pid=$!

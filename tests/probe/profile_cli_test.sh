@@ -7,13 +7,13 @@
 set -u
 bin=$1
 tmp=$(mktemp -d)
-serve_pid=
 cleanup() {
-  if [ -n "$serve_pid" ]; then kill "$serve_pid" 2>/dev/null; wait "$serve_pid" 2>/dev/null; fi
+  stop_serve
   rm -rf "$tmp"
 }
 trap cleanup EXIT
 . "$(dirname "$0")/../support/expect.sh"
+. "$(dirname "$0")/../support/serve.sh"
 unset JWT_SECRET  # serve --dev refuses a second secret source
 
 printf 'name = "broken"\n[events]\nenvelope = "data"\ntimestamp = "unix"\n' >"$tmp/bad.toml"
@@ -26,11 +26,7 @@ expect "probe: unknown profile name" 2 "unknown protocol profile 'nope' \(shippe
 expect "probe: missing profile file" 2 "$tmp/none.toml: cannot read" -- \
   "$bin" probe --url ws://127.0.0.1:9/ws --protocol-profile "$tmp/none.toml"
 
-"$bin" serve --dev --port 0 --protocol-profile platform >"$tmp/serve.out" 2>"$tmp/serve.err" &
-serve_pid=$!
-for _ in $(seq 100); do grep -q listening "$tmp/serve.out" 2>/dev/null && break; sleep 0.05; done
-port=$(grep -oE '[0-9]+$' "$tmp/serve.out")
-if [ -z "$port" ]; then echo "FAIL serve did not start"; cat "$tmp/serve.err"; exit 1; fi
+start_serve "$tmp/serve" --protocol-profile platform
 url="ws://127.0.0.1:$port/ws"
 grep -q "protocol profile platform" "$tmp/serve.err" && ok || bad "serve does not announce its profile"
 
@@ -49,12 +45,9 @@ expect "platform serve, tokens in subprotocols and a wrong path, passes" 0 "verd
 expect "bridgesim probe of platform serve fails on protocol" 1 \
   "protocol FAIL.*|VIOLATION protocol .*payload field 'reasoning' missing" -- \
   timeout 60 "$bin" probe --url "$url" --users 1 --deadline-s 10
-kill "$serve_pid"; wait "$serve_pid" 2>/dev/null
+stop_serve
 
-"$bin" serve --dev --port 0 >"$tmp/serve2.out" 2>"$tmp/serve2.err" &
-serve_pid=$!
-for _ in $(seq 100); do grep -q listening "$tmp/serve2.out" 2>/dev/null && break; sleep 0.05; done
-port=$(grep -oE '[0-9]+$' "$tmp/serve2.out")
+start_serve "$tmp/serve2"
 # The platform's client wraps its fields in `payload`: bridgesim's server answers invalid_message, nothing runs.
 expect "platform probe of bridgesim serve fails on delivery, within its deadline" 1 "VIOLATION delivery" -- \
   timeout 60 "$bin" probe --url "ws://127.0.0.1:$port/ws" --protocol-profile platform --users 1 --deadline-s 3
