@@ -63,7 +63,7 @@ const std::vector<Property>& property_catalog() {
          with_view(check_isolation), true},
         {"protocol",
          "no send before accept or after close; every run event is valid against the schema; every POST execute answer "
-         "is a documented status with a JSON object body",
+         "is a documented status with a JSON object body, a 422 naming only fields the body has wrong",
          with_view(check_protocol), true},
         {"auth",
          "no connection, event or run for an identity without a valid token, degraded auth service or not; every "
@@ -75,7 +75,7 @@ const std::vector<Property>& property_catalog() {
         {"streams",
          "every event of a user's runs reaches every connection of that user open at the time, exactly once, in seq "
          "order, without gaps, and no client has to resume or resend, unless a fault for that user or everyone was "
-         "active (until heal + 5s)",
+         "active (until heal + 5s); a relay fault excuses only a run the run log cannot repair",
          with_view(check_streams)},
         {"cancel",
          "a run its user cancels ends in exactly one agent_error with the cancel reason, and nothing of it follows, "
@@ -86,7 +86,9 @@ const std::vector<Property>& property_catalog() {
          "answered) before the scenario's deadline, unless the system is down by plan",
          with_view(check_progress)},
         {"health",
-         "/health is 503, naming the component, exactly when a critical component is missing; then nothing is admitted",
+         "/health is 503, naming the component, exactly when a critical component is missing; then nothing is "
+         "admitted; "
+         "it lists the session middleware degraded exactly when it is not installed",
          ignore_view<check_health>},
         {"runs",
          "every run the system starts emits agent_started first, seq gapless, and exactly one terminal event, last",

@@ -40,6 +40,45 @@ std::string who_asked(const ExecuteCall& c) {
 
 std::size_t index_of(const ExecuteCall& c) { return c.response_index.value_or(c.request->record_index); }
 
+// What the endpoint must say of one field of the request body (docs/protocol.md
+// section 5): "" when it is fine, else why it is bad. thread_id and input are
+// required non-empty strings; agent_name is optional, and when present may
+// still be refused (an agent the trace cannot know is unregistered).
+std::string bad_field(const Frame& request, std::string_view name) {
+  if (!request.parsed) return "the body is not a JSON object";
+  const auto* v = request.body.if_contains(name);
+  if (name == field::kAgentName) return v == nullptr ? "" : "present";
+  if (v == nullptr) return "missing";
+  if (!v->is_string() || v->as_string().empty()) return "not a non-empty string";
+  return {};
+}
+
+// A 422 names only fields that are bad (at least one), and is validation_error;
+// a 202 answers a body whose required fields are all good. "" when so.
+std::string judge_validation(const ExecuteCall& c, const std::string& error) {
+  if (c.status == 202) {
+    for (const std::string_view name : {field::kThreadId, field::kInput}) {
+      if (const std::string why = bad_field(*c.request, name); !why.empty())
+        return "was answered 202, but its " + std::string(name) + " is " + why;
+    }
+    return {};
+  }
+  if (c.status != 422) return {};
+  const auto* fields = c.answer.if_contains("fields");
+  if (error != "validation_error" || fields == nullptr || !fields->is_object() || fields->as_object().empty())
+    return "was answered 422 without error validation_error and the fields it refused: " +
+           boost::json::serialize(c.answer);
+  for (const auto& named : fields->as_object()) {
+    const std::string_view name = named.key();
+    const bool known = name == "body" || name == field::kThreadId || name == field::kInput || name == field::kAgentName;
+    const bool bad = name == "body" ? !c.request->parsed : known && !bad_field(*c.request, name).empty();
+    if (!bad)
+      return "was answered 422 naming field '" + std::string(name) + "', which " +
+             (known ? "its body has right: " : "is no field of the request: ") + boost::json::serialize(c.answer);
+  }
+  return {};
+}
+
 }  // namespace
 
 std::vector<ExecuteCall> execute_calls(const sim::Trace& trace, const ClientView& view) {
@@ -89,6 +128,8 @@ std::optional<Violation> judge_execute_answers(const sim::Trace& trace, const Cl
     if (!c.answer_parsed)
       return violation_at("protocol", trace, at, who_asked(c) + " was answered " + status + " without a JSON object");
     const std::string error = string_field(c.answer, "error");
+    if (const std::string why = judge_validation(c, error); !why.empty())
+      return violation_at("protocol", trace, at, who_asked(c) + " " + why);
     if (c.status == 202) {
       if (string_field(c.answer, field::kRunId).empty() || string_field(c.answer, field::kUserId).empty() ||
           string_field(c.answer, field::kThreadId) != string_field(c.request->body, field::kThreadId)) {

@@ -8,7 +8,9 @@
 //              caller's sockets, in seq order, as the client accepts it;
 //   protocol:  every answer is a documented status with a JSON object body
 //              (docs/protocol.md); a 202 names the run, the thread asked
-//              and the caller;
+//              and the caller, and answers a body with thread_id and input;
+//              a 422 is validation_error naming only fields the body has
+//              wrong (a missing or empty thread_id or input, an agent_name);
 //   isolation: a 202 names the caller's own identity, whatever the body
 //              claimed, and no other user receives anything of that run;
 //   auth:      no 202 for a token that is not valid, and (simulated) none

@@ -14,6 +14,7 @@
 #include "sim/client_actor.hpp"
 #include "sim/trace_records.hpp"
 #include "sim/trace_schema.hpp"
+#include "system/runtime/bounds.hpp"
 
 namespace bridgesim::properties {
 namespace {
@@ -49,6 +50,35 @@ struct Got {
   runtime::Nanos at_ns = 0;
 };
 
+// The relay's faults are the socket side's to repair: the OrderedReceiver
+// puts events back in order, drops duplicates and fills a gap or a lost tail
+// from the run log. So they excuse nothing on a connection, but for a run
+// the log cannot repair: one the relay lost an event of that the log did not
+// keep (past events_per_run_max), or every event of (the receiver never
+// heard of it).
+bool is_relay_fault(std::string_view kind) { return kind.rfind("relay_", 0) == 0; }
+
+std::set<std::string> unrepairable_runs(const sim::Trace& trace, const std::map<std::string, Run>& runs) {
+  std::set<std::pair<std::string, std::uint64_t>> dropped, not_logged;
+  std::map<std::string, std::size_t> dropped_per_run;
+  for (const auto& r : trace.records()) {
+    if (r.kind == rec::kFaultHit && r.field(rf::kFault) == "relay_drop") {
+      const std::string run(r.field(rf::kRun));
+      if (dropped.emplace(run, std::stoull(std::string(r.field(rf::kSeq)))).second) ++dropped_per_run[run];
+    } else if (const auto b = sim::as_bound(r); b && b->action == runtime::bound_action::kNotLogged) {
+      not_logged.emplace(std::string(b->subject), b->seq);
+    }
+  }
+  std::set<std::string> out;
+  for (const auto& key : dropped)
+    if (not_logged.count(key) > 0) out.insert(key.first);
+  for (const auto& [run, n] : dropped_per_run) {
+    const auto it = runs.find(run);
+    if (it != runs.end() && n >= it->second.events.size()) out.insert(run);
+  }
+  return out;
+}
+
 std::map<std::string, Run> published_runs(const sim::Trace& trace) {
   std::map<std::string, Run> runs;
   const auto& records = trace.records();
@@ -82,7 +112,9 @@ std::map<std::string, Conn> admitted_conns(const sim::Trace& trace) {
 
 struct StreamJudge {
   const sim::Trace& trace;
-  const std::vector<FaultWindow>& windows;
+  const std::vector<FaultWindow>& windows;     // every fault's
+  const std::vector<FaultWindow>& repairable;  // without the relay's (see is_relay_fault)
+  const std::set<std::string>& unrepairable;   // runs the relay's faults still excuse
   std::optional<Violation> first;
 
   void report(std::size_t index, const std::string& message) {
@@ -99,7 +131,7 @@ void StreamJudge::judge(const std::string& conn_id, const Conn& conn, const std:
   runtime::Nanos to = std::min(conn.closed_ns, run.events.back().at_ns + kCloseMarginNs);
   if (!got.empty()) to = std::max(to, got.back().at_ns);
   if (from > to) return;  // the run was over before the connection was admitted
-  if (fault_explaining(windows, run.user, from, to) != nullptr) return;
+  if (fault_explaining(unrepairable.count(run_id) > 0 ? windows : repairable, run.user, from, to) != nullptr) return;
   // Messages are built only for a violation: this runs for every frame.
   const auto say = [&](std::size_t index, const std::string& what) {
     if (first && first->record_index <= index) return;
@@ -132,17 +164,20 @@ void StreamJudge::judge(const std::string& conn_id, const Conn& conn, const std:
 // A resume of one's own run, or a user_message sent again, is the client
 // repairing its stream: only a fault may make it necessary.
 std::optional<Violation> judge_recovery(const sim::Trace& trace, const ClientView& view,
-                                        const std::map<std::string, Run>& runs,
-                                        const std::vector<FaultWindow>& windows) {
+                                        const std::map<std::string, Run>& runs, const StreamJudge& judge) {
   std::set<std::pair<std::string, std::string>> asked;  // (actor, client_msg_id)
   for (const auto& f : view.sent) {
     const std::string type = string_field(f.body, field::kType);
     std::string what;
+    // A resume of a run the receiver could repair is excused by no relay
+    // fault; a message sent again may be for a run the receiver never heard of.
+    const std::vector<FaultWindow>* windows = &judge.windows;
     if (type == protocol::client_type::kResume) {
       const std::string run = string_field(f.body, field::kRunId);
       const auto it = runs.find(run);
       if (it == runs.end() || it->second.user != f.user) continue;  // not its own run: isolation's business
       what = "resumed run " + run;
+      if (judge.unrepairable.count(run) == 0) windows = &judge.repairable;
     } else if (type == protocol::client_type::kUserMessage) {
       const std::string msg = string_field(f.body, field::kClientMsgId);
       if (msg.empty() || asked.insert({f.actor, msg}).second) continue;
@@ -150,7 +185,7 @@ std::optional<Violation> judge_recovery(const sim::Trace& trace, const ClientVie
     } else {
       continue;
     }
-    if (fault_explaining(windows, f.user, f.at_ns, f.at_ns) != nullptr) continue;
+    if (fault_explaining(*windows, f.user, f.at_ns, f.at_ns) != nullptr) continue;
     return violation_at("streams", trace, f.record_index,
                         sim::client_label(f.actor) + " " + what + " at " + sim::format_virtual_time(f.at_ns) +
                             ", a recovery" + fault_free_note(f.user, f.at_ns, f.at_ns));
@@ -175,7 +210,11 @@ std::optional<Violation> check_streams(const sim::Trace& trace, const ClientView
     if (runs.count(run) == 0) continue;  // never published: isolation and protocol judge it
     got[{f.conn, run}].push_back({protocol::seq_of(f.body), f.record_index, f.at_ns});
   }
-  StreamJudge judge{trace, windows, std::nullopt};
+  std::vector<FaultWindow> repairable;
+  for (const auto& w : windows)
+    if (!is_relay_fault(w.kind)) repairable.push_back(w);
+  const auto unrepairable = unrepairable_runs(trace, runs);
+  StreamJudge judge{trace, windows, repairable, unrepairable, std::nullopt};
   static const std::vector<Got> kNone;
   // Each user's runs, in run_id order: every admitted connection is judged
   // against its own user's runs only (linear, not connections x all runs).
@@ -190,7 +229,7 @@ std::optional<Violation> check_streams(const sim::Trace& trace, const ClientView
       judge.judge(conn_id, conn, run->first, run->second, it == got.end() ? kNone : it->second);
     }
   }
-  const auto recovery = judge_recovery(trace, view, runs, windows);
+  const auto recovery = judge_recovery(trace, view, runs, judge);
   if (recovery && (!judge.first || recovery->record_index < judge.first->record_index)) return recovery;
   return judge.first;
 }

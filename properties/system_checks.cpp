@@ -1,9 +1,12 @@
 // The checkers judged at the source, from what the system and the relay
 // recorded: health, runs, resources, no_crash.
+#include <algorithm>
 #include <map>
 #include <optional>
 #include <string>
 #include <vector>
+
+#include <boost/json.hpp>
 
 #include "properties/checker_support.hpp"
 #include "properties/properties.hpp"
@@ -18,11 +21,25 @@ namespace {
 namespace rf = sim::record_field;
 namespace rec = sim::record;
 
+// Whether /health's body lists the session middleware under "degraded".
+bool lists_session_degraded(std::string_view body) {
+  boost::system::error_code ec;
+  const auto parsed = boost::json::parse(body, ec);
+  if (ec || !parsed.is_object()) return false;
+  const auto* degraded = parsed.as_object().if_contains("degraded");
+  if (degraded == nullptr || !degraded->is_array()) return false;
+  const auto& list = degraded->as_array();
+  return std::any_of(list.begin(), list.end(), [](const boost::json::value& v) {
+    return v.is_string() && std::string_view(v.as_string()).rfind("session:", 0) == 0;
+  });
+}
+
 }  // namespace
 
 std::optional<Violation> check_health(const sim::Trace& trace) {
   const auto& records = trace.records();
   std::vector<std::string> components;  // planned component_missing faults
+  bool session_missing = false;         // a planned session_missing fault
   std::optional<std::size_t> health;
   for (std::size_t i = 0; i < records.size(); ++i) {
     const auto& r = records[i];
@@ -30,11 +47,21 @@ std::optional<Violation> check_health(const sim::Trace& trace) {
       const auto params = std::string(r.field(rf::kParams));
       components.push_back(params.rfind("component=", 0) == 0 ? params.substr(10) : "bridge");
     }
+    session_missing |= sim::is_record(r, sim::actor::kFaults, rec::kPlanned) && r.field(rf::kKind) == "session_missing";
     if (sim::is_record(r, sim::actor::kSystem, rec::kHealth)) health = i;
   }
   const std::string missing = components.empty() ? "" : components.front();
   if (!health) return std::nullopt;  // not a simulated run of the whole system
   const auto& h = records[*health];
+  // The optional session middleware: off is not a failure, but /health says so.
+  if (lists_session_degraded(h.field(rf::kBody)) != session_missing) {
+    return violation_at("health", trace, *health,
+                        session_missing ? "the session middleware is not installed but /health does not list it "
+                                          "degraded: " +
+                                              std::string(h.field(rf::kBody))
+                                        : "/health lists the session middleware degraded, yet it is installed: " +
+                                              std::string(h.field(rf::kBody)));
+  }
   const bool unhealthy = h.field(rf::kStatus) == "503";
   if (!missing.empty() && !unhealthy) {
     return violation_at("health", trace, *health,

@@ -106,7 +106,8 @@ TEST(PropertiesExecute, A202IsFollowedByItsWholeRunOnTheCallersSocket) {
 
 TEST(PropertiesExecute, EveryAnswerIsADocumentedStatusWithAJsonBody) {
   // 500: the authenticator failed internally (docs/protocol.md section 5).
-  for (const int status : {401, 403, 409, 413, 422, 500, 503}) {
+  // (422 has its own clause: ValidationRefusalsNameOnlyTheBadFields.)
+  for (const int status : {401, 403, 409, 413, 500, 503}) {
     sim::Trace trace = with_socket(false);
     execute(trace, 20 * kMs, Execute{}.answered(status, R"({"error":"run_not_started"})"));
     EXPECT_TRUE(judge(trace, "protocol").empty()) << status;
@@ -138,6 +139,45 @@ TEST(PropertiesExecute, EveryAnswerIsADocumentedStatusWithAJsonBody) {
   sim::Trace conflict = with_socket(false);
   execute(conflict, 20 * kMs, Execute{}.answered(409, R"({"error":"busy"})"));
   expect_violation(conflict, "protocol", "answered 409 'busy', not run_not_started", 4);
+}
+
+TEST(PropertiesExecute, ValidationRefusalsNameOnlyTheBadFields) {
+  const auto judged = [](const std::string& body, int status, const std::string& answer) {
+    sim::Trace trace = with_socket(false);
+    execute(trace, 20 * kMs, Execute{}.asking(body).answered(status, answer));
+    return trace;
+  };
+  const std::string missing_input = R"({"thread_id":"u1-t1"})";
+  EXPECT_TRUE(
+      judge(judged(missing_input, 422, R"({"error":"validation_error","fields":{"input":"required"}})"), "protocol")
+          .empty());
+  EXPECT_TRUE(judge(judged(R"({"thread_id":"u1-t1","input":""})", 422,
+                           R"({"error":"validation_error","fields":{"input":"must be a non-empty string"}})"),
+                    "protocol")
+                  .empty());
+  EXPECT_TRUE(judge(judged(R"({"thread_id":"u1-t1","input":"q","agent_name":"nobody"})", 422,
+                           R"({"error":"validation_error","fields":{"agent_name":"unknown agent 'nobody'"}})"),
+                    "protocol")
+                  .empty());
+  EXPECT_TRUE(
+      judge(judged("[1]", 422, R"({"error":"validation_error","fields":{"body":"must be a JSON object"}})"), "protocol")
+          .empty());
+
+  // A good body (no agent_name: the default agent) refused as if it had a bad field.
+  expect_violation(judged(R"({"thread_id":"u1-t1","input":"q"})", 422,
+                          R"({"error":"validation_error","fields":{"agent_name":"required"}})"),
+                   "protocol", "was answered 422 naming field 'agent_name', which its body has right", 4);
+  expect_violation(judged(missing_input, 422, R"({"error":"validation_error","fields":{"thread_id":"required"}})"),
+                   "protocol", "was answered 422 naming field 'thread_id', which its body has right", 4);
+  expect_violation(judged(missing_input, 422, R"({"error":"validation_error","fields":{"colour":"required"}})"),
+                   "protocol", "naming field 'colour', which is no field of the request", 4);
+  expect_violation(judged(missing_input, 422, R"({"error":"validation_error","fields":{}})"), "protocol",
+                   "was answered 422 without error validation_error and the fields it refused", 4);
+  expect_violation(judged(missing_input, 422, R"({"error":"run_not_started"})"), "protocol",
+                   "was answered 422 without error validation_error and the fields it refused", 4);
+  // A required field missing, and started anyway.
+  expect_violation(judged(missing_input, 202, R"({"run_id":"run-1","thread_id":"u1-t1","user_id":"u1"})"), "protocol",
+                   "was answered 202, but its input is missing", 4);
 }
 
 TEST(PropertiesExecute, A202NamesTheCallerAndNoOtherUserSeesTheRun) {

@@ -7,9 +7,11 @@
 
 #include "properties/fault_windows.hpp"
 #include "properties/properties.hpp"
+#include "sim/fault_hit.hpp"
 #include "sim/trace.hpp"
 #include "sim/trace_records.hpp"
 #include "sim/trace_schema.hpp"
+#include "system/runtime/bounds.hpp"
 #include "tests/properties/judge.hpp"
 
 namespace bridgesim::properties {
@@ -49,19 +51,23 @@ void recv(sim::Trace& trace, runtime::Nanos at, const std::string& conn, const s
   trace.add(sim::make_recv_record(at, actor, conn, frame));
 }
 
-void fault(sim::Trace& trace, const std::string& target, const std::string& at, const std::string& heal) {
+// A planned fault: a network one by default (the relay's excuse less: see
+// TheRelaysFaultsExcuseOnlyWhatTheRunLogCannotRepair).
+void fault(sim::Trace& trace, const std::string& target, const std::string& at, const std::string& heal,
+           const std::string& kind = "partition") {
   trace.add({0,
              std::string(sim::actor::kFaults),
              std::string(sim::record::kPlanned),
-             {{"kind", "relay_drop"}, {"target", target}, {"at", at}, {"heal", heal}, {"params", ""}}});
+             {{"kind", kind}, {"target", target}, {"at", at}, {"heal", heal}, {"params", ""}}});
 }
 
 // Two tabs of u1; r1 publishes its five events 10 ms apart from 100 ms on,
 // each reaching tab 1 (conn 1) 2 ms and tab 2 (conn 2) 3 ms later, in
 // `order_tab2` (seqs; a repeat is a duplicate).
-sim::Trace two_tabs(const std::vector<std::uint64_t>& order_tab2, const std::string& fault_target = "") {
+sim::Trace two_tabs(const std::vector<std::uint64_t>& order_tab2, const std::string& fault_target = "",
+                    const std::string& fault_kind = "partition") {
   sim::Trace trace;
-  if (!fault_target.empty()) fault(trace, fault_target, "0.050000s", "0.060000s");
+  if (!fault_target.empty()) fault(trace, fault_target, "0.050000s", "0.060000s", fault_kind);
   admit(trace, 10 * kMs, "1", "user:u1");
   admit(trace, 20 * kMs, "2", "user:u1/tab2");
   for (std::uint64_t seq = 1; seq <= 5; ++seq) {
@@ -143,8 +149,8 @@ TEST(PropertiesStreams, PassesAConnectionClosedBeforeTheRestWasPublished) {
 }
 
 sim::Trace with_send(const std::string& frame, const std::string& fault_target = "",
-                     const std::string& actor = "user:u1") {
-  sim::Trace trace = two_tabs({1, 2, 3, 4, 5}, fault_target);
+                     const std::string& actor = "user:u1", const std::string& fault_kind = "partition") {
+  sim::Trace trace = two_tabs({1, 2, 3, 4, 5}, fault_target, fault_kind);
   trace.add(sim::make_send_record(5 * kMs, "user:u1", "1", R"({"type":"user_message","client_msg_id":"m1"})"));
   trace.add(sim::make_send_record(300 * kMs, actor, "1", frame));
   return trace;
@@ -178,6 +184,45 @@ TEST(PropertiesStreams, AServerSheddingASlowReaderExplainsItsResume) {
   };
   EXPECT_TRUE(judge(shed("1013"), "streams").empty());
   expect_violation(shed("1000"), "streams", "u1 resumed run r1 at 0.300000s, a recovery", 22);
+}
+
+// The relay's faults are the receiver's to repair from the run log: they
+// excuse a loss or a resume only for a run the log cannot repair.
+sim::TraceRecord relay_dropped(std::uint64_t seq) {
+  return sim::fault_hit(
+      0, std::string(sim::actor::kRelay), sim::FaultKind::kRelayDrop,
+      {sim::make_field(sim::record_field::kRun, "r1"), sim::make_field(sim::record_field::kSeq, std::to_string(seq))});
+}
+
+TEST(PropertiesStreams, TheRelaysFaultsExcuseOnlyWhatTheRunLogCannotRepair) {
+  // (Record 0 is the planned fault: the publish of seq 3 is record 11.)
+  for (const std::string kind : {"relay_drop", "relay_reorder", "relay_duplicate"}) {
+    expect_violation(two_tabs({1, 2, 4, 5}, "*", kind), "streams",
+                     "u1/tab2 (connection 2) never received seq 3 (tool_executing) of run r1", 11);
+    expect_violation(with_send(R"({"type":"resume","run_id":"r1","after_seq":2})", "*", "user:u1", kind), "streams",
+                     "u1 resumed run r1 at 0.300000s, a recovery", 23);
+    // A message sent again may be for a run the receiver never heard of.
+    EXPECT_TRUE(
+        judge(with_send(R"({"type":"user_message","client_msg_id":"m1"})", "*", "user:u1", kind), "streams").empty())
+        << kind;
+  }
+  // The relay lost seq 3 and the log did not keep it (past events_per_run_max): nothing can repair it.
+  sim::Trace logged = two_tabs({1, 2, 4, 5}, "*", "relay_drop");
+  logged.add(relay_dropped(3));
+  expect_violation(logged, "streams", "never received seq 3", 11);  // the log has it: the receiver fills the gap
+  sim::Trace unlogged = two_tabs({1, 2, 4, 5}, "*", "relay_drop");
+  unlogged.add(relay_dropped(3));
+  unlogged.add(sim::make_bound_record(
+      0, {runtime::bound::kEventsPerRun, runtime::bound_action::kNotLogged, "u1", "r1", 3, 2, 2}));
+  EXPECT_TRUE(judge(unlogged, "streams").empty());
+  sim::Trace only_bound = two_tabs({1, 2, 4, 5}, "*", "relay_drop");
+  only_bound.add(sim::make_bound_record(
+      0, {runtime::bound::kEventsPerRun, runtime::bound_action::kNotLogged, "u1", "r1", 3, 2, 2}));
+  expect_violation(only_bound, "streams", "never received seq 3", 11);  // not logged, but not lost either
+  // Every event of the run lost: the receiver never heard of it, so the client resumes.
+  sim::Trace all_lost = with_send(R"({"type":"resume","run_id":"r1","after_seq":2})", "*", "user:u1", "relay_drop");
+  for (std::uint64_t seq = 1; seq <= 5; ++seq) all_lost.add(relay_dropped(seq));
+  EXPECT_TRUE(judge(all_lost, "streams").empty());
 }
 
 TEST(FaultWindows, ReadsVirtualTimes) {

@@ -138,5 +138,39 @@ TEST(PropertiesHealth, NothingIsAdmittedWhenUnhealthy) {
   expect_violation(trace, "health", "a connection was accepted although startup validation failed", 3);
 }
 
+// The session middleware is optional: without it /health is still 200 but
+// lists it degraded (and only then).
+sim::Trace session_health(bool planned, const std::string& body) {
+  sim::Trace trace;
+  if (planned) {
+    trace.add({0,
+               std::string(sim::actor::kFaults),
+               std::string(sim::record::kPlanned),
+               {{"kind", "session_missing"}, {"target", "system"}, {"params", ""}}});
+  }
+  trace.add(
+      {1000, std::string(sim::actor::kSystem), std::string(sim::record::kHealth), {{"status", "200"}, {"body", body}}});
+  return trace;
+}
+
+constexpr std::string_view kSessionDegraded =
+    R"j({"status":"ok","degraded":["session: middleware not installed (session features off)"]})j";
+
+TEST(PropertiesHealth, PassesAMissingSessionListedDegraded) {
+  EXPECT_TRUE(judge(session_health(true, std::string(kSessionDegraded)), "health").empty());
+}
+
+TEST(PropertiesHealth, AMissingSessionNotListedDegradedIsAViolation) {
+  expect_violation(session_health(true, R"({"status":"ok"})"), "health",
+                   "the session middleware is not installed but /health does not list it degraded", 1);
+  expect_violation(session_health(true, R"({"status":"ok","degraded":["something else"]})"), "health",
+                   "the session middleware is not installed but /health does not list it degraded", 1);
+}
+
+TEST(PropertiesHealth, AnInstalledSessionListedDegradedIsAViolation) {
+  expect_violation(session_health(false, std::string(kSessionDegraded)), "health",
+                   "/health lists the session middleware degraded, yet it is installed", 0);
+}
+
 }  // namespace
 }  // namespace bridgesim::properties
