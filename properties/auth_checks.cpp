@@ -226,10 +226,6 @@ std::optional<Violation> judge_expiry(const sim::Trace& trace, const ClientView&
   return first;
 }
 
-bool degrades_auth_service(const std::string& kind) {
-  return kind == "auth_down" || kind == "auth_slow" || kind == "auth_flapping";
-}
-
 // A revoked identity is refused whenever the service could say so.
 std::optional<Violation> judge_revocation(const sim::Trace& trace, const std::map<std::string, Conn>& conns,
                                           const std::vector<FaultWindow>& windows) {
@@ -249,10 +245,8 @@ std::optional<Violation> judge_revocation(const sim::Trace& trace, const std::ma
       const std::string user = sim::user_of_actor(c.actor);
       if (c.accepted_ns < w.from_ns + kAnswerMarginNs || c.accepted_ns >= heal) continue;
       if (sim::target_of_user(user) != w.target || (first && first->record_index <= c.accept_index)) continue;
-      bool hidden = false;  // an auth-service outage hides the revocation: the cache stands in
-      for (const auto& d : windows)
-        hidden |= degrades_auth_service(d.kind) && d.from_ns <= c.accepted_ns && c.accepted_ns <= d.to_ns;
-      if (hidden || fresh(user, c.accepted_ns)) continue;
+      // An auth-service outage hides the revocation: the cache stands in.
+      if (auth_service_degraded(windows, c.accepted_ns) || fresh(user, c.accepted_ns)) continue;
       first = violation_at("auth", trace, c.accept_index,
                            sim::client_label(c.actor) + " (connection " + id + ") was admitted at " +
                                sim::format_virtual_time(c.accepted_ns) + " while " + user + " was revoked " +

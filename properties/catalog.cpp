@@ -55,7 +55,8 @@ const std::vector<Property>& property_catalog() {
         {"delivery",
          "a client with a valid token gets in, and every user_message yields all five lifecycle events in seq order as "
          "the client accepts them (or agent_error with a reason), within the liveness bound after faults heal; so does "
-         "every 202 of POST execute, on the caller's sockets",
+         "every 202 of POST execute, on the caller's sockets; excused only for events lost for good (the relay lost "
+         "what the run log cannot give back, or a fault lost what the log did not keep or already forgot)",
          with_view(check_delivery), true},
         {"isolation",
          "no event of one user reaches a connection of another; every event names the right user, thread and run; a "

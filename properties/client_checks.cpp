@@ -7,6 +7,7 @@
 #include "properties/client_view.hpp"
 #include "properties/execute_checks.hpp"
 #include "properties/properties.hpp"
+#include "properties/relay_repair.hpp"
 #include "protocol/fields.hpp"
 #include "protocol/lifecycle.hpp"
 #include "protocol/message_types.hpp"
@@ -44,7 +45,7 @@ ThreadFrames run_events_by_thread(const ClientView& view) {
 
 std::optional<Violation> judge_request(const sim::Trace& trace, const ClientView& view, const Frame& request,
                                        const std::set<std::pair<std::string, std::string>>& cancels,
-                                       const ThreadFrames& by_thread) {
+                                       const ThreadFrames& by_thread, const LostForGood& lost) {
   const std::string thread = string_field(request.body, field::kThreadId);
   const std::string msg = string_field(request.body, field::kClientMsgId);
   const std::string who = sim::client_label(request.actor);
@@ -89,6 +90,7 @@ std::optional<Violation> judge_request(const sim::Trace& trace, const ClientView
     }
   }
   if (terminal == nullptr) {
+    if (lost.excuses(run, request.user, request.at_ns)) return std::nullopt;
     return violation_at("delivery", trace, request.record_index,
                         who + "'s message " + msg + " (thread " + thread + ") received " + join(accepted) +
                             " and never " + join(order.shortest_rest()));
@@ -180,6 +182,7 @@ std::optional<Violation> check_delivery(const sim::Trace& trace, const ClientVie
     }
   }
   const ThreadFrames by_thread = run_events_by_thread(view);
+  const LostForGood lost(trace);
   for (const auto& request : view.sent) {
     if (string_field(request.body, field::kType) != protocol::client_type::kUserMessage) continue;
     const std::string msg = string_field(request.body, field::kClientMsgId);
@@ -189,7 +192,7 @@ std::optional<Violation> check_delivery(const sim::Trace& trace, const ClientVie
       continue;
     }
     if (!judged.insert({request.actor, msg}).second) continue;
-    if (auto v = judge_request(trace, view, request, cancels, by_thread)) return v;
+    if (auto v = judge_request(trace, view, request, cancels, by_thread, lost)) return v;
   }
   return judge_execute_delivery(trace, view);
 }

@@ -11,6 +11,7 @@
 #include "properties/auth_service_calls.hpp"
 #include "properties/checker_support.hpp"
 #include "properties/fault_windows.hpp"
+#include "properties/relay_repair.hpp"
 #include "protocol/fields.hpp"
 #include "protocol/lifecycle.hpp"
 #include "protocol/message_types.hpp"
@@ -159,6 +160,7 @@ std::optional<Violation> judge_execute_delivery(const sim::Trace& trace, const C
   std::map<std::pair<std::string, std::string>, std::vector<const Frame*>> by_run;
   for (const Frame& f : view.received) by_run[{f.actor, string_field(f.body, field::kRunId)}].push_back(&f);
   static const std::vector<const Frame*> kNone;
+  const LostForGood lost(trace);
   for (const ExecuteCall& c : execute_calls(trace, view)) {
     if (c.status != 202 || !c.answer_parsed) continue;
     const std::string run = string_field(c.answer, field::kRunId);
@@ -188,6 +190,7 @@ std::optional<Violation> judge_execute_delivery(const sim::Trace& trace, const C
       }
     }
     if (terminal == nullptr) {
+      if (lost.excuses(run, c.request->user, c.request->at_ns)) continue;
       return violation_at("delivery", trace, *c.response_index,
                           who_asked(c) + " was answered 202 for run " + run + ", whose events it received " +
                               join(accepted) + " and never " + join(order.shortest_rest()));
@@ -242,6 +245,8 @@ std::string unconfirmed(const std::vector<ServiceCall>& calls, const std::vector
   if (denied != nullptr)
     return "the auth service denied " + user + " at " + sim::format_virtual_time(denied->at_ns) + " (revoked)";
   if (at - confirmed->at_ns <= kConfirmationFreshNs + kAnswerMarginNs) return {};
+  // As for a handshake: an auth-service outage hides the revocation, the cache stands in.
+  if (auth_service_degraded(windows, at)) return {};
   for (const FaultWindow& w : windows) {
     if (w.kind != "auth_revoked" || (w.target != "*" && w.target != sim::target_of_user(user))) continue;
     const runtime::Nanos heal = w.to_ns == INT64_MAX ? INT64_MAX : w.to_ns - kFaultSettleNs;

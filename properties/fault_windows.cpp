@@ -73,6 +73,14 @@ const FaultWindow* fault_explaining(const std::vector<FaultWindow>& windows, std
   return nullptr;
 }
 
+bool auth_service_degraded(const std::vector<FaultWindow>& windows, runtime::Nanos at_ns) {
+  for (const auto& w : windows) {
+    const bool degrades = w.kind == "auth_down" || w.kind == "auth_slow" || w.kind == "auth_flapping";
+    if (degrades && w.from_ns <= at_ns && at_ns <= w.to_ns) return true;
+  }
+  return false;
+}
+
 std::string format_window(runtime::Nanos from_ns, runtime::Nanos to_ns) {
   return "[" + sim::format_virtual_time(from_ns) + ", " + sim::format_virtual_time(to_ns) + "]";
 }

@@ -32,6 +32,11 @@ std::optional<runtime::Nanos> parse_virtual_time(std::string_view text);
 const FaultWindow* fault_explaining(const std::vector<FaultWindow>& windows, std::string_view user,
                                     runtime::Nanos from_ns, runtime::Nanos to_ns);
 
+// Whether the auth service was down, slow or flapping at `at` (until heal +
+// settle): its cache then stands in for it, so a revocation it could not
+// announce is hidden.
+bool auth_service_degraded(const std::vector<FaultWindow>& windows, runtime::Nanos at_ns);
+
 // "[0.100000s, 0.300000s]"
 std::string format_window(runtime::Nanos from_ns, runtime::Nanos to_ns);
 

@@ -34,13 +34,15 @@ struct Attempt {
 // The status a refusal of this handshake must have, or "" when either of
 // 401 and 503 will do; `why` says what decided it.
 std::string expected_status(bool healthy, const Attempt& attempt, std::string_view token, std::string& why) {
-  if (attempt.target != kWsTarget) {
-    why = "its target " + attempt.target + " is not " + std::string(kWsTarget);
-    return "404";
-  }
+  // A broken critical path refuses every handshake before routing it (no
+  // component of it is touched): 503 whatever the target.
   if (!healthy) {
     why = "the system's critical path is broken (startup ok=false)";
     return "503";
+  }
+  if (attempt.target != kWsTarget) {
+    why = "its target " + attempt.target + " is not " + std::string(kWsTarget);
+    return "404";
   }
   if (token != sim::token_kind::kValid) {
     why = "its token is " + std::string(token.empty() ? "unknown" : token);

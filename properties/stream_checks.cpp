@@ -8,13 +8,13 @@
 #include "properties/client_view.hpp"
 #include "properties/fault_windows.hpp"
 #include "properties/properties.hpp"
+#include "properties/relay_repair.hpp"
 #include "protocol/fields.hpp"
 #include "protocol/message_types.hpp"
 #include "protocol/seq.hpp"
 #include "sim/client_actor.hpp"
 #include "sim/trace_records.hpp"
 #include "sim/trace_schema.hpp"
-#include "system/runtime/bounds.hpp"
 
 namespace bridgesim::properties {
 namespace {
@@ -25,6 +25,8 @@ namespace rec = sim::record;
 
 // A close this soon after a publish may cut the event off in flight.
 constexpr runtime::Nanos kCloseMarginNs = 100 * runtime::kNanosPerMilli;
+// A connection that closes before the repair of a relay loss was due
+// (kRelayRepairNs) may miss the event for good: the relay's fault excuses that.
 
 struct Published {
   std::uint64_t seq = 0;
@@ -50,34 +52,9 @@ struct Got {
   runtime::Nanos at_ns = 0;
 };
 
-// The relay's faults are the socket side's to repair: the OrderedReceiver
-// puts events back in order, drops duplicates and fills a gap or a lost tail
-// from the run log. So they excuse nothing on a connection, but for a run
-// the log cannot repair: one the relay lost an event of that the log did not
-// keep (past events_per_run_max), or every event of (the receiver never
-// heard of it).
+// The relay's faults are the socket side's to repair (relay_repair.hpp): they
+// excuse nothing on a connection but for a run it cannot repair.
 bool is_relay_fault(std::string_view kind) { return kind.rfind("relay_", 0) == 0; }
-
-std::set<std::string> unrepairable_runs(const sim::Trace& trace, const std::map<std::string, Run>& runs) {
-  std::set<std::pair<std::string, std::uint64_t>> dropped, not_logged;
-  std::map<std::string, std::size_t> dropped_per_run;
-  for (const auto& r : trace.records()) {
-    if (r.kind == rec::kFaultHit && r.field(rf::kFault) == "relay_drop") {
-      const std::string run(r.field(rf::kRun));
-      if (dropped.emplace(run, std::stoull(std::string(r.field(rf::kSeq)))).second) ++dropped_per_run[run];
-    } else if (const auto b = sim::as_bound(r); b && b->action == runtime::bound_action::kNotLogged) {
-      not_logged.emplace(std::string(b->subject), b->seq);
-    }
-  }
-  std::set<std::string> out;
-  for (const auto& key : dropped)
-    if (not_logged.count(key) > 0) out.insert(key.first);
-  for (const auto& [run, n] : dropped_per_run) {
-    const auto it = runs.find(run);
-    if (it != runs.end() && n >= it->second.events.size()) out.insert(run);
-  }
-  return out;
-}
 
 std::map<std::string, Run> published_runs(const sim::Trace& trace) {
   std::map<std::string, Run> runs;
@@ -93,7 +70,7 @@ std::map<std::string, Run> published_runs(const sim::Trace& trace) {
 }
 
 // Server-side connections of clients: connect names the client, accept admits
-// it, the first close or abort ends it.
+// it, the first close, abort or reset (a fault that killed it with a code) ends it.
 std::map<std::string, Conn> admitted_conns(const sim::Trace& trace) {
   std::map<std::string, Conn> conns;
   for (const auto& r : trace.records()) {
@@ -103,7 +80,8 @@ std::map<std::string, Conn> admitted_conns(const sim::Trace& trace) {
       conns[id].actor = std::string(r.field(rf::kClient));
     } else if (r.kind == rec::kAccept) {
       conns[id].admitted_ns = r.at_ns;
-    } else if (r.kind == rec::kClose || r.kind == rec::kAbort) {
+    } else if (r.kind == rec::kClose || r.kind == rec::kAbort ||
+               (r.kind == rec::kFaultHit && !r.field(rf::kCode).empty())) {  // a reset kills it too
       conns[id].closed_ns = std::min(conns[id].closed_ns, r.at_ns);
     }
   }
@@ -114,6 +92,7 @@ struct StreamJudge {
   const sim::Trace& trace;
   const std::vector<FaultWindow>& windows;     // every fault's
   const std::vector<FaultWindow>& repairable;  // without the relay's (see is_relay_fault)
+  const std::vector<FaultWindow>& relay;       // the relay's alone
   const std::set<std::string>& unrepairable;   // runs the relay's faults still excuse
   std::optional<Violation> first;
 
@@ -155,6 +134,10 @@ void StreamJudge::judge(const std::string& conn_id, const Conn& conn, const std:
   }
   for (const Published& p : run.events) {
     if (p.at_ns <= conn.admitted_ns || p.at_ns + kCloseMarginNs >= conn.closed_ns || seen.count(p.seq) > 0) continue;
+    if (p.at_ns + kRelayRepairNs + kCloseMarginNs >= conn.closed_ns &&
+        fault_explaining(relay, run.user, p.at_ns, p.at_ns) != nullptr) {
+      continue;  // closed before the repair of a relay loss was due
+    }
     say(p.record_index, "never received seq " + std::to_string(p.seq) + " (" + p.type + ") of run " + run_id +
                             ", published at " + sim::format_virtual_time(p.at_ns) + " while it was open " +
                             format_window(conn.admitted_ns, conn.closed_ns == INT64_MAX ? to : conn.closed_ns));
@@ -210,11 +193,10 @@ std::optional<Violation> check_streams(const sim::Trace& trace, const ClientView
     if (runs.count(run) == 0) continue;  // never published: isolation and protocol judge it
     got[{f.conn, run}].push_back({protocol::seq_of(f.body), f.record_index, f.at_ns});
   }
-  std::vector<FaultWindow> repairable;
-  for (const auto& w : windows)
-    if (!is_relay_fault(w.kind)) repairable.push_back(w);
-  const auto unrepairable = unrepairable_runs(trace, runs);
-  StreamJudge judge{trace, windows, repairable, unrepairable, std::nullopt};
+  std::vector<FaultWindow> repairable, relay;
+  for (const auto& w : windows) (is_relay_fault(w.kind) ? relay : repairable).push_back(w);
+  const auto unrepairable = unrepairable_runs(trace);
+  StreamJudge judge{trace, windows, repairable, relay, unrepairable, std::nullopt};
   static const std::vector<Got> kNone;
   // Each user's runs, in run_id order: every admitted connection is judged
   // against its own user's runs only (linear, not connections x all runs).

@@ -169,7 +169,15 @@ void UserClient::on_run_event(const std::string& type, const std::string& run_id
   if (r.run_id.empty()) r.run_id = run_id;
   if (run_id != r.run_id || seq <= r.accepted_seq) return;  // another run, or a duplicate
   if (seq > r.accepted_seq + 1) {
-    if (r.resumed_after != r.accepted_seq) resume();  // a gap: ask for what is missing, once
+    if (r.resumed_after != r.accepted_seq) return resume();  // a gap: ask for what is missing, once
+    // Asked once already and still a gap before the terminal event: either
+    // what lies between is on its way (a live repair can overtake the
+    // resume's replay), or the run log never kept it (past
+    // events_per_run_max its resume replays the first events and the
+    // terminal one) and nothing will fill it. The stall timer tells which:
+    // if the gap is still open then, the run is over (rather than resume it
+    // every stall until the log forgets it: swarm seed 2 of run_log_reorder).
+    if (event_type::is_terminal(type)) r.terminal_beyond_gap = true;
     return;
   }
   r.accepted_seq = seq;
@@ -187,6 +195,7 @@ void UserClient::arm_stall_timer() {
   stall_timer_ = world_.timers.call_after(plan_.stall_timeout_ns, [this] {
     if (!current_ || !socket_ || !socket_->is_open()) return;  // the reconnect path asks again
     record(sim::make_stalled_record(now(), actor_, current_->thread_id));
+    if (current_->terminal_beyond_gap) return request_done();  // the gap before its end stays open: the run is over
     if (current_->run_id.empty()) {
       send_request();
     } else {

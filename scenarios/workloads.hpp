@@ -95,6 +95,9 @@ class UserClient {
     std::uint64_t accepted_seq = 0;
     std::uint64_t resumed_after = UINT64_MAX;  // last resume asked for, to ask once per gap
     bool cancelled = false;
+    // Its terminal event came beyond a gap a resume did not fill: the log
+    // may never have kept what lies between (on_run_event).
+    bool terminal_beyond_gap = false;
     bool via_execute = false;  // asked with POST execute
     bool http_busy = false;    // a POST in flight, or its retry scheduled
     int http_attempts = 0;

@@ -96,6 +96,10 @@ void OrderedReceiver::fill_gap(const std::string& run_id) {
   RunState& run = it->second;
   run.gap_timer_armed = false;
   if (run.finished) return;
+  if (!log_.owner(run_id)) {
+    skip_lost(it);
+    return;
+  }
   for (const auto& message : log_.after(run_id, run.next_seq - 1)) {
     // The run log holds a run's events gapless from seq 1 up to its per-run
     // cap, then only the terminal event. A gap there is events the relay
@@ -106,7 +110,15 @@ void OrderedReceiver::fill_gap(const std::string& run_id) {
       BRIDGESIM_ASSERT(message.seq > run.next_seq && message.seq > log_.events_per_run_max() &&
                            protocol::event_type::is_terminal(message.type),
                        "the run log's events after seq n start at n + 1, but past its cap where the terminal follows");
-      run.pending.erase(run.pending.begin(), run.pending.lower_bound(message.seq));
+      // What this side holds below it, it delivers first, in order: only
+      // what neither the relay nor the log has is skipped (it used to drop
+      // those too: swarm seed 134 of run_log_reorder).
+      while (!run.pending.empty() && run.pending.begin()->first < message.seq) {
+        const runtime::RelayMessage held = std::move(run.pending.begin()->second);
+        run.pending.erase(run.pending.begin());
+        run.next_seq = held.seq;
+        forward(run, held);
+      }
       run.next_seq = message.seq;
     }
     run.pending.erase(message.seq);
@@ -114,6 +126,26 @@ void OrderedReceiver::fill_gap(const std::string& run_id) {
     if (run.finished) break;
   }
   flush(run_id, run);
+}
+
+// The log forgot the run before its gap was filled (runs_max evicts the
+// oldest finished run): nothing can fill the gap any more. Deliver what waits,
+// in order, skipping the gaps (as past the per-run cap), so the user still
+// gets the rest of the run and its terminal event; then forget the run, not
+// poll for it forever.
+void OrderedReceiver::skip_lost(std::map<std::string, RunState>::iterator it) {
+  RunState& run = it->second;
+  while (!run.pending.empty() && !run.finished) {
+    const runtime::RelayMessage message = std::move(run.pending.begin()->second);
+    run.pending.erase(run.pending.begin());
+    BRIDGESIM_ASSERT(message.seq >= run.next_seq, "what waits lies at or beyond the next seq");
+    run.next_seq = message.seq;
+    forward(run, message);
+  }
+  run.pending.clear();
+  run.gap_timer.cancel();
+  run.idle_timer.cancel();
+  runs_.erase(it);  // late copies find the log without it and are dropped (on_message)
 }
 
 }  // namespace bridgesim::system

@@ -55,6 +55,7 @@ class OrderedReceiver final : public EventReceiver {
   void poll_idle(const std::string& run_id);
   void flush(const std::string& run_id, RunState& run);
   void fill_gap(const std::string& run_id);
+  void skip_lost(std::map<std::string, RunState>::iterator it);
   void forward(RunState& run, const runtime::RelayMessage& message);
 
   runtime::Timers& timers_;

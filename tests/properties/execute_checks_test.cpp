@@ -243,6 +243,18 @@ TEST(PropertiesExecute, OnlyAValidConfirmedUnrevokedTokenIsAdmitted) {
   EXPECT_TRUE(judge(revoked(900 * kMs), "auth").empty());
   expect_violation(revoked(1500 * kMs), "auth", "u1 was revoked [0.100000s, 5.000000s] and last confirmed at 0.010000s",
                    6);
+  // The auth service slow or down: it cannot announce the revocation and the cache stands in, as at a handshake.
+  for (const std::string kind : {"auth_down", "auth_slow", "auth_flapping"}) {
+    sim::Trace hidden = revoked(1500 * kMs);
+    hidden.add(rec(0, sim::actor::kFaults, sim::record::kPlanned,
+                   {{"kind", kind}, {"target", "*"}, {"at", "1.000000s"}, {"heal", "2.000000s"}, {"params", ""}}));
+    EXPECT_TRUE(judge(hidden, "auth").empty()) << kind;
+  }
+  sim::Trace other_fault = revoked(1500 * kMs);
+  other_fault.add(
+      rec(0, sim::actor::kFaults, sim::record::kPlanned,
+          {{"kind", "partition"}, {"target", "*"}, {"at", "1.000000s"}, {"heal", "2.000000s"}, {"params", ""}}));
+  expect_violation(other_fault, "auth", "u1 was revoked", 6);
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 // Each checker on hand-made traces: passes a good run, and names the first
 // violating record of a bad one.
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -8,7 +9,10 @@
 
 #include "properties/properties.hpp"
 #include "protocol/message_types.hpp"
+#include "sim/fault_hit.hpp"
 #include "sim/trace_records.hpp"
+#include "sim/trace_schema.hpp"
+#include "system/runtime/bounds.hpp"
 
 namespace bridgesim::properties {
 namespace {
@@ -116,6 +120,80 @@ TEST(PropertiesDelivery, EventsBeyondAGapAreNotAcceptedUntilTheGapIsFilled) {
   const auto v = check_delivery(b.trace);
   ASSERT_TRUE(v);
   EXPECT_NE(v->message.find("received [agent_started] and never [agent_thinking"), std::string::npos) << v->message;
+}
+
+// The relay lost seq 2; the run log can give it back unless it never kept it
+// (past events_per_run_max) or forgot the run before the repair was due.
+TEST(PropertiesDelivery, ARelayLossTheRunLogCannotRepairExcusesTheGap) {
+  const auto lost = [](std::optional<runtime::BoundHit> bound, runtime::Nanos bound_at) {
+    TraceBuilder b;
+    b.open("u1", "1").ask("u1", "1", "t1");
+    b.event("u1", "1", "agent_started", 1, "u1", "t1").event("u1", "1", "tool_executing", 3, "u1", "t1");
+    b.event("u1", "1", "tool_completed", 4, "u1", "t1").event("u1", "1", "agent_completed", 5, "u1", "t1");
+    b.trace.add(sim::fault_hit(
+        3000, std::string(sim::actor::kRelay), sim::FaultKind::kRelayDrop,
+        {sim::make_field(sim::record_field::kRun, "run-1"), sim::make_field(sim::record_field::kSeq, "2")}));
+    if (bound) b.trace.add(sim::make_bound_record(bound_at, *bound));
+    return b.trace;
+  };
+  const runtime::BoundHit not_logged{
+      runtime::bound::kEventsPerRun, runtime::bound_action::kNotLogged, "u1", "run-1", 2, 1, 1};
+  const runtime::BoundHit evicted{runtime::bound::kRuns, runtime::bound_action::kEvicted, "u1", "run-1", 0, 2, 2};
+  EXPECT_FALSE(check_delivery(lost(not_logged, 3000)));
+  EXPECT_FALSE(check_delivery(lost(evicted, 3000 + 200 * runtime::kNanosPerMilli)));
+  // The log could still give it back: the loss alone, or an eviction after the repair was due.
+  EXPECT_TRUE(check_delivery(lost(std::nullopt, 0)));
+  EXPECT_TRUE(check_delivery(lost(evicted, 3000 + 300 * runtime::kNanosPerMilli)));
+  EXPECT_TRUE(check_delivery(
+      lost(runtime::BoundHit{runtime::bound::kEventsPerRun, runtime::bound_action::kNotLogged, "u1", "run-1", 3, 1, 1},
+           3000)))
+      << "another seq not logged: seq 2 is in the log";
+}
+
+// The log kept only the first events_per_run_max events and the terminal
+// one: what a client lost of the others to a fault no resume gives back
+// (swarm seed 2 of bounds_run_log: a client abort after tool_executing).
+TEST(PropertiesDelivery, EventsTheRunLogNeverKeptAndAFaultLostAreExcused) {
+  const auto unlogged = [](const std::string& fault) {
+    TraceBuilder b;
+    if (!fault.empty()) {
+      b.trace.add(
+          {0,
+           std::string(sim::actor::kFaults),
+           std::string(sim::record::kPlanned),
+           {{"kind", fault}, {"target", "user:u1"}, {"at", "0.000000s"}, {"heal", "1.000000s"}, {"params", ""}}});
+    }
+    b.open("u1", "1").ask("u1", "1", "t1");
+    b.event("u1", "1", "agent_started", 1, "u1", "t1").event("u1", "1", "agent_thinking", 2, "u1", "t1");
+    b.event("u1", "1", "agent_completed", 5, "u1", "t1");  // replayed by a resume: 3 and 4 are not in the log
+    for (std::uint64_t seq : {3, 4}) {
+      b.trace.add(sim::make_bound_record(
+          5000, {runtime::bound::kEventsPerRun, runtime::bound_action::kNotLogged, "u1", "run-1", seq, 2, 2}));
+    }
+    return b.trace;
+  };
+  EXPECT_FALSE(check_delivery(unlogged("client_close")));
+  // Or the log forgot the finished run for room (runs_max) before the client came back to resume it.
+  const auto forgotten = [](const std::string& fault) {
+    TraceBuilder b;
+    if (!fault.empty()) {
+      b.trace.add(
+          {0,
+           std::string(sim::actor::kFaults),
+           std::string(sim::record::kPlanned),
+           {{"kind", fault}, {"target", "user:u1"}, {"at", "0.000000s"}, {"heal", "1.000000s"}, {"params", ""}}});
+    }
+    b.open("u1", "1").ask("u1", "1", "t1").event("u1", "1", "agent_started", 1, "u1", "t1");
+    b.trace.add(
+        sim::make_bound_record(5000, {runtime::bound::kRuns, runtime::bound_action::kEvicted, "u1", "run-1", 0, 2, 2}));
+    return b.trace;
+  };
+  EXPECT_FALSE(check_delivery(forgotten("client_close")));
+  EXPECT_TRUE(check_delivery(forgotten("")));
+  const auto v = check_delivery(unlogged(""));
+  ASSERT_TRUE(v) << "no fault: nothing lost them but the system";
+  EXPECT_NE(v->message.find("never [tool_executing, tool_completed, agent_completed]"), std::string::npos)
+      << v->message;
 }
 
 TEST(PropertiesDelivery, AGapFilledByResumeCompletesTheRun) {

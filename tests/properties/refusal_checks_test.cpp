@@ -73,6 +73,11 @@ TEST(PropertiesRefusals, ABrokenCriticalPathRefuses503) {
   expect_violation(refused("valid", "/ws", "504", "service unavailable: bridge", false), "refusals",
                    "was refused 504, but the system's critical path is broken (startup ok=false): the refusal is 503",
                    3);
+  // Before routing: a target other than /ws is 503 too (swarm seed 131 of handshake_forms).
+  EXPECT_TRUE(judge(refused("valid", "/chat", "503", "service unavailable: bridge", false), "refusals").empty());
+  expect_violation(refused("valid", "/chat", "404", "not found", false), "refusals",
+                   "was refused 404, but the system's critical path is broken (startup ok=false): the refusal is 503",
+                   3);
 }
 
 TEST(PropertiesRefusals, AValidTokenIsRefused401Or503UnderAFaultOnly) {

@@ -143,6 +143,9 @@ TEST(PropertiesStreams, PassesAConnectionClosedBeforeTheRestWasPublished) {
   sim::Trace trace = two_tabs({1, 2});
   trace.add(net(125 * kMs, sim::record::kClose, {{"conn", "2"}, {"by", "server"}, {"code", "1000"}}));
   EXPECT_TRUE(judge(trace, "streams").empty());
+  sim::Trace reset = two_tabs({1, 2});  // a reset fault kills it as a close does
+  reset.add(net(125 * kMs, sim::record::kFaultHit, {{"conn", "2"}, {"fault", "reset"}, {"code", "1006"}}));
+  EXPECT_TRUE(judge(reset, "streams").empty());
   sim::Trace open_longer = two_tabs({1, 2});
   open_longer.add(net(300 * kMs, sim::record::kClose, {{"conn", "2"}, {"by", "server"}, {"code", "1000"}}));
   expect_violation(open_longer, "streams", "never received seq 3", 10);
@@ -223,6 +226,24 @@ TEST(PropertiesStreams, TheRelaysFaultsExcuseOnlyWhatTheRunLogCannotRepair) {
   sim::Trace all_lost = with_send(R"({"type":"resume","run_id":"r1","after_seq":2})", "*", "user:u1", "relay_drop");
   for (std::uint64_t seq = 1; seq <= 5; ++seq) all_lost.add(relay_dropped(seq));
   EXPECT_TRUE(judge(all_lost, "streams").empty());
+}
+
+// The receiver fills a lost tail once the run stayed quiet 250 ms: a tab that
+// closes before that repair was due missed the event to the relay's fault.
+TEST(PropertiesStreams, TheRelaysLossExcusesATabClosedBeforeItsRepairWasDue) {
+  auto closed_at = [](runtime::Nanos at, const std::string& kind) {
+    // seq 5 published at 150 ms (record 15, 14 without a fault), lost to tab 2
+    sim::Trace trace = kind.empty() ? two_tabs({1, 2, 3, 4}) : two_tabs({1, 2, 3, 4}, "*", kind);
+    trace.add(net(at, sim::record::kClose, {{"conn", "2"}, {"by", "server"}, {"code", "1000"}}));
+    return trace;
+  };
+  EXPECT_TRUE(judge(closed_at(300 * kMs, "relay_drop"), "streams").empty());
+  EXPECT_TRUE(judge(closed_at(499 * kMs, "relay_drop"), "streams").empty());
+  // Open past the repair (150 ms + 250 ms + the 100 ms close margin): the receiver had to fill it.
+  expect_violation(closed_at(501 * kMs, "relay_drop"), "streams",
+                   "u1/tab2 (connection 2) never received seq 5 (agent_completed)", 15);
+  // A fault of the network excuses it whenever the tab closes (AFaultForTheUserExplainsALoss); no fault, never.
+  expect_violation(closed_at(300 * kMs, ""), "streams", "never received seq 5", 14);
 }
 
 TEST(FaultWindows, ReadsVirtualTimes) {

@@ -83,6 +83,57 @@ TEST(SystemRunLogCap, AGapPastTheCapSkipsToTheTerminalEventAndTheRunEnds) {
   EXPECT_EQ(receiver.runs_waiting(), 0u);
 }
 
+// The relay lost seq 2, which the log kept, and seq 4, which it did not (cap
+// 2): the receiver fills 2 from the log, delivers the 3 it holds and skips
+// only 4, which nobody has (it used to drop the 3 it held as well).
+TEST(SystemRunLogCap, AGapPastTheCapKeepsWhatTheReceiverHolds) {
+  sim::Scheduler scheduler{sim::Rng(1)};
+  RunLog log{scheduler, RunLogLimits{10, 2, runtime::seconds(10)}};
+  std::vector<runtime::RelayMessage> delivered;
+  OrderedReceiver receiver(scheduler, log, ReceiverLimits{},
+                           [&](const runtime::RelayMessage& m) { delivered.push_back(m); });
+  std::vector<runtime::RelayMessage> run;
+  for (std::uint64_t seq = 1; seq <= 5; ++seq) {
+    run.push_back(event("capped", seq));
+    if (seq == 5) run.back().type = "agent_completed";
+    log.append(run.back(), seq == 5);
+  }
+  for (const std::size_t i : {0, 2, 4}) receiver.on_message(run[i]);
+  scheduler.run_until(runtime::seconds(5));
+  EXPECT_EQ(seqs(delivered), (std::vector<std::uint64_t>{1, 2, 3, 5}));
+  EXPECT_EQ(receiver.runs_waiting(), 0u);
+}
+
+// The log forgets a finished run (runs_max evicts it for a new one) while
+// the receiver still waits to fill a gap the relay left: the gap can never
+// be filled, so the receiver delivers what waits and forgets the run, where
+// it used to hold it and re-arm its gap timer until the end of time (swarm
+// seed 202 of execute_run_log: a `resources` failure, receiver_runs=1).
+TEST(SystemRunLogCap, AGapInARunTheLogForgotSkipsToWhatWaitsAndTheRunIsForgotten) {
+  sim::Scheduler scheduler{sim::Rng(1)};
+  RunLog log{scheduler, RunLogLimits{1, 1024, runtime::seconds(10)}};
+  std::vector<runtime::RelayMessage> delivered;
+  OrderedReceiver receiver(scheduler, log, ReceiverLimits{},
+                           [&](const runtime::RelayMessage& m) { delivered.push_back(m); });
+  std::vector<runtime::RelayMessage> run;
+  for (std::uint64_t seq = 1; seq <= 5; ++seq) {
+    run.push_back(event("early", seq));
+    if (seq == 5) run.back().type = "agent_completed";
+    log.append(run.back(), seq == 5);
+  }
+  for (std::size_t i = 1; i < run.size(); ++i) receiver.on_message(run[i]);  // seq 1: lost by the relay
+  EXPECT_EQ(receiver.runs_waiting(), 1u);
+  ASSERT_TRUE(log.append(event("next", 1), false)) << "the finished run is evicted for a new one";
+  ASSERT_FALSE(log.owner("early").has_value());
+  scheduler.run_until(runtime::seconds(1));
+  EXPECT_EQ(seqs(delivered), (std::vector<std::uint64_t>{2, 3, 4, 5})) << "the user gets the rest and the end";
+  EXPECT_EQ(receiver.runs_tracked(), 0u) << "nothing is held for a run the log forgot";
+  receiver.on_message(run[0]);  // a late copy of the lost event
+  scheduler.run_until(runtime::seconds(2));
+  EXPECT_EQ(delivered.size(), 4u);
+  EXPECT_EQ(receiver.runs_tracked(), 0u);
+}
+
 // Through the whole app: with a cap below a run's five events and room for
 // one run, every run still streams all its events live and the next one starts.
 TEST(SystemRunLogCap, AppRunsLongerThanTheCapEndAndTheNextRunStarts) {

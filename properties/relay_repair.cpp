@@ -1,0 +1,67 @@
+#include "properties/relay_repair.hpp"
+
+#include <map>
+#include <utility>
+
+#include "sim/trace_records.hpp"
+#include "sim/trace_schema.hpp"
+#include "system/runtime/bounds.hpp"
+
+namespace bridgesim::properties {
+
+std::set<std::string> unrepairable_runs(const sim::Trace& trace) {
+  namespace rf = sim::record_field;
+  std::set<std::pair<std::string, std::uint64_t>> dropped, not_logged;
+  std::map<std::string, std::size_t> dropped_per_run, published_per_run;
+  std::map<std::string, runtime::Nanos> last_drop_ns, evicted_ns;
+  for (const auto& r : trace.records()) {
+    if (r.kind == sim::record::kFaultHit && r.field(rf::kFault) == "relay_drop") {
+      const std::string run(r.field(rf::kRun));
+      if (dropped.emplace(run, std::stoull(std::string(r.field(rf::kSeq)))).second) ++dropped_per_run[run];
+      last_drop_ns[run] = r.at_ns;
+    } else if (const auto p = sim::as_publish(r)) {
+      ++published_per_run[std::string(p->run)];
+    } else if (const auto b = sim::as_bound(r)) {
+      if (b->action == runtime::bound_action::kNotLogged) not_logged.emplace(std::string(b->subject), b->seq);
+      if (b->bound == runtime::bound::kRuns && b->action == runtime::bound_action::kEvicted) {
+        evicted_ns.emplace(std::string(b->subject), r.at_ns);
+      }
+    }
+  }
+  std::set<std::string> out;
+  for (const auto& key : dropped)
+    if (not_logged.count(key) > 0) out.insert(key.first);
+  for (const auto& [run, n] : dropped_per_run) {
+    const auto published = published_per_run.find(run);
+    const auto evicted = evicted_ns.find(run);
+    const bool forgotten = evicted != evicted_ns.end() && evicted->second <= last_drop_ns[run] + kRelayRepairNs;
+    if (forgotten || (published != published_per_run.end() && n >= published->second)) out.insert(run);
+  }
+  return out;
+}
+
+std::set<std::string> unlogged_runs(const sim::Trace& trace) {
+  std::set<std::string> out;
+  for (const auto& r : trace.records()) {
+    const auto b = sim::as_bound(r);
+    if (b && b->action == runtime::bound_action::kNotLogged) out.emplace(b->subject);
+  }
+  return out;
+}
+
+LostForGood::LostForGood(const sim::Trace& trace)
+    : unrepairable_(unrepairable_runs(trace)), unreplayable_(unlogged_runs(trace)), windows_(fault_windows(trace)) {
+  for (const auto& r : trace.records()) {
+    const auto b = sim::as_bound(r);
+    if (b && b->bound == runtime::bound::kRuns && b->action == runtime::bound_action::kEvicted) {
+      unreplayable_.emplace(b->subject);
+    }
+  }
+}
+
+bool LostForGood::excuses(const std::string& run, std::string_view user, runtime::Nanos asked_ns) const {
+  if (unrepairable_.count(run) > 0) return true;
+  return unreplayable_.count(run) > 0 && fault_explaining(windows_, user, asked_ns, INT64_MAX) != nullptr;
+}
+
+}  // namespace bridgesim::properties

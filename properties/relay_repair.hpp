@@ -1,0 +1,48 @@
+#pragma once
+// Which runs the socket side cannot repair after the relay lost events of
+// them. The OrderedReceiver fills a gap or a lost tail from the RunLog, so a
+// relay loss is normally invisible to clients; it stays visible for a run
+//  * the relay lost an event of that the log did not keep (past
+//    events_per_run_max: a `not_logged` bound record for that seq);
+//  * the relay lost an event of that the log forgot before the repair was
+//    due (runs_max evicted the finished run within kRelayRepairNs of the
+//    loss: an `evicted` bound record) — the gap can no longer be filled;
+//  * the relay lost every event of (the receiver never heard of it).
+// For these runs a relay fault excuses a loss (`streams`, `delivery`).
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "properties/fault_windows.hpp"
+#include "sim/trace.hpp"
+
+namespace bridgesim::properties {
+
+// The socket side repairs a relay loss from the run log: a gap after its
+// gap timeout (50 ms), a lost tail once the run stayed quiet for its idle
+// poll (250 ms; docs/architecture.md's bounds).
+inline constexpr runtime::Nanos kRelayRepairNs = 250 * runtime::kNanosPerMilli;
+
+std::set<std::string> unrepairable_runs(const sim::Trace& trace);
+
+// Runs the log did not keep every event of (events_per_run_max: `not_logged`
+// bound records). A client that lost some of those to any fault cannot
+// resume them (docs/architecture.md's bounds): `delivery` excuses that.
+std::set<std::string> unlogged_runs(const sim::Trace& trace);
+
+// What `delivery` excuses: a run the relay lost events of for good, or one
+// the log cannot replay in full — it did not keep every event (unlogged_runs)
+// or it forgot the finished run for room (a runs_max `evicted` record) —
+// while a fault for its user (or everyone) was active from the request on.
+class LostForGood {
+ public:
+  explicit LostForGood(const sim::Trace& trace);
+  bool excuses(const std::string& run, std::string_view user, runtime::Nanos asked_ns) const;
+
+ private:
+  std::set<std::string> unrepairable_, unreplayable_;
+  std::vector<FaultWindow> windows_;
+};
+
+}  // namespace bridgesim::properties
