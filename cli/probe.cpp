@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <memory>
 #include <optional>
 #include <random>
 #include <set>
@@ -12,6 +13,8 @@
 #include "cli/probe_metrics.hpp"
 #include "properties/client_view.hpp"
 #include "properties/properties.hpp"
+#include "proxy/fault_mapping.hpp"
+#include "proxy/fault_proxy.hpp"
 #include "sim/client_actor.hpp"
 #include "sim/trace_records.hpp"
 #include "sim/trace_schema.hpp"
@@ -103,10 +106,54 @@ void check_scenario(const ProbeSpec& spec, ProbeOutcome& out) {
     throw ProbeInputError("scenario " + s.name + ": users, messages and hostile clients must be >= 0, tabs >= 1");
   }
   if (!(spec.deadline_s > 0)) throw ProbeInputError("--deadline-s must be positive");
-  const LiveFaultPlan plan = plan_live_faults(s);
+  const LiveFaultPlan plan = plan_live_faults(s, spec.via_proxy);
   out.applied_faults = plan.by_clients;
   out.applied_faults.insert(out.applied_faults.end(), plan.by_probe.begin(), plan.by_probe.end());
+  out.proxied_faults = plan.by_proxy;
   out.not_applied = plan.not_applied;
+  if (spec.via_proxy && spec.url.tls) {
+    throw ProbeInputError(
+        "--via-proxy needs a ws:// server: the proxy must read the frames, and it does not "
+        "terminate TLS (" +
+        spec.url.text() + ")");
+  }
+}
+
+// --via-proxy: a fault proxy in this process, between the clients and the
+// server, applying the scenario's network faults at their times (counted
+// from now, just before the clients start) with toxics drawn from the seed.
+std::unique_ptr<proxy::FaultProxy> start_fault_proxy(ProbeSpec& live, ProbeOutcome& out,
+                                                     const std::function<void(const std::string&)>& say) {
+  proxy::ProxyOptions options;
+  options.name = "probe";
+  options.seed = live.seed;
+  options.upstream_host = live.url.host;
+  options.upstream_port = live.url.port;
+  auto p = std::make_unique<proxy::FaultProxy>(options);
+  sim::FaultPlan plan;
+  plan.faults = out.proxied_faults;
+  const auto mapping = proxy::map_fault_plan(plan);
+  proxy::record_plan(p->trace(), plan, mapping);
+  p->schedule(mapping.toxics);
+  out.proxy_address = p->listen_address();
+  say("via fault proxy " + out.proxy_address + " -> " + p->upstream_address() + ": " +
+      std::to_string(out.proxied_faults.size()) + " network faults, " + std::to_string(mapping.toxics.size()) +
+      " toxics scheduled");
+  live.url.host = "127.0.0.1";
+  live.url.port = p->port();
+  return p;
+}
+
+// The proxy's records (its own clock, started just before the clients')
+// among the probe's, in time order: one trace of the probe.
+void merge_proxy_trace(sim::Trace& trace, const std::vector<sim::TraceRecord>& proxied) {
+  std::vector<sim::TraceRecord> all = trace.records();
+  all.insert(all.end(), proxied.begin(), proxied.end());
+  std::stable_sort(all.begin(), all.end(),
+                   [](const sim::TraceRecord& a, const sim::TraceRecord& b) { return a.at_ns < b.at_ns; });
+  sim::Trace merged;
+  for (auto& r : all) merged.add(std::move(r));
+  trace = std::move(merged);
 }
 
 // The server's real /health answer, recorded as the probe saw it.
@@ -147,6 +194,7 @@ void record_start(const ProbeSpec& spec, ProbeOutcome& out) {
                                  make_field("msg_id_prefix", out.msg_id_prefix)};
   // The wire dialect, when not bridgesim's own (the clients' frames in the trace are bridgesim's either way).
   if (spec.profile.name != "bridgesim") fields.push_back(make_field("protocol_profile", spec.profile.source));
+  if (spec.via_proxy) fields.push_back(make_field("via_proxy", "true"));
   out.trace.add(probe_record(rec::kStart, std::move(fields)));
 }
 
@@ -254,10 +302,16 @@ ProbeOutcome probe(const ProbeSpec& spec) {
   if (!out.reached) return out;
   record_start(live, out);
 
+  std::unique_ptr<proxy::FaultProxy> fault_proxy;
+  if (spec.via_proxy) fault_proxy = start_fault_proxy(live, out, say);
   const auto started = std::chrono::steady_clock::now();
   const LiveRun run = run_live(live, out.trace, say);
   out.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   out.all_finished = run.all_finished;
+  if (fault_proxy) {
+    fault_proxy->stop();
+    merge_proxy_trace(out.trace, fault_proxy->trace().records());
+  }
 
   properties::ClientView view = properties::build_client_view(out.trace);
   // The probe injects no timed fault into the server, so every request is

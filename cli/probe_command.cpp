@@ -34,12 +34,14 @@ constexpr const char* kProbeFooter =
     "From a scenario the probe takes users, tabs, messages, hostile clients, the start spread, the [mix]'s\n"
     "client side and the client-side faults, applied live: token faults, token_expires, client_close,\n"
     "cancel_mid_run, reset (TCP RST) and slow_consumer (reads paused, TCP backpressure). Faults on the\n"
-    "network path or inside the server are listed per fault as not applied, with the reason.\n"
+    "network path (without --via-proxy) or inside the server are listed per fault as not applied, with the reason.\n"
     "Attackers aim at the run ids the probe's own users received. client_msg_ids begin with a random\n"
     "prefix per invocation. A socket still open --disconnect-timeout-ms after `disconnect` is a protocol\n"
     "violation. Refusals: 401/403 before the upgrade, or a close 1008 before any frame.\n"
     "--protocol-profile platform speaks the production platform's dialect on the wire (payloads under `data`,\n"
     "ISO-8601 timestamps, client fields under `payload`); the clients and checkers are unchanged.\n"
+    "--via-proxy puts a fault proxy (as `bridgesim proxy`) between the clients and the server: the scenario's\n"
+    "network faults run live too, each action a record of the trace.\n"
     "Exit codes: 0 every property held, 1 a property was violated, 2 usage or input error, or the probe\n"
     "could not judge: server unreachable, or every valid client refused alike (wrong --token-secret);\n"
     "the reports are written then too, saying so. See docs/probe.md.";
@@ -63,6 +65,7 @@ std::string rerun_command(const ProbeArgs& a, const ProbeSpec& spec) {
   if (a.token_secret != system::AppConfig{}.jwt_secret) cmd += " --token-secret <secret>";
   if (!a.ca_file.empty()) cmd += " --ca-file " + a.ca_file;
   if (a.insecure) cmd += " --insecure";
+  if (a.via_proxy) cmd += " --via-proxy";
   return cmd;
 }
 
@@ -107,6 +110,7 @@ ProbeSpec spec_from(const ProbeArgs& a) {
     std::fprintf(stderr, "  %s\n", line.c_str());
     std::fflush(stderr);
   };
+  spec.via_proxy = a.via_proxy;
   return spec;
 }
 
@@ -136,6 +140,10 @@ void print_outcome(const ProbeSpec& spec, const ProbeOutcome& o) {
   }
   for (const auto& f : o.applied_faults) {
     std::printf("applied live: %s %s\n", std::string(sim::info(f.kind).name).c_str(), f.target.c_str());
+  }
+  for (const auto& f : o.proxied_faults) {
+    std::printf("applied by the fault proxy %s: %s %s\n", o.proxy_address.c_str(),
+                std::string(sim::info(f.kind).name).c_str(), f.target.c_str());
   }
   for (const auto& n : o.not_applied) {
     std::printf("not applied: %s %s: %s\n", n.what.c_str(), n.target.c_str(), n.why.c_str());
@@ -227,6 +235,9 @@ ProbeCommand::ProbeCommand(CLI::App& app) {
                   "Property to judge, only those (repeatable; default: delivery, isolation, protocol, auth, fanout, "
                   "and event_gap with --max-event-gap-ms)");
   cmd->add_flag("--no-health-check", a.no_health, "Skip GET /health before connecting");
+  cmd->add_flag("--via-proxy", a.via_proxy,
+                "Connect the clients through an embedded fault proxy that applies the scenario's network faults "
+                "(latency, jitter, spikes, reorder, partition, server_close, reset) at their times; ws:// only");
   cmd->add_option("--max-event-gap-ms", a.max_event_gap_ms,
                   "Judge event_gap: consecutive events of a run on one socket at most this far apart (the "
                   "acceptance suite's bound is 100)")

@@ -27,8 +27,9 @@ struct ProbeArgs {
   std::int64_t disconnect_timeout_ms = 1'500;
   std::string protocol_profile = "bridgesim";
   std::string msg_id_prefix;
-  std::string ca_file;    // wss://: trust this CA (or certificate) file
-  bool insecure = false;  // wss://: no certificate verification (warned)
+  std::string ca_file;     // wss://: trust this CA (or certificate) file
+  bool insecure = false;   // wss://: no certificate verification (warned)
+  bool via_proxy = false;  // through an embedded fault proxy: the network faults run too
   std::string html, junit, json, markdown, trace;
   // Whether an option was given, for the rerun command.
   CLI::Option* users_option = nullptr;

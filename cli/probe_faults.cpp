@@ -40,11 +40,16 @@ std::string user_of_target(const std::string& target) {
 
 }  // namespace
 
-LiveFaultPlan plan_live_faults(const scenarios::Scenario& s) {
+LiveFaultPlan plan_live_faults(const scenarios::Scenario& s, bool via_proxy) {
   LiveFaultPlan plan;
   for (const auto& f : s.faults.faults) {
     const std::string why = why_not(f);
-    if (!why.empty()) {
+    const bool network = sim::info(f.kind).injector == sim::Injector::kNetwork;
+    const bool probe_can =
+        (f.kind == FaultKind::kReset || f.kind == FaultKind::kSlowConsumer) && !user_of_target(f.target).empty();
+    if (via_proxy && network && !probe_can) {
+      plan.by_proxy.push_back(f);
+    } else if (!why.empty()) {
       plan.not_applied.push_back({std::string(sim::info(f.kind).name), f.target, why});
     } else if (f.kind == FaultKind::kReset || f.kind == FaultKind::kSlowConsumer) {
       if (user_of_target(f.target).empty()) {

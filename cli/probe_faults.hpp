@@ -8,8 +8,12 @@
 // workload, the [mix]'s late tab and reused client_msg_ids. Applied by the
 // probe on its clients' sockets: reset (TCP RST, SO_LINGER 0) at `at`, and
 // slow_consumer (one frame read per read_interval_ms from `at` to heal, so
-// TCP backpressure reaches the server). Everything on the network path or
-// inside the server is not applied.
+// TCP backpressure reaches the server). With `via_proxy` (probe
+// --via-proxy: the clients connect through an embedded bridgesim proxy) the
+// network path's faults are applied by the proxy, as `bridgesim proxy
+// --scenario` applies them (proxy/fault_mapping.hpp): latency, jitter,
+// spikes, reorder, partition, server_close, and reset or slow_consumer
+// aimed at everyone. What is inside the server is never applied.
 #include <string>
 #include <vector>
 
@@ -29,10 +33,11 @@ struct NotApplied {
 struct LiveFaultPlan {
   std::vector<sim::Fault> by_clients;  // the clients enact them
   std::vector<sim::Fault> by_probe;    // the probe applies them to its clients' sockets
+  std::vector<sim::Fault> by_proxy;    // the embedded fault proxy applies them (via_proxy only)
   std::vector<NotApplied> not_applied;
 };
 
-LiveFaultPlan plan_live_faults(const scenarios::Scenario& scenario);
+LiveFaultPlan plan_live_faults(const scenarios::Scenario& scenario, bool via_proxy = false);
 
 // Schedules the probe's own faults (reset, slow_consumer) on the world's
 // timers; each leaves a `fault_hit` record of actor "probe" when it acts.

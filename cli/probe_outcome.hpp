@@ -40,6 +40,9 @@ struct ProbeSpec {
   std::int64_t max_event_gap_ms = 0;
   // The wire dialect (--protocol-profile); the default is bridgesim's own.
   protocol::Profile profile;
+  // --via-proxy: the clients connect through an embedded fault proxy
+  // (proxy/fault_proxy.hpp) that applies the scenario's network faults.
+  bool via_proxy = false;
 };
 
 struct ClientSummary {
@@ -62,9 +65,11 @@ struct ProbeOutcome {
   std::vector<std::string> not_judged;  // asked for (or in the catalog) but not judgeable on a live server
   std::vector<NotApplied> not_applied;  // per fault (and section) of the scenario: what and why
   std::vector<sim::Fault>
-      applied_faults;         // enacted by the clients (tokens, client_close) or the probe (reset, slow_consumer)
-  std::string msg_id_prefix;  // the one this probe's client_msg_ids began with
-  std::vector<std::string> warnings;  // printed on stderr and in every report (--insecure)
+      applied_faults;  // enacted by the clients (tokens, client_close) or the probe (reset, slow_consumer)
+  std::vector<sim::Fault> proxied_faults;  // applied by the embedded fault proxy (--via-proxy)
+  std::string proxy_address;               // where the clients connected instead (--via-proxy)
+  std::string msg_id_prefix;               // the one this probe's client_msg_ids began with
+  std::vector<std::string> warnings;       // printed on stderr and in every report (--insecure)
   // Set when the probe could not judge the server as asked: unreachable, or
   // every client holding a valid token refused alike (wrong secret). Exit 2.
   std::string misconfiguration;

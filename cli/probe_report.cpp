@@ -41,6 +41,9 @@ std::string faults_text(const ProbeOutcome& o) {
   std::string md;
   for (const auto& f : o.applied_faults)
     md += "* applied live: `" + std::string(sim::info(f.kind).name) + "` " + f.target + "\n";
+  for (const auto& f : o.proxied_faults)
+    md += "* applied by the fault proxy (" + o.proxy_address + "): `" + std::string(sim::info(f.kind).name) + "` " +
+          f.target + "\n";
   for (const auto& n : o.not_applied) md += "* not applied: `" + n.what + "` " + n.target + ": " + n.why + "\n";
   return md.empty() ? "* none in the scenario\n" : md;
 }
@@ -67,6 +70,9 @@ boost::json::object live_json(const ProbeSpec& spec, const ProbeOutcome& o) {
   }
   boost::json::array applied, not_applied;
   for (const auto& f : o.applied_faults) applied.push_back({{"kind", sim::info(f.kind).name}, {"target", f.target}});
+  for (const auto& f : o.proxied_faults) {
+    applied.push_back({{"kind", sim::info(f.kind).name}, {"target", f.target}, {"by", "proxy"}});
+  }
   for (const auto& n : o.not_applied) not_applied.push_back({{"what", n.what}, {"target", n.target}, {"why", n.why}});
   boost::json::array latency;
   for (const auto ns : o.request_to_terminal_ns) latency.push_back(ns);
@@ -117,8 +123,13 @@ reports::SweepReport probe_report(const ProbeSpec& spec, const ProbeOutcome& out
   }
   r.failing_seeds = r.failures.empty() ? 0 : 1;
   for (const auto& f : outcome.applied_faults) r.faults[std::string(sim::info(f.kind).name)].planned = 1;
+  for (const auto& f : outcome.proxied_faults) r.faults[std::string(sim::info(f.kind).name)].planned = 1;
   for (const auto& rec : outcome.trace.records()) {
-    if (rec.kind == sim::record::kFaultHit) r.faults[std::string(rec.field(sim::record_field::kFault))].hit = 1;
+    if (rec.kind != sim::record::kFaultHit) continue;
+    // The proxy's hits name the toxic ("<kind>#<n>_<stream>"), whose type need not be the kind's name.
+    const std::string_view toxic = rec.field("toxic");
+    const bool by_proxy = rec.actor == "proxy" && toxic.find('#') != std::string_view::npos;
+    r.faults[std::string(by_proxy ? toxic.substr(0, toxic.find('#')) : rec.field(sim::record_field::kFault))].hit = 1;
   }
   report.results.push_back(std::move(r));
   return report;

@@ -168,6 +168,53 @@ heal_ms = 500
   EXPECT_EQ(outcome.applied_faults[0].target, "user:u2");
 }
 
+// --via-proxy: the clients go through an embedded fault proxy, which applies
+// the network fault the probe alone lists as not applied (above), records
+// what it did in the probe's trace, and the report counts the fault as hit.
+TEST(Probe, ViaProxyTheNetworkFaultsRunAndLeaveTheirRecords) {
+  LoopbackServer server;
+  ProbeSpec spec = spec_for(server.port(), 0, 0);
+  spec.via_proxy = true;
+  spec.scenario = scenarios::parse_scenario(R"(
+name = "held"
+users = 2
+messages_per_user = 1
+
+[[fault]]
+kind = "partition"
+target = "user:u1"
+at_ms = 0
+heal_ms = 300
+)",
+                                            "held.toml");
+  const ProbeOutcome outcome = probe(spec);
+
+  EXPECT_TRUE(outcome.passed()) << violations_text(outcome);
+  EXPECT_TRUE(outcome.all_finished);
+  EXPECT_TRUE(outcome.not_applied.empty());
+  ASSERT_EQ(outcome.proxied_faults.size(), 1u);
+  EXPECT_EQ(outcome.proxied_faults[0].target, "user:u1");
+  EXPECT_FALSE(outcome.proxy_address.empty());
+  std::size_t links = 0, held = 0;
+  for (const auto& r : outcome.trace.records()) {
+    if (r.actor != "proxy") continue;
+    links += r.kind == "link_open" ? 1 : 0;
+    held += r.kind == "fault_hit" && r.field("toxic").rfind("partition#1", 0) == 0 ? 1 : 0;
+  }
+  EXPECT_GE(links, 2u) << "both users connected through the proxy";
+  EXPECT_GT(held, 0u) << "the partition held u1's frames";
+  EXPECT_EQ(client(outcome, "user:u1").completed, 1) << "and released them at its heal";
+  const auto report = probe_report(spec, outcome, "cmd");
+  EXPECT_EQ(report.results[0].faults.at("partition").planned, 1u);
+  EXPECT_EQ(report.results[0].faults.at("partition").hit, 1u);
+  // Without the proxy the same plan leaves the partition not applied.
+  spec.via_proxy = false;
+  const ProbeOutcome direct = probe(spec);
+  ASSERT_EQ(direct.not_applied.size(), 1u);
+  EXPECT_EQ(direct.not_applied[0].what, "partition");
+  EXPECT_TRUE(direct.proxied_faults.empty());
+}
+
 TEST(Probe, HostileClientsOnlyEverGetErrors) {
   LoopbackServer server;
   ProbeSpec spec = spec_for(server.port(), 0, 0);

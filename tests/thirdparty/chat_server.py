@@ -11,7 +11,7 @@ routing ones under `data`, ISO-8601 timestamps, client fields under
 `payload`, the token also in a `jwt.`/`jwt-auth.`/`bearer.` subprotocol.
 Listens on 127.0.0.1 only, on an ephemeral port, printed as "listening PORT".
 
-Usage: /usr/bin/python3 chat_server.py --secret S [--variant NAME] [--dialect bridgesim|platform]
+Usage: /usr/bin/python3 chat_server.py --secret S [--variant NAME] [--dialect bridgesim|platform] [--event-gap-ms N]
 """
 
 import argparse
@@ -131,8 +131,9 @@ class Run:
 
 
 class Backend:
-    def __init__(self, secret, variant, dialect="bridgesim"):
+    def __init__(self, secret, variant, dialect="bridgesim", event_gap_s=0.005):
         self.secret, self.variant, self.dialect = secret, variant, dialect
+        self.event_gap_s = event_gap_s  # between a run's events (a run then spans a timed fault)
         self.sockets = {}  # user -> [WebSocket]
         self.runs = {}  # run_id -> Run
         self.by_msg_id = {}  # (user, client_msg_id) or client_msg_id -> run_id
@@ -195,7 +196,7 @@ class Backend:
         return events
 
     async def run_agent(self, run, origin, text):
-        gap = 0.3 if self.variant == "slow_events" else 0.005
+        gap = 0.3 if self.variant == "slow_events" else self.event_gap_s
         for frame in self.script(text):
             if run.done:
                 return
@@ -321,8 +322,9 @@ def main():
     parser.add_argument("--secret", required=True)
     parser.add_argument("--variant", default="correct", choices=sorted(VARIANTS))
     parser.add_argument("--dialect", default="bridgesim", choices=("bridgesim", "platform"))
+    parser.add_argument("--event-gap-ms", type=int, default=5, help="between a run's events")
     args = parser.parse_args()
-    backend = Backend(args.secret, args.variant, args.dialect)
+    backend = Backend(args.secret, args.variant, args.dialect, args.event_gap_ms / 1000.0)
     app = Starlette(routes=[Route("/health", health), WebSocketRoute("/ws", chat)])
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)

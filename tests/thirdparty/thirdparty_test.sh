@@ -30,7 +30,8 @@ servers=0
 start_server() {
   servers=$((servers + 1))
   local out="$tmp/server.$servers.out"  # a fresh file: never an earlier server's port
-  "$py" "$here/chat_server.py" --secret "$secret" --variant "$1" --dialect "${dialect:-bridgesim}" >"$out" 2>"$tmp/server.$servers.err" &
+  "$py" "$here/chat_server.py" --secret "$secret" --variant "$1" --dialect "${dialect:-bridgesim}" \
+    --event-gap-ms "${event_gap_ms:-5}" >"$out" 2>"$tmp/server.$servers.err" &
   server_pid=$!
   for _ in $(seq 200); do grep -q listening "$out" 2>/dev/null && break; sleep 0.05; done
   url="ws://127.0.0.1:$(grep -oE '[0-9]+$' "$out")/ws"
@@ -88,6 +89,23 @@ bug first_tab_only "VIOLATION fanout.*never received run" --scenario second_tab
 bug ids_global "VIOLATION (isolation|delivery)" --scenario colliding_ids
 bug drop_tool_completed "VIOLATION delivery" --users 1
 bug no_tool_name "VIOLATION protocol.*tool_name" --users 1
+
+# probe --via-proxy: an embedded fault proxy applies the network faults live.
+# The server drops each connection mid-run (its events 100 ms apart): only
+# the proxy can do that to a live server. A correct server passes through it;
+# no_resume is caught through it and, without it, passes (the fault is
+# listed as not applied) — so a proxy that silently did nothing fails here.
+mid_run="$here/server_close_mid_run.toml"
+event_gap_ms=100 case_ correct 0 "applied by the fault proxy .*server_close user:u1" \
+  --scenario "$mid_run" --via-proxy --trace "$tmp/via_proxy.jsonl"
+expect "the proxy's server_close took effect on both users' links" 0 "" -- \
+  grep -q '"toxic":"server_close#2' "$tmp/via_proxy.jsonl"
+event_gap_ms=100 case_ no_resume 0 "not applied: server_close user:u1" --scenario "$mid_run"
+event_gap_ms=100 bug no_resume "VIOLATION delivery.*never" --scenario "$mid_run" --via-proxy
+event_gap_ms=5 case_ correct 0 "applied by the fault proxy .*reorder" --scenario network_chaos --via-proxy
+# A wss:// server cannot go through the proxy (it must read the frames): exit 2, saying so.
+expect "--via-proxy with wss://" 2 "--via-proxy needs a ws:// server" -- \
+  "$bin" probe --url wss://127.0.0.1:9/ws --via-proxy --insecure --no-health-check --deadline-s 1
 
 # Misconfiguration and an unreachable server: exit 2 with what to do.
 start_server correct
