@@ -129,6 +129,7 @@ std::unique_ptr<proxy::FaultProxy> start_fault_proxy(ProbeSpec& live, ProbeOutco
   options.seed = live.seed;
   options.upstream_host = live.url.host;
   options.upstream_port = live.url.port;
+  options.token_prefixes = live.profile.accept_prefixes;  // aims a user's toxics in either dialect
   auto p = std::make_unique<proxy::FaultProxy>(options);
   sim::FaultPlan plan;
   plan.faults = out.proxied_faults;

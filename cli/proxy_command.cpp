@@ -6,6 +6,7 @@
 
 #include "cli/commands.hpp"
 #include "harness/replay_command.hpp"
+#include "protocol/profile.hpp"
 #include "proxy/control_api.hpp"
 #include "proxy/fault_mapping.hpp"
 #include "proxy/run_until.hpp"
@@ -53,6 +54,11 @@ std::shared_ptr<proxy::FaultProxy> start_proxy(const ProxyArgs& a) {
   std::tie(options.listen_host, options.listen_port) = address(a.listen, "--listen");
   std::tie(options.upstream_host, options.upstream_port) = address(host_port_of(a.upstream), "--upstream");
   if (options.upstream_port == 0) throw UsageError("--upstream needs a port other than 0");
+  try {
+    options.token_prefixes = protocol::load_profile(a.protocol_profile).accept_prefixes;
+  } catch (const protocol::ProfileError& e) {
+    throw UsageError(std::string("--protocol-profile: ") + e.what());
+  }
   try {
     return std::make_shared<proxy::FaultProxy>(options);
   } catch (const std::runtime_error& e) {
@@ -131,6 +137,10 @@ ProxyCommand::ProxyCommand(CLI::App& app) {
   cmd->add_option("--toxic", a.toxics,
                   "A toxic as JSON, added at start (repeatable), e.g. "
                   "'{\"type\":\"drop_frame\",\"attributes\":{\"match\":\"agent_thinking\"}}'");
+  cmd->add_option("--protocol-profile", a.protocol_profile,
+                  "Whose subprotocols carry the token that aims a toxic at a user: a shipped profile (bridgesim, "
+                  "platform) or a profile .toml file")
+      ->capture_default_str();
   cmd->add_option("--trace", a.trace, "Write the proxy's trace as JSON lines here when it stops");
   cmd->add_option("--ready-file", a.ready_file, "Once listening, write \"<proxy port> <api port>\" here");
   cmd->add_option("--duration-s", a.duration_s, "Stop after this many seconds (default: at SIGINT/SIGTERM)")

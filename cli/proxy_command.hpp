@@ -25,6 +25,7 @@ struct ProxyArgs {
   std::string trace;
   std::string ready_file;
   double duration_s = 0;
+  std::string protocol_profile = "bridgesim";  // whose token subprotocols aim toxics at users
 };
 
 class ProxyCommand {

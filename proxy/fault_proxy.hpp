@@ -36,6 +36,9 @@ struct ProxyOptions {
   // Bytes one direction of a link may hold (delayed, held by a partition);
   // beyond, the proxy stops reading that side: TCP backpressure, bounded memory.
   std::size_t queued_bytes_max = 4 * 1024 * 1024;
+  // The subprotocol prefixes a token may follow, for aiming toxics at a user
+  // (the protocol profile's accept_prefixes; `Authorization: Bearer` always).
+  std::vector<std::string> token_prefixes{"jwt."};
 };
 
 // A toxic to add at at_ns and remove at heal_ns (since the proxy started):

@@ -4,6 +4,7 @@
 
 #include <boost/asio/write.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/json.hpp>
 
 #include "proxy/core.hpp"
 #include "system/auth.hpp"
@@ -17,19 +18,42 @@ constexpr std::size_t kHeadBytesMax = 64 * 1024;
 constexpr std::int64_t kLingerMs = 2'000;
 
 // The `sub` claim of the token the upgrade carried, read without verifying
-// (targeting, not admission); "" when there is none to read.
+// (targeting, not admission); "" when there is none to read. Boost.JSON
+// reads the claims (a hand-rolled scan once took "sub" inside another
+// claim's string for the subject).
 std::string user_of_token(const std::string& token) {
   const auto first = token.find('.'), second = token.rfind('.');
   if (first == std::string::npos || second == first) return {};
   const auto claims = system::base64url_decode(std::string_view(token).substr(first + 1, second - first - 1));
   if (!claims) return {};
-  const auto at = claims->find("\"sub\"");
-  if (at == std::string::npos) return {};
-  const auto open = claims->find('"', claims->find(':', at) + 1);
-  const auto close = open == std::string::npos ? open : claims->find('"', open + 1);
-  if (close == std::string::npos) return {};
-  std::string sub = claims->substr(open + 1, close - open - 1);
-  return system::is_valid_subject(sub) ? sub : std::string();
+  boost::system::error_code ec;
+  const boost::json::value parsed = boost::json::parse(*claims, ec);
+  if (ec || !parsed.is_object()) return {};
+  const auto* sub = parsed.as_object().if_contains("sub");
+  if (sub == nullptr || !sub->is_string()) return {};
+  std::string out(sub->as_string());
+  return system::is_valid_subject(out) ? out : std::string();
+}
+
+// The token the upgrade carried: `Authorization: Bearer`, else the first
+// offered subprotocol starting with one of the profile's token prefixes
+// (bridgesim: `jwt.`; the platform: `jwt.`, `jwt-auth.`, `bearer.`), the
+// token raw or base64url-encoded after it.
+std::string token_of(const std::string& authorization, const std::vector<std::string>& offered,
+                     const std::vector<std::string>& prefixes) {
+  constexpr std::string_view kBearer = "Bearer ";
+  if (authorization.size() > kBearer.size() && authorization.rfind(kBearer, 0) == 0) {
+    return authorization.substr(kBearer.size());
+  }
+  for (const auto& entry : offered) {
+    for (const auto& prefix : prefixes) {
+      if (entry.size() <= prefix.size() || entry.rfind(prefix, 0) != 0) continue;
+      const std::string rest = entry.substr(prefix.size());
+      if (std::count(rest.begin(), rest.end(), '.') == 2) return rest;  // a raw JWT
+      if (auto decoded = system::base64url_decode(rest)) return *decoded;
+    }
+  }
+  return {};
 }
 
 std::vector<std::string> split_protocols(std::string_view value) {
@@ -191,10 +215,9 @@ void Link::on_request_head(std::string_view head) {
   if (ec) return;
   const auto& req = parser.get();
   target_ = std::string(req.target());
-  runtime::HandshakeRequest request{target_, std::string(req[http::field::authorization]),
-                                    split_protocols(req[http::field::sec_websocket_protocol])};
-  bool via_subprotocol = false;
-  user_ = user_of_token(system::extract_token(request, via_subprotocol));
+  user_ = user_of_token(token_of(std::string(req[http::field::authorization]),
+                                 split_protocols(req[http::field::sec_websocket_protocol]),
+                                 core_.options().token_prefixes));
 }
 
 void Link::on_response_head(std::string_view head) {

@@ -25,6 +25,33 @@ TEST(ProxyForward, WebSocketFramesAndTheUpgradePassBothWays) {
   EXPECT_TRUE(records_of(p, proxy::proxy_record::kFaultHit).empty());
 }
 
+// A toxic aimed at a user finds the user from the token in the subprotocols
+// too, in the dialect the proxy was told (ProxyOptions::token_prefixes, from
+// --protocol-profile): bridgesim's `jwt.`; the platform's `jwt-auth.` and `bearer.`.
+TEST(ProxyForward, TheUserIsReadFromTheProfilesTokenSubprotocols) {
+  EchoUpstream upstream;
+  const std::string token = handshake_for("u1").bearer_token;
+  const auto user_seen = [&](const std::vector<std::string>& prefixes, std::vector<std::string> offer) {
+    proxy::ProxyOptions options{.upstream_port = upstream.port()};
+    options.token_prefixes = prefixes;
+    proxy::FaultProxy p(options);
+    net::ClientHandshake h;
+    h.subprotocols = std::move(offer);
+    net::WsClient client;
+    client.connect(kHost, p.port(), h);
+    client.close();
+    const auto upgrades = records_of(p, proxy::proxy_record::kUpgrade);
+    return upgrades.empty() ? std::string("(no upgrade)") : std::string(upgrades[0].field("user"));
+  };
+  const std::vector<std::string> bridgesim{"jwt."}, platform{"jwt.", "jwt-auth.", "bearer."};
+  EXPECT_EQ(user_seen(bridgesim, {"jwt-auth", "jwt." + system::base64url_encode(token)}), "u1");
+  EXPECT_EQ(user_seen(bridgesim, {"jwt." + token}), "u1");  // raw
+  EXPECT_EQ(user_seen(bridgesim, {"jwt-auth." + system::base64url_encode(token)}), "") << "not bridgesim's prefix";
+  EXPECT_EQ(user_seen(platform, {"jwt-auth." + system::base64url_encode(token)}), "u1");
+  EXPECT_EQ(user_seen(platform, {"bearer." + token}), "u1");
+  EXPECT_EQ(user_seen(platform, {"bearer.not-a-token"}), "") << "an unreadable token aims nothing";
+}
+
 TEST(ProxyForward, PlainHttpPassesAsBytes) {
   EchoUpstream upstream;
   proxy::FaultProxy p({.upstream_port = upstream.port()});
