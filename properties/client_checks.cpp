@@ -194,7 +194,7 @@ std::optional<Violation> check_delivery(const sim::Trace& trace, const ClientVie
     if (!judged.insert({request.actor, msg}).second) continue;
     if (auto v = judge_request(trace, view, request, cancels, by_thread, lost)) return v;
   }
-  return judge_execute_delivery(trace, view);
+  return judge_execute_delivery(trace, view, lost);
 }
 
 std::optional<Violation> check_protocol(const sim::Trace& trace) {

@@ -150,7 +150,8 @@ std::optional<Violation> judge_execute_answers(const sim::Trace& trace, const Cl
 
 // --- delivery: a 202's run reaches the caller ------------------------------
 
-std::optional<Violation> judge_execute_delivery(const sim::Trace& trace, const ClientView& view) {
+std::optional<Violation> judge_execute_delivery(const sim::Trace& trace, const ClientView& view,
+                                                const LostForGood& lost) {
   const auto& records = trace.records();
   // Indexed once (linear in the trace): each actor's last gave_up record, and
   // the frames each actor received per run_id, in trace order.
@@ -160,7 +161,6 @@ std::optional<Violation> judge_execute_delivery(const sim::Trace& trace, const C
   std::map<std::pair<std::string, std::string>, std::vector<const Frame*>> by_run;
   for (const Frame& f : view.received) by_run[{f.actor, string_field(f.body, field::kRunId)}].push_back(&f);
   static const std::vector<const Frame*> kNone;
-  const LostForGood lost(trace);
   for (const ExecuteCall& c : execute_calls(trace, view)) {
     if (c.status != 202 || !c.answer_parsed) continue;
     const std::string run = string_field(c.answer, field::kRunId);

@@ -44,7 +44,10 @@ struct ExecuteCall {
 // Every execute request of the trace, in request order.
 std::vector<ExecuteCall> execute_calls(const sim::Trace& trace, const ClientView& view);
 
-std::optional<Violation> judge_execute_delivery(const sim::Trace& trace, const ClientView& view);
+class LostForGood;
+// `lost`: what delivery excuses (relay_repair.hpp), built once per trace by check_delivery.
+std::optional<Violation> judge_execute_delivery(const sim::Trace& trace, const ClientView& view,
+                                                const LostForGood& lost);
 std::optional<Violation> judge_execute_answers(const sim::Trace& trace, const ClientView& view);
 std::optional<Violation> judge_execute_isolation(const sim::Trace& trace, const ClientView& view);
 std::optional<Violation> judge_execute_auth(const sim::Trace& trace, const ClientView& view);

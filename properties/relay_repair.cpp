@@ -40,22 +40,14 @@ std::set<std::string> unrepairable_runs(const sim::Trace& trace) {
   return out;
 }
 
-std::set<std::string> unlogged_runs(const sim::Trace& trace) {
-  std::set<std::string> out;
-  for (const auto& r : trace.records()) {
-    const auto b = sim::as_bound(r);
-    if (b && b->action == runtime::bound_action::kNotLogged) out.emplace(b->subject);
-  }
-  return out;
-}
-
 LostForGood::LostForGood(const sim::Trace& trace)
-    : unrepairable_(unrepairable_runs(trace)), unreplayable_(unlogged_runs(trace)), windows_(fault_windows(trace)) {
+    : unrepairable_(unrepairable_runs(trace)), windows_(fault_windows(trace)) {
   for (const auto& r : trace.records()) {
     const auto b = sim::as_bound(r);
-    if (b && b->bound == runtime::bound::kRuns && b->action == runtime::bound_action::kEvicted) {
-      unreplayable_.emplace(b->subject);
-    }
+    if (!b) continue;
+    const bool not_logged = b->action == runtime::bound_action::kNotLogged;
+    const bool forgotten = b->bound == runtime::bound::kRuns && b->action == runtime::bound_action::kEvicted;
+    if (not_logged || forgotten) unreplayable_.emplace(b->subject);
   }
 }
 

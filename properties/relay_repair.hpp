@@ -26,22 +26,20 @@ inline constexpr runtime::Nanos kRelayRepairNs = 250 * runtime::kNanosPerMilli;
 
 std::set<std::string> unrepairable_runs(const sim::Trace& trace);
 
-// Runs the log did not keep every event of (events_per_run_max: `not_logged`
-// bound records). A client that lost some of those to any fault cannot
-// resume them (docs/architecture.md's bounds): `delivery` excuses that.
-std::set<std::string> unlogged_runs(const sim::Trace& trace);
-
 // What `delivery` excuses: a run the relay lost events of for good, or one
-// the log cannot replay in full — it did not keep every event (unlogged_runs)
-// or it forgot the finished run for room (a runs_max `evicted` record) —
-// while a fault for its user (or everyone) was active from the request on.
+// the log cannot replay in full — it did not keep every event (past
+// events_per_run_max: `not_logged` records) or it forgot the finished run for
+// room (a runs_max `evicted` record), so a resume cannot give back what a
+// client lost (docs/architecture.md's bounds) — while a fault for its user
+// (or everyone) was active from the request on.
 class LostForGood {
  public:
   explicit LostForGood(const sim::Trace& trace);
   bool excuses(const std::string& run, std::string_view user, runtime::Nanos asked_ns) const;
 
  private:
-  std::set<std::string> unrepairable_, unreplayable_;
+  std::set<std::string> unrepairable_;
+  std::set<std::string> unreplayable_;
   std::vector<FaultWindow> windows_;
 };
 

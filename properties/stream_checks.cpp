@@ -25,8 +25,6 @@ namespace rec = sim::record;
 
 // A close this soon after a publish may cut the event off in flight.
 constexpr runtime::Nanos kCloseMarginNs = 100 * runtime::kNanosPerMilli;
-// A connection that closes before the repair of a relay loss was due
-// (kRelayRepairNs) may miss the event for good: the relay's fault excuses that.
 
 struct Published {
   std::uint64_t seq = 0;
@@ -136,7 +134,7 @@ void StreamJudge::judge(const std::string& conn_id, const Conn& conn, const std:
     if (p.at_ns <= conn.admitted_ns || p.at_ns + kCloseMarginNs >= conn.closed_ns || seen.count(p.seq) > 0) continue;
     if (p.at_ns + kRelayRepairNs + kCloseMarginNs >= conn.closed_ns &&
         fault_explaining(relay, run.user, p.at_ns, p.at_ns) != nullptr) {
-      continue;  // closed before the repair of a relay loss was due
+      continue;  // closed before the repair of a relay loss was due (kRelayRepairNs): lost for good
     }
     say(p.record_index, "never received seq " + std::to_string(p.seq) + " (" + p.type + ") of run " + run_id +
                             ", published at " + sim::format_virtual_time(p.at_ns) + " while it was open " +

@@ -18,7 +18,7 @@ std::string_view token_kind_of(sim::FaultKind kind) {
 
 }  // namespace
 
-void apply_token_fault(ClientPlan& plan, const sim::FaultPlan& faults, std::string_view secret, std::int64_t now_s,
+bool apply_token_fault(ClientPlan& plan, const sim::FaultPlan& faults, std::string_view secret, std::int64_t now_s,
                        std::int64_t lifetime_s) {
   for (const sim::FaultKind kind : kTokenFaultKinds) {
     const sim::Fault* fault = faults.find(kind, plan.user_id);
@@ -28,7 +28,7 @@ void apply_token_fault(ClientPlan& plan, const sim::FaultPlan& faults, std::stri
       plan.token = system::mint_hs256(secret, plan.user_id, now_s + exp_s);
       plan.token_exp_ns = exp_s * runtime::kNanosPerSecond;
       plan.fresh_token = system::mint_hs256(secret, plan.user_id, now_s + lifetime_s);
-      return;
+      return true;
     }
     if (kind == sim::FaultKind::kExpiredToken) {
       plan.token = system::mint_hs256(secret, plan.user_id, now_s - 60);
@@ -38,8 +38,9 @@ void apply_token_fault(ClientPlan& plan, const sim::FaultPlan& faults, std::stri
       plan.token.clear();
     }
     plan.token_kind = std::string(token_kind_of(kind));
-    return;
+    return true;
   }
+  return false;
 }
 
 std::optional<sim::FaultKind> token_fault_of(std::string_view token_kind) {

@@ -26,8 +26,8 @@ inline constexpr sim::FaultKind kClientFaultKinds[] = {sim::FaultKind::kClientCl
 // token_expires keeps the kind "valid": the token expires at the fault's
 // `at` rounded up to the whole second (`exp` is whole seconds; virtual time
 // 0 is `now_s`), kept in `plan.token_exp_ns`, and `plan.fresh_token` is the
-// one the client reconnects with once it expired.
-void apply_token_fault(ClientPlan& plan, const sim::FaultPlan& faults, std::string_view secret, std::int64_t now_s,
+// one the client reconnects with once it expired. True when one applied.
+bool apply_token_fault(ClientPlan& plan, const sim::FaultPlan& faults, std::string_view secret, std::int64_t now_s,
                        std::int64_t lifetime_s);
 
 // The fault behind a ClientPlan::token_kind ("expired" -> expired_token);

@@ -86,23 +86,10 @@ void add_execute_attackers(Population& out, const Scenario& scenario, const Clie
 
 }  // namespace
 
-namespace {
-// A token fault planned for this user (a swarm seed) wins over its claim
-// form: it used to be overwritten, so a client recorded as holding a forged
-// token held a valid one and `auth` cried wolf.
-bool has_token_fault(const PopulationSpec& spec, const std::string& user) {
-  if (spec.token_faults == nullptr) return false;
-  for (const sim::FaultKind kind : kTokenFaultKinds)
-    if (spec.token_faults->find(kind, user) != nullptr) return true;
-  return false;
-}
-}  // namespace
-
-void assign_user_token(ClientPlan& plan, const PopulationSpec& spec) {
+bool assign_user_token(ClientPlan& plan, const PopulationSpec& spec) {
   plan.token = system::mint_hs256(spec.jwt_secret, plan.user_id, spec.now_unix_s + kTokenLifetimeS);
-  if (spec.token_faults != nullptr) {
-    apply_token_fault(plan, *spec.token_faults, spec.jwt_secret, spec.now_unix_s, kTokenLifetimeS);
-  }
+  return spec.token_faults != nullptr &&
+         apply_token_fault(plan, *spec.token_faults, spec.jwt_secret, spec.now_unix_s, kTokenLifetimeS);
 }
 
 Population populate(const Scenario& scenario, const ClientWorld& world, const sim::Rng& root,
@@ -126,8 +113,11 @@ Population populate(const Scenario& scenario, const ClientWorld& world, const si
     base.tab_counter_ids = spec.mix.per_tab_counter();
     base.msg_id_prefix = spec.msg_id_prefix;
     base.execute_per_million = spec.mix.execute_per_million;
-    assign_user_token(base, spec);
-    if (claim_forms && !has_token_fault(spec, user)) {
+    // A token fault planned for this user (a swarm seed) wins over its claim
+    // form: it used to be overwritten, so a client recorded as holding a
+    // forged token held a valid one and `auth` cried wolf.
+    const bool token_fault = assign_user_token(base, spec);
+    if (claim_forms && !token_fault) {
       const auto claimed = claim_forms_token(i, spec.jwt_secret, user, spec.now_unix_s, kTokenLifetimeS);
       base.token = claimed.token;
       if (!claimed.valid) base.token_kind = std::string(sim::token_kind::kBadClaims);

@@ -42,8 +42,8 @@ struct Population {
 };
 
 // The token a user holds given the token faults aimed at it; sets
-// plan.token and plan.token_kind.
-void assign_user_token(ClientPlan& plan, const PopulationSpec& spec);
+// plan.token and plan.token_kind. True when a token fault applied.
+bool assign_user_token(ClientPlan& plan, const PopulationSpec& spec);
 
 // Builds and starts every client. RNG streams are forked from `root`
 // ("client:<user>/<tab>", "hostile:<user>", "starts"); start times are drawn

@@ -113,12 +113,7 @@ void OrderedReceiver::fill_gap(const std::string& run_id) {
       // What this side holds below it, it delivers first, in order: only
       // what neither the relay nor the log has is skipped (it used to drop
       // those too: swarm seed 134 of run_log_reorder).
-      while (!run.pending.empty() && run.pending.begin()->first < message.seq) {
-        const runtime::RelayMessage held = std::move(run.pending.begin()->second);
-        run.pending.erase(run.pending.begin());
-        run.next_seq = held.seq;
-        forward(run, held);
-      }
+      forward_held(run, message.seq);
       run.next_seq = message.seq;
     }
     run.pending.erase(message.seq);
@@ -128,6 +123,18 @@ void OrderedReceiver::fill_gap(const std::string& run_id) {
   flush(run_id, run);
 }
 
+// Delivers, in seq order, what waits below `below`, skipping the gaps
+// between (nothing will fill them), until the run's terminal event.
+void OrderedReceiver::forward_held(RunState& run, std::uint64_t below) {
+  while (!run.pending.empty() && run.pending.begin()->first < below && !run.finished) {
+    const runtime::RelayMessage held = std::move(run.pending.begin()->second);
+    run.pending.erase(run.pending.begin());
+    BRIDGESIM_ASSERT(held.seq >= run.next_seq, "what waits lies at or beyond the next seq");
+    run.next_seq = held.seq;
+    forward(run, held);
+  }
+}
+
 // The log forgot the run before its gap was filled (runs_max evicts the
 // oldest finished run): nothing can fill the gap any more. Deliver what waits,
 // in order, skipping the gaps (as past the per-run cap), so the user still
@@ -135,13 +142,8 @@ void OrderedReceiver::fill_gap(const std::string& run_id) {
 // poll for it forever.
 void OrderedReceiver::skip_lost(std::map<std::string, RunState>::iterator it) {
   RunState& run = it->second;
-  while (!run.pending.empty() && !run.finished) {
-    const runtime::RelayMessage message = std::move(run.pending.begin()->second);
-    run.pending.erase(run.pending.begin());
-    BRIDGESIM_ASSERT(message.seq >= run.next_seq, "what waits lies at or beyond the next seq");
-    run.next_seq = message.seq;
-    forward(run, message);
-  }
+  forward_held(run, UINT64_MAX);
+  BRIDGESIM_ASSERT(run.pending.empty() || run.finished, "all it held went out, up to the run's terminal event");
   run.pending.clear();
   run.gap_timer.cancel();
   run.idle_timer.cancel();

@@ -56,6 +56,7 @@ class OrderedReceiver final : public EventReceiver {
   void flush(const std::string& run_id, RunState& run);
   void fill_gap(const std::string& run_id);
   void skip_lost(std::map<std::string, RunState>::iterator it);
+  void forward_held(RunState& run, std::uint64_t below);
   void forward(RunState& run, const runtime::RelayMessage& message);
 
   runtime::Timers& timers_;

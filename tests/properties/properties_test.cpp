@@ -150,19 +150,21 @@ TEST(PropertiesDelivery, ARelayLossTheRunLogCannotRepairExcusesTheGap) {
       << "another seq not logged: seq 2 is in the log";
 }
 
+// A planned fault of `kind` for u1 over [0 s, 1 s].
+sim::TraceRecord planned_for_u1(const std::string& kind) {
+  return {0,
+          std::string(sim::actor::kFaults),
+          std::string(sim::record::kPlanned),
+          {{"kind", kind}, {"target", "user:u1"}, {"at", "0.000000s"}, {"heal", "1.000000s"}, {"params", ""}}};
+}
+
 // The log kept only the first events_per_run_max events and the terminal
 // one: what a client lost of the others to a fault no resume gives back
 // (swarm seed 2 of bounds_run_log: a client abort after tool_executing).
 TEST(PropertiesDelivery, EventsTheRunLogNeverKeptAndAFaultLostAreExcused) {
   const auto unlogged = [](const std::string& fault) {
     TraceBuilder b;
-    if (!fault.empty()) {
-      b.trace.add(
-          {0,
-           std::string(sim::actor::kFaults),
-           std::string(sim::record::kPlanned),
-           {{"kind", fault}, {"target", "user:u1"}, {"at", "0.000000s"}, {"heal", "1.000000s"}, {"params", ""}}});
-    }
+    if (!fault.empty()) b.trace.add(planned_for_u1(fault));
     b.open("u1", "1").ask("u1", "1", "t1");
     b.event("u1", "1", "agent_started", 1, "u1", "t1").event("u1", "1", "agent_thinking", 2, "u1", "t1");
     b.event("u1", "1", "agent_completed", 5, "u1", "t1");  // replayed by a resume: 3 and 4 are not in the log
@@ -176,13 +178,7 @@ TEST(PropertiesDelivery, EventsTheRunLogNeverKeptAndAFaultLostAreExcused) {
   // Or the log forgot the finished run for room (runs_max) before the client came back to resume it.
   const auto forgotten = [](const std::string& fault) {
     TraceBuilder b;
-    if (!fault.empty()) {
-      b.trace.add(
-          {0,
-           std::string(sim::actor::kFaults),
-           std::string(sim::record::kPlanned),
-           {{"kind", fault}, {"target", "user:u1"}, {"at", "0.000000s"}, {"heal", "1.000000s"}, {"params", ""}}});
-    }
+    if (!fault.empty()) b.trace.add(planned_for_u1(fault));
     b.open("u1", "1").ask("u1", "1", "t1").event("u1", "1", "agent_started", 1, "u1", "t1");
     b.trace.add(
         sim::make_bound_record(5000, {runtime::bound::kRuns, runtime::bound_action::kEvicted, "u1", "run-1", 0, 2, 2}));

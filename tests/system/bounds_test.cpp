@@ -59,22 +59,32 @@ TEST(SystemRunLogCap, ARunLongerThanTheCapIsForgottenAfterRetention) {
   EXPECT_EQ(log.runs(), 0u);
 }
 
+// A run of five events (the fifth terminal), every one appended to a run log
+// with `limits`, and a receiver over that log: the tests hand it the events
+// the relay did not lose.
+struct ReceiverOverLog {
+  ReceiverOverLog(RunLogLimits limits, const std::string& run_id) : log{scheduler, limits} {
+    for (std::uint64_t seq = 1; seq <= 5; ++seq) {
+      run.push_back(event(run_id, seq));
+      if (seq == 5) run.back().type = "agent_completed";
+      log.append(run.back(), seq == 5);
+    }
+  }
+  sim::Scheduler scheduler{sim::Rng(1)};
+  RunLog log;
+  std::vector<runtime::RelayMessage> delivered;
+  OrderedReceiver receiver{scheduler, log, ReceiverLimits{},
+                           [this](const runtime::RelayMessage& m) { delivered.push_back(m); }};
+  std::vector<runtime::RelayMessage> run;
+};
+
 // A gap the capped log cannot fill (the relay lost events the log never
 // kept): the receiver skips to the logged terminal event and the run ends,
 // where it used to break the "gapless log" invariant (swarm seed 7 of
 // bounds_run_log: a no_crash failure).
 TEST(SystemRunLogCap, AGapPastTheCapSkipsToTheTerminalEventAndTheRunEnds) {
-  sim::Scheduler scheduler{sim::Rng(1)};
-  RunLog log{scheduler, RunLogLimits{10, 2, runtime::seconds(10)}};
-  std::vector<runtime::RelayMessage> delivered;
-  OrderedReceiver receiver(scheduler, log, ReceiverLimits{},
-                           [&](const runtime::RelayMessage& m) { delivered.push_back(m); });
-  std::vector<runtime::RelayMessage> run;
-  for (std::uint64_t seq = 1; seq <= 5; ++seq) {
-    run.push_back(event("capped", seq));
-    if (seq == 5) run.back().type = "agent_completed";
-    log.append(run.back(), seq == 5);
-  }
+  ReceiverOverLog w({10, 2, runtime::seconds(10)}, "capped");
+  auto& [scheduler, log, delivered, receiver, run] = w;
   receiver.on_message(run[0]);
   receiver.on_message(run[1]);
   receiver.on_message(run[4]);  // 3 and 4: lost by the relay, past the log's cap of 2
@@ -87,17 +97,8 @@ TEST(SystemRunLogCap, AGapPastTheCapSkipsToTheTerminalEventAndTheRunEnds) {
 // 2): the receiver fills 2 from the log, delivers the 3 it holds and skips
 // only 4, which nobody has (it used to drop the 3 it held as well).
 TEST(SystemRunLogCap, AGapPastTheCapKeepsWhatTheReceiverHolds) {
-  sim::Scheduler scheduler{sim::Rng(1)};
-  RunLog log{scheduler, RunLogLimits{10, 2, runtime::seconds(10)}};
-  std::vector<runtime::RelayMessage> delivered;
-  OrderedReceiver receiver(scheduler, log, ReceiverLimits{},
-                           [&](const runtime::RelayMessage& m) { delivered.push_back(m); });
-  std::vector<runtime::RelayMessage> run;
-  for (std::uint64_t seq = 1; seq <= 5; ++seq) {
-    run.push_back(event("capped", seq));
-    if (seq == 5) run.back().type = "agent_completed";
-    log.append(run.back(), seq == 5);
-  }
+  ReceiverOverLog w({10, 2, runtime::seconds(10)}, "capped");
+  auto& [scheduler, log, delivered, receiver, run] = w;
   for (const std::size_t i : {0, 2, 4}) receiver.on_message(run[i]);
   scheduler.run_until(runtime::seconds(5));
   EXPECT_EQ(seqs(delivered), (std::vector<std::uint64_t>{1, 2, 3, 5}));
@@ -110,17 +111,8 @@ TEST(SystemRunLogCap, AGapPastTheCapKeepsWhatTheReceiverHolds) {
 // it used to hold it and re-arm its gap timer until the end of time (swarm
 // seed 202 of execute_run_log: a `resources` failure, receiver_runs=1).
 TEST(SystemRunLogCap, AGapInARunTheLogForgotSkipsToWhatWaitsAndTheRunIsForgotten) {
-  sim::Scheduler scheduler{sim::Rng(1)};
-  RunLog log{scheduler, RunLogLimits{1, 1024, runtime::seconds(10)}};
-  std::vector<runtime::RelayMessage> delivered;
-  OrderedReceiver receiver(scheduler, log, ReceiverLimits{},
-                           [&](const runtime::RelayMessage& m) { delivered.push_back(m); });
-  std::vector<runtime::RelayMessage> run;
-  for (std::uint64_t seq = 1; seq <= 5; ++seq) {
-    run.push_back(event("early", seq));
-    if (seq == 5) run.back().type = "agent_completed";
-    log.append(run.back(), seq == 5);
-  }
+  ReceiverOverLog w({1, 1024, runtime::seconds(10)}, "early");
+  auto& [scheduler, log, delivered, receiver, run] = w;
   for (std::size_t i = 1; i < run.size(); ++i) receiver.on_message(run[i]);  // seq 1: lost by the relay
   EXPECT_EQ(receiver.runs_waiting(), 1u);
   ASSERT_TRUE(log.append(event("next", 1), false)) << "the finished run is evicted for a new one";
