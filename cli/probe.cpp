@@ -111,12 +111,6 @@ void check_scenario(const ProbeSpec& spec, ProbeOutcome& out) {
   out.applied_faults.insert(out.applied_faults.end(), plan.by_probe.begin(), plan.by_probe.end());
   out.proxied_faults = plan.by_proxy;
   out.not_applied = plan.not_applied;
-  if (spec.via_proxy && spec.url.tls) {
-    throw ProbeInputError(
-        "--via-proxy needs a ws:// server: the proxy must read the frames, and it does not "
-        "terminate TLS (" +
-        spec.url.text() + ")");
-  }
 }
 
 // --via-proxy: a fault proxy in this process, between the clients and the
@@ -130,6 +124,9 @@ std::unique_ptr<proxy::FaultProxy> start_fault_proxy(ProbeSpec& live, ProbeOutco
   options.upstream_host = live.url.host;
   options.upstream_port = live.url.port;
   options.token_prefixes = live.profile.accept_prefixes;  // aims a user's toxics in either dialect
+  // A wss:// server: TLS (verified as asked) from the proxy on; the clients
+  // speak plain ws:// to the proxy on loopback, so it can read their frames.
+  options.upstream_tls = live.tls;
   auto p = std::make_unique<proxy::FaultProxy>(options);
   sim::FaultPlan plan;
   plan.faults = out.proxied_faults;
@@ -137,11 +134,13 @@ std::unique_ptr<proxy::FaultProxy> start_fault_proxy(ProbeSpec& live, ProbeOutco
   proxy::record_plan(p->trace(), plan, mapping);
   p->schedule(mapping.toxics);
   out.proxy_address = p->listen_address();
-  say("via fault proxy " + out.proxy_address + " -> " + p->upstream_address() + ": " +
-      std::to_string(out.proxied_faults.size()) + " network faults, " + std::to_string(mapping.toxics.size()) +
-      " toxics scheduled");
+  say("via fault proxy " + out.proxy_address + " -> " + (options.upstream_tls.enabled ? "wss://" : "") +
+      p->upstream_address() + ": " + std::to_string(out.proxied_faults.size()) + " network faults, " +
+      std::to_string(mapping.toxics.size()) + " toxics scheduled");
   live.url.host = "127.0.0.1";
   live.url.port = p->port();
+  live.url.tls = false;
+  live.tls = {};
   return p;
 }
 
@@ -271,7 +270,10 @@ std::string misconfiguration_of(const std::vector<ClientSummary>& clients) {
     if ((status == "401" || status == "403") && status == first_refusal.substr(0, first_refusal.find(' '))) {
       ++refused_alike;
     }
-    if (status == "0") ++unreachable;
+    // 0: no connection; a 502 from the probe's own fault proxy: it could not reach (or verify) the server.
+    if (status == "0" || (status == "502" && c.last_rejection.find(" bridgesim proxy: no upstream") == 3)) {
+      ++unreachable;
+    }
   }
   if (valid == 0) return "";
   if (refused_alike == valid) {

@@ -12,6 +12,7 @@
 #include "proxy/run_until.hpp"
 #include "scenarios/scenario.hpp"
 #include "scenarios/world.hpp"
+#include "system/net/tls.hpp"
 
 namespace bridgesim::cli {
 namespace {
@@ -28,15 +29,34 @@ constexpr char kProxyFooter[] =
     "as not applied. Toxic types and the control API: docs/proxy.md. Exit codes: 0 stopped (signal or --duration),\n"
     "2 bad input or cannot listen.";
 
-// "ws://host:port/path" or "host:port" -> "host:port".
-std::string host_port_of(std::string text) {
-  for (const char* scheme : {"ws://", "http://"}) {
-    if (text.rfind(scheme, 0) == 0) text = text.substr(std::string(scheme).size());
+struct Upstream {
+  std::string host_port;
+  bool tls = false;
+};
+
+// "ws://host:port/path", "wss://host:port/path" or "host:port" -> host:port
+// and whether the proxy speaks TLS to it.
+Upstream upstream_of(std::string text) {
+  Upstream out;
+  for (const char* scheme : {"ws://", "http://", "wss://", "https://"}) {
+    const std::string s(scheme);
+    if (text.rfind(s, 0) != 0) continue;
+    out.tls = s == "wss://" || s == "https://";
+    text = text.substr(s.size());
+    break;
   }
-  if (text.rfind("wss://", 0) == 0 || text.rfind("https://", 0) == 0) {
-    throw UsageError("--upstream: TLS upstreams are not supported by the proxy yet; give host:port of a ws:// server");
+  out.host_port = text.substr(0, text.find('/'));
+  return out;
+}
+
+net::TlsClientOptions upstream_tls(const ProxyArgs& a, bool tls) {
+  if (!tls && (!a.ca_file.empty() || a.insecure)) {
+    throw UsageError("--ca-file and --insecure apply to a wss:// upstream only; --upstream is " + a.upstream);
   }
-  return text.substr(0, text.find('/'));
+  if (!a.ca_file.empty() && a.insecure) {
+    throw UsageError("--ca-file and --insecure contradict each other: verify against the file, or not at all");
+  }
+  return {tls, a.ca_file, a.insecure};
 }
 
 std::pair<std::string, std::uint16_t> address(const std::string& text, std::string_view what) {
@@ -52,8 +72,11 @@ std::shared_ptr<proxy::FaultProxy> start_proxy(const ProxyArgs& a) {
   options.name = a.name;
   options.seed = a.seed;
   std::tie(options.listen_host, options.listen_port) = address(a.listen, "--listen");
-  std::tie(options.upstream_host, options.upstream_port) = address(host_port_of(a.upstream), "--upstream");
+  const Upstream upstream = upstream_of(a.upstream);
+  std::tie(options.upstream_host, options.upstream_port) = address(upstream.host_port, "--upstream");
   if (options.upstream_port == 0) throw UsageError("--upstream needs a port other than 0");
+  options.upstream_tls = upstream_tls(a, upstream.tls);
+  if (options.upstream_tls.insecure) std::fprintf(stderr, "%s\n", net::insecure_warning(a.upstream).c_str());
   try {
     options.token_prefixes = protocol::load_profile(a.protocol_profile).accept_prefixes;
   } catch (const protocol::ProfileError& e) {
@@ -123,7 +146,14 @@ ProxyCommand::ProxyCommand(CLI::App& app) {
   auto* cmd = command_;
   ProxyArgs& a = args_;
   a.scenario_dir = harness::default_scenario_dir();
-  cmd->add_option("--upstream", a.upstream, "The server: HOST:PORT (or ws://HOST:PORT/...)")->required();
+  cmd->add_option("--upstream", a.upstream,
+                  "The server: HOST:PORT, ws://HOST:PORT/... or wss://HOST:PORT/... (TLS toward the server; "
+                  "clients still connect with ws://)")
+      ->required();
+  cmd->add_option("--ca-file", a.ca_file,
+                  "A wss:// upstream: trust this PEM file (a CA, or the server's own certificate) instead of the "
+                  "system's store");
+  cmd->add_flag("--insecure", a.insecure, "A wss:// upstream: do not verify its certificate at all (warned)");
   cmd->add_option("--listen", a.listen, "Where clients connect: HOST:PORT (port 0: any free one)")
       ->capture_default_str();
   cmd->add_option("--api", a.api, "The control API (Toxiproxy's conventions): HOST:PORT")->capture_default_str();

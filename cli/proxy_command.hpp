@@ -26,6 +26,8 @@ struct ProxyArgs {
   std::string ready_file;
   double duration_s = 0;
   std::string protocol_profile = "bridgesim";  // whose token subprotocols aim toxics at users
+  std::string ca_file;                         // a wss:// upstream: trust this CA (or certificate) file
+  bool insecure = false;                       // a wss:// upstream: no certificate verification (warned)
 };
 
 class ProxyCommand {

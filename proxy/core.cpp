@@ -5,6 +5,7 @@
 #include <boost/asio/connect.hpp>
 
 #include "proxy/core.hpp"
+#include "system/net/tls_context.hpp"
 
 namespace bridgesim::proxy::detail {
 namespace {
@@ -45,9 +46,12 @@ ProxyCore::ProxyCore(ProxyOptions options)
       root_(options_.seed),
       masks_(root_.fork("masks")) {
   if (options_.upstream_port == 0) throw std::runtime_error("the upstream needs a port (host:port)");
+  if (options_.upstream_tls.enabled) upstream_tls_ = net::make_client_tls_context(options_.upstream_tls);
   trace_.record(proxy_record::kListen, {{"name", options_.name},
                                         {"listen", options_.listen_host + ":" + std::to_string(port_)},
-                                        {"upstream", options_.upstream_host + ":" + std::to_string(options_.upstream_port)},
+                                        {"upstream", std::string(options_.upstream_tls.enabled ? "wss://" : "") +
+                                                         options_.upstream_host + ":" +
+                                                         std::to_string(options_.upstream_port)},
                                         {"seed", std::to_string(options_.seed)}});
   accept();
   thread_ = std::thread([this] { io_.run(); });

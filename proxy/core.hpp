@@ -21,11 +21,13 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/asio/steady_timer.hpp>
 
 #include "proxy/fault_proxy.hpp"
 #include "proxy/ws_frame.hpp"
 #include "sim/rng.hpp"
+#include "system/net/tls.hpp"
 
 namespace bridgesim::proxy::detail {
 
@@ -33,6 +35,36 @@ namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
 using error_code = boost::system::error_code;
 using SteadyClock = std::chrono::steady_clock;
+namespace ssl = asio::ssl;
+
+// One end of a link: the client's TCP socket, or the server's, plain or
+// with TLS over it (a wss:// upstream). Reads and writes dispatch on which;
+// the TCP socket underneath is always there for shutdown, close and reset.
+class PeerStream {
+ public:
+  using executor_type = tcp::socket::executor_type;
+  explicit PeerStream(tcp::socket plain) : plain_(std::move(plain)) {}
+  PeerStream(asio::io_context& io, ssl::context* tls) : plain_(io) {
+    if (tls != nullptr) tls_ = std::make_unique<ssl::stream<tcp::socket&>>(plain_, *tls);
+  }
+  tcp::socket& socket() { return plain_; }
+  ssl::stream<tcp::socket&>* tls() { return tls_.get(); }
+  executor_type get_executor() { return plain_.get_executor(); }
+  template <class Buffers, class Handler>
+  void async_read_some(const Buffers& buffers, Handler&& handler) {
+    if (tls_) return tls_->async_read_some(buffers, std::forward<Handler>(handler));
+    plain_.async_read_some(buffers, std::forward<Handler>(handler));
+  }
+  template <class Buffers, class Handler>
+  void async_write_some(const Buffers& buffers, Handler&& handler) {
+    if (tls_) return tls_->async_write_some(buffers, std::forward<Handler>(handler));
+    plain_.async_write_some(buffers, std::forward<Handler>(handler));
+  }
+
+ private:
+  tcp::socket plain_;
+  std::unique_ptr<ssl::stream<tcp::socket&>> tls_;
+};
 
 struct ActiveToxic {
   Toxic toxic;
@@ -95,6 +127,7 @@ class ProxyCore {
   const ProxyOptions& options() const { return options_; }
   ProxyTrace& trace() { return trace_; }
   const tcp::endpoint& upstream() const { return upstream_; }
+  ssl::context* upstream_tls() const { return upstream_tls_.get(); }  // null: a ws:// upstream
   std::uint16_t port() const { return port_; }
   std::vector<Toxic> toxic_list() const;
   std::size_t live_links() const { return links_.size(); }
@@ -110,6 +143,7 @@ class ProxyCore {
   asio::executor_work_guard<asio::io_context::executor_type> work_;
   tcp::acceptor acceptor_;
   tcp::endpoint upstream_;
+  std::shared_ptr<ssl::context> upstream_tls_;
   std::uint16_t port_ = 0;
   sim::Rng root_;
   sim::Rng masks_;
@@ -143,10 +177,10 @@ class Link : public std::enable_shared_from_this<Link> {
     SteadyClock::time_point release;
   };
   struct Direction {
-    Direction(asio::io_context& io, Stream s, tcp::socket& f, tcp::socket& t) : stream(s), from(f), to(t), timer(io) {}
+    Direction(asio::io_context& io, Stream s, PeerStream& f, PeerStream& t) : stream(s), from(f), to(t), timer(io) {}
     Stream stream;
-    tcp::socket& from;
-    tcp::socket& to;
+    PeerStream& from;
+    PeerStream& to;
     Mode mode = Mode::kHead;
     std::string in;
     std::deque<Unit> queue;
@@ -160,6 +194,8 @@ class Link : public std::enable_shared_from_this<Link> {
   };
 
   void connected(const error_code& ec);
+  void upstream_failed(const std::string& why);
+  void forward();  // the upstream is there (TCP, and TLS when asked): read both ways
   void read(Direction& d);
   void on_read(Direction& d, const error_code& ec, std::size_t n);
   void process(Direction& d);
@@ -174,7 +210,7 @@ class Link : public std::enable_shared_from_this<Link> {
 
   ProxyCore& core_;
   std::uint64_t id_;
-  tcp::socket client_, server_;
+  PeerStream client_, server_;
   Direction up_, down_;
   asio::steady_timer timeout_;
   bool timeout_armed_ = false, closed_ = false, draining_ = false, lingering_ = false;

@@ -21,6 +21,7 @@
 
 #include "proxy/proxy_trace.hpp"
 #include "proxy/toxic.hpp"
+#include "system/net/tls.hpp"
 #include "system/runtime/clock.hpp"
 
 namespace bridgesim::proxy {
@@ -31,6 +32,10 @@ struct ProxyOptions {
   std::uint16_t listen_port = 0;  // 0: an ephemeral port (see port())
   std::string upstream_host = "127.0.0.1";
   std::uint16_t upstream_port = 0;
+  // A wss:// upstream: TLS toward the server, its certificate verified
+  // against upstream_host (the system's store or ca_file; insecure: not at
+  // all). The clients' side stays plain ws:// (the proxy reads frames).
+  net::TlsClientOptions upstream_tls{};
   std::uint64_t seed = 1;  // every toxic draws from its own stream of it (sim::Rng::fork(name))
   std::size_t links_max = 4096;  // connections beyond are refused at once (closed)
   // Bytes one direction of a link may hold (delayed, held by a partition);

@@ -8,6 +8,7 @@
 
 #include "proxy/core.hpp"
 #include "system/auth.hpp"
+#include "system/net/tls_context.hpp"
 
 namespace bridgesim::proxy::detail {
 namespace {
@@ -88,35 +89,52 @@ Link::Link(ProxyCore& core, std::uint64_t id, tcp::socket client)
     : core_(core),
       id_(id),
       client_(std::move(client)),
-      server_(core.io()),
+      server_(core.io(), core.upstream_tls()),
       up_(core.io(), Stream::kUpstream, client_, server_),
       down_(core.io(), Stream::kDownstream, server_, client_),
       timeout_(core.io()) {}
 
 void Link::start() {
   error_code ec;
-  const auto peer = client_.remote_endpoint(ec);
+  const auto peer = client_.socket().remote_endpoint(ec);
   core_.trace().record(proxy_record::kLinkOpen,
                        {{"conn", std::to_string(id_)},
                         {"peer", ec ? std::string("?") : peer.address().to_string() + ":" + std::to_string(peer.port())}});
-  server_.async_connect(core_.upstream(), [self = shared_from_this()](const error_code& e) { self->connected(e); });
+  server_.socket().async_connect(core_.upstream(), [self = shared_from_this()](const error_code& e) { self->connected(e); });
 }
 
 void Link::connected(const error_code& ec) {
   if (closed_) return;
-  if (ec) {
-    core_.trace().record(proxy_record::kUpstreamFailed, {{"conn", std::to_string(id_)}, {"error", ec.message()}});
-    static const std::string kBadGateway =
-        "HTTP/1.1 502 Bad Gateway\r\nContent-Type: text/plain\r\nContent-Length: 30\r\nConnection: close\r\n\r\n"
-        "bridgesim proxy: no upstream\r\n";
-    asio::async_write(client_, asio::buffer(kBadGateway), [self = shared_from_this()](const error_code&, std::size_t) {
-      self->close_all("upstream_failed");
-    });
-    return;
-  }
+  if (ec) return upstream_failed(ec.message());
   error_code ignored;
-  server_.set_option(tcp::no_delay(true), ignored);
-  client_.set_option(tcp::no_delay(true), ignored);
+  server_.socket().set_option(tcp::no_delay(true), ignored);
+  client_.socket().set_option(tcp::no_delay(true), ignored);
+  auto* tls = server_.tls();
+  if (tls == nullptr) return forward();
+  const auto& options = core_.options();
+  auto why = std::make_shared<std::string>();
+  net::prepare_tls(*tls, options.upstream_host, options.upstream_tls.insecure, why);
+  tls->async_handshake(ssl::stream_base::client, [self = shared_from_this(), why](const error_code& e) {
+    if (self->closed_) return;
+    if (!e) return self->forward();
+    const auto& o = self->core_.options();
+    self->upstream_failed(net::tls_failure(o.upstream_host + ":" + std::to_string(o.upstream_port), e, *why));
+  });
+}
+
+// The client learns it with a 502 (its body says why), the trace with the error.
+void Link::upstream_failed(const std::string& why) {
+  core_.trace().record(proxy_record::kUpstreamFailed, {{"conn", std::to_string(id_)}, {"error", why}});
+  auto response = std::make_shared<std::string>("bridgesim proxy: no upstream: " + why + "\r\n");
+  *response = "HTTP/1.1 502 Bad Gateway\r\nContent-Type: text/plain\r\nContent-Length: " +
+              std::to_string(response->size()) + "\r\nConnection: close\r\n\r\n" + *response;
+  asio::async_write(client_.socket(), asio::buffer(*response),
+                    [self = shared_from_this(), response](const error_code&, std::size_t) {
+                      self->close_all("upstream_failed");
+                    });
+}
+
+void Link::forward() {
   read(up_);
   read(down_);
 }
@@ -135,7 +153,8 @@ void Link::read(Direction& d) {
 void Link::on_read(Direction& d, const error_code& ec, std::size_t n) {
   d.reading = false;
   if (closed_) return;
-  if (ec == asio::error::eof) {
+  // A TLS peer that ends without close_notify (stream_truncated) has ended all the same.
+  if (ec == asio::error::eof || ec == ssl::error::stream_truncated) {
     d.peer_eof = true;
     if (!d.eof) {
       d.eof = true;
@@ -258,7 +277,10 @@ void Link::write(Direction& d) {
     if (d.eof && !d.shut) {
       d.shut = true;
       error_code ignored;
-      d.to.shutdown(tcp::socket::shutdown_send, ignored);
+      // Under TLS too a FIN, without close_notify: the WebSocket close (or the
+      // peer's end) has ended the conversation, and a TLS shutdown would
+      // contend with the read still pending on the stream.
+      d.to.socket().shutdown(tcp::socket::shutdown_send, ignored);
       finish_if_done();
     }
     return;
@@ -370,7 +392,7 @@ void Link::close_all(std::string_view how) {
   closed_ = true;
   record_closed(how);
   error_code ignored;
-  for (auto* s : {&client_, &server_}) {
+  for (auto* s : {&client_.socket(), &server_.socket()}) {
     // Unread bytes would make close() send a reset: a close is a FIN.
     std::array<char, 4096> sink{};
     while (s->is_open() && s->available(ignored) > 0 && !ignored) s->read_some(asio::buffer(sink), ignored);
@@ -388,7 +410,7 @@ void Link::reset_all(std::string_view how) {
   closed_ = true;
   record_closed(how);
   error_code ignored;
-  for (auto* s : {&client_, &server_}) {
+  for (auto* s : {&client_.socket(), &server_.socket()}) {
     s->set_option(asio::socket_base::linger(true, 0), ignored);  // close() now sends RST
     s->close(ignored);
   }

@@ -1,5 +1,5 @@
 #pragma once
-// Private to system/net: the client-side OpenSSL context and the
+// Private to system/net and proxy/ (its wss:// upstream): the client-side OpenSSL context and the
 // per-connection setup (SNI, verification, a readable reason when the
 // certificate is refused).
 #include <functional>

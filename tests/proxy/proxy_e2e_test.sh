@@ -18,7 +18,8 @@ unset JWT_SECRET
 
 expect "no upstream" 2 "--upstream is required" -- "$bin" proxy
 expect "bad upstream" 2 "--upstream must be host:port" -- "$bin" proxy --upstream nowhere
-expect "tls upstream" 2 "TLS upstreams are not supported" -- "$bin" proxy --upstream wss://127.0.0.1:1/ws
+expect "tls upstream, CA file missing" 2 "--ca-file $tmp/none.pem: cannot load PEM certificates" -- \
+  "$bin" proxy --upstream wss://127.0.0.1:1/ws --ca-file "$tmp/none.pem" --listen 127.0.0.1:0 --no-api
 expect "bad listen" 2 "--listen must be host:port" -- "$bin" proxy --upstream 127.0.0.1:1 --listen 127.0.0.1:99999
 expect "bad toxic" 2 "unknown toxic type 'latncy'" -- "$bin" proxy --upstream 127.0.0.1:1 --toxic '{"type":"latncy"}'
 expect "toxic not json" 2 "not JSON" -- "$bin" proxy --upstream 127.0.0.1:1 --toxic '{'

@@ -103,9 +103,6 @@ expect "the proxy's server_close took effect on both users' links" 0 "" -- \
 event_gap_ms=100 case_ no_resume 0 "not applied: server_close user:u1" --scenario "$mid_run"
 event_gap_ms=100 bug no_resume "VIOLATION delivery.*never" --scenario "$mid_run" --via-proxy
 event_gap_ms=5 case_ correct 0 "applied by the fault proxy .*reorder" --scenario network_chaos --via-proxy
-# A wss:// server cannot go through the proxy (it must read the frames): exit 2, saying so.
-expect "--via-proxy with wss://" 2 "--via-proxy needs a ws:// server" -- \
-  "$bin" probe --url wss://127.0.0.1:9/ws --via-proxy --insecure --no-health-check --deadline-s 1
 
 # Misconfiguration and an unreachable server: exit 2 with what to do.
 start_server correct
