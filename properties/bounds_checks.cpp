@@ -95,7 +95,12 @@ class BoundsJudge {
     if (const auto configured = limit(b.bound); configured && *configured != b.max) {
       return std::string(b.bound) + " is " + n(*configured) + " in the scenario, but the system decided at " + n(b.max);
     }
+    if (b.bound != bound::kEventsPerRun && b.seq != 0) {
+      return std::string(b.bound) + " " + std::string(b.action) + " " + subject(b) + " names event seq " + n(b.seq) +
+             ": only events_per_run_max concerns an event";
+    }
     if (b.bound == bound::kEventsPerRun) return judge_event_cap(b);
+    if (b.bound == bound::kPendingPerRun) return judge_pending(b);
     if (b.held != b.max) {
       return std::string(b.bound) + " " + std::string(b.action) + " " + subject(b) + " holding " + n(b.held) +
              ", not at its bound of " + n(b.max);
@@ -111,6 +116,16 @@ class BoundsJudge {
     if (b.bound == bound::kActiveRunsPerUser || (b.bound == bound::kRuns && b.action == action::kRefused))
       return "a run of " + std::string(b.user);
     return std::string(b.subject);
+  }
+
+  // --- events waiting behind a gap: filled once beyond the bound, not at it -
+  static Message judge_pending(const sim::BoundRecord& b) {
+    if (b.action != action::kFilled || b.held <= b.max) {
+      return "the receiver " + std::string(b.action) + " the gap of run " + std::string(b.subject) + " holding " +
+             n(b.held) + " events behind it: pending_per_run_max is " + n(b.max) +
+             " (it fills from the run log once more than that wait)";
+    }
+    return std::nullopt;
   }
 
   // --- active runs per user: never beyond the cap --------------------------

@@ -94,14 +94,15 @@ const std::vector<Property>& property_catalog() {
         {"runs",
          "every run the system starts emits agent_started first, seq gapless, and exactly one terminal event, last",
          ignore_view<check_runs>},
-        {"resources", "after everyone left: no connection, run, buffer or session is still held",
+        {"resources", "after everyone left: no connection, run, buffer, session or token-expiry watch is still held",
          ignore_view<check_resources>},
         {"no_crash", "no exception escapes the system (the run records it as a crash)", ignore_view<check_no_crash>},
         {"bounds",
          "every bound holds as documented once exceeded: a slow consumer is closed 1013 at outbound_frames_max (not "
          "before, not never); runs beyond active_runs_per_user_max and a full run log are refused, not below; the "
          "oldest finished run, the oldest request id and the least recently used identity are the ones forgotten; a "
-         "run past events_per_run_max keeps its first events and its terminal event in the log",
+         "run past events_per_run_max keeps its first events and its terminal event in the log; the receiver fills a "
+         "gap from the log once more than pending_per_run_max events wait behind it, not at it",
          ignore_view<check_bounds>},
     };
     for (auto& p : detection_properties()) all.push_back(std::move(p));

@@ -19,6 +19,7 @@
 #include "sim/client_actor.hpp"
 #include "sim/trace_records.hpp"
 #include "sim/trace_schema.hpp"
+#include "system/runtime/bounds.hpp"
 
 namespace bridgesim::properties {
 namespace {
@@ -118,6 +119,42 @@ std::vector<ExecuteCall> execute_calls(const sim::Trace& trace, const ClientView
 
 // --- protocol: documented answers ------------------------------------------
 
+namespace {
+
+// The `error` each refusal status names (docs/protocol.md section 5), "a|b"
+// for several; "" where another clause judges it (422) or none is fixed.
+std::string documented_errors(int status) {
+  switch (status) {
+    case 401: return "unauthorized";
+    case 409: return std::string(protocol::error_codes::kRunNotStarted);
+    case 500: return "authentication failed";
+    case 503: return "identity not confirmed|service unavailable|" + std::string(protocol::error_codes::kRunNotStarted);
+    default: return "";
+  }
+}
+
+bool names_one_of(const std::string& alternatives, const std::string& error) {
+  std::size_t at = 0;
+  while (at <= alternatives.size()) {
+    const std::size_t bar = std::min(alternatives.find('|', at), alternatives.size());
+    if (alternatives.compare(at, bar - at, error) == 0) return true;
+    at = bar + 1;
+  }
+  return false;
+}
+
+// "a|b|c" -> "a, b or c".
+std::string spelled(std::string alternatives) {
+  const auto last = alternatives.rfind('|');
+  if (last != std::string::npos) alternatives.replace(last, 1, " or ");
+  for (auto at = alternatives.find('|'); at != std::string::npos; at = alternatives.find('|')) {
+    alternatives.replace(at, 1, ", ");
+  }
+  return alternatives;
+}
+
+}  // namespace
+
 std::optional<Violation> judge_execute_answers(const sim::Trace& trace, const ClientView& view) {
   for (const ExecuteCall& c : execute_calls(trace, view)) {
     if (!c.response_index) continue;
@@ -140,9 +177,9 @@ std::optional<Violation> judge_execute_answers(const sim::Trace& trace, const Cl
       }
     } else if (error.empty()) {
       return violation_at("protocol", trace, at, who_asked(c) + " was answered " + status + " without an error");
-    } else if (c.status == 409 && error != protocol::error_codes::kRunNotStarted) {
+    } else if (const std::string want = documented_errors(c.status); !want.empty() && !names_one_of(want, error)) {
       return violation_at("protocol", trace, at,
-                          who_asked(c) + " was answered 409 '" + error + "', not run_not_started");
+                          who_asked(c) + " was answered " + status + " '" + error + "', not " + spelled(want));
     }
   }
   return std::nullopt;
@@ -258,6 +295,33 @@ std::string unconfirmed(const std::vector<ServiceCall>& calls, const std::vector
   return {};
 }
 
+// Whether the system's memory of denials (one per identity, at most
+// known_identities_max of them) can hold every identity the service denied
+// in this trace: only then must each execute find its user's.
+bool denials_all_remembered(const sim::Trace& trace, const ServiceCallsByUser& by_user) {
+  std::size_t denied_users = 0;
+  for (const auto& [user, calls] : by_user) {
+    denied_users += std::any_of(calls.begin(), calls.end(), [](const ServiceCall& c) { return c.denying; }) ? 1 : 0;
+  }
+  for (const auto& r : trace.records()) {
+    if (!sim::is_record(r, sim::actor::kSystem, rec::kLimits)) continue;
+    const auto max = r.field(runtime::bound::kKnownIdentities);
+    if (!max.empty() && std::stoull(std::string(max)) < std::max<std::size_t>(denied_users, 1)) return false;
+  }
+  return true;
+}
+
+// docs/protocol.md section 3: POST execute does not ask the service again
+// about an identity it denied less than 1 s ago; it refuses 401 at once.
+// Why `status` breaks that ("" when it does not).
+std::string forgot_denial(const std::vector<ServiceCall>& calls, const std::string& user, runtime::Nanos at,
+                          std::string_view status) {
+  const auto [confirmed, denied] = last_answers(calls, at);
+  if (denied == nullptr || at - denied->at_ns >= kConfirmationFreshNs - kAnswerMarginNs || status == "401") return {};
+  return "the auth service denied " + user + " at " + sim::format_virtual_time(denied->at_ns) +
+         ", less than 1 s before: a denial heard that recently is refused 401 at once, not asked about again";
+}
+
 }  // namespace
 
 std::optional<Violation> judge_execute_auth(const sim::Trace& trace, const ClientView& view) {
@@ -268,10 +332,19 @@ std::optional<Violation> judge_execute_auth(const sim::Trace& trace, const Clien
   // The service's answers are recorded only where it is simulated.
   bool simulated = false;
   for (const auto& r : trace.records()) simulated |= sim::is_record(r, sim::actor::kSystem, rec::kStartup);
+  const bool remembered = simulated && denials_all_remembered(trace, by_user);
   for (const ExecuteCall& c : calls) {
-    const bool admitted =
-        c.status == 202 || (c.served_index && trace.records()[*c.served_index].field(rf::kStatus) == "202");
-    if (!admitted) continue;
+    const std::string_view served =
+        c.served_index ? trace.records()[*c.served_index].field(rf::kStatus) : std::string_view();
+    const bool admitted = c.status == 202 || served == "202";
+    if (!admitted) {  // (a 202 within 1 s of a denial is judged below, as an admission)
+      if (!remembered || !c.served_index || c.token != sim::token_kind::kValid) continue;
+      const std::string why = forgot_denial(calls_of(by_user, c.request->user), c.request->user, c.served_ns, served);
+      if (why.empty()) continue;
+      return violation_at("auth", trace, *c.served_index,
+                          who_asked(c) + " was answered " + std::string(served) + " at " +
+                              sim::format_virtual_time(c.served_ns) + ", but " + why);
+    }
     const std::size_t at = c.served_index.value_or(index_of(c));
     if (c.token != sim::token_kind::kValid) {
       return violation_at("auth", trace, at, who_asked(c) + " carried a " + c.token + " token and was admitted (202)");

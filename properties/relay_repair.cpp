@@ -14,6 +14,7 @@ std::set<std::string> unrepairable_runs(const sim::Trace& trace) {
   std::set<std::pair<std::string, std::uint64_t>> dropped, not_logged;
   std::map<std::string, std::size_t> dropped_per_run, published_per_run;
   std::map<std::string, runtime::Nanos> last_drop_ns, evicted_ns;
+  std::set<std::string> filled_at_bound;
   for (const auto& r : trace.records()) {
     if (r.kind == sim::record::kFaultHit && r.field(rf::kFault) == "relay_drop") {
       const std::string run(r.field(rf::kRun));
@@ -23,6 +24,7 @@ std::set<std::string> unrepairable_runs(const sim::Trace& trace) {
       ++published_per_run[std::string(p->run)];
     } else if (const auto b = sim::as_bound(r)) {
       if (b->action == runtime::bound_action::kNotLogged) not_logged.emplace(std::string(b->subject), b->seq);
+      if (b->bound == runtime::bound::kPendingPerRun) filled_at_bound.emplace(b->subject);
       if (b->bound == runtime::bound::kRuns && b->action == runtime::bound_action::kEvicted) {
         evicted_ns.emplace(std::string(b->subject), r.at_ns);
       }
@@ -31,6 +33,11 @@ std::set<std::string> unrepairable_runs(const sim::Trace& trace) {
   std::set<std::string> out;
   for (const auto& key : dropped)
     if (not_logged.count(key) > 0) out.insert(key.first);
+  // Beyond pending_per_run_max the receiver fills the gap from the log at
+  // once; past the log's cap it holds nothing to fill with, so it skips
+  // whatever has not arrived yet (slow, or lost) to stay bounded.
+  for (const auto& [run, seq] : not_logged)
+    if (filled_at_bound.count(run) > 0) out.insert(run);
   for (const auto& [run, n] : dropped_per_run) {
     const auto published = published_per_run.find(run);
     const auto evicted = evicted_ns.find(run);

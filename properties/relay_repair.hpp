@@ -7,7 +7,10 @@
 //  * the relay lost an event of that the log forgot before the repair was
 //    due (runs_max evicted the finished run within kRelayRepairNs of the
 //    loss: an `evicted` bound record) — the gap can no longer be filled;
-//  * the relay lost every event of (the receiver never heard of it).
+//  * the relay lost every event of (the receiver never heard of it);
+//  * more than pending_per_run_max events of waited behind a gap (a
+//    `pending_per_run_max filled` record) while the log kept only part of it
+//    (`not_logged`): the fill skips what the log does not hold.
 // For these runs a relay fault excuses a loss (`streams`, `delivery`).
 #include <set>
 #include <string>

@@ -10,7 +10,7 @@
 namespace bridgesim::scenarios {
 namespace {
 
-constexpr int kForms = 6;
+constexpr int kForms = 8;
 
 int form_of(int i) { return (i - 1) % kForms; }
 
@@ -54,9 +54,18 @@ ClaimFormToken claim_forms_token(int i, std::string_view secret, const std::stri
       claims["iat"] = now_unix_s + 3600;
       valid = false;
       break;
-    default:
+    case 5:
       claims["iat"] = now_unix_s + 20;
       claims["nbf"] = now_unix_s + 20;
+      break;
+    case 6:
+      claims["nbf"] = now_unix_s + 3600;
+      valid = false;
+      break;
+    default:
+      // At the skew's edge: valid while the handshake falls in the second the token was minted in (every
+      // claim_forms user connects within its first 0.4 s).
+      claims["iat"] = now_unix_s + system::kClockSkewS;
       break;
   }
   return {sign(secret, claims), valid};

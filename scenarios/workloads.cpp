@@ -210,6 +210,10 @@ void UserClient::after_connected() {
   if (!current_) return next_or_leave();
   current_->resumed_after = UINT64_MAX;
   if (current_->run_id.empty()) return send_request();  // the server may never have seen it
+  // Watched like any wait: a resume answered only by the terminal event past
+  // a gap the log never kept ends the run at the next stall (swarm seed 85
+  // of receiver_bounds waited forever after its token's reconnect).
+  arm_stall_timer();
   resume();
 }
 

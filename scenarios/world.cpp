@@ -74,6 +74,7 @@ void record_end(sim::Trace& trace, sim::Scheduler& scheduler, sim::SimNetwork& n
                        make_field(rf::kRunLogRuns, std::to_string(census.logged_runs)),
                        make_field(rf::kReceiverRuns, std::to_string(census.receiver_runs)),
                        make_field(rf::kSessions, std::to_string(census.sessions)),
+                       make_field(rf::kExpiryTimers, std::to_string(census.expiry_timers)),
                        make_field(rf::kPendingEvents, std::to_string(scheduler.pending()))}));
 }
 

@@ -137,6 +137,7 @@ constexpr std::string_view kActiveRuns = "active_runs";
 constexpr std::string_view kRunLogRuns = "run_log_runs";
 constexpr std::string_view kReceiverRuns = "receiver_runs";
 constexpr std::string_view kSessions = "sessions";
+constexpr std::string_view kExpiryTimers = "expiry_timers";
 constexpr std::string_view kPendingEvents = "pending_events";  // world end: the scheduler's, not a leak
 }  // namespace record_field
 

@@ -57,8 +57,9 @@ Components Components::defaults() {
   };
   c.handlers = [](MessageRouter& router, App& app) { register_default_handlers(router, app); };
   c.session = [](Runtime& rt) { return std::make_unique<SessionMiddleware>(rt.random); };
-  c.receiver = [](runtime::Timers& timers, const RunLog& log, const AppConfig& config, EventReceiver::Deliver deliver) {
-    return std::make_unique<OrderedReceiver>(timers, log, config.receiver, std::move(deliver));
+  c.receiver = [](runtime::Timers& timers, const RunLog& log, const AppConfig& config, EventReceiver::Deliver deliver,
+                  runtime::BoundObserver* bounds) {
+    return std::make_unique<OrderedReceiver>(timers, log, config.receiver, std::move(deliver), bounds);
   };
   return c;
 }
@@ -99,11 +100,13 @@ void App::build_transport_side(Components& c) {
   state_.run_log = std::make_unique<RunLog>(runtime_.timers, config_.run_log, runtime_.bounds);
   state_.manager = c.manager ? c.manager(config_, runtime_) : nullptr;
   if (state_.manager && c.receiver) {
-    state_.receiver = c.receiver(runtime_.timers, *state_.run_log, config_,
-                                 [manager = state_.manager.get()](const runtime::RelayMessage& m) {
-                                   BRIDGESIM_ASSERT(!m.user_id.empty(), "every relayed event names its user");
-                                   manager->send_to_user(m.user_id, m.frame);
-                                 });
+    state_.receiver = c.receiver(
+        runtime_.timers, *state_.run_log, config_,
+        [manager = state_.manager.get()](const runtime::RelayMessage& m) {
+          BRIDGESIM_ASSERT(!m.user_id.empty(), "every relayed event names its user");
+          manager->send_to_user(m.user_id, m.frame);
+        },
+        runtime_.bounds);
   }
   if (state_.receiver) {
     state_.relay->subscribe(
@@ -189,6 +192,7 @@ AppCensus App::census() const {
   census.logged_runs = state_.run_log->runs();
   census.receiver_runs = state_.receiver ? state_.receiver->runs_tracked() : 0;
   census.sessions = state_.session ? state_.session->open_sessions() : 0;
+  census.expiry_timers = admission_ ? admission_->expiries_watched() : 0;
   BRIDGESIM_ASSERT(census.active_runs <= census.runs_started, "no more runs are active than were ever started");
   return census;
 }

@@ -76,7 +76,7 @@ struct Components {
   std::function<std::unique_ptr<Authenticator>(const AppConfig&, Runtime&, AuthServiceClient&)> auth;
   std::function<void(MessageRouter&, App&)> handlers;
   std::function<std::unique_ptr<EventReceiver>(runtime::Timers&, const RunLog&, const AppConfig&,
-                                               EventReceiver::Deliver)>
+                                               EventReceiver::Deliver, runtime::BoundObserver*)>
       receiver;
   // Optional middleware: nullptr degrades session features only.
   std::function<std::unique_ptr<SessionMiddleware>(Runtime&)> session;
@@ -113,6 +113,7 @@ struct AppCensus {
   std::size_t logged_runs = 0;
   std::size_t receiver_runs = 0;
   std::size_t sessions = 0;
+  std::size_t expiry_timers = 0;  // admission's watches of a token's `exp`
 };
 
 // The composition root: startup builds every component in phases, validates

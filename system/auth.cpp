@@ -133,10 +133,9 @@ std::optional<std::int64_t> integer_claim(const boost::json::object& claims, std
   bad = false;
   const auto* value = claims.if_contains(name);
   if (value == nullptr) return std::nullopt;
+  // Boost.JSON parses every integer that fits in int64 as int64 (a uint64
+  // only beyond INT64_MAX), so is_int64 is the whole "integer" test.
   if (value->is_int64()) return value->as_int64();
-  if (value->is_uint64() && value->as_uint64() <= static_cast<std::uint64_t>(INT64_MAX)) {
-    return static_cast<std::int64_t>(value->as_uint64());
-  }
   bad = true;
   return std::nullopt;
 }

@@ -5,8 +5,9 @@
 
 namespace bridgesim::system {
 
-OrderedReceiver::OrderedReceiver(runtime::Timers& timers, const RunLog& log, ReceiverLimits limits, Deliver deliver)
-    : timers_(timers), log_(log), limits_(limits), deliver_(std::move(deliver)) {
+OrderedReceiver::OrderedReceiver(runtime::Timers& timers, const RunLog& log, ReceiverLimits limits, Deliver deliver,
+                                 runtime::BoundObserver* bounds)
+    : timers_(timers), log_(log), limits_(limits), deliver_(std::move(deliver)), bounds_(bounds) {
   BRIDGESIM_ASSERT(static_cast<bool>(deliver_), "a receiver has somewhere to deliver to");
 }
 
@@ -60,7 +61,11 @@ void OrderedReceiver::on_message(runtime::RelayMessage message) {
   if (run.finished || message.seq < run.next_seq || run.pending.count(message.seq) != 0) return;  // duplicate
   run.pending.emplace(message.seq, std::move(message));
   flush(it->first, run);
-  if (run.pending.size() > limits_.pending_per_run_max) fill_gap(it->first);
+  if (run.pending.size() > limits_.pending_per_run_max) {
+    runtime::report_bound(bounds_, {runtime::bound::kPendingPerRun, runtime::bound_action::kFilled, run.user_id,
+                                    it->first, 0, run.pending.size(), limits_.pending_per_run_max});
+    fill_gap(it->first);
+  }
 }
 
 void OrderedReceiver::flush(const std::string& run_id, RunState& run) {

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "system/run_log.hpp"
+#include "system/runtime/bounds.hpp"
 #include "system/runtime/clock.hpp"
 #include "system/runtime/relay.hpp"
 
@@ -35,7 +36,8 @@ class EventReceiver {
 
 class OrderedReceiver final : public EventReceiver {
  public:
-  OrderedReceiver(runtime::Timers& timers, const RunLog& log, ReceiverLimits limits, Deliver deliver);
+  OrderedReceiver(runtime::Timers& timers, const RunLog& log, ReceiverLimits limits, Deliver deliver,
+                  runtime::BoundObserver* bounds = nullptr);
 
   void on_message(runtime::RelayMessage message) override;
   // Runs with events waiting behind a gap.
@@ -63,6 +65,7 @@ class OrderedReceiver final : public EventReceiver {
   const RunLog& log_;
   ReceiverLimits limits_;
   Deliver deliver_;
+  runtime::BoundObserver* bounds_;
   std::map<std::string, RunState> runs_;
 };
 

@@ -1,7 +1,8 @@
 #include "system/run_service.hpp"
 
 #include <algorithm>
-#include <cstdio>
+
+#include <fmt/format.h>
 
 #include "protocol/fields.hpp"
 #include "system/runtime/invariant.hpp"
@@ -17,11 +18,7 @@ RunService::RunService(const RunLog& run_log, ExecutionEngine& engine, Messenger
       idempotency_keys_max_(idempotency_keys_max),
       bounds_(bounds) {}
 
-std::string RunService::next_run_id() {
-  char buf[24];
-  std::snprintf(buf, sizeof buf, "run-%016llx", static_cast<unsigned long long>(random_.next_u64()));
-  return buf;
-}
+std::string RunService::next_run_id() { return fmt::format("run-{:016x}", random_.next_u64()); }
 
 RunService::Launched RunService::launch(std::string user_id, std::string thread_id, std::string request_id,
                                         std::string_view agent, std::string input) {

@@ -1,6 +1,6 @@
 #include "system/session.hpp"
 
-#include <cstdio>
+#include <fmt/format.h>
 
 #include "system/runtime/invariant.hpp"
 
@@ -8,11 +8,10 @@ namespace bridgesim::system {
 
 std::string SessionMiddleware::open(runtime::ConnectionId id, const std::string& user_id) {
   BRIDGESIM_ASSERT(!user_id.empty(), "sessions are opened for authenticated users only");
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "sess-%016llx", static_cast<unsigned long long>(random_.next_u64()));
-  const bool fresh = sessions_.emplace(id, buf).second;
+  std::string session_id = fmt::format("sess-{:016x}", random_.next_u64());
+  const bool fresh = sessions_.emplace(id, session_id).second;
   BRIDGESIM_ASSERT(fresh, "a connection opens one session");
-  return buf;
+  return session_id;
 }
 
 }  // namespace bridgesim::system

@@ -34,6 +34,8 @@ class WebSocketAdmission {
   WebSocketAdmission& operator=(const WebSocketAdmission&) = delete;
 
   void on_connection(std::shared_ptr<runtime::Connection> connection);
+  // Open connections whose token's `exp` it watches (each with its timer).
+  std::size_t expiries_watched() const { return expiries_.size(); }
 
  private:
   void authenticate(const std::shared_ptr<runtime::Connection>& connection, std::weak_ptr<bool> alive);

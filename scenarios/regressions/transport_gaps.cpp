@@ -61,7 +61,7 @@ Variant relay_without_seq() {
   return Variant{"relay_without_seq", "a relay path without sequence numbers forwarded events as they came", "protocol",
                  [](system::Components& c) {
                    c.receiver = [](runtime::Timers&, const system::RunLog&, const system::AppConfig&,
-                                   system::EventReceiver::Deliver deliver) {
+                                   system::EventReceiver::Deliver deliver, runtime::BoundObserver*) {
                      return std::make_unique<UnsequencedReceiver>(std::move(deliver));
                    };
                  }};

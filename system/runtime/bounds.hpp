@@ -20,12 +20,14 @@ constexpr std::string_view kRuns = "runs_max";
 constexpr std::string_view kEventsPerRun = "events_per_run_max";
 constexpr std::string_view kIdempotencyKeys = "idempotency_keys_max";
 constexpr std::string_view kKnownIdentities = "known_identities_max";
+constexpr std::string_view kPendingPerRun = "pending_per_run_max";  // the receiver's events behind a gap
 }  // namespace bound
 
 namespace bound_action {
 constexpr std::string_view kRefused = "refused";       // a new run was not started (run_not_started)
 constexpr std::string_view kEvicted = "evicted";       // the oldest / least recently used entry was forgotten
 constexpr std::string_view kNotLogged = "not_logged";  // an event past the cap stayed live only
+constexpr std::string_view kFilled = "filled";         // the gap was filled from the run log at once
 }  // namespace bound_action
 
 struct BoundHit {

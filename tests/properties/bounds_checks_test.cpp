@@ -104,6 +104,26 @@ Builder two_active_runs() {
   return b;
 }
 
+TEST(PropertiesBounds, ARefusalThatNamesAnEventFails) {
+  auto b = two_active_runs();
+  b.hit(bound::kActiveRunsPerUser, action::kRefused, "u1", "r3", 2, 2, /*seq=*/1);
+  expect_violation(b.trace(), "bounds", "names event seq 1: only events_per_run_max concerns an event", 3);
+}
+
+// --- pending_per_run_max (the receiver) ---------------------------------------
+
+TEST(PropertiesBounds, AGapFilledOnceMoreThanTheBoundWaitPasses) {
+  Builder b(Limits{{"pending_per_run_max", "2"}});
+  b.publish("u1", "r1", 1, "agent_started").hit(bound::kPendingPerRun, action::kFilled, "u1", "r1", 3, 2);
+  EXPECT_TRUE(judge(b.trace(), "bounds").empty());
+}
+
+TEST(PropertiesBounds, AGapFilledAtTheBoundNotBeyondItFails) {
+  Builder b(Limits{{"pending_per_run_max", "2"}});
+  b.publish("u1", "r1", 1, "agent_started").hit(bound::kPendingPerRun, action::kFilled, "u1", "r1", 2, 2);
+  expect_violation(b.trace(), "bounds", "the receiver filled the gap of run r1 holding 2 events behind it", 2);
+}
+
 TEST(PropertiesBounds, ARunRefusedAtThePerUserCapPasses) {
   auto b = two_active_runs();
   b.hit(bound::kActiveRunsPerUser, action::kRefused, "u1", "r3", 2, 2);

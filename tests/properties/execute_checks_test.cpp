@@ -107,11 +107,26 @@ TEST(PropertiesExecute, A202IsFollowedByItsWholeRunOnTheCallersSocket) {
 TEST(PropertiesExecute, EveryAnswerIsADocumentedStatusWithAJsonBody) {
   // 500: the authenticator failed internally (docs/protocol.md section 5).
   // (422 has its own clause: ValidationRefusalsNameOnlyTheBadFields.)
-  for (const int status : {401, 403, 409, 413, 500, 503}) {
+  // Each refusal names the error its status documents.
+  const std::vector<std::pair<int, std::string>> documented = {
+      {401, "unauthorized"},          {403, "forbidden"},
+      {409, "run_not_started"},       {413, "payload too large"},
+      {500, "authentication failed"}, {503, "identity not confirmed"},
+      {503, "service unavailable"},   {503, "run_not_started"}};
+  for (const auto& [status, error] : documented) {
     sim::Trace trace = with_socket(false);
-    execute(trace, 20 * kMs, Execute{}.answered(status, R"({"error":"run_not_started"})"));
-    EXPECT_TRUE(judge(trace, "protocol").empty()) << status;
+    execute(trace, 20 * kMs, Execute{}.answered(status, R"({"error":")" + error + R"("})"));
+    EXPECT_TRUE(judge(trace, "protocol").empty()) << status << " " << error;
   }
+  // The 401 and 503 errors swapped: a client told "unauthorized" does not retry.
+  sim::Trace swapped = with_socket(false);
+  execute(swapped, 20 * kMs, Execute{}.answered(401, R"({"error":"identity not confirmed"})"));
+  expect_violation(swapped, "protocol", "answered 401 'identity not confirmed', not unauthorized", 4);
+  sim::Trace swapped_503 = with_socket(false);
+  execute(swapped_503, 20 * kMs, Execute{}.answered(503, R"({"error":"unauthorized"})"));
+  expect_violation(swapped_503, "protocol",
+                   "answered 503 'unauthorized', not identity not confirmed, service unavailable or run_not_started",
+                   4);
   sim::Trace ok = with_socket(false);
   execute(ok, 20 * kMs, {});
   EXPECT_TRUE(judge(ok, "protocol").empty());
@@ -230,6 +245,25 @@ TEST(PropertiesExecute, OnlyAValidConfirmedUnrevokedTokenIsAdmitted) {
   denied.add(rec(15 * kMs, sim::actor::kAuthService, sim::record::kCall, {{"user", "u1"}, {"state", "up+revoked"}}));
   execute(denied, 200 * kMs, {});
   expect_violation(denied, "auth", "but the auth service denied u1 at 0.015000s (revoked)", 6);
+
+  // A denial heard less than 1 s ago is refused 401 at once, not asked about again (503); after that, either.
+  const auto after_denial = [](runtime::Nanos at, int status, const std::string& limit = "") {
+    sim::Trace trace = with_socket(true);
+    if (!limit.empty()) trace.add(rec(0, sim::actor::kSystem, sim::record::kLimits, {{"known_identities_max", limit}}));
+    trace.add(rec(15 * kMs, sim::actor::kAuthService, sim::record::kCall, {{"user", "u1"}, {"state", "up+revoked"}}));
+    execute(trace, at,
+            Execute{}.answered(
+                status, status == 401 ? R"({"error":"unauthorized"})" : R"({"error":"identity not confirmed"})"));
+    return trace;
+  };
+  EXPECT_TRUE(judge(after_denial(200 * kMs, 401), "auth").empty());
+  expect_violation(after_denial(200 * kMs, 503), "auth",
+                   "was answered 503 at 0.202000s, but the auth service denied u1 at 0.015000s, less than 1 s before",
+                   6);
+  EXPECT_TRUE(judge(after_denial(1100 * kMs, 503), "auth").empty());  // forgotten: asked again
+  EXPECT_TRUE(judge(after_denial(40 * kMs, 503), "auth").empty());    // the denial not yet answered
+  // A denial memory too small for every denied identity (here: caching off) need not hold this one.
+  EXPECT_TRUE(judge(after_denial(200 * kMs, 503, "0"), "auth").empty());
 
   // Revoked from 100 ms: a confirmation from 10 ms is fresh until about 1.05 s, not at 1.5 s.
   const auto revoked = [](runtime::Nanos at) {

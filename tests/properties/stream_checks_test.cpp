@@ -222,6 +222,18 @@ TEST(PropertiesStreams, TheRelaysFaultsExcuseOnlyWhatTheRunLogCannotRepair) {
   only_bound.add(sim::make_bound_record(
       0, {runtime::bound::kEventsPerRun, runtime::bound_action::kNotLogged, "u1", "r1", 3, 2, 2}));
   expect_violation(only_bound, "streams", "never received seq 3", 11);  // not logged, but not lost either
+  // More than pending_per_run_max waited behind the gap of a run the log kept only in part: the receiver
+  // filled from the log at once and skipped what it did not hold (it may have been only slow).
+  sim::Trace filled = two_tabs({1, 2, 4, 5}, "*", "relay_reorder");
+  filled.add(sim::make_bound_record(
+      0, {runtime::bound::kEventsPerRun, runtime::bound_action::kNotLogged, "u1", "r1", 3, 2, 2}));
+  filled.add(
+      sim::make_bound_record(0, {runtime::bound::kPendingPerRun, runtime::bound_action::kFilled, "u1", "r1", 0, 3, 2}));
+  EXPECT_TRUE(judge(filled, "streams").empty());
+  sim::Trace filled_from_full_log = two_tabs({1, 2, 4, 5}, "*", "relay_reorder");
+  filled_from_full_log.add(
+      sim::make_bound_record(0, {runtime::bound::kPendingPerRun, runtime::bound_action::kFilled, "u1", "r1", 0, 3, 2}));
+  expect_violation(filled_from_full_log, "streams", "never received seq 3", 11);  // the log had it to fill with
   // Every event of the run lost: the receiver never heard of it, so the client resumes.
   sim::Trace all_lost = with_send(R"({"type":"resume","run_id":"r1","after_seq":2})", "*", "user:u1", "relay_drop");
   for (std::uint64_t seq = 1; seq <= 5; ++seq) all_lost.add(relay_dropped(seq));

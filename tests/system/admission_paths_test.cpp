@@ -174,13 +174,15 @@ TEST(SystemTokenExpiry, ASocketIsClosed1008AtItsTokensExp) {
   w.run();
   EXPECT_TRUE(conn->closes.empty());
   EXPECT_EQ(w.app().census().runs_started, 1u);
-  w.run();  // now past exp
+  EXPECT_EQ(w.app().census().expiry_timers, 1u);  // the socket's exp is watched
+  w.run();                                        // now past exp
   ASSERT_EQ(conn->closes.size(), 1u);
   EXPECT_EQ(conn->closes[0].first, runtime::close_code::kPolicyViolation);
   EXPECT_EQ(conn->closes[0].second, "token expired");
   EXPECT_EQ(conn->contract_breaches, 0);
   conn->deliver_closed(runtime::close_code::kPolicyViolation);
   EXPECT_EQ(w.app().census().connections, 0u);
+  EXPECT_EQ(w.app().census().expiry_timers, 0u);  // and no longer, once it closed
 }
 
 TEST(SystemTokenExpiry, ASocketClosedBeforeExpIsNotClosedAgain) {
@@ -193,6 +195,7 @@ TEST(SystemTokenExpiry, ASocketClosedBeforeExpIsNotClosedAgain) {
   EXPECT_EQ(conn->closes.size(), 1u);
   EXPECT_EQ(conn->closes[0].first, runtime::close_code::kNormal);
   EXPECT_EQ(conn->contract_breaches, 0);
+  EXPECT_EQ(w.app().census().expiry_timers, 0u);  // closed before exp: its watch went with it
 }
 
 // The system's clock ahead of the timers: a frame that arrives after `exp`

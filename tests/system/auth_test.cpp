@@ -126,6 +126,10 @@ TEST(SystemAuthJwt, MissingOrBadClaimsAreRefused) {
   EXPECT_EQ(refusal(sign(kHs256Header, R"({"sub":"alice","exp":")" + exp + R"("})")),
             "token has no integer 'exp' claim");
   EXPECT_EQ(refusal(sign(kHs256Header, R"({"sub":"alice","exp":1e99})")), "token has no integer 'exp' claim");
+  // Beyond int64 (Boost.JSON's uint64): not an integer claim this server can compare.
+  EXPECT_EQ(refusal(sign(kHs256Header, R"({"sub":"alice","exp":9223372036854775808})")),
+            "token has no integer 'exp' claim");
+  EXPECT_EQ(refusal(sign(kHs256Header, R"({"sub":"alice","exp":9223372036854775807})")), "");
   EXPECT_EQ(refusal(sign(kHs256Header, R"(["alice"])")), "malformed token: payload is not a JSON object");
   EXPECT_EQ(refusal(sign(kHs256Header, R"({"sub":"alice","exp":)" + exp + "}")), "");
 }
