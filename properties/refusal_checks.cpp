@@ -3,8 +3,11 @@
 // (docs/protocol.md, "Refusal"), and names its reason. Without it a server
 // answering 502 for "auth service unavailable" or 504 for a broken critical
 // path passed every property: a client treats any refusal alike.
+#include <algorithm>
+#include <iterator>
 #include <map>
 #include <string>
+#include <vector>
 
 #include "properties/checker_support.hpp"
 #include "properties/client_view.hpp"
@@ -29,6 +32,93 @@ constexpr runtime::Nanos kHandshakeAnswerNs = 600 * runtime::kNanosPerMilli;
 struct Attempt {
   std::string client;  // the client actor
   std::string target;  // the handshake's path
+  runtime::Nanos at_ns = 0;
+};
+
+// The auth client's circuit breaker as the trace lets one bound it
+// (AuthServiceLimits: 3 consecutive failed calls open it for 1 s; a success
+// resets the count; docs/architecture.md). A handshake refused 503 without
+// any call to the service was refused by an open breaker, so the calls before
+// must allow one: 3 failures in a row less than 1 s ago (a success resets the
+// count, not an open breaker). The count
+// follows the answers, not the calls: the service answers within 1 to 3 ms,
+// a slow one later (its delay) or the client's 500 ms timeout fails it first
+// (a slow call counts as failed: it may have been). Where the trace leaves the order open the bound is lenient:
+// a failure counts from its earliest answer and holds the breaker open from
+// its latest; a success resets the count from its latest answer, and not at
+// all when it may have been answered in the same moments as a failure.
+class BreakerBound {
+ public:
+  static constexpr int kFailuresToOpen = 3;
+  static constexpr runtime::Nanos kOpenForNs = runtime::kNanosPerSecond;
+
+  static constexpr runtime::Nanos kTimeoutNs = 500 * runtime::kNanosPerMilli;
+
+  explicit BreakerBound(const sim::Trace& trace) {
+    for (const auto& r : trace.records()) {
+      if (!sim::is_record(r, sim::actor::kAuthService, rec::kCall)) continue;
+      const std::string_view state = r.field(rf::kState);
+      const bool slow = state.find("slow") != std::string_view::npos;
+      const bool failed = slow || state.find("down") != std::string_view::npos;
+      // A slow call's answer (or its timeout) lies anywhere up to the timeout.
+      const runtime::Nanos earliest = r.at_ns + kAnswerMinNs;
+      const runtime::Nanos latest = r.at_ns + (slow ? kTimeoutNs + kAnswerMaxNs : kAnswerMaxNs);
+      calls_.push_back({r.at_ns, earliest, latest, std::string(r.field(rf::kUser)), failed});
+    }
+    // A success that may have come before or after a failure: either, so none.
+    std::vector<Call> failed;
+    std::copy_if(calls_.begin(), calls_.end(), std::back_inserter(failed), [](const Call& c) { return c.failed; });
+    const auto overlaps_a_failure = [&failed](const Call& s) {
+      return !s.failed && std::any_of(failed.begin(), failed.end(), [&s](const Call& f) {
+        return f.earliest_ns <= s.latest_ns && s.earliest_ns <= f.latest_ns;
+      });
+    };
+    calls_.erase(std::remove_if(calls_.begin(), calls_.end(), overlaps_a_failure), calls_.end());
+    // Failures as early, successes as late as they may have been answered; a failure first on a tie.
+    const auto key = [](const Call& c) { return c.failed ? c.earliest_ns : c.latest_ns; };
+    std::stable_sort(calls_.begin(), calls_.end(), [&key](const Call& a, const Call& b) {
+      return key(a) != key(b) ? key(a) < key(b) : a.failed && !b.failed;
+    });
+  }
+  // Calls of `user` in [from, to].
+  bool asked(const std::string& user, runtime::Nanos from, runtime::Nanos to) const {
+    return std::any_of(calls_.begin(), calls_.end(),
+                       [&](const Call& c) { return c.user == user && c.at_ns >= from && c.at_ns <= to; });
+  }
+  // "" when the breaker may have been open at `at`, else why not.
+  std::string closed_at(runtime::Nanos at) const {
+    int failures = 0;
+    runtime::Nanos open_until = -1;  // a success resets the count, not an open breaker
+    for (const Call& c : calls_) {
+      if ((c.failed ? c.earliest_ns : c.latest_ns) > at) break;
+      failures = c.failed ? failures + 1 : 0;
+      if (failures >= kFailuresToOpen) open_until = c.latest_ns + kOpenForNs;
+    }
+    if (open_until < 0) {
+      return "no " + std::to_string(kFailuresToOpen) +
+             " auth-service calls in a row had failed before it (the "
+             "breaker opens after " +
+             std::to_string(kFailuresToOpen) + "; " + std::to_string(failures) + " had, the last ones)";
+    }
+    if (at > open_until) {
+      return "the breaker last opened before " + sim::format_virtual_time(open_until - kOpenForNs) +
+             ", more than 1 s before";
+    }
+    return {};
+  }
+
+ private:
+  // The simulated service answers 1 to 3 ms after the call (sim/sim_auth_service.cpp).
+  static constexpr runtime::Nanos kAnswerMinNs = runtime::kNanosPerMilli;
+  static constexpr runtime::Nanos kAnswerMaxNs = 3 * runtime::kNanosPerMilli;
+  struct Call {
+    runtime::Nanos at_ns;
+    runtime::Nanos earliest_ns;  // its answer
+    runtime::Nanos latest_ns;
+    std::string user;
+    bool failed;
+  };
+  std::vector<Call> calls_;
 };
 
 // The status a refusal of this handshake must have, or "" when either of
@@ -52,7 +142,8 @@ std::string expected_status(bool healthy, const Attempt& attempt, std::string_vi
 }
 
 std::optional<Violation> judge_reject(const sim::Trace& trace, std::size_t index, bool healthy, const Attempt& attempt,
-                                      std::string_view token, const std::vector<FaultWindow>& windows) {
+                                      std::string_view token, const std::vector<FaultWindow>& windows,
+                                      const BreakerBound& breaker) {
   const auto& r = trace.records()[index];
   const std::string status(r.field(rf::kStatus));
   const std::string who = sim::client_label(attempt.client) + " (connection " + std::string(r.field(rf::kConn)) + ")";
@@ -74,6 +165,13 @@ std::optional<Violation> judge_reject(const sim::Trace& trace, std::size_t index
                             "unavailable), nothing else");
   }
   const std::string user = sim::user_of_actor(attempt.client);
+  if (!breaker.asked(user, attempt.at_ns, r.at_ns)) {
+    if (const std::string why = breaker.closed_at(r.at_ns); !why.empty()) {
+      return violation_at("refusals", trace, index,
+                          who + " holds a valid token and was refused 503 at " + sim::format_virtual_time(r.at_ns) +
+                              " without a call to the auth service (an open circuit breaker), but " + why);
+    }
+  }
   if (fault_explaining(windows, user, r.at_ns, r.at_ns) != nullptr) return std::nullopt;
   return violation_at("refusals", trace, index,
                       who + " holds a valid token and was refused 503 (auth service unavailable) at " +
@@ -85,6 +183,7 @@ std::optional<Violation> judge_reject(const sim::Trace& trace, std::size_t index
 std::optional<Violation> check_refusals(const sim::Trace& trace, const ClientView&) {
   const auto& records = trace.records();
   const auto windows = fault_windows(trace);
+  const BreakerBound breaker(trace);
   bool healthy = true;
   std::map<std::string, std::string> token_of;  // client actor -> the token kind of its latest attempt
   std::map<std::string, Attempt> attempts;      // conn -> handshake
@@ -94,13 +193,15 @@ std::optional<Violation> check_refusals(const sim::Trace& trace, const ClientVie
     if (r.kind == rec::kConnect && !sim::user_of_actor(r.actor).empty()) {
       token_of[r.actor] = std::string(r.field(rf::kToken));
     } else if (sim::is_record(r, sim::actor::kNet, rec::kConnect)) {
-      attempts[std::string(r.field(rf::kConn))] = {std::string(r.field(rf::kClient)),
-                                                   std::string(r.field(rf::kTarget))};
+      attempts[std::string(r.field(rf::kConn))] = {std::string(r.field(rf::kClient)), std::string(r.field(rf::kTarget)),
+                                                   r.at_ns};
     } else if (sim::is_record(r, sim::actor::kNet, rec::kReject)) {
       const auto a = attempts.find(std::string(r.field(rf::kConn)));
       if (a == attempts.end()) continue;  // a handshake the trace does not show: nothing to judge it by
       const auto t = token_of.find(a->second.client);
-      if (auto v = judge_reject(trace, i, healthy, a->second, t == token_of.end() ? "" : t->second, windows)) return v;
+      if (auto v = judge_reject(trace, i, healthy, a->second, t == token_of.end() ? "" : t->second, windows, breaker)) {
+        return v;
+      }
     } else if (r.kind == rec::kRejected && !sim::user_of_actor(r.actor).empty() && r.field(rf::kBody).empty()) {
       return violation_at("refusals", trace, i,
                           sim::client_label(r.actor) + " was refused " + std::string(r.field(rf::kStatus)) +

@@ -15,8 +15,11 @@ std::set<std::string> unrepairable_runs(const sim::Trace& trace) {
   std::map<std::string, std::size_t> dropped_per_run, published_per_run;
   std::map<std::string, runtime::Nanos> last_drop_ns, evicted_ns;
   std::set<std::string> filled_at_bound;
+  std::map<std::string, runtime::Nanos> last_reorder_ns;
   for (const auto& r : trace.records()) {
-    if (r.kind == sim::record::kFaultHit && r.field(rf::kFault) == "relay_drop") {
+    if (r.kind == sim::record::kFaultHit && r.field(rf::kFault) == "relay_reorder") {
+      last_reorder_ns[std::string(r.field(rf::kRun))] = r.at_ns;
+    } else if (r.kind == sim::record::kFaultHit && r.field(rf::kFault) == "relay_drop") {
       const std::string run(r.field(rf::kRun));
       if (dropped.emplace(run, std::stoull(std::string(r.field(rf::kSeq)))).second) ++dropped_per_run[run];
       last_drop_ns[run] = r.at_ns;
@@ -31,6 +34,13 @@ std::set<std::string> unrepairable_runs(const sim::Trace& trace) {
     }
   }
   std::set<std::string> out;
+  // Held back by the relay until after the log forgot the run (runs_max
+  // evicts the oldest finished run): the receiver takes a run the log does
+  // not know for one long over, so what arrives then is dropped, not news.
+  for (const auto& [run, at] : last_reorder_ns) {
+    const auto evicted = evicted_ns.find(run);
+    if (evicted != evicted_ns.end() && evicted->second <= at + kRelayRepairNs) out.insert(run);
+  }
   for (const auto& key : dropped)
     if (not_logged.count(key) > 0) out.insert(key.first);
   // Beyond pending_per_run_max the receiver fills the gap from the log at

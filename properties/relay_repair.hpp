@@ -8,6 +8,9 @@
 //    due (runs_max evicted the finished run within kRelayRepairNs of the
 //    loss: an `evicted` bound record) — the gap can no longer be filled;
 //  * the relay lost every event of (the receiver never heard of it);
+//  * the relay held events of back (reorder) until after the log forgot the
+//    finished run (an `evicted` record within kRelayRepairNs of the
+//    reorder): the receiver drops events of a run the log does not know;
 //  * more than pending_per_run_max events of waited behind a gap (a
 //    `pending_per_run_max filled` record) while the log kept only part of it
 //    (`not_logged`): the fill skips what the log does not hold.

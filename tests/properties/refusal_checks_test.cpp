@@ -26,7 +26,8 @@ struct Refusal {
   std::string status = "401";
   std::string body = "invalid token signature";
   bool healthy = true;
-  std::string fault;  // a planned fault for everyone over [0 s, 1 s], when not empty
+  std::string fault;               // a planned fault for everyone over [0 s, 1 s], when not empty
+  std::vector<std::string> calls;  // auth-service calls before the handshake (state each), 1 ms apart from 1 ms
 };
 
 // u1 connects once at 10 ms and is refused: the net's reject is record 4
@@ -35,7 +36,7 @@ sim::Trace refused(const Refusal& r);
 sim::Trace refused(std::string token, std::string target = "/ws", std::string status = "401",
                    std::string body = "invalid token signature", bool healthy = true, std::string fault = "") {
   return refused(
-      Refusal{std::move(token), std::move(target), std::move(status), std::move(body), healthy, std::move(fault)});
+      Refusal{std::move(token), std::move(target), std::move(status), std::move(body), healthy, std::move(fault), {}});
 }
 
 sim::Trace refused(const Refusal& r) {
@@ -46,6 +47,10 @@ sim::Trace refused(const Refusal& r) {
   }
   trace.add(rec(0, sim::actor::kSystem, sim::record::kStartup,
                 {{"ok", r.healthy ? "true" : "false"}, {"failing", r.healthy ? "" : "bridge: missing"}}));
+  runtime::Nanos at = 0;
+  for (const auto& state : r.calls) {
+    trace.add(rec(at += kMs, sim::actor::kAuthService, sim::record::kCall, {{"user", "u9"}, {"state", state}}));
+  }
   trace.add(sim::make_connect_record(10 * kMs, "user:u1", 1, r.token));
   trace.add(rec(10 * kMs, sim::actor::kNet, sim::record::kConnect,
                 {{"conn", "1"}, {"client", "user:u1"}, {"target", r.target}}));
@@ -83,12 +88,53 @@ TEST(PropertiesRefusals, ABrokenCriticalPathRefuses503) {
 TEST(PropertiesRefusals, AValidTokenIsRefused401Or503UnderAFaultOnly) {
   EXPECT_TRUE(judge(refused("valid", "/ws", "401", "identity refused by the auth service"), "refusals").empty());
   const std::string unavailable = "auth service unavailable; retry later";
-  EXPECT_TRUE(judge(refused("valid", "/ws", "503", unavailable, true, "auth_down"), "refusals").empty());
+  // (No call for u1's handshake: an open breaker refused it, which 3 failed calls before allow.)
+  Refusal down{"valid", "/ws", "503", unavailable, true, "auth_down", {"down", "down", "down"}};
+  EXPECT_TRUE(judge(refused(down), "refusals").empty());
   expect_violation(refused("valid", "/ws", "502", unavailable, true, "auth_down"), "refusals",
                    "holds a valid token and was refused 502", 4);
-  expect_violation(refused("valid", "/ws", "503", unavailable), "refusals",
+  down.fault = "";  // the breaker may be open (3 failures), but no fault made them: a 503 nothing explains
+  expect_violation(refused(down), "refusals",
                    "holds a valid token and was refused 503 (auth service unavailable) at 0.011000s; no fault for u1",
-                   3);
+                   6);
+}
+
+// An auth-service call, and the handshake refused 503 without one, at `refused_ms`.
+sim::Trace breaker_trace(const std::vector<std::pair<int, std::string>>& calls, int refused_ms) {
+  sim::Trace trace;
+  trace.add(
+      rec(0, sim::actor::kFaults, sim::record::kPlanned,
+          {{"kind", "auth_flapping"}, {"target", "*"}, {"at", "0.000000s"}, {"heal", "5.000000s"}, {"params", ""}}));
+  trace.add(rec(0, sim::actor::kSystem, sim::record::kStartup, {{"ok", "true"}, {"failing", ""}}));
+  for (const auto& [ms, state] : calls) {
+    trace.add(rec(ms * kMs, sim::actor::kAuthService, sim::record::kCall, {{"user", "u9"}, {"state", state}}));
+  }
+  const runtime::Nanos at = refused_ms * kMs;
+  trace.add(sim::make_connect_record(at - kMs, "user:u1", 1, "valid"));
+  trace.add(rec(at - kMs, sim::actor::kNet, sim::record::kConnect,
+                {{"conn", "1"}, {"client", "user:u1"}, {"target", "/ws"}}));
+  trace.add(rec(at, sim::actor::kNet, sim::record::kReject, {{"conn", "1"}, {"status", "503"}}));
+  trace.add(sim::make_rejected_record(at + kMs, "user:u1", 503, "auth service unavailable; retry later"));
+  return trace;
+}
+
+TEST(PropertiesRefusals, ABreakerOpensOnlyAfterThreeFailuresInARowForOneSecond) {
+  const std::string down = "flapping-down", up = "flapping-up";
+  EXPECT_TRUE(judge(breaker_trace({{10, down}, {20, down}, {30, down}}, 100), "refusals").empty());
+  // A success answered between resets the count (mutant: consecutive_failures_ never reset).
+  const auto split = breaker_trace({{10, down}, {20, down}, {30, up}, {40, down}}, 100);
+  expect_violation(split, "refusals",
+                   "refused 503 at 0.100000s without a call to the auth service (an open circuit breaker), but no 3 "
+                   "auth-service calls in a row had failed before it",
+                   8);
+  // Open for 1 s: a success after it opened does not close it; 1 s later it is closed.
+  EXPECT_TRUE(judge(breaker_trace({{10, down}, {20, down}, {30, down}, {40, up}}, 900), "refusals").empty());
+  expect_violation(breaker_trace({{10, down}, {20, down}, {30, down}}, 1200), "refusals",
+                   "the breaker last opened before 0.033000s, more than 1 s before", 7);
+  // A slow call may have failed at any moment up to the timeout: counted, leniently.
+  EXPECT_TRUE(judge(breaker_trace({{10, down}, {20, "up+slow"}, {30, down}}, 100), "refusals").empty());
+  // A success that may have been answered before or after a failure resets nothing.
+  EXPECT_TRUE(judge(breaker_trace({{10, down}, {20, down}, {29, up}, {30, down}}, 100), "refusals").empty());
 }
 
 TEST(PropertiesRefusals, ARefusalNamesItsReason) {

@@ -234,6 +234,17 @@ TEST(PropertiesStreams, TheRelaysFaultsExcuseOnlyWhatTheRunLogCannotRepair) {
   filled_from_full_log.add(
       sim::make_bound_record(0, {runtime::bound::kPendingPerRun, runtime::bound_action::kFilled, "u1", "r1", 0, 3, 2}));
   expect_violation(filled_from_full_log, "streams", "never received seq 3", 11);  // the log had it to fill with
+  // The relay held r1's events back until after the log forgot the finished run (runs_max): dropped as old news.
+  const auto held_back = [](runtime::Nanos evicted_ns) {
+    sim::Trace trace = two_tabs({1, 2, 4, 5}, "*", "relay_reorder");
+    trace.add(sim::fault_hit(0, std::string(sim::actor::kRelay), sim::FaultKind::kRelayReorder,
+                             {sim::make_field(sim::record_field::kRun, "r1")}));
+    trace.add(sim::make_bound_record(evicted_ns,
+                                     {runtime::bound::kRuns, runtime::bound_action::kEvicted, "u1", "r1", 0, 2, 2}));
+    return trace;
+  };
+  EXPECT_TRUE(judge(held_back(100 * kMs), "streams").empty());
+  expect_violation(held_back(2000 * kMs), "streams", "never received seq 3", 11);  // forgotten long after: repairable
   // Every event of the run lost: the receiver never heard of it, so the client resumes.
   sim::Trace all_lost = with_send(R"({"type":"resume","run_id":"r1","after_seq":2})", "*", "user:u1", "relay_drop");
   for (std::uint64_t seq = 1; seq <= 5; ++seq) all_lost.add(relay_dropped(seq));
