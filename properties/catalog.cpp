@@ -31,7 +31,8 @@ std::vector<Property> detection_properties() {
       {"refusals",
        "a refused handshake has the status its cause calls for: 404 for a target other than /ws, 503 while the "
        "critical path is broken, 401 for a missing, forged or expired token, and for a valid token 401 or, only "
-       "while a fault for that user or everyone is active (until heal + 5s), 503, and a 503 without an auth-service call "
+       "while a fault for that user or everyone is active (until heal + 5s), 503, and a 503 without an auth-service "
+       "call "
        "(an open circuit breaker) only within 1 s of 3 failed calls in a row; every refusal names its reason",
        check_refusals},
       {"subprotocol",

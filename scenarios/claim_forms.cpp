@@ -10,7 +10,7 @@
 namespace bridgesim::scenarios {
 namespace {
 
-constexpr int kForms = 8;
+constexpr int kForms = 10;
 
 int form_of(int i) { return (i - 1) % kForms; }
 
@@ -34,7 +34,7 @@ std::string claim_forms_user(int i) {
 
 ClaimFormToken claim_forms_token(int i, std::string_view secret, const std::string& user, std::int64_t now_unix_s,
                                  std::int64_t lifetime_s) {
-  boost::json::object claims{{"sub", user}, {"exp", now_unix_s + lifetime_s}};
+  boost::json::object claims{{"sub", form_of(i) == 9 ? user + "{x}" : user}, {"exp", now_unix_s + lifetime_s}};
   bool valid = true;
   switch (form_of(i)) {
     case 0:
@@ -62,6 +62,11 @@ ClaimFormToken claim_forms_token(int i, std::string_view secret, const std::stri
       claims["nbf"] = now_unix_s + 3600;
       valid = false;
       break;
+    case 8:
+      // Past the last second a nanosecond clock can hold: valid, and never closed for expiry.
+      claims["exp"] = std::int64_t{1} << 62;
+      break;
+    case 9: valid = false; break;  // '{' in the subject
     default:
       // At the skew's edge: valid while the handshake falls in the second the token was minted in (every
       // claim_forms user connects within its first 0.4 s).

@@ -3,7 +3,7 @@
 // scripts/mutation-score.sh): tokens with the claims the other scenarios
 // never mint (every other simulated token carries `sub` and `exp` only),
 // and subjects with the punctuation docs/protocol.md allows. User i
-// (1-based) takes form (i - 1) % 8:
+// (1-based) takes form (i - 1) % 10:
 //   0 integer iat and nbf in the past          admitted
 //   1 subject with '_' and '@', integer iat    admitted
 //   2 iat 1.5 (not an integer)                 refused 401
@@ -12,6 +12,8 @@
 //   5 iat and nbf 20 s ahead (within the skew) admitted
 //   6 nbf an hour ahead (past the skew)        refused 401
 //   7 iat exactly now + the 30 s skew          admitted (the bound is inclusive)
+//   8 exp 2^62, past what a ns clock can hold  admitted, never closed for expiry
+//   9 '{' in the subject                       refused 401
 // A refused form is recorded with token kind "bad_claims", so `auth` and
 // `refusals` demand its 401; `progress` and `delivery` judge the others.
 #include <cstdint>

@@ -112,17 +112,31 @@ void UserClient::retry_execute(int index) {
 // ---------------------------------------------------------------------------
 
 void HostileClient::post_bad_tokens(runtime::Nanos after_ns) {
-  // Each must be refused 401 and start nothing.
-  const std::vector<std::pair<std::string, std::string_view>> tokens{{forged_token_, sim::token_kind::kForged},
-                                                                     {"", sim::token_kind::kMissing},
-                                                                     {expired_token_, sim::token_kind::kExpired}};
+  struct Post {
+    std::string token;
+    std::string_view kind;
+    std::string body;  // "": a valid body of its own
+  };
+  // The bad tokens must each be refused 401, the bad bodies (with h1's own
+  // valid token) 422 naming what is wrong; none starts anything.
+  const std::vector<Post> posts{{forged_token_, sim::token_kind::kForged, ""},
+                                {"", sim::token_kind::kMissing, ""},
+                                {expired_token_, sim::token_kind::kExpired, ""},
+                                {valid_token_, sim::token_kind::kValid, "[\"not\", \"an object\"]"},
+                                {valid_token_, sim::token_kind::kValid, R"({"thread_id":")" + user_id_ + R"(-v2"})"},
+                                {valid_token_, sim::token_kind::kValid,
+                                 R"({"thread_id":")" + user_id_ + R"(-v3","input":"q","agent_name":"nobody"})"}};
   runtime::Nanos at = after_ns;
   int n = 0;
-  for (const auto& entry : tokens) {  // not a structured binding: clang 14 cannot capture one
-    const std::string& token = entry.first;
-    const std::string_view kind = entry.second;
-    const std::string body = boost::json::serialize(boost::json::object{
-        {field::kThreadId, user_id_ + "-x" + std::to_string(++n)}, {field::kInput, "run this for me"}});
+  for (const auto& post : posts) {
+    const std::string& token = post.token;
+    const std::string_view kind = post.kind;
+    if (token.empty() && kind != sim::token_kind::kMissing) continue;  // no valid token to send it with
+    const std::string body =
+        !post.body.empty()
+            ? post.body
+            : boost::json::serialize(boost::json::object{{field::kThreadId, user_id_ + "-x" + std::to_string(++n)},
+                                                         {field::kInput, "run this for me"}});
     world_.timers.call_after(at, [this, token, kind = std::string(kind), body] {
       auto conn = std::make_shared<std::string>();
       const auto posted = world_.transport.post(

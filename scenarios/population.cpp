@@ -69,13 +69,13 @@ void add_execute_attackers(Population& out, const Scenario& scenario, const Clie
                            const PopulationSpec& spec) {
   for (int i = 1; i <= scenario.hostile_clients; ++i) {
     const std::string user = "h" + std::to_string(i);
-    out.hostiles[static_cast<std::size_t>(i - 1)]->attack_execute(
-        system::mint_hs256(spec.jwt_secret, user, spec.now_unix_s - 60));
     ClientPlan plan;
     plan.user_id = user;
     plan.tab = 3;
     plan.messages = scenario.messages_per_user;
     plan.token = system::mint_hs256(spec.jwt_secret, user, spec.now_unix_s + kTokenLifetimeS);
+    out.hostiles[static_cast<std::size_t>(i - 1)]->attack_execute(
+        system::mint_hs256(spec.jwt_secret, user, spec.now_unix_s - 60));
     plan.execute_per_million = 1'000'000;
     plan.execute_claims_user = "u1";
     out.users.push_back(std::make_unique<UserClient>(world, std::move(plan), root.fork("execute:" + user)));

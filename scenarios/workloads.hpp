@@ -159,7 +159,8 @@ class HostileClient {
   // Run ids the attacker will aim at (called by the world as runs start).
   void learn_run_id(const std::string& run_id) { known_runs_.push_back(run_id); }
   // [mix] execute: also POST execute with the forged token, no token and
-  // `expired_token` (scenarios/execute_requests.cpp).
+  // `expired_token`, and with its own valid token bodies that are not
+  // valid requests (scenarios/execute_requests.cpp).
   void attack_execute(std::string expired_token) { expired_token_ = std::move(expired_token); }
 
  private:
