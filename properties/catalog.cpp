@@ -44,7 +44,9 @@ std::vector<Property> detection_properties() {
        "service's 500 ms timeout answers for a slow one), unless a network fault for that user or everyone was active "
        "(until heal + 5s)",
        check_handshake_time},
-      {"health_status", "/health answers 200 with status ok, or 503 with status unhealthy; nothing else",
+      {"health_status",
+       "/health answers 200 with status ok, or 503 with status unhealthy; nothing else; /health/live 200 live, "
+       "/health/ready as /health, a wrong method 405, an unknown path 404",
        check_health_status},
   };
 }

@@ -101,6 +101,18 @@ static void record_startup(sim::Trace& trace, system::App& app, const sim::Fault
   const auto health = app.handle_http("GET", "/health");
   trace.add(record_of(0, actor::kSystem, rec::kHealth,
                       {make_field(rf::kStatus, std::to_string(health.status)), make_field(rf::kBody, health.body)}));
+  // The other routes and their refusals, asked once each (health_status judges them).
+  const std::pair<std::string_view, std::string_view> routes[] = {{"GET", "/health/live"},
+                                                                  {"GET", "/health/ready"},
+                                                                  {"POST", "/health"},
+                                                                  {"GET", "/api/agent/v2/execute"},
+                                                                  {"GET", "/nowhere"}};
+  for (const auto& [method, target] : routes) {
+    const auto answer = app.handle_http(std::string(method), std::string(target));
+    trace.add(record_of(0, actor::kSystem, rec::kRoute,
+                        {make_field(rf::kMethod, std::string(method)), make_field(rf::kTarget, std::string(target)),
+                         make_field(rf::kStatus, std::to_string(answer.status)), make_field(rf::kBody, answer.body)}));
+  }
   record_startup_fault_hits(plan, trace);
 }
 

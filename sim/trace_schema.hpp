@@ -26,6 +26,7 @@ constexpr std::string_view kHealBy = "heal_by";   // at_ns, liveness_bound_ns
 // system
 constexpr std::string_view kStartup = "startup";  // ok, failing
 constexpr std::string_view kHealth = "health";    // status, body
+constexpr std::string_view kRoute = "route";      // method, target, status, body: the system's HTTP routes asked once
 // limits: every bound the system runs with, by AppConfig's names (written
 // only when a scenario's [system] section changes one; absent: the defaults)
 constexpr std::string_view kLimits = "limits";
