@@ -13,16 +13,16 @@ std::set<std::string> unrepairable_runs(const sim::Trace& trace) {
   namespace rf = sim::record_field;
   std::set<std::pair<std::string, std::uint64_t>> dropped, not_logged;
   std::map<std::string, std::size_t> dropped_per_run, published_per_run;
-  std::map<std::string, runtime::Nanos> last_drop_ns, evicted_ns;
+  // last_fault_ns: the relay's last drop or reorder of an event of the run.
+  std::map<std::string, runtime::Nanos> last_fault_ns, evicted_ns;
   std::set<std::string> filled_at_bound;
-  std::map<std::string, runtime::Nanos> last_reorder_ns;
   for (const auto& r : trace.records()) {
-    if (r.kind == sim::record::kFaultHit && r.field(rf::kFault) == "relay_reorder") {
-      last_reorder_ns[std::string(r.field(rf::kRun))] = r.at_ns;
-    } else if (r.kind == sim::record::kFaultHit && r.field(rf::kFault) == "relay_drop") {
+    const bool reordered = r.kind == sim::record::kFaultHit && r.field(rf::kFault) == "relay_reorder";
+    const bool lost = r.kind == sim::record::kFaultHit && r.field(rf::kFault) == "relay_drop";
+    if (reordered || lost) last_fault_ns[std::string(r.field(rf::kRun))] = r.at_ns;
+    if (lost) {
       const std::string run(r.field(rf::kRun));
       if (dropped.emplace(run, std::stoull(std::string(r.field(rf::kSeq)))).second) ++dropped_per_run[run];
-      last_drop_ns[run] = r.at_ns;
     } else if (const auto p = sim::as_publish(r)) {
       ++published_per_run[std::string(p->run)];
     } else if (const auto b = sim::as_bound(r)) {
@@ -34,10 +34,11 @@ std::set<std::string> unrepairable_runs(const sim::Trace& trace) {
     }
   }
   std::set<std::string> out;
-  // Held back by the relay until after the log forgot the run (runs_max
-  // evicts the oldest finished run): the receiver takes a run the log does
-  // not know for one long over, so what arrives then is dropped, not news.
-  for (const auto& [run, at] : last_reorder_ns) {
+  // Lost, or held back, by the relay until after the log forgot the run
+  // (runs_max evicts the oldest finished run): the gap can no longer be
+  // filled, and the receiver takes a run the log does not know for one long
+  // over, so what arrives then is dropped, not news.
+  for (const auto& [run, at] : last_fault_ns) {
     const auto evicted = evicted_ns.find(run);
     if (evicted != evicted_ns.end() && evicted->second <= at + kRelayRepairNs) out.insert(run);
   }
@@ -48,11 +49,9 @@ std::set<std::string> unrepairable_runs(const sim::Trace& trace) {
   // whatever has not arrived yet (slow, or lost) to stay bounded.
   for (const auto& [run, seq] : not_logged)
     if (filled_at_bound.count(run) > 0) out.insert(run);
-  for (const auto& [run, n] : dropped_per_run) {
+  for (const auto& [run, n] : dropped_per_run) {  // every event lost: the receiver never heard of the run
     const auto published = published_per_run.find(run);
-    const auto evicted = evicted_ns.find(run);
-    const bool forgotten = evicted != evicted_ns.end() && evicted->second <= last_drop_ns[run] + kRelayRepairNs;
-    if (forgotten || (published != published_per_run.end() && n >= published->second)) out.insert(run);
+    if (published != published_per_run.end() && n >= published->second) out.insert(run);
   }
   return out;
 }

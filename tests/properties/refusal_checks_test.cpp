@@ -133,6 +133,11 @@ TEST(PropertiesRefusals, ABreakerOpensOnlyAfterThreeFailuresInARowForOneSecond) 
                    "the breaker last opened before 0.033000s, more than 1 s before", 7);
   // A slow call may have failed at any moment up to the timeout: counted, leniently.
   EXPECT_TRUE(judge(breaker_trace({{10, down}, {20, "up+slow"}, {30, down}}, 100), "refusals").empty());
+  // A slow call's timeout (500 ms after it) may be the failure that opened it: open 1 s from then
+  // (swarm seed 614 of execute_endpoint).
+  EXPECT_TRUE(judge(breaker_trace({{10, "down+slow"}, {20, down}, {30, down}}, 1200), "refusals").empty());
+  expect_violation(breaker_trace({{10, "down+slow"}, {20, down}, {30, down}}, 1600), "refusals", "more than 1 s before",
+                   7);
   // A success that may have been answered before or after a failure resets nothing.
   EXPECT_TRUE(judge(breaker_trace({{10, down}, {20, down}, {29, up}, {30, down}}, 100), "refusals").empty());
 }
