@@ -10,7 +10,7 @@
 namespace bridgesim::scenarios {
 namespace {
 
-constexpr int kForms = 10;
+constexpr int kForms = 14;
 
 int form_of(int i) { return (i - 1) % kForms; }
 
@@ -29,12 +29,19 @@ std::string sign(std::string_view secret, const boost::json::object& claims) {
 
 std::string claim_forms_user(int i) {
   const std::string user = "u" + std::to_string(i);
-  return form_of(i) == 1 ? user + "_tab@example.org" : user;
+  if (form_of(i) == 1) return user + "_tab@example.org";
+  // The longest subject admitted: exactly kSubjectBytesMax bytes.
+  if (form_of(i) == 12) return user + std::string(system::kSubjectBytesMax - user.size(), 'x');
+  return user;
 }
 
 ClaimFormToken claim_forms_token(int i, std::string_view secret, const std::string& user, std::int64_t now_unix_s,
                                  std::int64_t lifetime_s) {
-  boost::json::object claims{{"sub", form_of(i) == 9 ? user + "{x}" : user}, {"exp", now_unix_s + lifetime_s}};
+  std::string sub = user;
+  if (form_of(i) == 9) sub += "{x}";
+  if (form_of(i) == 10) sub.clear();
+  if (form_of(i) == 11) sub.append(system::kSubjectBytesMax + 1 - sub.size(), 'y');  // one byte too long
+  boost::json::object claims{{"sub", sub}, {"exp", now_unix_s + lifetime_s}};
   bool valid = true;
   switch (form_of(i)) {
     case 0:
@@ -66,7 +73,17 @@ ClaimFormToken claim_forms_token(int i, std::string_view secret, const std::stri
       // Past the last second a nanosecond clock can hold: valid, and never closed for expiry.
       claims["exp"] = std::int64_t{1} << 62;
       break;
-    case 9: valid = false; break;  // '{' in the subject
+    case 9: valid = false; break;   // '{' in the subject
+    case 10: valid = false; break;  // an empty subject
+    case 11: valid = false; break;  // a subject of kSubjectBytesMax + 1 bytes
+    case 12: break;                 // a subject of exactly kSubjectBytesMax bytes
+    case 13: {
+      // A signature with a character outside base64url, in a segment of a
+      // decodable length: refused by the decoder, not by the comparison.
+      std::string token = sign(secret, claims);
+      token.back() = '*';
+      return {token, false};
+    }
     default:
       // At the skew's edge: valid while the handshake falls in the second the token was minted in (every
       // claim_forms user connects within its first 0.4 s).

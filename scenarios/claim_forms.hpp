@@ -3,7 +3,7 @@
 // scripts/mutation-score.sh): tokens with the claims the other scenarios
 // never mint (every other simulated token carries `sub` and `exp` only),
 // and subjects with the punctuation docs/protocol.md allows. User i
-// (1-based) takes form (i - 1) % 10:
+// (1-based) takes form (i - 1) % 14:
 //   0 integer iat and nbf in the past          admitted
 //   1 subject with '_' and '@', integer iat    admitted
 //   2 iat 1.5 (not an integer)                 refused 401
@@ -14,6 +14,10 @@
 //   7 iat exactly now + the 30 s skew          admitted (the bound is inclusive)
 //   8 exp 2^62, past what a ns clock can hold  admitted, never closed for expiry
 //   9 '{' in the subject                       refused 401
+//  10 an empty subject                         refused 401
+//  11 a subject of 129 bytes (one too many)    refused 401
+//  12 a subject of exactly 128 bytes           admitted
+//  13 a '*' in the signature (not base64url)   refused 401
 // A refused form is recorded with token kind "bad_claims", so `auth` and
 // `refusals` demand its 401; `progress` and `delivery` judge the others.
 #include <cstdint>
@@ -24,8 +28,8 @@ namespace bridgesim::scenarios {
 
 inline constexpr std::string_view kWorkloadClaimForms = "claim_forms";
 
-// The user id of claim_forms user i (1-based): "u<i>", or with form 1
-// "u<i>_tab@example.org".
+// The user id of claim_forms user i (1-based): "u<i>", with form 1
+// "u<i>_tab@example.org", with form 12 "u<i>" padded with 'x' to 128 bytes.
 std::string claim_forms_user(int i);
 
 // The token of claim_forms user i, signed with `secret`; `valid` says

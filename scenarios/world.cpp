@@ -102,11 +102,9 @@ static void record_startup(sim::Trace& trace, system::App& app, const sim::Fault
   trace.add(record_of(0, actor::kSystem, rec::kHealth,
                       {make_field(rf::kStatus, std::to_string(health.status)), make_field(rf::kBody, health.body)}));
   // The other routes and their refusals, asked once each (health_status judges them).
-  const std::pair<std::string_view, std::string_view> routes[] = {{"GET", "/health/live"},
-                                                                  {"GET", "/health/ready"},
-                                                                  {"POST", "/health"},
-                                                                  {"GET", "/api/agent/v2/execute"},
-                                                                  {"GET", "/nowhere"}};
+  const std::pair<std::string_view, std::string_view> routes[] = {
+      {"GET", "/health/live"}, {"POST", "/health/live"},         {"GET", "/health/ready"},
+      {"POST", "/health"},     {"GET", "/api/agent/v2/execute"}, {"GET", "/nowhere"}};
   for (const auto& [method, target] : routes) {
     const auto answer = app.handle_http(std::string(method), std::string(target));
     trace.add(record_of(0, actor::kSystem, rec::kRoute,
