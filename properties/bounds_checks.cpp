@@ -100,6 +100,7 @@ class BoundsJudge {
              ": only events_per_run_max concerns an event";
     }
     if (b.bound == bound::kEventsPerRun) return judge_event_cap(b);
+    if (b.bound == bound::kIdempotencyKeys && b.action == action::kReplaced) return judge_key_replaced(b);
     if (b.bound == bound::kPendingPerRun) return judge_pending(b);
     if (b.held != b.max) {
       return std::string(b.bound) + " " + std::string(b.action) + " " + subject(b) + " holding " + n(b.held) +
@@ -276,6 +277,24 @@ class BoundsJudge {
       return "the system forgot the request id of run " + run + ", but the one of run " + keys_.front() + " is older";
     }
     keys_.pop_front();
+    return std::nullopt;
+  }
+
+  // A retried request id is free again only once the run log forgot its run
+  // (docs/protocol.md): while the log holds it, the retry must replay it.
+  Message judge_key_replaced(const sim::BoundRecord& b) {
+    const std::string run(b.subject);
+    const auto at = std::find(keys_.begin(), keys_.end(), run);
+    if (at == keys_.end()) {
+      return "the system took a retried request id of " + std::string(b.user) + " for a new run in place of run " +
+             run + ", whose request id it never remembered";
+    }
+    expire();
+    if (const auto logged = log_.find(run); logged != log_.end() && surely_kept(run)) {
+      return "the system started a new run for a retried request id of " + std::string(b.user) +
+             " while the run log still holds its run " + run + " (the retry must replay it)";
+    }
+    keys_.erase(at);
     return std::nullopt;
   }
 

@@ -37,6 +37,11 @@ void RunService::start(const RequestContext& request, std::string thread_id, std
       // replay the run it already started instead of starting a second --
       // while the run log still has it; once forgotten, the retry is new.
       if (run_log_.owner(seen->second)) return resume(request, seen->second, 0);
+      // The run log forgot the run (the bound that forced it: runs_max or
+      // retention), so the id is free again: reported, as any bound's decision.
+      runtime::report_bound(
+          bounds_, {runtime::bound::kIdempotencyKeys, runtime::bound_action::kReplaced, request.user_id, seen->second,
+                    0, runs_by_request_.size(), idempotency_keys_max_});
       runs_by_request_.erase(seen);
       const auto order = std::find(request_order_.begin(), request_order_.end(), key);
       BRIDGESIM_ASSERT(order != request_order_.end(), "every remembered request id is in the eviction order");

@@ -28,6 +28,7 @@ constexpr std::string_view kRefused = "refused";       // a new run was not star
 constexpr std::string_view kEvicted = "evicted";       // the oldest / least recently used entry was forgotten
 constexpr std::string_view kNotLogged = "not_logged";  // an event past the cap stayed live only
 constexpr std::string_view kFilled = "filled";         // the gap was filled from the run log at once
+constexpr std::string_view kReplaced = "replaced";     // a retried request id whose run the log forgot names a new run
 }  // namespace bound_action
 
 struct BoundHit {

@@ -264,6 +264,37 @@ TEST(PropertiesBounds, RequestIdsPastTheBoundFail) {
   expect_violation(b.trace(), "bounds", "remembered 3 request ids, beyond idempotency_keys_max = 2, when run r4", 4);
 }
 
+// A retried request id whose run the log forgot names the new run: then the
+// count stays within the bound. While the log still holds the run, the retry
+// must have replayed it.
+Builder retried_after(bool forgotten) {
+  Builder b(Limits{{"idempotency_keys_max", "2"}, {"runs_max", "1"}, {"retention_ms", "10000"}});
+  b.run("u1", "r1");
+  if (forgotten) {
+    b.hit(bound::kRuns, action::kEvicted, "u1", "r1", 1, 1).publish("u2", "r2", 1, "agent_started");
+    b.publish("u2", "r2", 2, "agent_completed");
+  }
+  b.hit(bound::kIdempotencyKeys, action::kReplaced, "u1", "r1", forgotten ? 2 : 1, 2);
+  if (forgotten) b.hit(bound::kRuns, action::kEvicted, "u2", "r2", 1, 1).publish("u1", "r3", 1, "agent_started");
+  return b;
+}
+
+TEST(PropertiesBounds, ARetriedRequestIdOfAForgottenRunNamesTheNewRunPasses) {
+  EXPECT_TRUE(judge(retried_after(true).trace(), "bounds").empty());
+}
+
+TEST(PropertiesBounds, ARetriedRequestIdForgottenWhileTheLogHoldsItsRunFails) {
+  const Builder b = retried_after(false);
+  expect_violation(b.trace(), "bounds", "while the run log still holds its run r1 (the retry must replay it)",
+                   b.size() - 1);
+}
+
+TEST(PropertiesBounds, ARetriedRequestIdNeverRememberedFails) {
+  Builder b(Limits{{"idempotency_keys_max", "2"}});
+  b.hit(bound::kIdempotencyKeys, action::kReplaced, "u1", "r9", 0, 2);
+  expect_violation(b.trace(), "bounds", "in place of run r9, whose request id it never remembered", 1);
+}
+
 // --- known_identities_max -----------------------------------------------------
 
 // u1 and u2 confirmed, then u1 admitted again from the cache: u2 is now the
