@@ -80,7 +80,8 @@ const std::vector<Property>& property_catalog() {
         {"streams",
          "every event of a user's runs reaches every connection of that user open at the time, exactly once, in seq "
          "order, without gaps, and no client has to resume or resend, unless a fault for that user or everyone was "
-         "active (until heal + 5s); a relay fault excuses only a run the run log cannot repair",
+         "active (until heal + 5s); a relay fault excuses only a run the run log cannot repair; a retried request is "
+         "replayed from seq 1",
          with_view(check_streams)},
         {"cancel",
          "a run its user cancels ends in exactly one agent_error with the cancel reason, and nothing of it follows, "

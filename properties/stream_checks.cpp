@@ -174,6 +174,57 @@ std::optional<Violation> judge_recovery(const sim::Trace& trace, const ClientVie
   return std::nullopt;
 }
 
+// A retried request (a client_msg_id its client sent before) whose run the
+// log still holds is answered with that run's events from the first
+// (docs/protocol.md): so on the connection that retried, the first event of
+// the run published before the connection was admitted -- one that came from
+// the log, not live -- is seq 1, unless the client resumed the run there first
+// or a relay fault held a live event back until after the admission (swarm
+// seeds 433 and 661 of receiver_bounds).
+std::optional<Violation> judge_retry_replays(const sim::Trace& trace, const ClientView& view,
+                                             const std::map<std::string, Run>& runs,
+                                             const std::map<std::string, Conn>& conns, const StreamJudge& judge) {
+  std::set<std::pair<std::string, std::string>> asked;                  // (actor, client_msg_id)
+  std::map<std::pair<std::string, std::string>, const Frame*> retried;  // (conn, thread) -> its first retry
+  std::map<std::pair<std::string, std::string>, std::size_t> resumed;   // (conn, run) -> its first resume
+  for (const auto& f : view.sent) {
+    const std::string type = string_field(f.body, field::kType);
+    if (type == protocol::client_type::kResume) {
+      resumed.emplace(std::make_pair(f.conn, string_field(f.body, field::kRunId)), f.record_index);
+      continue;
+    }
+    if (type != protocol::client_type::kUserMessage && type != protocol::client_type::kStartAgent) continue;
+    const std::string msg = string_field(f.body, field::kClientMsgId);
+    if (msg.empty() || asked.insert({f.actor, msg}).second) continue;
+    retried.emplace(std::make_pair(f.conn, string_field(f.body, field::kThreadId)), &f);
+  }
+  if (retried.empty()) return std::nullopt;
+  std::set<std::pair<std::string, std::string>> judged;  // (conn, run): its first replayed event only
+  for (const auto& f : view.received) {
+    if (!f.parsed || !protocol::event_type::is_run_event(string_field(f.body, field::kType))) continue;
+    const auto retry = retried.find({f.conn, string_field(f.body, field::kThreadId)});
+    if (retry == retried.end() || retry->second->record_index > f.record_index) continue;
+    const std::string run_id = string_field(f.body, field::kRunId);
+    const auto run = runs.find(run_id);
+    const auto conn = conns.find(f.conn);
+    if (run == runs.end() || conn == conns.end() || conn->second.admitted_ns < 0) continue;
+    const std::uint64_t seq = protocol::seq_of(f.body);
+    const auto published = std::find_if(run->second.events.begin(), run->second.events.end(),
+                                        [seq](const Published& p) { return p.seq == seq; });
+    if (published == run->second.events.end() || published->at_ns >= conn->second.admitted_ns) continue;  // live
+    if (!judged.insert({f.conn, run_id}).second || seq == 1) continue;
+    if (const auto r = resumed.find({f.conn, run_id}); r != resumed.end() && r->second < f.record_index) continue;
+    if (fault_explaining(judge.relay, run->second.user, published->at_ns, f.at_ns) != nullptr) continue;
+    return violation_at("streams", trace, f.record_index,
+                        sim::client_label(f.actor) + " (connection " + f.conn + ") retried message " +
+                            string_field(retry->second->body, field::kClientMsgId) + " at " +
+                            sim::format_virtual_time(retry->second->at_ns) + " and got run " + run_id +
+                            " replayed from seq " + std::to_string(seq) +
+                            ": a retry is answered with the run's events from the first");
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 std::optional<Violation> check_streams(const sim::Trace& trace) {
@@ -209,9 +260,11 @@ std::optional<Violation> check_streams(const sim::Trace& trace, const ClientView
       judge.judge(conn_id, conn, run->first, run->second, it == got.end() ? kNone : it->second);
     }
   }
-  const auto recovery = judge_recovery(trace, view, runs, judge);
-  if (recovery && (!judge.first || recovery->record_index < judge.first->record_index)) return recovery;
-  return judge.first;
+  std::optional<Violation> first = judge.first;
+  for (auto other : {judge_recovery(trace, view, runs, judge), judge_retry_replays(trace, view, runs, conns, judge)}) {
+    if (other && (!first || other->record_index < first->record_index)) first = std::move(other);
+  }
+  return first;
 }
 
 }  // namespace bridgesim::properties

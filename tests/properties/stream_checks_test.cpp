@@ -189,6 +189,46 @@ TEST(PropertiesStreams, AServerSheddingASlowReaderExplainsItsResume) {
   expect_violation(shed("1000"), "streams", "u1 resumed run r1 at 0.300000s, a recovery", 22);
 }
 
+// u1 asks m1 on connection 1, which a planned partition cuts off before any
+// of r1's events (published from 110 ms on) arrive; it reconnects on
+// connection 3 at 300 ms and retries m1 there: the server replays r1 to it,
+// `replayed` in that order (seqs), then a resume of `resume_after` if >= 0.
+sim::Trace retried(const std::vector<std::uint64_t>& replayed, int resume_after = -1,
+                   const std::string& fault_kind = "partition") {
+  sim::Trace trace;
+  fault(trace, "user:u1", "0.050000s", "0.290000s", fault_kind);
+  admit(trace, 10 * kMs, "1", "user:u1");
+  const std::string ask = R"({"type":"user_message","thread_id":"u1-t1","client_msg_id":"m1"})";
+  trace.add(sim::make_send_record(12 * kMs, "user:u1", "1", ask));
+  for (std::uint64_t seq = 1; seq <= 5; ++seq) publish(trace, (100 + 10 * static_cast<runtime::Nanos>(seq)) * kMs, seq);
+  trace.add(net(200 * kMs, sim::record::kAbort, {{"conn", "1"}, {"by", "client"}}));
+  admit(trace, 300 * kMs, "3", "user:u1");
+  trace.add(sim::make_send_record(302 * kMs, "user:u1", "3", ask));
+  runtime::Nanos at = 303 * kMs;
+  if (resume_after >= 0) {
+    trace.add(
+        sim::make_send_record(at += kMs, "user:u1", "3",
+                              R"({"type":"resume","run_id":"r1","after_seq":)" + std::to_string(resume_after) + "}"));
+  }
+  for (const auto seq : replayed) recv(trace, at += kMs, "3", "user:u1", event(seq));
+  return trace;
+}
+
+TEST(PropertiesStreams, ARetryIsAnsweredWithTheRunFromItsFirstEvent) {
+  EXPECT_TRUE(judge(retried({1, 2, 3, 4, 5}), "streams").empty());
+  // Records: the planned fault, 3 admission records, the ask, 5 publishes,
+  // the abort, 3 admission records, the retry: seq 2 arrives at record 15.
+  expect_violation(retried({2, 3, 4, 5}), "streams",
+                   "u1 (connection 3) retried message m1 at 0.302000s and got run r1 replayed from seq 2: a retry "
+                   "is answered with the run's events from the first",
+                   15);
+  // A resume of its own sent first asks for what follows after_seq.
+  EXPECT_TRUE(judge(retried({2, 3, 4, 5}, 1), "streams").empty());
+  // A live event the relay held back past the admission is not the replay.
+  expect_violation(retried({2}), "streams", "replayed from seq 2", 15);
+  EXPECT_TRUE(judge(retried({2}, -1, "relay_reorder"), "streams").empty());
+}
+
 // The relay's faults are the receiver's to repair from the run log: they
 // excuse a loss or a resume only for a run the log cannot repair.
 sim::TraceRecord relay_dropped(std::uint64_t seq) {
