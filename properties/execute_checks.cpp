@@ -156,6 +156,14 @@ std::string spelled(std::string alternatives) {
 }  // namespace
 
 std::optional<Violation> judge_execute_answers(const sim::Trace& trace, const ClientView& view) {
+  // A broken critical path answers every request 503 before anything else
+  // (docs/protocol.md section 5), whatever its token or body.
+  bool broken = false;
+  for (const auto& r : trace.records()) {
+    if (!sim::is_record(r, sim::actor::kSystem, rec::kStartup)) continue;
+    broken = r.field(rf::kOk) != "true";
+    break;
+  }
   for (const ExecuteCall& c : execute_calls(trace, view)) {
     if (!c.response_index) continue;
     const std::size_t at = *c.response_index;
@@ -166,6 +174,12 @@ std::optional<Violation> judge_execute_answers(const sim::Trace& trace, const Cl
     if (!c.answer_parsed)
       return violation_at("protocol", trace, at, who_asked(c) + " was answered " + status + " without a JSON object");
     const std::string error = string_field(c.answer, "error");
+    if (broken && (c.status != 503 || error != "service unavailable")) {
+      return violation_at("protocol", trace, at,
+                          who_asked(c) + " was answered " + status + " '" + error +
+                              "' while the system's critical path is broken (startup ok=false): every execute "
+                              "request is answered 503 'service unavailable' then");
+    }
     if (const std::string why = judge_validation(c, error); !why.empty())
       return violation_at("protocol", trace, at, who_asked(c) + " " + why);
     if (c.status == 202) {

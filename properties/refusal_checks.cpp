@@ -54,6 +54,8 @@ class BreakerBound {
   static constexpr runtime::Nanos kOpenForNs = runtime::kNanosPerSecond;
   static constexpr runtime::Nanos kTimeoutNs = 500 * runtime::kNanosPerMilli;
 
+  // Linear in the calls, then O(log calls) per question: a refusal-heavy
+  // trace (auth_down with many users) asks once per 503.
   explicit BreakerBound(const sim::Trace& trace) {
     for (const auto& r : trace.records()) {
       if (!sim::is_record(r, sim::actor::kAuthService, rec::kCall)) continue;
@@ -65,47 +67,46 @@ class BreakerBound {
       const runtime::Nanos latest = r.at_ns + (slow ? kTimeoutNs + kAnswerMaxNs : kAnswerMaxNs);
       calls_.push_back({r.at_ns, earliest, latest, std::string(r.field(rf::kUser)), failed});
     }
-    // A success that may have come before or after a failure: either, so none.
-    std::vector<Call> failed;
-    std::copy_if(calls_.begin(), calls_.end(), std::back_inserter(failed), [](const Call& c) { return c.failed; });
-    const auto overlaps_a_failure = [&failed](const Call& s) {
-      return !s.failed && std::any_of(failed.begin(), failed.end(), [&s](const Call& f) {
-        return f.earliest_ns <= s.latest_ns && s.earliest_ns <= f.latest_ns;
-      });
-    };
-    calls_.erase(std::remove_if(calls_.begin(), calls_.end(), overlaps_a_failure), calls_.end());
+    drop_successes_overlapping_a_failure();
+    for (const Call& c : calls_) asked_[c.user].push_back(c.at_ns);  // still in trace order: ascending
     // Failures as early, successes as late as they may have been answered; a failure first on a tie.
-    const auto key = [](const Call& c) { return c.failed ? c.earliest_ns : c.latest_ns; };
-    std::stable_sort(calls_.begin(), calls_.end(), [&key](const Call& a, const Call& b) {
+    std::stable_sort(calls_.begin(), calls_.end(), [](const Call& a, const Call& b) {
       return key(a) != key(b) ? key(a) < key(b) : a.failed && !b.failed;
     });
-  }
-  // Calls of `user` in [from, to].
-  bool asked(const std::string& user, runtime::Nanos from, runtime::Nanos to) const {
-    return std::any_of(calls_.begin(), calls_.end(),
-                       [&](const Call& c) { return c.user == user && c.at_ns >= from && c.at_ns <= to; });
-  }
-  // "" when the breaker may have been open at `at`, else why not.
-  std::string closed_at(runtime::Nanos at) const {
+    // The breaker's state after each call, in that order (closed_at reads a prefix).
     int failures = 0;
     runtime::Nanos open_until = -1;  // a success resets the count, not an open breaker
     runtime::Nanos run_latest = -1;  // the latest any failure of the current run may have come
     for (const Call& c : calls_) {
-      if ((c.failed ? c.earliest_ns : c.latest_ns) > at) break;
       failures = c.failed ? failures + 1 : 0;
       run_latest = c.failed ? std::max(run_latest, c.latest_ns) : -1;
       // Any failure of the run may have been the one that opened it (a slow
       // call's timeout lands late): open until 1 s after the latest of them.
       if (failures >= kFailuresToOpen) open_until = std::max(open_until, run_latest + kOpenForNs);
+      after_.push_back({key(c), failures, open_until});
     }
-    if (open_until < 0) {
+  }
+  // Calls of `user` in [from, to].
+  bool asked(const std::string& user, runtime::Nanos from, runtime::Nanos to) const {
+    const auto it = asked_.find(user);
+    if (it == asked_.end()) return false;
+    const auto first = std::lower_bound(it->second.begin(), it->second.end(), from);
+    return first != it->second.end() && *first <= to;
+  }
+  // "" when the breaker may have been open at `at`, else why not.
+  std::string closed_at(runtime::Nanos at) const {
+    // The calls answered by `at`: a prefix of the order.
+    const auto end = std::upper_bound(after_.begin(), after_.end(), at,
+                                      [](runtime::Nanos t, const State& state) { return t < state.key_ns; });
+    const State state = end == after_.begin() ? State{} : *(end - 1);
+    if (state.open_until_ns < 0) {
       return "no " + std::to_string(kFailuresToOpen) +
              " auth-service calls in a row had failed before it (the "
              "breaker opens after " +
-             std::to_string(kFailuresToOpen) + "; " + std::to_string(failures) + " had, the last ones)";
+             std::to_string(kFailuresToOpen) + "; " + std::to_string(state.failures) + " had, the last ones)";
     }
-    if (at > open_until) {
-      return "the breaker last opened before " + sim::format_virtual_time(open_until - kOpenForNs) +
+    if (at > state.open_until_ns) {
+      return "the breaker last opened before " + sim::format_virtual_time(state.open_until_ns - kOpenForNs) +
              ", more than 1 s before";
     }
     return {};
@@ -122,7 +123,36 @@ class BreakerBound {
     std::string user;
     bool failed;
   };
+  struct State {
+    runtime::Nanos key_ns = 0;  // the call's place in the order
+    int failures = 0;
+    runtime::Nanos open_until_ns = -1;
+  };
+  static runtime::Nanos key(const Call& c) { return c.failed ? c.earliest_ns : c.latest_ns; }
+
+  // A success that may have come before or after a failure: either, so none.
+  // Failures by earliest answer, with the latest answer of each prefix: a
+  // success overlaps one iff some failure answered no later than the
+  // success's latest may still answer after the success's earliest.
+  void drop_successes_overlapping_a_failure() {
+    std::vector<std::pair<runtime::Nanos, runtime::Nanos>> failed;  // (earliest, latest of the prefix)
+    for (const Call& c : calls_) {
+      if (c.failed) failed.emplace_back(c.earliest_ns, c.latest_ns);
+    }
+    std::sort(failed.begin(), failed.end());
+    for (std::size_t i = 1; i < failed.size(); ++i) failed[i].second = std::max(failed[i].second, failed[i - 1].second);
+    const auto overlaps_a_failure = [&failed](const Call& s) {
+      if (s.failed) return false;
+      const auto end = std::upper_bound(failed.begin(), failed.end(), s.latest_ns,
+                                        [](runtime::Nanos t, const auto& f) { return t < f.first; });
+      return end != failed.begin() && (end - 1)->second >= s.earliest_ns;
+    };
+    calls_.erase(std::remove_if(calls_.begin(), calls_.end(), overlaps_a_failure), calls_.end());
+  }
+
   std::vector<Call> calls_;
+  std::vector<State> after_;                                               // the breaker after each of calls_, in order
+  std::map<std::string, std::vector<runtime::Nanos>, std::less<>> asked_;  // user -> call times
 };
 
 // The status a refusal of this handshake must have, or "" when either of

@@ -336,6 +336,10 @@ void HostileClient::connect(const std::string& token, const std::string& token_k
     if (step_++ == 0) {
       world_.timers.call_after(static_cast<runtime::Nanos>(rng_.uniform(50, 300)) * runtime::kNanosPerMilli,
                                [this] { connect(valid_token_, std::string(sim::token_kind::kValid)); });
+    } else if (!expired_token_.empty()) {
+      // Even its valid token refused (a server that cannot serve): an
+      // attacker needs no socket to post to the execute endpoint.
+      post_bad_tokens(static_cast<runtime::Nanos>(rng_.uniform(1, 20)) * runtime::kNanosPerMilli);
     }
   };
   callbacks.on_text = [this](std::string text) {

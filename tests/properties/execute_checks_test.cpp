@@ -156,6 +156,21 @@ TEST(PropertiesExecute, EveryAnswerIsADocumentedStatusWithAJsonBody) {
   expect_violation(conflict, "protocol", "answered 409 'busy', not run_not_started", 4);
 }
 
+TEST(PropertiesExecute, ABrokenCriticalPathAnswersEveryRequest503ServiceUnavailable) {
+  const auto broken = [](int status, const std::string& error) {
+    sim::Trace trace;
+    trace.add(rec(0, sim::actor::kSystem, sim::record::kStartup, {{"ok", "false"}, {"failing", "bridge"}}));
+    execute(trace, 20 * kMs, Execute{}.with_token("forged").answered(status, R"({"error":")" + error + R"("})"));
+    return trace;
+  };
+  EXPECT_TRUE(judge(broken(503, "service unavailable"), "protocol").empty());
+  // The token is forged, but the system cannot serve: 503, not 401.
+  expect_violation(broken(401, "unauthorized"), "protocol",
+                   "answered 401 'unauthorized' while the system's critical path is broken (startup ok=false)", 3);
+  expect_violation(broken(503, "identity not confirmed"), "protocol",
+                   "answered 503 'identity not confirmed' while the system's critical path is broken", 3);
+}
+
 TEST(PropertiesExecute, ValidationRefusalsNameOnlyTheBadFields) {
   const auto judged = [](const std::string& body, int status, const std::string& answer) {
     sim::Trace trace = with_socket(false);
