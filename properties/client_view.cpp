@@ -38,14 +38,20 @@ ClientView build_client_view(const sim::Trace& trace) {
     }
     const bool http = r.kind == sim::record::kHttpRequest;
     if (r.kind != sim::record::kRecv && r.kind != sim::record::kSend && !http) continue;
-    Frame frame{i, r.at_ns, r.actor, user, std::string(r.field(sim::record_field::kConn)), {}, false};
-    boost::system::error_code ec;
-    auto parsed = boost::json::parse(r.field(http ? sim::record_field::kBody : sim::record_field::kFrame), ec);
-    if (!ec && parsed.is_object()) {
-      frame.body = std::move(parsed.as_object());
-      frame.parsed = true;
+    std::shared_ptr<const boost::json::value> json = http ? nullptr : r.parsed_frame;
+    if (json == nullptr) {
+      boost::system::error_code ec;
+      auto parsed = boost::json::parse(r.field(http ? sim::record_field::kBody : sim::record_field::kFrame), ec);
+      if (!ec && parsed.is_object()) json = std::make_shared<const boost::json::value>(std::move(parsed));
     }
-    (http ? view.executed : r.kind == sim::record::kRecv ? view.received : view.sent).push_back(std::move(frame));
+    static const boost::json::object kEmpty;
+    const bool parsed = json != nullptr && json->is_object();
+    const boost::json::object& body = parsed ? json->as_object() : kEmpty;
+    (http                           ? view.executed
+     : r.kind == sim::record::kRecv ? view.received
+                                    : view.sent)
+        .push_back(Frame{i, r.at_ns, r.actor, user, std::string(r.field(sim::record_field::kConn)), std::move(json),
+                         body, parsed});
   }
   return view;
 }

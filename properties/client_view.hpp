@@ -9,6 +9,7 @@
 #include <vector>
 
 #include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
 
 #include "sim/trace.hpp"
 
@@ -20,7 +21,10 @@ struct Frame {
   std::string actor;  // one client: see sim/client_actor.hpp
   std::string user;   // "u1": whose identity the client holds
   std::string conn;
-  boost::json::object body;  // empty when the text was not a JSON object
+  // The parsed frame, shared with the trace record when its client parsed
+  // it already (sim::TraceRecord::parsed_frame: parsed once per run).
+  std::shared_ptr<const boost::json::value> json;
+  const boost::json::object& body;  // *json's object; empty when the text was not a JSON object
   bool parsed = false;
 };
 

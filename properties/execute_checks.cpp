@@ -78,6 +78,13 @@ std::string judge_validation(const ExecuteCall& c, const std::string& error) {
       return "was answered 422 naming field '" + std::string(name) + "', which " +
              (known ? "its body has right: " : "is no field of the request: ") + boost::json::serialize(c.answer);
   }
+  // And every bad field is named (a body that is no object has none).
+  for (const std::string_view name : {field::kThreadId, field::kInput}) {
+    if (!c.request->parsed || fields->as_object().contains(name)) continue;
+    if (const std::string why = bad_field(*c.request, name); !why.empty())
+      return "was answered 422 without naming " + std::string(name) + ", which is " + why + ": " +
+             boost::json::serialize(c.answer);
+  }
   return {};
 }
 

@@ -124,6 +124,7 @@ void HostileClient::post_bad_tokens(runtime::Nanos after_ns) {
                                 {expired_token_, sim::token_kind::kExpired, ""},
                                 {valid_token_, sim::token_kind::kValid, "[\"not\", \"an object\"]"},
                                 {valid_token_, sim::token_kind::kValid, R"({"thread_id":")" + user_id_ + R"(-v2"})"},
+                                {valid_token_, sim::token_kind::kValid, R"({"thread_id":7,"input":""})"},
                                 {valid_token_, sim::token_kind::kValid,
                                  R"({"thread_id":")" + user_id_ + R"(-v3","input":"q","agent_name":"nobody"})"}};
   runtime::Nanos at = after_ns;

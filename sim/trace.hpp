@@ -4,6 +4,7 @@
 // form is how two runs are compared byte for byte. Which actors record which
 // kinds with which fields is declared in sim/trace_schema.hpp.
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -11,6 +12,10 @@
 #include <vector>
 
 #include "system/runtime/clock.hpp"
+
+namespace boost::json {
+class value;
+}
 
 namespace bridgesim::sim {
 
@@ -21,6 +26,10 @@ struct TraceRecord {
   std::string actor;
   std::string kind;
   std::vector<Field> fields;
+  // The frame as the client that recorded it parsed it (a recv record of a
+  // simulated client): the judge reads it instead of parsing the frame again.
+  // A cache, not part of the record: never hashed, written or compared.
+  std::shared_ptr<const boost::json::value> parsed_frame = nullptr;
 
   // The value of field `name`, or empty when absent.
   std::string_view field(std::string_view name) const;

@@ -205,6 +205,16 @@ TEST(PropertiesExecute, ValidationRefusalsNameOnlyTheBadFields) {
                    "was answered 422 without error validation_error and the fields it refused", 4);
   expect_violation(judged(missing_input, 422, R"({"error":"run_not_started"})"), "protocol",
                    "was answered 422 without error validation_error and the fields it refused", 4);
+  // Two bad fields, one named.
+  const std::string both_bad = R"({"thread_id":7,"input":""})";
+  EXPECT_TRUE(judge(judged(both_bad, 422,
+                           R"({"error":"validation_error","fields":{"thread_id":"must be a non-empty string",)"
+                           R"("input":"must be a non-empty string"}})"),
+                    "protocol")
+                  .empty());
+  expect_violation(
+      judged(both_bad, 422, R"({"error":"validation_error","fields":{"thread_id":"must be a non-empty string"}})"),
+      "protocol", "was answered 422 without naming input", 4);
   // A required field missing, and started anyway.
   expect_violation(judged(missing_input, 202, R"({"run_id":"run-1","thread_id":"u1-t1","user_id":"u1"})"), "protocol",
                    "was answered 202, but its input is missing", 4);

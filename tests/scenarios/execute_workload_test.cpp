@@ -106,7 +106,7 @@ TEST(ExecuteWorkload, BadTokensAreRefused401BadBodies422AndABodysUserIdIsIgnored
     }
   }
   EXPECT_EQ(refused, (std::multiset<std::string>{"expired", "forged", "missing"}));
-  EXPECT_EQ(invalid, (std::multiset<std::string>{"agent_name", "body", "input"}));
+  EXPECT_EQ(invalid, (std::multiset<std::string>{"agent_name", "body", "input", "input", "thread_id"}));
 }
 
 TEST(ExecuteWorkload, AFullRunLogAnswers503AndTheClientRetriesUntil202) {
