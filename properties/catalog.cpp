@@ -67,8 +67,10 @@ const std::vector<Property>& property_catalog() {
          "POST execute 202 names the caller, whatever the body claims",
          with_view(check_isolation), true},
         {"protocol",
-         "no send before accept or after close; every run event is valid against the schema; every POST execute answer "
-         "is a documented status with a JSON object body, a 422 naming only fields the body has wrong",
+         "no send before accept or after close; every run event is valid against the schema; every frame refused "
+         "before a handler gets its error and a ping its pong, in order; every POST execute answer is a documented "
+         "status with a JSON object body, a 422 naming exactly the fields the body has wrong, 503 on a broken "
+         "critical path",
          with_view(check_protocol), true},
         {"auth",
          "no connection, event or run for an identity without a valid token, degraded auth service or not; every "

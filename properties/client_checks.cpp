@@ -3,9 +3,12 @@
 #include <map>
 #include <set>
 
+#include <boost/json.hpp>
+
 #include "properties/checker_support.hpp"
 #include "properties/client_view.hpp"
 #include "properties/execute_checks.hpp"
+#include "properties/fault_windows.hpp"
 #include "properties/properties.hpp"
 #include "properties/relay_repair.hpp"
 #include "protocol/fields.hpp"
@@ -197,6 +200,99 @@ std::optional<Violation> check_delivery(const sim::Trace& trace, const ClientVie
   return judge_execute_delivery(trace, view, lost);
 }
 
+namespace {
+
+// --- protocol: every refused frame is answered -----------------------------
+// What the server must answer a frame with (docs/protocol.md, "Errors"):
+// "error:<code>" or "pong"; "" when this clause does not judge it (a frame
+// the handlers judge field by field).
+std::string expected_answer(std::string_view text, std::size_t frame_bytes_max) {
+  // A client records a frame over 256 bytes as "<N bytes>" (scenarios/workloads.cpp).
+  if (text.size() > 7 && text.front() == '<' && text.substr(text.size() - 7) == " bytes>") {
+    const std::string digits(text.substr(1, text.size() - 8));
+    if (!digits.empty() && std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+      return std::stoull(digits) > frame_bytes_max ? "error:" + std::string(protocol::error_codes::kFrameTooLarge) : "";
+    }
+  }
+  if (text.size() > frame_bytes_max) return "error:" + std::string(protocol::error_codes::kFrameTooLarge);
+  boost::system::error_code ec;
+  const boost::json::value parsed = boost::json::parse(text, ec);
+  if (ec) return "error:" + std::string(protocol::error_codes::kInvalidJson);
+  const auto* type = parsed.is_object() ? parsed.as_object().if_contains(field::kType) : nullptr;
+  if (type == nullptr || !type->is_string()) return "error:" + std::string(protocol::error_codes::kInvalidMessage);
+  const std::string_view name = type->as_string();
+  if (name == protocol::client_type::kPing) return std::string(protocol::event_type::kPong);
+  for (const auto known :
+       {protocol::client_type::kUserMessage, protocol::client_type::kStartAgent, protocol::client_type::kResume,
+        protocol::client_type::kCancel, protocol::client_type::kDisconnect}) {
+    if (name == known) return {};
+  }
+  return "error:" + std::string(protocol::error_codes::kUnknownType);
+}
+
+// Each frame refused before any handler (too large, not JSON, not an object,
+// no type, an unknown type) gets its `error` frame and a ping its pong, in
+// the order sent, on that connection -- where the answer was due: the
+// connection stayed open 100 ms after the frame, or the client went on to
+// send `disconnect` (answered in order, before the close), and no fault for
+// the user was active.
+std::optional<Violation> judge_refused_frames(const sim::Trace& trace, const ClientView& view) {
+  const auto& records = trace.records();
+  std::size_t frame_bytes_max = protocol::kFrameBytesMaxDefault;
+  std::map<std::string, runtime::Nanos> closed;  // conn -> its first close, abort or closed record
+  for (const auto& r : records) {
+    if (sim::is_record(r, sim::actor::kSystem, rec::kLimits) && r.has_field("frame_bytes_max"))
+      frame_bytes_max = std::stoull(std::string(r.field("frame_bytes_max")));
+    if (r.kind == rec::kClose || r.kind == rec::kAbort || r.kind == rec::kClosed) {
+      const std::string conn(r.field(rf::kConn));
+      if (!conn.empty()) closed.emplace(conn, r.at_ns);
+    }
+  }
+  std::map<std::string, std::vector<const Frame*>> sent_on, received_on;
+  for (const auto& f : view.sent) sent_on[f.conn].push_back(&f);
+  for (const auto& f : view.received) received_on[f.conn].push_back(&f);
+  const auto windows = fault_windows(trace);
+  constexpr runtime::Nanos kDueNs = 100 * runtime::kNanosPerMilli;
+  static const std::vector<const Frame*> kNone;
+  for (const auto& [conn, sent] : sent_on) {
+    const auto close = closed.find(conn);
+    const runtime::Nanos closed_ns = close == closed.end() ? INT64_MAX : close->second;
+    bool disconnect_follows = false;
+    std::vector<std::pair<const Frame*, std::string>> due;  // newest first while walking back
+    for (auto it = sent.rbegin(); it != sent.rend(); ++it) {
+      const Frame& f = **it;
+      const std::string want = expected_answer(records[f.record_index].field(rf::kFrame), frame_bytes_max);
+      if (f.parsed && string_field(f.body, field::kType) == protocol::client_type::kDisconnect)
+        disconnect_follows = true;
+      if (want.empty() || (!disconnect_follows && f.at_ns + kDueNs > closed_ns)) continue;
+      if (fault_explaining(windows, f.user, f.at_ns, f.at_ns) != nullptr) continue;
+      due.emplace_back(&f, want);
+    }
+    if (due.empty()) continue;
+    std::reverse(due.begin(), due.end());
+    std::size_t next = 0;
+    const auto got = received_on.find(conn);
+    for (const Frame* r : got == received_on.end() ? kNone : got->second) {
+      if (next == due.size()) break;
+      if (r->record_index < due[next].first->record_index) continue;
+      const std::string type = string_field(r->body, field::kType);
+      const std::string answer =
+          type == protocol::event_type::kError ? "error:" + string_field(r->body, field::kCode) : type;
+      if (answer == due[next].second) ++next;
+    }
+    if (next == due.size()) continue;
+    const Frame& f = *due[next].first;
+    const std::string_view text = records[f.record_index].field(rf::kFrame);
+    return violation_at("protocol", trace, f.record_index,
+                        sim::client_label(f.actor) + " sent a frame of " + std::to_string(text.size()) +
+                            " bytes on connection " + conn + " (" + std::string(text.substr(0, 40)) +
+                            (text.size() > 40 ? "..." : "") + ") and never got its answer, " + due[next].second);
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
 std::optional<Violation> check_protocol(const sim::Trace& trace) {
   return check_protocol(trace, build_client_view(trace));
 }
@@ -225,6 +321,7 @@ std::optional<Violation> check_protocol(const sim::Trace& trace, const ClientVie
                           "user " + f.user + " received an invalid " + type + ": " + error);
     }
   }
+  if (auto refused = judge_refused_frames(trace, view)) return refused;
   return judge_execute_answers(trace, view);
 }
 

@@ -1,9 +1,14 @@
 #pragma once
 // The field names of the wire protocol's JSON objects, and the error codes an
 // `error` frame carries (part of the protocol: a client acts on them).
+#include <cstddef>
 #include <string_view>
 
 namespace bridgesim::protocol {
+
+// The application's frame cap (`frame_too_large` beyond it; a frame of
+// exactly this many bytes is served): the default of [system] frame_bytes_max.
+constexpr std::size_t kFrameBytesMaxDefault = 64 * 1024;
 
 namespace field {
 constexpr std::string_view kType = "type";

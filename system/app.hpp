@@ -10,6 +10,7 @@
 #include <string>
 #include <string_view>
 
+#include "protocol/fields.hpp"
 #include "system/agents.hpp"
 #include "system/auth.hpp"
 #include "system/auth_service_client.hpp"
@@ -51,7 +52,7 @@ struct Runtime {
 
 struct AppConfig {
   std::string jwt_secret = "bridgesim-dev-secret";
-  std::size_t frame_bytes_max = 64 * 1024;
+  std::size_t frame_bytes_max = protocol::kFrameBytesMaxDefault;
   std::string default_agent = "assistant";
   LatencyRange llm_latency{5 * runtime::kNanosPerMilli, 20 * runtime::kNanosPerMilli};
   LatencyRange tool_latency{2 * runtime::kNanosPerMilli, 15 * runtime::kNanosPerMilli};

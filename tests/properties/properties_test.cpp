@@ -418,6 +418,44 @@ TEST(PropertiesProtocol, CatchesANonJsonFrame) {
   ASSERT_TRUE(check_protocol(b.trace));
 }
 
+// Frames refused before any handler get their error, a ping its pong, in
+// order (the connection stays open: each answer is due).
+TraceBuilder refused_frames(const std::vector<std::string>& answers) {
+  TraceBuilder b;
+  b.open("h1", "1");
+  for (const std::string frame : {"not json", "[]", R"({"type":42})", R"({"type":"nope"})", R"({"type":"ping"})",
+                                  "<70000 bytes>", "<65536 bytes>"})
+    b.add("h1", "send", {{"conn", "1"}, {"frame", frame}});
+  for (const auto& answer : answers) {
+    b.raw("h1", "1",
+          answer == "pong" ? R"({"type":"pong"})" : R"({"type":"error","code":")" + answer + R"(","message":"m"})");
+  }
+  return b;
+}
+
+TEST(PropertiesProtocol, EveryRefusedFrameGetsItsErrorAndAPingItsPong) {
+  const std::vector<std::string> all{"invalid_json", "invalid_message", "invalid_message", "unknown_type",
+                                     "pong",         "frame_too_large"};
+  EXPECT_FALSE(check_protocol(refused_frames(all).trace));
+  for (std::size_t missing = 0; missing < all.size(); ++missing) {
+    auto some = all;
+    some.erase(some.begin() + static_cast<std::ptrdiff_t>(missing));
+    const auto v = check_protocol(refused_frames(some).trace);
+    ASSERT_TRUE(v) << missing;
+    // Record 0 is the open, frame k is record k + 1; of the two invalid_message
+    // answers, the one left missing is the later frame's.
+    EXPECT_EQ(v->record_index, missing == 1 ? 3u : missing + 1) << v->message;
+    EXPECT_NE(
+        v->message.find("never got its answer, " + std::string(all[missing] == "pong" ? "" : "error:") + all[missing]),
+        std::string::npos)
+        << v->message;
+  }
+  // Answered out of order: the pong before the unknown_type.
+  auto swapped = all;
+  std::swap(swapped[3], swapped[4]);
+  EXPECT_TRUE(check_protocol(refused_frames(swapped).trace));
+}
+
 TEST(PropertiesCatalog, UnknownNameIsAnError) {
   sim::Trace empty;
   EXPECT_THROW(check_properties(empty, {"no_such_property"}), std::invalid_argument);
