@@ -307,6 +307,21 @@ std::optional<Violation> check_protocol(const sim::Trace& trace, const ClientVie
                               std::string(r.field(rf::kConn)) + ": " + std::string(r.field(rf::kWhat)));
     }
   }
+  // With the session middleware installed (health names it degraded when
+  // not), every welcome carries its session_id; without, none does.
+  std::optional<bool> sessions;
+  for (const auto& r : records) {
+    if (!sim::is_record(r, sim::actor::kSystem, rec::kHealth)) continue;
+    boost::system::error_code ec;
+    const auto health = boost::json::parse(r.field(rf::kBody), ec);
+    sessions = true;
+    const auto* degraded = !ec && health.is_object() ? health.as_object().if_contains("degraded") : nullptr;
+    if (degraded != nullptr && degraded->is_array()) {
+      for (const auto& d : degraded->as_array())
+        if (d.is_string() && d.as_string().starts_with("session")) sessions = false;
+    }
+    break;
+  }
   for (const auto& f : view.received) {
     if (!f.parsed) {
       return violation_at("protocol", trace, f.record_index,
@@ -315,6 +330,16 @@ std::optional<Violation> check_protocol(const sim::Trace& trace, const ClientVie
     const std::string type = string_field(f.body, field::kType);
     if (type.empty())
       return violation_at("protocol", trace, f.record_index, "user " + f.user + " received a frame without 'type'");
+    if (type == protocol::event_type::kConnectionEstablished && sessions) {
+      const auto* session = f.body.if_contains(field::kSessionId);
+      const bool has = session != nullptr && session->is_string() && !session->as_string().empty();
+      if (has != *sessions) {
+        return violation_at("protocol", trace, f.record_index,
+                            "user " + f.user + " was welcomed " + (has ? "with" : "without") +
+                                " a session_id while the session middleware was " +
+                                (*sessions ? "installed" : "not installed (health: degraded)"));
+      }
+    }
     if (!is_run_event(type)) continue;
     if (const std::string error = protocol::run_event_schema_error(f.body); !error.empty()) {
       return violation_at("protocol", trace, f.record_index,

@@ -88,6 +88,7 @@ ClaimFormToken claim_forms_token(int i, std::string_view secret, const std::stri
       // At the skew's edge: valid while the handshake falls in the second the token was minted in (every
       // claim_forms user connects within its first 0.4 s).
       claims["iat"] = now_unix_s + system::kClockSkewS;
+      claims["nbf"] = now_unix_s + system::kClockSkewS;
       break;
   }
   return {sign(secret, claims), valid};

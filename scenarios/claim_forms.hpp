@@ -11,7 +11,7 @@
 //   4 iat an hour ahead (past the 30 s skew)   refused 401
 //   5 iat and nbf 20 s ahead (within the skew) admitted
 //   6 nbf an hour ahead (past the skew)        refused 401
-//   7 iat exactly now + the 30 s skew          admitted (the bound is inclusive)
+//   7 iat and nbf exactly now + the 30 s skew  admitted (the bound is inclusive)
 //   8 exp 2^62, past what a ns clock can hold  admitted, never closed for expiry
 //   9 '{' in the subject                       refused 401
 //  10 an empty subject                         refused 401

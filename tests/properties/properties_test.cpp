@@ -456,6 +456,35 @@ TEST(PropertiesProtocol, EveryRefusedFrameGetsItsErrorAndAPingItsPong) {
   EXPECT_TRUE(check_protocol(refused_frames(swapped).trace));
 }
 
+// The welcome carries a session_id exactly when the session middleware is
+// installed (health lists it as degraded when not).
+TraceBuilder welcomed(const std::string& health_body, const std::string& welcome) {
+  TraceBuilder b;
+  b.trace.add({0, "system", "health", {{"status", "200"}, {"body", health_body}}});
+  b.open("u1", "1").raw("u1", "1", welcome);
+  return b;
+}
+
+TEST(PropertiesProtocol, AWelcomeCarriesASessionIdExactlyWhenSessionsAreInstalled) {
+  const std::string ok = R"({"status":"ok"})";
+  const std::string degraded = R"({"status":"ok","degraded":["session: middleware not installed"]})";
+  const std::string with = R"({"type":"connection_established","connection_id":1,"user_id":"u1","session_id":"s-1"})";
+  const std::string without = R"({"type":"connection_established","connection_id":1,"user_id":"u1"})";
+  EXPECT_FALSE(check_protocol(welcomed(ok, with).trace));
+  EXPECT_FALSE(check_protocol(welcomed(degraded, without).trace));
+  const auto missing = check_protocol(welcomed(ok, without).trace);
+  ASSERT_TRUE(missing);
+  EXPECT_EQ(missing->record_index, 2u);
+  EXPECT_NE(missing->message.find("welcomed without a session_id while the session middleware was installed"),
+            std::string::npos)
+      << missing->message;
+  const auto extra = check_protocol(welcomed(degraded, with).trace);
+  ASSERT_TRUE(extra);
+  EXPECT_NE(extra->message.find("welcomed with a session_id while the session middleware was not installed"),
+            std::string::npos)
+      << extra->message;
+}
+
 TEST(PropertiesCatalog, UnknownNameIsAnError) {
   sim::Trace empty;
   EXPECT_THROW(check_properties(empty, {"no_such_property"}), std::invalid_argument);
