@@ -240,6 +240,11 @@ std::optional<Violation> judge_refused_frames(const sim::Trace& trace, const Cli
   const auto& records = trace.records();
   std::size_t frame_bytes_max = protocol::kFrameBytesMaxDefault;
   std::map<std::string, runtime::Nanos> closed;  // conn -> its first close, abort or closed record
+  // Simulated traces only: a live server's frame cap and its answer to a
+  // frame past it (an error, a 1009 close) are its own (docs/probe.md).
+  bool simulated = false;
+  for (const auto& r : records) simulated |= sim::is_record(r, sim::actor::kSystem, rec::kStartup);
+  if (!simulated) return std::nullopt;
   for (const auto& r : records) {
     if (sim::is_record(r, sim::actor::kSystem, rec::kLimits) && r.has_field("frame_bytes_max"))
       frame_bytes_max = std::stoull(std::string(r.field("frame_bytes_max")));

@@ -31,6 +31,7 @@ const std::map<std::string, std::vector<std::string>> kExpected{
     {"bounds_active_runs", {"active_runs_per_user_max/refused"}},
     {"bounds_run_log", {"runs_max/refused", "runs_max/evicted", "events_per_run_max/not_logged"}},
     {"bounds_keys_and_identities", {"idempotency_keys_max/evicted", "known_identities_max/evicted"}},
+    {"bounds_one_identity", {"known_identities_max/evicted"}},
 };
 
 TEST(ScenariosBoundsEvidence, EveryBoundsScenarioReachesItsBoundsOnEverySeed) {
