@@ -33,7 +33,8 @@ std::vector<Property> detection_properties() {
        "critical path is broken, 401 for a missing, forged or expired token, and for a valid token 401 or, only "
        "while a fault for that user or everyone is active (until heal + 5s), 503, and a 503 without an auth-service "
        "call "
-       "(an open circuit breaker) only within 1 s of 3 failed calls in a row; every refusal names its reason",
+       "(an open circuit breaker) only within 1 s of 3 failed calls in a row, and no call within 1 s of 3 calls "
+       "that surely failed; every refusal names its reason",
        check_refusals},
       {"subprotocol",
        "the server selects jwt-auth for a client that offered its token in Sec-WebSocket-Protocol (with jwt-auth), "

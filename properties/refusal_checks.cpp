@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <iterator>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -212,6 +213,78 @@ std::optional<Violation> judge_reject(const sim::Trace& trace, std::size_t index
                           sim::format_virtual_time(r.at_ns) + fault_free_note(user, r.at_ns, r.at_ns));
 }
 
+// The breaker's other half: it opens. Once 3 auth-service calls in a row
+// have surely failed (docs/protocol.md), the client calls the service no more
+// for 1 s from the last of them. Judged strictly where BreakerBound is
+// lenient: a failure counts only once surely answered (its latest answer) and
+// holds the breaker open for 1 s from its earliest; anything that may have
+// succeeded resets the count from its earliest answer to its latest (a slow
+// call whose delay may beat the 500 ms timeout may have). The service answers
+// within 1 to 3 ms (sim/sim_auth_service.cpp); a slow one after its delay, so
+// a delay of at least 500 ms fails at the timeout exactly.
+std::optional<Violation> judge_breaker_opens(const sim::Trace& trace) {
+  constexpr runtime::Nanos kNsPerMs = runtime::kNanosPerMilli;
+  constexpr runtime::Nanos kMinNs = kNsPerMs, kMaxNs = 3 * kNsPerMs;
+  constexpr runtime::Nanos kTimeoutNs = 500 * runtime::kNanosPerMilli, kOpenForNs = runtime::kNanosPerSecond;
+  const auto& records = trace.records();
+  // The least delay_ms of the planned auth_slow faults (which one is active
+  // when is the plan's business; a slow call is delayed by at least this).
+  runtime::Nanos slow_delay_ns = INT64_MAX;  // INT64_MAX: none planned; -1: one without a delay_ms
+  for (const auto& r : records) {
+    if (!sim::is_record(r, sim::actor::kFaults, rec::kPlanned) || r.field(rf::kKind) != "auth_slow") continue;
+    const std::string params(r.field(rf::kParams));
+    const auto at = params.find("delay_ms=");
+    const runtime::Nanos delay = at == std::string::npos ? -1 : std::stoll(params.substr(at + 9)) * kNsPerMs;
+    slow_delay_ns = std::min(slow_delay_ns, delay);
+  }
+  struct Answer {
+    runtime::Nanos earliest, latest;
+  };
+  std::vector<Answer> failed, maybe_ok;  // the surely failed calls; the ones that may have succeeded
+  std::vector<std::size_t> calls;        // record indices of the calls
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    const auto& r = records[i];
+    if (!sim::is_record(r, sim::actor::kAuthService, rec::kCall)) continue;
+    calls.push_back(i);
+    const std::string_view state = r.field(rf::kState);
+    const bool down = state.find("down") != std::string_view::npos;
+    const bool slow = state.find("slow") != std::string_view::npos;
+    if (!slow) {
+      (down ? failed : maybe_ok).push_back({r.at_ns + kMinNs, r.at_ns + kMaxNs});
+    } else if (slow_delay_ns != INT64_MAX && slow_delay_ns >= kTimeoutNs) {
+      failed.push_back({r.at_ns + kTimeoutNs, r.at_ns + kTimeoutNs});  // the timeout answers first
+    } else if (down) {
+      failed.push_back({r.at_ns + kMinNs, r.at_ns + kTimeoutNs});
+    } else {
+      maybe_ok.push_back({r.at_ns + kMinNs, r.at_ns + kTimeoutNs});
+    }
+  }
+  std::sort(failed.begin(), failed.end(), [](const Answer& a, const Answer& b) { return a.latest < b.latest; });
+  std::sort(maybe_ok.begin(), maybe_ok.end(), [](const Answer& a, const Answer& b) { return a.earliest < b.earliest; });
+  std::multiset<runtime::Nanos> run;       // earliest answers of the failures since the last possible success
+  runtime::Nanos reset_until = INT64_MIN;  // no failure answered no later than this counts
+  std::size_t next_failed = 0, next_ok = 0;
+  for (const std::size_t index : calls) {
+    const runtime::Nanos t = records[index].at_ns;
+    for (; next_ok < maybe_ok.size() && maybe_ok[next_ok].earliest <= t; ++next_ok) {
+      reset_until = std::max(reset_until, maybe_ok[next_ok].latest);
+      while (!run.empty() && *run.begin() <= reset_until) run.erase(run.begin());
+    }
+    for (; next_failed < failed.size() && failed[next_failed].latest < t; ++next_failed) {
+      if (failed[next_failed].earliest > reset_until) run.insert(failed[next_failed].earliest);
+    }
+    if (run.size() < 3 || t >= *run.rbegin() + kOpenForNs) continue;
+    return violation_at("refusals", trace, index,
+                        "the auth service was called for " + std::string(records[index].field(rf::kUser)) + " at " +
+                            sim::format_virtual_time(t) + ", but " + std::to_string(run.size()) +
+                            " calls in a row had surely failed, the last answered from " +
+                            sim::format_virtual_time(*run.rbegin()) +
+                            " on, with nothing that may have succeeded between: the circuit breaker must be open "
+                            "for 1 s after the third failure");
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 std::optional<Violation> check_refusals(const sim::Trace& trace, const ClientView&) {
@@ -242,7 +315,7 @@ std::optional<Violation> check_refusals(const sim::Trace& trace, const ClientVie
                               " with an empty body: a refusal names its reason");
     }
   }
-  return std::nullopt;
+  return judge_breaker_opens(trace);
 }
 
 namespace {

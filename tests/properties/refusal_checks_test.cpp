@@ -127,8 +127,9 @@ TEST(PropertiesRefusals, ABreakerOpensOnlyAfterThreeFailuresInARowForOneSecond) 
                    "refused 503 at 0.100000s without a call to the auth service (an open circuit breaker), but no 3 "
                    "auth-service calls in a row had failed before it",
                    8);
-  // Open for 1 s: a success after it opened does not close it; 1 s later it is closed.
-  EXPECT_TRUE(judge(breaker_trace({{10, down}, {20, down}, {30, down}, {40, up}}, 900), "refusals").empty());
+  // Open for 1 s, then closed. (No call is made while it is open: see
+  // ABreakerThatMustBeOpenCallsNoMore.)
+  EXPECT_TRUE(judge(breaker_trace({{10, down}, {20, down}, {30, down}}, 900), "refusals").empty());
   expect_violation(breaker_trace({{10, down}, {20, down}, {30, down}}, 1200), "refusals",
                    "the breaker last opened before 0.033000s, more than 1 s before", 7);
   // A slow call may have failed at any moment up to the timeout: counted, leniently.
@@ -140,6 +141,39 @@ TEST(PropertiesRefusals, ABreakerOpensOnlyAfterThreeFailuresInARowForOneSecond) 
                    7);
   // A success that may have been answered before or after a failure resets nothing.
   EXPECT_TRUE(judge(breaker_trace({{10, down}, {20, down}, {29, up}, {30, down}}, 100), "refusals").empty());
+}
+
+// Calls only, and the auth_slow fault with `delay_ms` when given.
+sim::Trace calls_trace(const std::vector<std::pair<int, std::string>>& calls, const std::string& slow_delay_ms = "") {
+  sim::Trace trace;
+  if (!slow_delay_ms.empty()) {
+    trace.add(rec(0, sim::actor::kFaults, sim::record::kPlanned,
+                  {{"kind", "auth_slow"},
+                   {"target", "*"},
+                   {"at", "0.000000s"},
+                   {"heal", "5.000000s"},
+                   {"params", "delay_ms=" + slow_delay_ms}}));
+  }
+  trace.add(rec(0, sim::actor::kSystem, sim::record::kStartup, {{"ok", "true"}, {"failing", ""}}));
+  for (const auto& [ms, state] : calls) {
+    trace.add(rec(ms * kMs, sim::actor::kAuthService, sim::record::kCall, {{"user", "u9"}, {"state", state}}));
+  }
+  return trace;
+}
+
+TEST(PropertiesRefusals, ABreakerThatMustBeOpenCallsNoMore) {
+  const std::string down = "down", up = "up";
+  // Three failures surely answered by 33 ms: no call until 1.011 s at least.
+  expect_violation(calls_trace({{10, down}, {20, down}, {30, down}, {40, up}}), "refusals",
+                   "the auth service was called for u9 at 0.040000s, but 3 calls in a row had surely failed", 4);
+  EXPECT_TRUE(judge(calls_trace({{10, down}, {20, down}, {30, down}, {1040, up}}), "refusals").empty());
+  // Not yet surely answered (the third may come at 33 ms), or a success between: no obligation.
+  EXPECT_TRUE(judge(calls_trace({{10, down}, {20, down}, {30, down}, {32, up}}), "refusals").empty());
+  EXPECT_TRUE(judge(calls_trace({{10, down}, {15, up}, {20, down}, {30, down}, {40, up}}), "refusals").empty());
+  // A slow call fails at the 500 ms timeout when every delay is longer; it may succeed when one is shorter.
+  const std::vector<std::pair<int, std::string>> slow{{10, "up+slow"}, {20, "up+slow"}, {30, "up+slow"}, {600, up}};
+  expect_violation(calls_trace(slow, "800"), "refusals", "called for u9 at 0.600000s", 5);
+  EXPECT_TRUE(judge(calls_trace(slow, "200"), "refusals").empty());
 }
 
 TEST(PropertiesRefusals, ARefusalNamesItsReason) {
